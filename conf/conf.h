@@ -1,0 +1,207 @@
+/*
+ * conf.h - lbbgp.conf as data: the parsed, validated configuration.
+ *
+ * conf/ is pure: it reads a file or a string, reports every problem as
+ * "FILE:LINE: message", and hands back an immutable struct conf.  It never
+ * touches sockets, the running daemon or the RIB; the daemon decides what
+ * a new config means for live sessions (reload diff).
+ */
+#ifndef LBBGP_CONF_H
+#define LBBGP_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "fsm/prefix.h"
+
+#define CONF_DEFAULT_FILE	"/etc/lbbgp.conf"
+#define CONF_DEFAULT_PORT	179
+#define CONF_DEFAULT_HOLD	90
+#define CONF_DEFAULT_CONNECT_RETRY 5
+#define CONF_DEFAULT_RESTART_TIME 120
+#define CONF_DEFAULT_LOCAL_PREF 100
+
+/* Well-known communities (RFC 1997, RFC 3765, RFC 7999, RFC 8326). */
+#define COMMUNITY_GRACEFUL_SHUTDOWN	0xFFFF0000u
+#define COMMUNITY_BLACKHOLE		0xFFFF029Au
+#define COMMUNITY_NO_EXPORT		0xFFFFFF01u
+#define COMMUNITY_NO_ADVERTISE		0xFFFFFF02u
+#define COMMUNITY_NO_EXPORT_SUBCONFED	0xFFFFFF03u
+#define COMMUNITY_NO_PEER		0xFFFFFF04u
+
+struct large_community {
+	uint32_t global;	/* global administrator (an AS) */
+	uint32_t local1;
+	uint32_t local2;
+};
+
+/* One "addresses" line of a pool: a CIDR block or an inclusive range. */
+struct conf_range {
+	struct prefix lo;	/* first address (host prefix) */
+	struct prefix hi;	/* last address (host prefix) */
+	uint8_t cidr_len;	/* written as CIDR: its length; range: 0 */
+	bool is_cidr;
+	int line;
+};
+
+struct conf_pool {
+	char *name;
+	int line;
+	struct conf_range *ranges;
+	size_t nranges;
+	bool auto_assign;	/* default yes */
+	bool avoid_buggy_ips;	/* default no: skip .0 and .255 */
+};
+
+/* Bits of conf_neighbor.set: which statements appeared in the block. */
+enum {
+	NBR_SET_ADDRESS		= 1u << 0,
+	NBR_SET_REMOTE_AS	= 1u << 1,
+	NBR_SET_LOCAL_AS	= 1u << 2,
+	NBR_SET_LOCAL_ADDRESS	= 1u << 3,
+	NBR_SET_NEXT_HOP	= 1u << 4,
+	NBR_SET_NEXT_HOP_V6	= 1u << 5,
+	NBR_SET_PORT		= 1u << 6,
+	NBR_SET_HOLD_TIME	= 1u << 7,
+	NBR_SET_KEEPALIVE	= 1u << 8,
+	NBR_SET_CONNECT_RETRY	= 1u << 9,
+	NBR_SET_PASSIVE		= 1u << 10,
+	NBR_SET_PASSWORD	= 1u << 11,
+	NBR_SET_MULTIHOP	= 1u << 12,
+	NBR_SET_TTL_SECURITY	= 1u << 13,
+	NBR_SET_GRACEFUL_RESTART = 1u << 14,
+	NBR_SET_MAX_PREFIX	= 1u << 15,
+	NBR_SET_DESCRIPTION	= 1u << 16,
+	NBR_SET_SHUTDOWN	= 1u << 17,
+};
+
+struct conf_neighbor {
+	char *name;
+	int line;
+	uint32_t set;		/* NBR_SET_* */
+
+	struct prefix addr;		/* host prefix */
+	uint32_t remote_as;
+	uint32_t local_as;		/* after validation: effective (global if unset) */
+	struct prefix local_addr;	/* afi AFI_NONE when unset */
+	struct prefix next_hop;		/* IPv4; AFI_NONE when unset */
+	struct prefix next_hop_v6;	/* IPv6; AFI_NONE when unset */
+	uint16_t port;			/* default 179 */
+	uint16_t hold_time;		/* default 90; 0 or >= 3 */
+	uint16_t keepalive;		/* default hold_time / 3 */
+	uint16_t connect_retry;		/* default 5 */
+	bool passive;
+	char *password;			/* NULL when unset */
+	uint8_t multihop;		/* eBGP TTL; 0 when unset */
+	bool ttl_security;
+	bool graceful_restart;
+	uint16_t restart_time;		/* default 120 */
+	uint32_t max_prefix;		/* 0 when unset */
+	uint16_t max_prefix_restart;	/* minutes; 0 = stay down */
+	char *description;		/* NULL when unset */
+	bool shutdown;
+};
+
+struct conf_adv {
+	char *name;
+	int line;
+	char **pools;		/* as written; none listed = every pool */
+	size_t npools;
+	size_t *pool_idx;	/* after validation: indexes into conf.pools */
+	uint32_t *communities;
+	size_t ncommunities;
+	struct large_community *large;
+	size_t nlarge;
+	uint8_t agg_len;	/* default 32 */
+	uint8_t agg_len_v6;	/* default 128 */
+	bool local_pref_set;
+	uint32_t local_pref;	/* default 100; sent on iBGP only */
+	char **peers;		/* as written; none listed = every neighbor */
+	size_t npeers;
+	size_t *peer_idx;	/* after validation: indexes into conf.neighbors */
+};
+
+struct conf_vip {
+	struct prefix addr;	/* host prefix */
+	char *pool;		/* as written, or NULL */
+	char *owner;		/* as written, or NULL (shown as "static") */
+	size_t pool_idx;	/* after validation: the pool holding addr */
+	int line;
+};
+
+struct conf_listen {
+	struct prefix addr;	/* host prefix */
+	uint16_t port;		/* default 179 */
+	int line;
+};
+
+struct conf_socket {
+	char *path;
+	bool restricted;	/* read-only: answers show-* only */
+	int line;
+};
+
+struct conf {
+	char *file;		/* name used in messages */
+	bool router_id_set;
+	uint32_t router_id;	/* host byte order */
+	uint32_t local_as;	/* 0 when unset */
+	struct conf_listen *listens;
+	size_t nlistens;	/* 0: all addresses, port 179 */
+	struct conf_socket *sockets;
+	size_t nsockets;
+	char *state_file;	/* NULL when unset */
+	struct conf_pool *pools;
+	size_t npools;
+	struct conf_neighbor *neighbors;
+	size_t nneighbors;
+	struct conf_adv *advs;
+	size_t nadvs;
+	struct conf_vip *vips;
+	size_t nvips;
+};
+
+/* Every message the parser and the checks produced, in line order. */
+struct conf_diag {
+	char **msgs;		/* "FILE:LINE: message" */
+	size_t nmsgs;
+	size_t nerrors;		/* messages that make the config unusable */
+};
+
+/*
+ * Parse and validate.  On success returns the config (diag may still hold
+ * warnings).  On any error returns NULL and diag holds every message.
+ */
+struct conf *conf_load_file(const char *path, struct conf_diag *diag);
+struct conf *conf_load_string(const char *name, const char *text,
+    struct conf_diag *diag);
+void conf_free(struct conf *c);
+
+void conf_diag_init(struct conf_diag *d);
+void conf_diag_free(struct conf_diag *d);
+
+/* The config in canonical form; the output parses to an equal config. */
+void conf_print(const struct conf *c, FILE *out);
+
+/* Lookups used by the daemon; NULL when absent. */
+const struct conf_neighbor *conf_neighbor_by_name(const struct conf *c,
+    const char *name);
+const struct conf_pool *conf_pool_by_name(const struct conf *c,
+    const char *name);
+/* The pool whose ranges contain addr, or NULL. */
+const struct conf_pool *conf_pool_for_addr(const struct conf *c,
+    const struct prefix *addr);
+bool conf_pool_contains(const struct conf_pool *p, const struct prefix *addr);
+
+/* "64512:100", "no-export", "large:64512:1:2" and back. */
+bool community_parse(const char *s, uint32_t *out);
+bool large_community_parse(const char *s, struct large_community *out);
+const char *community_fmt(uint32_t c, char *buf, size_t size);
+const char *large_community_fmt(const struct large_community *l, char *buf,
+    size_t size);
+/* "64512", "4200000000" or asdot "64086.59904"; false on junk or zero. */
+bool asn_parse(const char *s, uint32_t *out);
+
+#endif
