@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "fsm/bgp.h"
 #include "fsm/prefix.h"
 
 #define CONF_DEFAULT_FILE	"/etc/lbbgp.conf"
@@ -22,14 +23,6 @@
 #define CONF_DEFAULT_CONNECT_RETRY 5
 #define CONF_DEFAULT_RESTART_TIME 120
 #define CONF_DEFAULT_LOCAL_PREF 100
-
-/* Well-known communities (RFC 1997, RFC 3765, RFC 7999, RFC 8326). */
-#define COMMUNITY_GRACEFUL_SHUTDOWN	0xFFFF0000u
-#define COMMUNITY_BLACKHOLE		0xFFFF029Au
-#define COMMUNITY_NO_EXPORT		0xFFFFFF01u
-#define COMMUNITY_NO_ADVERTISE		0xFFFFFF02u
-#define COMMUNITY_NO_EXPORT_SUBCONFED	0xFFFFFF03u
-#define COMMUNITY_NO_PEER		0xFFFFFF04u
 
 struct large_community {
 	uint32_t global;	/* global administrator (an AS) */
@@ -110,6 +103,7 @@ struct conf_adv {
 	char **pools;		/* as written; none listed = every pool */
 	size_t npools;
 	size_t *pool_idx;	/* after validation: indexes into conf.pools */
+	size_t npool_idx;	/* npools, or conf.npools when none listed */
 	uint32_t *communities;
 	size_t ncommunities;
 	struct large_community *large;
@@ -121,6 +115,7 @@ struct conf_adv {
 	char **peers;		/* as written; none listed = every neighbor */
 	size_t npeers;
 	size_t *peer_idx;	/* after validation: indexes into conf.neighbors */
+	size_t npeer_idx;	/* npeers, or conf.nneighbors when none listed */
 };
 
 struct conf_vip {

@@ -1,0 +1,535 @@
+/*
+ * check.c - the semantic pass over a parsed config: names that must
+ * resolve, things that must not repeat or overlap, rules that tie two
+ * statements together, and statements this version refuses; then the
+ * derived fields (indexes, effective AS and keepalive).
+ *
+ * It reads only the parsed struct conf and the source lines the parser
+ * kept; it never looks at tokens and never changes what the user wrote,
+ * only the fields conf.h marks "after validation".
+ */
+#include "conf/conf_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void cerr(struct loader *l, int line, const char *fmt, ...)
+    ATTR_PRINTF(3, 4);
+static void cwarn(struct loader *l, int line, const char *fmt, ...)
+    ATTR_PRINTF(3, 4);
+
+static void cerr(struct loader *l, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg_addv(l, true, line, NULL, fmt, ap);
+	va_end(ap);
+}
+
+static void cwarn(struct loader *l, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg_addv(l, false, line, NULL, fmt, ap);
+	va_end(ap);
+}
+
+/* "192.168.1.0/24", "192.168.1.250-192.168.1.254" or "192.168.1.7". */
+static const char *range_fmt(const struct conf_range *r, char *buf,
+    size_t size)
+{
+	char lo[PREFIX_STRLEN], hi[PREFIX_STRLEN];
+
+	addr_fmt(&r->lo, lo, sizeof(lo));
+	if (r->is_cidr)
+		snprintf(buf, size, "%s/%u", lo, r->cidr_len);
+	else if (addr_cmp(&r->lo, &r->hi) == 0)
+		snprintf(buf, size, "%s", lo);
+	else
+		snprintf(buf, size, "%s-%s", lo, addr_fmt(&r->hi, hi,
+		    sizeof(hi)));
+	return buf;
+}
+
+#define RANGE_STRLEN (2 * PREFIX_STRLEN)
+
+static size_t find_name(const char *const *names, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return i;
+	return SIZE_MAX;
+}
+
+/*
+ * An unknown name: suggest the nearest, else list what there is.
+ * names[] are the defined ones.
+ */
+static void unknown_ref(struct loader *l, int line, const char *who,
+    const char *kind, const char *name, const char *const *names, size_t n)
+{
+	struct suggest sg;
+
+	suggest_init(&sg, name);
+	for (size_t i = 0; i < n; i++)
+		suggest_try(&sg, names[i]);
+	if (suggest_best(&sg) != NULL) {
+		cerr(l, line, "%s: unknown %s \"%s\"; did you mean \"%s\"?", who,
+		    kind, name, suggest_best(&sg));
+		return;
+	}
+	if (n == 0) {
+		cerr(l, line, "%s: unknown %s \"%s\"; no %s is defined", who,
+		    kind, name, kind);
+		return;
+	}
+	size_t len = 1;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(names[i]) + 2;
+	char *list = xcalloc(len, 1);
+	for (size_t i = 0; i < n; i++) {
+		if (find_name(names, i, names[i]) != SIZE_MAX)
+			continue;	/* defined twice: said elsewhere */
+		if (i > 0)
+			strcat(list, ", ");
+		strcat(list, names[i]);
+	}
+	cerr(l, line, "%s: unknown %s \"%s\"; defined: %s", who, kind, name,
+	    list);
+	free(list);
+}
+
+static const char **pool_names(const struct conf *c)
+{
+	const char **v = xcalloc(c->npools, sizeof(*v));
+
+	for (size_t i = 0; i < c->npools; i++)
+		v[i] = c->pools[i].name;
+	return v;
+}
+
+static const char **neighbor_names(const struct conf *c)
+{
+	const char **v = xcalloc(c->nneighbors, sizeof(*v));
+
+	for (size_t i = 0; i < c->nneighbors; i++)
+		v[i] = c->neighbors[i].name;
+	return v;
+}
+
+/* Later definitions of a name point back at the first one. */
+static void check_dup_names(struct loader *l, const char *kind,
+    const char *const *names, const int *lines, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		size_t j = find_name(names, i, names[i]);
+		if (j != SIZE_MAX)
+			cerr(l, lines[i], "%s %s already defined at line %d; "
+			    "give it another name", kind, names[i], lines[j]);
+	}
+}
+
+static void check_names(struct loader *l)
+{
+	struct conf *c = l->c;
+	size_t max = c->npools > c->nneighbors ? c->npools : c->nneighbors;
+	if (c->nadvs > max)
+		max = c->nadvs;
+	const char **names = xcalloc(max, sizeof(*names));
+	int *lines = xcalloc(max, sizeof(*lines));
+
+	for (size_t i = 0; i < c->npools; i++) {
+		names[i] = c->pools[i].name;
+		lines[i] = c->pools[i].line;
+	}
+	check_dup_names(l, "pool", names, lines, c->npools);
+	for (size_t i = 0; i < c->nneighbors; i++) {
+		names[i] = c->neighbors[i].name;
+		lines[i] = c->neighbors[i].line;
+	}
+	check_dup_names(l, "neighbor", names, lines, c->nneighbors);
+	for (size_t i = 0; i < c->nadvs; i++) {
+		names[i] = c->advs[i].name;
+		lines[i] = c->advs[i].line;
+	}
+	check_dup_names(l, "advertisement", names, lines, c->nadvs);
+	free(names);
+	free(lines);
+}
+
+static void check_global(struct loader *l)
+{
+	struct conf *c = l->c;
+	char buf[PREFIX_STRLEN];
+
+	for (size_t i = 0; i < c->nlistens; i++) {
+		const struct conf_listen *a = &c->listens[i];
+		for (size_t j = 0; j < i; j++) {
+			const struct conf_listen *b = &c->listens[j];
+			if (prefix_equal(&a->addr, &b->addr) &&
+			    a->port == b->port) {
+				cerr(l, a->line, "listen on %s port %u already "
+				    "given at line %d", addr_fmt(&a->addr, buf,
+				    sizeof(buf)), a->port, b->line);
+				break;
+			}
+		}
+	}
+	for (size_t i = 0; i < c->nsockets; i++) {
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(c->sockets[i].path,
+			    c->sockets[j].path) == 0) {
+				cerr(l, c->sockets[i].line, "socket \"%s\" "
+				    "already given at line %d",
+				    c->sockets[i].path, c->sockets[j].line);
+				break;
+			}
+		}
+	}
+}
+
+/* ---- neighbors ---- */
+
+static bool ttl_security_on(const struct conf_neighbor *n)
+{
+	return n->ttl_security;
+}
+
+static bool graceful_restart_on(const struct conf_neighbor *n)
+{
+	return n->graceful_restart;
+}
+
+/*
+ * Statements that parse (so configs written for later versions print
+ * and round-trip) but that this version cannot honour yet.  Lifting one
+ * is deleting its row.
+ */
+static const struct refusal {
+	uint32_t bit;
+	const char *stmt;
+	bool (*used)(const struct conf_neighbor *);	/* NULL: when set */
+	const char *feature;
+	const char *fix;
+} refusals[] = {
+	{ NBR_SET_PASSWORD, "password", NULL, "TCP-MD5 (RFC 2385)",
+	    "remove the statement" },
+	{ NBR_SET_TTL_SECURITY, "ttl-security", ttl_security_on,
+	    "GTSM (RFC 5082)", "remove the statement or set ttl-security no" },
+	{ NBR_SET_GRACEFUL_RESTART, "graceful-restart", graceful_restart_on,
+	    "graceful restart (RFC 4724)",
+	    "remove the statement or set graceful-restart no" },
+	{ NBR_SET_MAX_PREFIX, "max-prefix", NULL,
+	    "a maximum prefix count (RFC 4486 Cease 6/1)",
+	    "remove the statement" },
+};
+
+/* The line of a neighbor statement, or of the block when not written. */
+static int stmt_line(const struct loader *l, size_t i, uint32_t bit)
+{
+	int line = l->nbr[i].line[nbr_bit_no(bit)];
+
+	return line ? line : l->c->neighbors[i].line;
+}
+
+static void check_timers(struct loader *l, size_t i)
+{
+	struct conf_neighbor *n = &l->c->neighbors[i];
+	int line = stmt_line(l, i, NBR_SET_KEEPALIVE);
+
+	if (!(n->set & NBR_SET_KEEPALIVE))
+		return;
+	if (n->hold_time == 0 && n->keepalive != 0)
+		cerr(l, line, "neighbor %s: keepalive %u with hold-time 0: "
+		    "a hold time of 0 means no keepalives (RFC 4271 section "
+		    "4.4); set keepalive 0 or remove it", n->name,
+		    n->keepalive);
+	else if (n->hold_time != 0 && n->keepalive == 0)
+		cerr(l, line, "neighbor %s: keepalive 0 with hold-time %u: "
+		    "the peer would drop the session after %u seconds; use "
+		    "1..%u (default: hold-time / 3)", n->name, n->hold_time,
+		    n->hold_time, n->hold_time - 1);
+	else if (n->hold_time != 0 && n->keepalive >= n->hold_time)
+		cerr(l, line, "neighbor %s: keepalive %u must be less than "
+		    "hold-time %u; use 1..%u (default: hold-time / 3)",
+		    n->name, n->keepalive, n->hold_time, n->hold_time - 1);
+}
+
+static void check_neighbor(struct loader *l, size_t i)
+{
+	struct conf *c = l->c;
+	struct conf_neighbor *n = &c->neighbors[i];
+	char a[PREFIX_STRLEN], b[PREFIX_STRLEN];
+
+	uint32_t written = n->set | l->nbr[i].tried;
+
+	if (!(written & NBR_SET_ADDRESS))
+		cerr(l, n->line, "neighbor %s: no address; add a line like "
+		    "\"address 10.0.0.1\"", n->name);
+	if (!(written & NBR_SET_REMOTE_AS))
+		cerr(l, n->line, "neighbor %s: no remote-as; add a line like "
+		    "\"remote-as 64512\"", n->name);
+	if (!(written & NBR_SET_LOCAL_AS) && c->local_as == 0 &&
+	    !l->local_as_tried)
+		cerr(l, n->line, "neighbor %s: no local AS; set local-as in "
+		    "this block or a global \"local-as ASN\"", n->name);
+	if ((n->set & NBR_SET_ADDRESS) && (n->set & NBR_SET_LOCAL_ADDRESS) &&
+	    n->addr.afi != n->local_addr.afi)
+		cerr(l, stmt_line(l, i, NBR_SET_LOCAL_ADDRESS), "neighbor %s: "
+		    "local-address %s and address %s are of different "
+		    "families; use an %s local-address", n->name,
+		    addr_fmt(&n->local_addr, a, sizeof(a)),
+		    addr_fmt(&n->addr, b, sizeof(b)),
+		    n->addr.afi == AFI_IPV6 ? "IPv6" : "IPv4");
+	if (n->set & NBR_SET_ADDRESS) {
+		for (size_t j = 0; j < i; j++) {
+			const struct conf_neighbor *o = &c->neighbors[j];
+			if ((o->set & NBR_SET_ADDRESS) &&
+			    prefix_equal(&o->addr, &n->addr)) {
+				cerr(l, stmt_line(l, i, NBR_SET_ADDRESS),
+				    "neighbor %s: address %s is already "
+				    "neighbor %s (line %d)", n->name,
+				    addr_fmt(&n->addr, a, sizeof(a)), o->name,
+				    o->line);
+				break;
+			}
+		}
+	}
+	check_timers(l, i);
+	for (size_t r = 0; r < sizeof(refusals) / sizeof(refusals[0]); r++) {
+		const struct refusal *f = &refusals[r];
+		if ((n->set & f->bit) && (f->used == NULL || f->used(n)))
+			cerr(l, stmt_line(l, i, f->bit), "neighbor %s: %s: "
+			    "%s is not supported by this version of lbbgpd "
+			    "yet; %s", n->name, f->stmt, f->feature, f->fix);
+	}
+
+	/* Effective values, for the daemon; the printer goes by n->set. */
+	if (!(n->set & NBR_SET_LOCAL_AS))
+		n->local_as = c->local_as;
+	if (!(n->set & NBR_SET_KEEPALIVE))
+		n->keepalive = n->hold_time / 3;
+}
+
+/* ---- pools ---- */
+
+static bool overlap(const struct conf_range *a, const struct conf_range *b)
+{
+	return a->lo.afi == b->lo.afi && addr_cmp(&a->lo, &b->hi) <= 0 &&
+	    addr_cmp(&b->lo, &a->hi) <= 0;
+}
+
+/* MetalLB refuses pools that share addresses: a VIP has one pool. */
+static void check_overlaps(struct loader *l)
+{
+	struct conf *c = l->c;
+	char x[RANGE_STRLEN], y[RANGE_STRLEN];
+
+	for (size_t pi = 0; pi < c->npools; pi++) {
+		const struct conf_pool *p = &c->pools[pi];
+		for (size_t ri = 0; ri < p->nranges; ri++) {
+			const struct conf_range *r = &p->ranges[ri];
+			bool found = false;
+			for (size_t qi = 0; qi <= pi && !found; qi++) {
+				const struct conf_pool *q = &c->pools[qi];
+				size_t end = qi == pi ? ri : q->nranges;
+				for (size_t si = 0; si < end && !found; si++) {
+					const struct conf_range *s =
+					    &q->ranges[si];
+					if (!overlap(r, s))
+						continue;
+					found = true;
+					range_fmt(r, x, sizeof(x));
+					range_fmt(s, y, sizeof(y));
+					if (qi == pi)
+						cerr(l, r->line, "pool %s: %s "
+						    "overlaps %s of the same "
+						    "pool (line %d); list each "
+						    "address once", p->name, x,
+						    y, s->line);
+					else
+						cerr(l, r->line, "pool %s: %s "
+						    "overlaps %s of pool %s "
+						    "(line %d); an address "
+						    "belongs to one pool only",
+						    p->name, x, y, q->name,
+						    s->line);
+				}
+			}
+		}
+	}
+}
+
+static void check_pools(struct loader *l)
+{
+	struct conf *c = l->c;
+
+	for (size_t i = 0; i < c->npools; i++) {
+		const struct conf_pool *p = &c->pools[i];
+		bool covered = false;
+		if (p->nranges == 0 && !l->pool_tried[i])
+			cerr(l, p->line, "pool %s: no addresses; add a line "
+			    "like \"addresses 192.168.1.240/28\"", p->name);
+		for (size_t a = 0; a < c->nadvs && !covered; a++) {
+			const struct conf_adv *ad = &c->advs[a];
+			covered = ad->npools == 0 ||
+			    find_name((const char *const *)ad->pools,
+			    ad->npools, p->name) != SIZE_MAX;
+		}
+		if (!covered)
+			cwarn(l, p->line, "pool %s is in no advertisement; its "
+			    "VIPs will not be announced", p->name);
+	}
+	check_overlaps(l);
+}
+
+/* ---- advertisements ---- */
+
+struct lowest {
+	unsigned len;
+};
+
+static void lowest_len(const struct prefix *cidr, void *arg)
+{
+	struct lowest *lw = arg;
+
+	if (cidr->len < lw->len)
+		lw->len = cidr->len;
+}
+
+/*
+ * MetalLB's rule: the aggregate of a VIP must not reach outside its
+ * pool, so the aggregation length may not be shorter than the largest
+ * CIDR block of any addresses line of the pools the advertisement covers.
+ */
+static void check_aggregation(struct loader *l, size_t ai,
+    const struct conf_pool *p)
+{
+	const struct conf_adv *ad = &l->c->advs[ai];
+	const struct adv_src *src = &l->adv[ai];
+	char buf[RANGE_STRLEN];
+
+	for (size_t i = 0; i < p->nranges; i++) {
+		const struct conf_range *r = &p->ranges[i];
+		bool v6 = r->lo.afi == AFI_IPV6;
+		unsigned agg = v6 ? ad->agg_len_v6 : ad->agg_len;
+		int line = v6 ? src->agg6_line : src->agg_line;
+		struct lowest lw = { afi_bits(r->lo.afi) };
+
+		range_to_cidrs(&r->lo, &r->hi, lowest_len, &lw);
+		if (agg >= lw.len)
+			continue;
+		cerr(l, line ? line : ad->line, "advertisement %s: %s %u is "
+		    "shorter than prefix length %u of pool %s (%s); use %u or "
+		    "more%s", ad->name, v6 ? "aggregation-length-v6" :
+		    "aggregation-length", agg, lw.len, p->name,
+		    range_fmt(r, buf, sizeof(buf)), lw.len,
+		    r->is_cidr ? "" : ", or make the pool a CIDR");
+	}
+}
+
+static void check_adv(struct loader *l, size_t ai)
+{
+	struct conf *c = l->c;
+	struct conf_adv *ad = &c->advs[ai];
+	const struct adv_src *src = &l->adv[ai];
+	const char **pools = pool_names(c), **nbrs = neighbor_names(c);
+	char *who = xasprintf("advertisement %s", ad->name);
+	size_t np = ad->npools ? ad->npools : c->npools;
+	size_t nn = ad->npeers ? ad->npeers : c->nneighbors;
+
+	ad->pool_idx = xcalloc(np, sizeof(*ad->pool_idx));
+	ad->npool_idx = np;
+	for (size_t i = 0; i < np; i++) {
+		size_t k = i;
+		if (ad->npools) {
+			k = find_name(pools, c->npools, ad->pools[i]);
+			if (k == SIZE_MAX)
+				unknown_ref(l, src->pool_line[i], who, "pool",
+				    ad->pools[i], pools, c->npools);
+		}
+		ad->pool_idx[i] = k;
+		if (k != SIZE_MAX)
+			check_aggregation(l, ai, &c->pools[k]);
+	}
+	ad->peer_idx = xcalloc(nn, sizeof(*ad->peer_idx));
+	ad->npeer_idx = nn;
+	for (size_t i = 0; i < nn; i++) {
+		size_t k = i;
+		if (ad->npeers) {
+			k = find_name(nbrs, c->nneighbors, ad->peers[i]);
+			if (k == SIZE_MAX)
+				unknown_ref(l, src->peer_line[i], who,
+				    "neighbor", ad->peers[i], nbrs,
+				    c->nneighbors);
+		}
+		ad->peer_idx[i] = k;
+	}
+	free(who);
+	free(pools);
+	free(nbrs);
+}
+
+/* ---- VIPs ---- */
+
+static void check_vip(struct loader *l, size_t vi)
+{
+	struct conf *c = l->c;
+	struct conf_vip *v = &c->vips[vi];
+	char a[PREFIX_STRLEN];
+	const struct conf_pool *in = conf_pool_for_addr(c, &v->addr);
+
+	addr_fmt(&v->addr, a, sizeof(a));
+	for (size_t j = 0; j < vi; j++) {
+		if (prefix_equal(&c->vips[j].addr, &v->addr)) {
+			cerr(l, v->line, "vip %s already declared at line %d",
+			    a, c->vips[j].line);
+			break;
+		}
+	}
+	if (v->pool == NULL) {
+		if (in == NULL)
+			cerr(l, v->line, "vip %s is in no pool; add it to the "
+			    "addresses of a pool", a);
+		else
+			v->pool_idx = (size_t)(in - c->pools);
+		return;
+	}
+	const char **pools = pool_names(c);
+	char *who = xasprintf("vip %s", a);
+	size_t k = find_name(pools, c->npools, v->pool);
+	if (k == SIZE_MAX) {
+		unknown_ref(l, v->line, who, "pool", v->pool, pools,
+		    c->npools);
+	} else if (!conf_pool_contains(&c->pools[k], &v->addr)) {
+		if (in != NULL)
+			cerr(l, v->line, "vip %s is not in pool %s (line %d) "
+			    "but in pool %s; write \"pool %s\" or drop it", a,
+			    v->pool, c->pools[k].line, in->name, in->name);
+		else
+			cerr(l, v->line, "vip %s is not in pool %s (line %d); "
+			    "add it to the addresses of the pool", a, v->pool,
+			    c->pools[k].line);
+	} else {
+		v->pool_idx = k;
+	}
+	free(who);
+	free(pools);
+}
+
+void check(struct loader *l)
+{
+	struct conf *c = l->c;
+
+	check_global(l);
+	check_names(l);
+	for (size_t i = 0; i < c->nneighbors; i++)
+		check_neighbor(l, i);
+	check_pools(l);
+	for (size_t i = 0; i < c->nadvs; i++)
+		check_adv(l, i);
+	for (size_t i = 0; i < c->nvips; i++)
+		check_vip(l, i);
+}

@@ -1,0 +1,140 @@
+/*
+ * conf_int.h - internals shared by the files of conf/: tokens, the list of
+ * messages, allocation helpers and the table of source lines the check
+ * pass uses to point at the right statement.
+ *
+ * Only the files of conf/ and its unit test include this; the daemon sees
+ * conf.h alone.  Nothing here may hold global mutable state.
+ */
+#ifndef LBBGP_CONF_INT_H
+#define LBBGP_CONF_INT_H
+
+#include <stdarg.h>
+
+#include "conf/conf.h"
+
+#define ATTR_PRINTF(f, a)	__attribute__((format(printf, f, a)))
+
+/* lex.c: one line of the file as tokens. */
+enum tok_type { TOK_WORD, TOK_STRING, TOK_LBRACE, TOK_RBRACE };
+
+struct tok {
+	enum tok_type type;
+	char *text;		/* unescaped for strings; "{" or "}" for braces */
+};
+
+struct line {
+	int lineno;
+	struct tok *toks;
+	size_t ntoks;
+	bool bad;		/* the lexer reported an error on this line */
+};
+
+struct lexed {
+	struct line *lines;
+	size_t nlines;
+};
+
+/* One diagnostic before it is sorted into line order. */
+struct msg {
+	int line;		/* 0: no line (e.g. cannot open) */
+	size_t seq;		/* keeps emission order within a line */
+	bool error;
+	char *text;		/* "FILE:LINE: message" */
+};
+
+/* Bit numbers of NBR_SET_*: how many statements a neighbor block has. */
+#define NBR_NSTMT	18
+
+/*
+ * Where statements were written, for messages of the check pass.  The
+ * arrays run parallel to conf->neighbors and conf->advs; kept out of
+ * struct conf because only the loader needs them.
+ */
+struct nbr_src {
+	int line[NBR_NSTMT];	/* by bit number of NBR_SET_* */
+	uint32_t tried;		/* NBR_SET_* written, even if invalid */
+};
+
+struct adv_src {
+	int *pool_line;		/* parallel to conf_adv.pools */
+	int *peer_line;		/* parallel to conf_adv.peers */
+	int agg_line;		/* 0 when not written */
+	int agg6_line;
+};
+
+struct loader {
+	const char *file;	/* name for messages */
+	struct conf *c;
+	struct msg *msgs;
+	size_t nmsgs;
+	struct nbr_src *nbr;
+	struct adv_src *adv;
+	bool *pool_tried;	/* per pool: an addresses line was written */
+	int local_as_line;
+	bool local_as_tried;	/* written, even if invalid */
+	int router_id_line;
+};
+
+/* util.c: allocation that aborts on exhaustion, as a daemon must not
+ * half-load a config. */
+void *xcalloc(size_t n, size_t size);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) ATTR_PRINTF(1, 2);
+char *xvasprintf(const char *fmt, va_list ap) ATTR_PRINTF(1, 0);
+/* Grow *arr by one zeroed element and return it. */
+void *append(void *arr, size_t *n, size_t size);
+
+/* util.c: messages. */
+void msg_add(struct loader *l, bool error, int line, const char *fmt, ...)
+    ATTR_PRINTF(4, 5);
+void msg_addv(struct loader *l, bool error, int line, const char *prefix,
+    const char *fmt, va_list ap) ATTR_PRINTF(5, 0);
+/* Sort into line order and move into diag; returns the number of errors. */
+size_t msg_flush(struct loader *l, struct conf_diag *diag);
+
+/* util.c: the nearest candidate by edit distance, when close enough. */
+struct suggest {
+	const char *word;
+	const char *best;
+	unsigned dist;
+};
+void suggest_init(struct suggest *s, const char *word);
+void suggest_try(struct suggest *s, const char *candidate);
+const char *suggest_best(const struct suggest *s);
+
+/* util.c: the bit number of one NBR_SET_* bit, an index of nbr_src.line. */
+unsigned nbr_bit_no(uint32_t bit);
+
+/* util.c: names of pools, neighbors and advertisements. */
+bool name_ok(const char *s);
+/* Decimal digits only; saturates at UINT64_MAX. */
+bool num_parse(const char *s, uint64_t *out);
+/* The well-known community names, for suggestions. */
+const char *community_name(size_t i);
+
+/* Structural equality, ignoring lines and the file name. */
+bool conf_equal(const struct conf *a, const struct conf *b);
+
+/* lex.c */
+void lex(struct loader *l, const char *text, size_t len, struct lexed *out);
+void lexed_free(struct lexed *lx);
+
+/* parse.c: fills l->c and the source tables; messages into l. */
+void parse(struct loader *l, const struct lexed *lx);
+
+/*
+ * parse.c: parse without the check pass, so tests can print statements
+ * the check refuses; derived fields stay unset.
+ */
+struct conf *conf_parse_string(const char *name, const char *text,
+    struct conf_diag *diag);
+
+/* check.c: the semantic pass; fills in the derived fields. */
+void check(struct loader *l);
+
+/* print.c: a string as the lexer reads it back. */
+void print_string(FILE *out, const char *s);
+
+#endif

@@ -1,0 +1,576 @@
+/*
+ * util.c - the small pieces every pass of conf/ shares: allocation,
+ * diagnostics in line order, "did you mean", AS numbers, communities,
+ * lookups, freeing and comparing configs.
+ *
+ * No parsing of the file and no policy lives here: those are parse.c
+ * and check.c.
+ */
+#include "conf/conf_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL) {
+		perror("lbbgp: calloc");
+		abort();
+	}
+	return p;
+}
+
+void *xreallocarray(void *p, size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size) {
+		fprintf(stderr, "lbbgp: array too large\n");
+		abort();
+	}
+	size_t bytes = n * size;
+	void *q = realloc(p, bytes != 0 ? bytes : 1);
+	if (q == NULL) {
+		perror("lbbgp: realloc");
+		abort();
+	}
+	return q;
+}
+
+char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = xreallocarray(NULL, n, 1);
+
+	memcpy(p, s, n);
+	return p;
+}
+
+char *xvasprintf(const char *fmt, va_list ap)
+{
+	va_list aq;
+
+	va_copy(aq, ap);
+	int n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		n = 0;
+	char *s = xreallocarray(NULL, (size_t)n + 1, 1);
+	if (vsnprintf(s, (size_t)n + 1, fmt, ap) < 0)
+		s[0] = '\0';
+	return s;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	char *s = xvasprintf(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+void *append(void *arr, size_t *n, size_t size)
+{
+	char *p = xreallocarray(arr, *n + 1, size);
+
+	memset(p + *n * size, 0, size);
+	(*n)++;
+	return p;
+}
+
+/* ---- messages ---- */
+
+void msg_addv(struct loader *l, bool error, int line, const char *prefix,
+    const char *fmt, va_list ap)
+{
+	char *body = xvasprintf(fmt, ap);
+	struct msg *m;
+
+	l->msgs = append(l->msgs, &l->nmsgs, sizeof(*l->msgs));
+	m = &l->msgs[l->nmsgs - 1];
+	m->line = line;
+	m->seq = l->nmsgs;
+	m->error = error;
+	if (line > 0)
+		m->text = xasprintf("%s:%d: %s%s%s", l->file, line,
+		    error ? "" : "warning: ", prefix ? prefix : "", body);
+	else
+		m->text = xasprintf("%s: %s%s%s", l->file,
+		    error ? "" : "warning: ", prefix ? prefix : "", body);
+	free(body);
+}
+
+void msg_add(struct loader *l, bool error, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg_addv(l, error, line, NULL, fmt, ap);
+	va_end(ap);
+}
+
+static int msg_cmp(const void *a, const void *b)
+{
+	const struct msg *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+size_t msg_flush(struct loader *l, struct conf_diag *diag)
+{
+	size_t nerr = 0;
+
+	if (l->nmsgs == 0)
+		return 0;
+	qsort(l->msgs, l->nmsgs, sizeof(*l->msgs), msg_cmp);
+	diag->msgs = xreallocarray(diag->msgs, diag->nmsgs + l->nmsgs,
+	    sizeof(*diag->msgs));
+	for (size_t i = 0; i < l->nmsgs; i++) {
+		diag->msgs[diag->nmsgs++] = l->msgs[i].text;
+		if (l->msgs[i].error)
+			nerr++;
+	}
+	diag->nerrors += nerr;
+	free(l->msgs);
+	l->msgs = NULL;
+	l->nmsgs = 0;
+	return nerr;
+}
+
+void conf_diag_init(struct conf_diag *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+void conf_diag_free(struct conf_diag *d)
+{
+	for (size_t i = 0; i < d->nmsgs; i++)
+		free(d->msgs[i]);
+	free(d->msgs);
+	memset(d, 0, sizeof(*d));
+}
+
+/* ---- suggestions ---- */
+
+#define SUGGEST_MAXLEN 64
+
+/* Optimal string alignment distance: a swap of neighbours costs one. */
+static unsigned edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned d[SUGGEST_MAXLEN + 1][SUGGEST_MAXLEN + 1];
+
+	if (la > SUGGEST_MAXLEN || lb > SUGGEST_MAXLEN)
+		return UINT32_MAX;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (unsigned)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++) {
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned cost = a[i - 1] != b[j - 1];
+			unsigned v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + cost < v)
+				v = d[i - 1][j - 1] + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	}
+	return d[la][lb];
+}
+
+void suggest_init(struct suggest *s, const char *word)
+{
+	s->word = word;
+	s->best = NULL;
+	s->dist = UINT32_MAX;
+}
+
+void suggest_try(struct suggest *s, const char *candidate)
+{
+	unsigned d = edit_distance(s->word, candidate);
+
+	if (d < s->dist) {
+		s->dist = d;
+		s->best = candidate;
+	}
+}
+
+const char *suggest_best(const struct suggest *s)
+{
+	/* Close means a typo, not another word: 1 edit per 4 letters. */
+	size_t len = strlen(s->word);
+	unsigned limit = 1 + (unsigned)(len / 4);
+
+	if (limit > 3)
+		limit = 3;
+	if (s->best == NULL || s->dist == 0 || s->dist > limit)
+		return NULL;
+	return s->best;
+}
+
+/* ---- names and numbers ---- */
+
+unsigned nbr_bit_no(uint32_t bit)
+{
+	unsigned b = 0;
+
+	while (b < NBR_NSTMT && (1u << b) != bit)
+		b++;
+	return b < NBR_NSTMT ? b : 0;
+}
+
+static bool is_alnum(int ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	    (ch >= '0' && ch <= '9');
+}
+
+bool name_ok(const char *s)
+{
+	if (!is_alnum((unsigned char)s[0]))
+		return false;
+	for (; *s; s++)
+		if (!is_alnum((unsigned char)*s) && *s != '_' && *s != '.' &&
+		    *s != '-')
+			return false;
+	return true;
+}
+
+bool num_parse(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (*s == '\0')
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		unsigned dgt = (unsigned)(*s - '0');
+		if (v > (UINT64_MAX - dgt) / 10)
+			v = UINT64_MAX;
+		else
+			v = v * 10 + dgt;
+	}
+	*out = v;
+	return true;
+}
+
+/* A number up to max, given as the text between s and end. */
+static bool num_span(const char *s, const char *end, uint64_t max,
+    uint64_t *out)
+{
+	char buf[24];
+	size_t n = (size_t)(end - s);
+
+	if (n == 0 || n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return num_parse(buf, out) && *out <= max;
+}
+
+bool asn_parse(const char *s, uint32_t *out)
+{
+	const char *dot = strchr(s, '.');
+	uint64_t hi, lo;
+
+	if (dot != NULL) {
+		/* RFC 5396 asdot: high.low, each 16 bits. */
+		if (!num_span(s, dot, 65535, &hi) ||
+		    !num_span(dot + 1, dot + 1 + strlen(dot + 1), 65535, &lo))
+			return false;
+		lo |= hi << 16;
+	} else if (!num_span(s, s + strlen(s), UINT32_MAX, &lo))
+		return false;
+	if (lo == 0)
+		return false;	/* RFC 7607: AS 0 is never valid */
+	*out = (uint32_t)lo;
+	return true;
+}
+
+/* ---- communities ---- */
+
+const char *community_name(size_t i)
+{
+	return bgp_community_known(i, NULL);
+}
+
+bool community_parse(const char *s, uint32_t *out)
+{
+	const char *colon = strchr(s, ':');
+	uint64_t hi, lo;
+
+	if (bgp_community_by_name(s, out))
+		return true;
+	if (colon == NULL || !num_span(s, colon, 65535, &hi) ||
+	    !num_span(colon + 1, colon + 1 + strlen(colon + 1), 65535, &lo))
+		return false;
+	*out = (uint32_t)(hi << 16 | lo);
+	return true;
+}
+
+bool large_community_parse(const char *s, struct large_community *out)
+{
+	static const char prefix[] = "large:";
+	uint64_t v[3];
+
+	if (strncmp(s, prefix, sizeof(prefix) - 1) != 0)
+		return false;
+	s += sizeof(prefix) - 1;
+	for (int i = 0; i < 3; i++) {
+		const char *end = i < 2 ? strchr(s, ':') : s + strlen(s);
+		if (end == NULL || !num_span(s, end, UINT32_MAX, &v[i]))
+			return false;
+		s = i < 2 ? end + 1 : end;
+	}
+	out->global = (uint32_t)v[0];
+	out->local1 = (uint32_t)v[1];
+	out->local2 = (uint32_t)v[2];
+	return true;
+}
+
+const char *community_fmt(uint32_t c, char *buf, size_t size)
+{
+	const char *name = bgp_community_name(c);
+
+	if (name != NULL)
+		snprintf(buf, size, "%s", name);
+	else
+		snprintf(buf, size, "%u:%u", c >> 16, c & 0xffff);
+	return buf;
+}
+
+const char *large_community_fmt(const struct large_community *l, char *buf,
+    size_t size)
+{
+	snprintf(buf, size, "large:%u:%u:%u", l->global, l->local1, l->local2);
+	return buf;
+}
+
+/* ---- lookups ---- */
+
+const struct conf_neighbor *conf_neighbor_by_name(const struct conf *c,
+    const char *name)
+{
+	for (size_t i = 0; i < c->nneighbors; i++)
+		if (strcmp(c->neighbors[i].name, name) == 0)
+			return &c->neighbors[i];
+	return NULL;
+}
+
+const struct conf_pool *conf_pool_by_name(const struct conf *c,
+    const char *name)
+{
+	for (size_t i = 0; i < c->npools; i++)
+		if (strcmp(c->pools[i].name, name) == 0)
+			return &c->pools[i];
+	return NULL;
+}
+
+bool conf_pool_contains(const struct conf_pool *p, const struct prefix *addr)
+{
+	for (size_t i = 0; i < p->nranges; i++) {
+		const struct conf_range *r = &p->ranges[i];
+		if (r->lo.afi == addr->afi && addr_cmp(&r->lo, addr) <= 0 &&
+		    addr_cmp(addr, &r->hi) <= 0)
+			return true;
+	}
+	return false;
+}
+
+const struct conf_pool *conf_pool_for_addr(const struct conf *c,
+    const struct prefix *addr)
+{
+	for (size_t i = 0; i < c->npools; i++)
+		if (conf_pool_contains(&c->pools[i], addr))
+			return &c->pools[i];
+	return NULL;
+}
+
+/* ---- free ---- */
+
+static void free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void conf_free(struct conf *c)
+{
+	if (c == NULL)
+		return;
+	free(c->file);
+	free(c->listens);
+	for (size_t i = 0; i < c->nsockets; i++)
+		free(c->sockets[i].path);
+	free(c->sockets);
+	free(c->state_file);
+	for (size_t i = 0; i < c->npools; i++) {
+		free(c->pools[i].name);
+		free(c->pools[i].ranges);
+	}
+	free(c->pools);
+	for (size_t i = 0; i < c->nneighbors; i++) {
+		free(c->neighbors[i].name);
+		free(c->neighbors[i].password);
+		free(c->neighbors[i].description);
+	}
+	free(c->neighbors);
+	for (size_t i = 0; i < c->nadvs; i++) {
+		struct conf_adv *a = &c->advs[i];
+		free(a->name);
+		free_strv(a->pools, a->npools);
+		free(a->pool_idx);
+		free(a->communities);
+		free(a->large);
+		free_strv(a->peers, a->npeers);
+		free(a->peer_idx);
+	}
+	free(c->advs);
+	for (size_t i = 0; i < c->nvips; i++) {
+		free(c->vips[i].pool);
+		free(c->vips[i].owner);
+	}
+	free(c->vips);
+	free(c);
+}
+
+/* ---- equality ---- */
+
+static bool str_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static bool strv_eq(char **a, size_t na, char **b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (!str_eq(a[i], b[i]))
+			return false;
+	return true;
+}
+
+static bool pfx_eq(const struct prefix *a, const struct prefix *b)
+{
+	if (a->afi == AFI_NONE || b->afi == AFI_NONE)
+		return a->afi == b->afi;
+	return prefix_equal(a, b);
+}
+
+static bool idx_eq(const size_t *a, const size_t *b, size_t n)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return memcmp(a, b, n * sizeof(*a)) == 0;
+}
+
+static bool pool_eq(const struct conf_pool *a, const struct conf_pool *b)
+{
+	if (!str_eq(a->name, b->name) || a->nranges != b->nranges ||
+	    a->auto_assign != b->auto_assign ||
+	    a->avoid_buggy_ips != b->avoid_buggy_ips)
+		return false;
+	for (size_t i = 0; i < a->nranges; i++) {
+		const struct conf_range *x = &a->ranges[i], *y = &b->ranges[i];
+		if (!pfx_eq(&x->lo, &y->lo) || !pfx_eq(&x->hi, &y->hi) ||
+		    x->cidr_len != y->cidr_len || x->is_cidr != y->is_cidr)
+			return false;
+	}
+	return true;
+}
+
+static bool nbr_eq(const struct conf_neighbor *a,
+    const struct conf_neighbor *b)
+{
+	return str_eq(a->name, b->name) && a->set == b->set &&
+	    pfx_eq(&a->addr, &b->addr) && a->remote_as == b->remote_as &&
+	    a->local_as == b->local_as &&
+	    pfx_eq(&a->local_addr, &b->local_addr) &&
+	    pfx_eq(&a->next_hop, &b->next_hop) &&
+	    pfx_eq(&a->next_hop_v6, &b->next_hop_v6) &&
+	    a->port == b->port && a->hold_time == b->hold_time &&
+	    a->keepalive == b->keepalive &&
+	    a->connect_retry == b->connect_retry &&
+	    a->passive == b->passive && str_eq(a->password, b->password) &&
+	    a->multihop == b->multihop && a->ttl_security == b->ttl_security &&
+	    a->graceful_restart == b->graceful_restart &&
+	    a->restart_time == b->restart_time &&
+	    a->max_prefix == b->max_prefix &&
+	    a->max_prefix_restart == b->max_prefix_restart &&
+	    str_eq(a->description, b->description) &&
+	    a->shutdown == b->shutdown;
+}
+
+static bool adv_eq(const struct conf_adv *a, const struct conf_adv *b)
+{
+	return str_eq(a->name, b->name) &&
+	    strv_eq(a->pools, a->npools, b->pools, b->npools) &&
+	    strv_eq(a->peers, a->npeers, b->peers, b->npeers) &&
+	    a->ncommunities == b->ncommunities && a->nlarge == b->nlarge &&
+	    (a->ncommunities == 0 || memcmp(a->communities, b->communities,
+	    a->ncommunities * sizeof(*a->communities)) == 0) &&
+	    (a->nlarge == 0 ||
+	    memcmp(a->large, b->large, a->nlarge * sizeof(*a->large)) == 0) &&
+	    a->agg_len == b->agg_len && a->agg_len_v6 == b->agg_len_v6 &&
+	    a->local_pref_set == b->local_pref_set &&
+	    a->local_pref == b->local_pref;
+}
+
+bool conf_equal(const struct conf *a, const struct conf *b)
+{
+	if (a->router_id_set != b->router_id_set ||
+	    a->router_id != b->router_id || a->local_as != b->local_as ||
+	    !str_eq(a->state_file, b->state_file) ||
+	    a->nlistens != b->nlistens || a->nsockets != b->nsockets ||
+	    a->npools != b->npools || a->nneighbors != b->nneighbors ||
+	    a->nadvs != b->nadvs || a->nvips != b->nvips)
+		return false;
+	for (size_t i = 0; i < a->nlistens; i++)
+		if (!pfx_eq(&a->listens[i].addr, &b->listens[i].addr) ||
+		    a->listens[i].port != b->listens[i].port)
+			return false;
+	for (size_t i = 0; i < a->nsockets; i++)
+		if (!str_eq(a->sockets[i].path, b->sockets[i].path) ||
+		    a->sockets[i].restricted != b->sockets[i].restricted)
+			return false;
+	for (size_t i = 0; i < a->npools; i++)
+		if (!pool_eq(&a->pools[i], &b->pools[i]))
+			return false;
+	for (size_t i = 0; i < a->nneighbors; i++)
+		if (!nbr_eq(&a->neighbors[i], &b->neighbors[i]))
+			return false;
+	for (size_t i = 0; i < a->nadvs; i++) {
+		const struct conf_adv *x = &a->advs[i], *y = &b->advs[i];
+		if (!adv_eq(x, y))
+			return false;
+		/* Derived by check(): every pool/peer when none is listed. */
+		if (x->npool_idx != y->npool_idx ||
+		    x->npeer_idx != y->npeer_idx ||
+		    !idx_eq(x->pool_idx, y->pool_idx, x->npool_idx) ||
+		    !idx_eq(x->peer_idx, y->peer_idx, x->npeer_idx))
+			return false;
+	}
+	for (size_t i = 0; i < a->nvips; i++) {
+		const struct conf_vip *x = &a->vips[i], *y = &b->vips[i];
+		if (!pfx_eq(&x->addr, &y->addr) || !str_eq(x->pool, y->pool) ||
+		    !str_eq(x->owner, y->owner) || x->pool_idx != y->pool_idx)
+			return false;
+	}
+	return true;
+}
