@@ -1,0 +1,498 @@
+/*
+ * adjout.c - per-peer Adj-RIB-Out and the UPDATE builder.
+ *
+ * A change marks routes dirty for the peers that see them; a flush looks
+ * at each dirty route once, compares what the peer should have with what
+ * it was sent, and packs the differences: withdrawals together, and all
+ * prefixes sharing one attribute set in as few UPDATEs as fit in the
+ * negotiated message size.  Attribute blocks are encoded once per set.
+ */
+#include "rib/rib_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsm/attr.h"
+#include "fsm/msg.h"
+
+/* Dirty routes looked at per round of a flush. */
+#define FLUSH_CHUNK 4096
+
+/* ---- set-up ------------------------------------------------------------ */
+
+void adj_peer_init(struct rib *r, size_t peer)
+{
+	struct rib_peer *p = &r->peers[peer];
+	const struct conf *c = r->conf;
+
+	pt_init(&p->adj);
+	p->adv_slot = malloc((c->nadvs ? c->nadvs : 1) * sizeof(*p->adv_slot));
+	for (size_t a = 0; p->adv_slot && a < c->nadvs; a++) {
+		p->adv_slot[a] = -1;
+		for (size_t i = 0; i < c->advs[a].npeer_idx; i++) {
+			if (c->advs[a].peer_idx[i] != peer ||
+			    p->nadvs == RIB_MAX_PEER_ADVS)
+				continue;
+			p->adv_slot[a] = (int16_t)p->nadvs;
+			p->advs[p->nadvs++] = (uint16_t)a;
+		}
+	}
+}
+
+static void free_sets(struct rib_peer *p)
+{
+	for (size_t i = 0; i < p->nsets; i++) {
+		free(p->sets[i].enc[0]);
+		free(p->sets[i].enc[1]);
+	}
+	free(p->sets);
+	p->sets = NULL;
+	p->nsets = 0;
+}
+
+static void clear_out(struct rib_peer *p)
+{
+	pt_free(&p->adj);
+	free(p->dirty);
+	p->dirty = NULL;
+	p->ndirty = p->dirty_head = p->dirty_cap = 0;
+	p->announced = 0;
+	free_sets(p);
+}
+
+void adj_peer_free(struct rib_peer *p)
+{
+	clear_out(p);
+	free(p->adv_slot);
+	p->adv_slot = NULL;
+}
+
+/* ---- marking ----------------------------------------------------------- */
+
+void adj_mark(struct rib *r, struct rib_peer *p, const struct prefix *route)
+{
+	struct pt_key k = pt_key_make(route, 0);
+	struct pt_entry *e = pt_insert(&p->adj, &k, NULL);
+
+	if (e == NULL || (e->v2 & ADJ_DIRTY))
+		return;		/* out of memory handled at flush: stays */
+	if (p->ndirty == p->dirty_cap) {
+		size_t ncap = p->dirty_cap ? p->dirty_cap * 2 : 256;
+		struct pt_key *nd = realloc(p->dirty, ncap * sizeof(*nd));
+		if (nd == NULL)
+			return;
+		p->dirty = nd;
+		p->dirty_cap = ncap;
+	}
+	e->v2 |= ADJ_DIRTY;
+	p->dirty[p->ndirty++] = k;
+}
+
+void adj_route_changed(struct rib *r, size_t adv, const struct prefix *route)
+{
+	const struct conf_adv *a = &r->conf->advs[adv];
+
+	for (size_t i = 0; i < a->npeer_idx; i++) {
+		struct rib_peer *p = &r->peers[a->peer_idx[i]];
+		if (p->up)
+			adj_mark(r, p, route);
+	}
+}
+
+void rib_peer_up(struct rib *r, size_t peer, const struct rib_session *s)
+{
+	struct rib_peer *p = &r->peers[peer];
+
+	clear_out(p);
+	p->up = true;
+	p->s = *s;
+	if (p->s.max_msg < BGP_MAX_LEN || p->s.max_msg > BGP_EXT_MAX_LEN)
+		p->s.max_msg = BGP_MAX_LEN;
+	/* The whole table is new to the peer. */
+	for (struct pt_entry *e = pt_next(&r->exp, NULL); e;
+	    e = pt_next(&r->exp, e)) {
+		if (p->adv_slot[e->k.tag] < 0)
+			continue;
+		struct prefix route = pt_key_prefix(&e->k);
+		adj_mark(r, p, &route);
+	}
+}
+
+void rib_peer_resend(struct rib *r, size_t peer)
+{
+	struct rib_session s = r->peers[peer].s;
+
+	if (r->peers[peer].up)
+		rib_peer_up(r, peer, &s);
+}
+
+void rib_peer_down(struct rib *r, size_t peer)
+{
+	struct rib_peer *p = &r->peers[peer];
+
+	clear_out(p);
+	p->up = false;
+}
+
+bool rib_peer_is_up(const struct rib *r, size_t peer)
+{
+	return r->peers[peer].up;
+}
+
+size_t rib_peer_announced(const struct rib *r, size_t peer)
+{
+	return r->peers[peer].announced;
+}
+
+size_t rib_peer_pending(const struct rib *r, size_t peer)
+{
+	const struct rib_peer *p = &r->peers[peer];
+	return p->ndirty - p->dirty_head;
+}
+
+void rib_peer_walk(const struct rib *r, size_t peer,
+    void (*fn)(const struct prefix *p, void *arg), void *arg)
+{
+	const struct rib_peer *p = &r->peers[peer];
+
+	for (struct pt_entry *e = pt_next(&p->adj, NULL); e;
+	    e = pt_next(&p->adj, e)) {
+		if (e->v1 == 0)
+			continue;
+		struct prefix pfx = pt_key_prefix(&e->k);
+		fn(&pfx, arg);
+	}
+}
+
+/* ---- attribute sets ---------------------------------------------------- */
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int cmp_large(const void *a, const void *b)
+{
+	const struct large_community *x = a, *y = b;
+	if (x->global != y->global)
+		return x->global < y->global ? -1 : 1;
+	if (x->local1 != y->local1)
+		return x->local1 < y->local1 ? -1 : 1;
+	return (x->local2 > y->local2) - (x->local2 < y->local2);
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/*
+ * The attributes of a route merged from several advertisements: the union
+ * of their communities and the highest local-pref.
+ */
+static bool build_set(struct rib *r, struct rib_peer *p, struct attrset *set)
+{
+	const struct conf *c = r->conf;
+	size_t ncomm = 0, nlarge = 0;
+	uint32_t lpref = 0;
+	bool ok = false;
+
+	for (size_t j = 0; j < p->nadvs; j++) {
+		if (!(set->mask >> j & 1))
+			continue;
+		const struct conf_adv *a = &c->advs[p->advs[j]];
+		ncomm += a->ncommunities;
+		nlarge += a->nlarge;
+		if (a->local_pref > lpref)
+			lpref = a->local_pref;
+	}
+	uint32_t *comm = malloc((ncomm ? ncomm : 1) * sizeof(*comm));
+	struct large_community *large = malloc((nlarge ? nlarge : 1) *
+	    sizeof(*large));
+	uint8_t *comm_wire = malloc((ncomm ? ncomm : 1) * 4);
+	uint8_t *large_wire = malloc((nlarge ? nlarge : 1) * 12);
+	uint8_t *buf = malloc(BGP_EXT_MAX_LEN);
+	if (!comm || !large || !comm_wire || !large_wire || !buf)
+		goto out;
+
+	ncomm = nlarge = 0;
+	for (size_t j = 0; j < p->nadvs; j++) {
+		if (!(set->mask >> j & 1))
+			continue;
+		const struct conf_adv *a = &c->advs[p->advs[j]];
+		memcpy(comm + ncomm, a->communities,
+		    a->ncommunities * sizeof(*comm));
+		ncomm += a->ncommunities;
+		memcpy(large + nlarge, a->large, a->nlarge * sizeof(*large));
+		nlarge += a->nlarge;
+	}
+	/* Sorted and without duplicates, so equal sets encode equally. */
+	qsort(comm, ncomm, sizeof(*comm), cmp_u32);
+	qsort(large, nlarge, sizeof(*large), cmp_large);
+	size_t nc = 0, nl = 0;
+	for (size_t i = 0; i < ncomm; i++)
+		if (nc == 0 || comm[i] != comm[nc - 1])
+			comm[nc++] = comm[i];
+	for (size_t i = 0; i < nlarge; i++)
+		if (nl == 0 || cmp_large(&large[i], &large[nl - 1]) != 0)
+			large[nl++] = large[i];
+	for (size_t i = 0; i < nc; i++)
+		put_be32(comm_wire + 4 * i, comm[i]);
+	for (size_t i = 0; i < nl; i++) {
+		put_be32(large_wire + 12 * i, large[i].global);
+		put_be32(large_wire + 12 * i + 4, large[i].local1);
+		put_be32(large_wire + 12 * i + 8, large[i].local2);
+	}
+
+	/* eBGP: AS_PATH [local-as]; iBGP: empty AS_PATH and LOCAL_PREF. */
+	uint8_t path[6] = { BGP_AS_SEQUENCE, 1 };
+	put_be32(path + 2, p->s.local_as);
+	struct bgp_attrs at = {
+		.origin = BGP_ORIGIN_IGP,
+		.aspath = path,
+		.aspath_len = p->s.ebgp ? 6 : 0,
+		.aspath_as4 = true,
+		.local_pref = lpref,
+		.comm = comm_wire,
+		.ncomm = (uint16_t)nc,
+		.lcomm = large_wire,
+		.nlcomm = (uint16_t)nl,
+	};
+	attr_set(&at, BGP_ATTR_ORIGIN);
+	attr_set(&at, BGP_ATTR_AS_PATH);
+	if (!p->s.ebgp)
+		attr_set(&at, BGP_ATTR_LOCAL_PREF);
+	if (nc > 0)
+		attr_set(&at, BGP_ATTR_COMMUNITIES);
+	if (nl > 0)
+		attr_set(&at, BGP_ATTR_LARGE_COMMUNITY);
+
+	for (int f = 0; f < 2; f++) {
+		/* IPv4 routes carry NEXT_HOP; IPv6 ones MP_REACH (RFC 4760). */
+		if (f == 0 && p->s.nexthop4.afi == AFI_IPV4) {
+			at.nexthop = prefix_v4(&p->s.nexthop4);
+			attr_set(&at, BGP_ATTR_NEXT_HOP);
+		} else {
+			attr_clear(&at, BGP_ATTR_NEXT_HOP);
+		}
+		size_t len = bgp_attrs_encode(buf, BGP_EXT_MAX_LEN, &at,
+		    p->s.as4);
+		set->enc[f] = malloc(len ? len : 1);
+		if (set->enc[f] == NULL)
+			goto out;
+		memcpy(set->enc[f], buf, len);
+		set->enc_len[f] = (uint16_t)len;
+		/* Header, two lengths, MP_REACH with a 16-byte next hop and
+		 * one /128 must fit next to the attributes. */
+		if (len == 0 || len + BGP_UPDATE_MIN_LEN + 4 + 5 + 16 + 17 >
+		    p->s.max_msg)
+			set->too_big = true;
+	}
+	ok = true;
+out:
+	free(comm);
+	free(large);
+	free(comm_wire);
+	free(large_wire);
+	free(buf);
+	return ok;
+}
+
+/* Id (index + 1) of the set for this mask; 0 when it cannot be built. */
+static uint32_t set_for(struct rib *r, struct rib_peer *p, uint64_t mask)
+{
+	for (size_t i = 0; i < p->nsets; i++)
+		if (p->sets[i].mask == mask)
+			return p->sets[i].too_big ? 0 : (uint32_t)(i + 1);
+	struct attrset *ns = realloc(p->sets, (p->nsets + 1) * sizeof(*ns));
+	if (ns == NULL)
+		return 0;
+	p->sets = ns;
+	struct attrset *set = &p->sets[p->nsets];
+	*set = (struct attrset){ .mask = mask };
+	if (!build_set(r, p, set)) {
+		free(set->enc[0]);
+		free(set->enc[1]);
+		return 0;
+	}
+	p->nsets++;
+	return set->too_big ? 0 : (uint32_t)p->nsets;
+}
+
+/* What the peer should have for a route: an attribute set id, or 0. */
+static uint32_t wanted(struct rib *r, struct rib_peer *p,
+    const struct pt_key *route)
+{
+	uint64_t mask = 0;
+
+	if (route->afi == AFI_IPV4 ? !(p->s.v4 && p->s.nexthop4.afi) :
+	    !(p->s.v6 && p->s.nexthop6.afi))
+		return 0;
+	for (size_t j = 0; j < p->nadvs; j++) {
+		struct pt_key k = *route;
+		k.tag = p->advs[j];
+		if (pt_find(&r->exp, &k) != NULL)
+			mask |= 1ull << j;
+	}
+	return mask ? set_for(r, p, mask) : 0;
+}
+
+/* ---- packing ----------------------------------------------------------- */
+
+struct change {
+	uint32_t set;		/* 0: withdraw */
+	struct prefix pfx;
+};
+
+static int cmp_change(const void *a, const void *b)
+{
+	const struct change *x = a, *y = b;
+	if (x->set != y->set)
+		return x->set < y->set ? -1 : 1;
+	return (x->pfx.afi > y->pfx.afi) - (x->pfx.afi < y->pfx.afi);
+}
+
+/*
+ * One run of changes with the same set and family, as many messages as
+ * needed.  IPv4 goes in the classic fields; anything else in MP_REACH or
+ * MP_UNREACH, which RFC 7606 §5.1 wants first among the attributes.
+ */
+static size_t emit_run(struct rib *r, struct rib_peer *p,
+    const struct change *c, size_t n, rib_emit_fn *emit, void *ctx)
+{
+	const struct attrset *set = c[0].set ? &p->sets[c[0].set - 1] : NULL;
+	uint16_t afi = c[0].pfx.afi;
+	bool v4 = afi == AFI_IPV4;
+	size_t max = p->s.max_msg, bytes = 0, i = 0;
+	const uint8_t *enc = set ? set->enc[v4 ? 0 : 1] : NULL;
+	size_t enc_len = set ? set->enc_len[v4 ? 0 : 1] : 0;
+
+	while (i < n) {
+		struct wr w = wr_init(r->msgbuf, max);
+		size_t start = bgp_msg_begin(&w, BGP_MSG_UPDATE);
+		size_t wl_at = wr_reserve(&w, 2);	/* zero unless v4 withdraw */
+		size_t tal_at = 0, mp_len_at = 0, tail = 0;
+
+		if (v4 && set == NULL) {
+			tail = 2;	/* the total attribute length, 0 */
+		} else {
+			tal_at = wr_reserve(&w, 2);
+			if (v4) {
+				wr_bytes(&w, enc, enc_len);
+			} else {
+				wr_u8(&w, BGP_ATTRF_OPTIONAL | BGP_ATTRF_EXTLEN);
+				wr_u8(&w, set ? BGP_ATTR_MP_REACH :
+				    BGP_ATTR_MP_UNREACH);
+				mp_len_at = wr_reserve(&w, 2);
+				wr_u16(&w, afi);
+				wr_u8(&w, SAFI_UNICAST);
+				if (set) {
+					wr_u8(&w, 16);	/* RFC 2545: global */
+					wr_bytes(&w, p->s.nexthop6.a, 16);
+					wr_u8(&w, 0);	/* reserved */
+				}
+				tail = enc_len;	/* attributes after MP_* */
+			}
+		}
+		size_t nlri_start = w.len, before = i;
+		while (i < n && w.len + bgp_nlri_size(&c[i].pfx) + tail <= max)
+			bgp_nlri_put(&w, &c[i++].pfx);
+		if (i == before)
+			break;		/* cannot happen: sets are sized */
+		if (v4 && set == NULL) {
+			wr_put_u16_at(&w, wl_at, (uint16_t)(w.len - nlri_start));
+			wr_u16(&w, 0);
+		} else if (!v4) {
+			wr_put_u16_at(&w, mp_len_at,
+			    (uint16_t)(w.len - mp_len_at - 2));
+			wr_bytes(&w, enc, enc_len);
+		}
+		if (tal_at != 0)
+			wr_put_u16_at(&w, tal_at, (uint16_t)(v4 ? enc_len :
+			    w.len - tal_at - 2));
+		bgp_msg_end(&w, start);
+		if (w.overflow)
+			break;
+		emit(ctx, r->msgbuf, w.len);
+		bytes += w.len;
+	}
+	return bytes;
+}
+
+bool rib_peer_flush(struct rib *r, size_t peer, size_t budget,
+    rib_emit_fn *emit, void *ctx)
+{
+	struct rib_peer *p = &r->peers[peer];
+	size_t bytes = 0;
+
+	if (!p->up)
+		return true;
+	struct change *ch = malloc(FLUSH_CHUNK * sizeof(*ch));
+	if (ch == NULL)
+		return false;
+
+	while (p->dirty_head < p->ndirty && bytes < budget) {
+		size_t n = 0;
+		while (n < FLUSH_CHUNK && p->dirty_head < p->ndirty) {
+			const struct pt_key *k = &p->dirty[p->dirty_head++];
+			struct pt_entry *e = pt_find(&p->adj, k);
+			if (e == NULL)
+				continue;
+			e->v2 &= ~(uint32_t)ADJ_DIRTY;
+			uint32_t want = wanted(r, p, k);
+			if (want != e->v1) {
+				ch[n].set = want;
+				ch[n].pfx = pt_key_prefix(k);
+				n++;
+				if (e->v1 == 0)
+					p->announced++;
+				else if (want == 0)
+					p->announced--;
+				e->v1 = want;
+			}
+			if (e->v1 == 0)
+				pt_delete(&p->adj, e);
+		}
+		qsort(ch, n, sizeof(*ch), cmp_change);
+		for (size_t i = 0; i < n;) {
+			size_t j = i + 1;
+			while (j < n && ch[j].set == ch[i].set &&
+			    ch[j].pfx.afi == ch[i].pfx.afi)
+				j++;
+			bytes += emit_run(r, p, ch + i, j - i, emit, ctx);
+			i = j;
+		}
+	}
+	free(ch);
+	if (p->dirty_head == p->ndirty) {
+		free(p->dirty);
+		p->dirty = NULL;
+		p->ndirty = p->dirty_head = p->dirty_cap = 0;
+		return true;
+	}
+	return false;
+}
+
+size_t rib_eor_encode(uint8_t *buf, size_t cap, uint16_t afi)
+{
+	struct wr w = wr_init(buf, cap);
+	size_t start = bgp_msg_begin(&w, BGP_MSG_UPDATE);
+
+	wr_u16(&w, 0);
+	if (afi == AFI_IPV4) {
+		wr_u16(&w, 0);
+	} else {
+		wr_u16(&w, 6);
+		wr_u8(&w, BGP_ATTRF_OPTIONAL);
+		wr_u8(&w, BGP_ATTR_MP_UNREACH);
+		wr_u8(&w, 3);
+		wr_u16(&w, afi);
+		wr_u8(&w, SAFI_UNICAST);
+	}
+	bgp_msg_end(&w, start);
+	return w.overflow ? 0 : w.len;
+}

@@ -1,0 +1,66 @@
+/*
+ * ptable.h - a compact hash table keyed by prefix.
+ *
+ * Open addressing with linear probing and backward-shift deletion (no
+ * tombstones), 28-byte entries holding two 32-bit values.  Used for the
+ * VIP table, the export table and every Adj-RIB-Out, so memory per route
+ * stays small at a million routes.  Pointers to entries are valid only
+ * until the next insertion.
+ */
+#ifndef LBBGP_PTABLE_H
+#define LBBGP_PTABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fsm/prefix.h"
+
+struct pt_key {
+	uint8_t afi;		/* 0 marks an empty slot */
+	uint8_t len;
+	uint16_t tag;		/* extra key part (advertisement index) */
+	uint8_t a[16];
+};
+
+struct pt_entry {
+	struct pt_key k;
+	uint32_t v1;
+	uint32_t v2;
+};
+
+struct ptable {
+	struct pt_entry *slots;
+	size_t cap;		/* power of two, or 0 */
+	size_t n;
+};
+
+static inline struct pt_key pt_key_make(const struct prefix *p, uint16_t tag)
+{
+	struct pt_key k = { .afi = p->afi, .len = p->len, .tag = tag };
+	for (unsigned i = 0; i < sizeof(k.a); i++)
+		k.a[i] = p->a[i];
+	return k;
+}
+
+static inline struct prefix pt_key_prefix(const struct pt_key *k)
+{
+	struct prefix p = { .afi = k->afi, .len = k->len };
+	for (unsigned i = 0; i < sizeof(p.a); i++)
+		p.a[i] = k->a[i];
+	return p;
+}
+
+void pt_init(struct ptable *t);
+void pt_free(struct ptable *t);
+struct pt_entry *pt_find(const struct ptable *t, const struct pt_key *k);
+/* Find or add (values zero when added); NULL only when out of memory. */
+struct pt_entry *pt_insert(struct ptable *t, const struct pt_key *k,
+    bool *added);
+void pt_delete(struct ptable *t, struct pt_entry *e);
+/* Iterate: for (e = pt_next(t, NULL); e; e = pt_next(t, e)).  No
+ * insertions while iterating; deleting the current entry is not allowed
+ * either (collect keys first). */
+struct pt_entry *pt_next(const struct ptable *t, const struct pt_entry *e);
+
+#endif
