@@ -1,0 +1,156 @@
+/*
+ * bgpd.h - the daemon's state: one struct lbbgpd passed explicitly, its
+ * peers and their TCP connections.
+ *
+ * bgpd/ is the only place with I/O.  Each connection runs its own RFC
+ * 4271 FSM (fsm/); a peer has a primary connection and, while a
+ * connection collision is being resolved (RFC 4271 §6.8), a second one.
+ */
+#ifndef LBBGP_BGPD_H
+#define LBBGP_BGPD_H
+
+#include <ev.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "bgpd/daemon.h"
+#include "bgpd/log.h"
+#include "conf/conf.h"
+#include "fsm/fsm.h"
+#include "fsm/msg.h"
+#include "rib/rib.h"
+
+/* A growable byte queue: data lives in p[off, len). */
+struct buf {
+	uint8_t *p;
+	size_t off;
+	size_t len;
+	size_t cap;
+};
+
+bool buf_append(struct buf *b, const void *data, size_t n);
+void buf_consume(struct buf *b, size_t n);
+void buf_free(struct buf *b);
+static inline size_t buf_used(const struct buf *b)
+{
+	return b->len - b->off;
+}
+
+/* Bytes of UPDATEs queued before we stop generating more. */
+#define OUTQ_HIGH	(256 * 1024)
+#define OUTQ_LOW	(64 * 1024)
+#define RBUF_SIZE	(2 * BGP_EXT_MAX_LEN)
+
+struct peer;
+
+struct conn {
+	struct peer *peer;
+	struct fsm fsm;
+	int fd;
+	bool outgoing;			/* we initiated the TCP connection */
+	bool connecting;		/* non-blocking connect in progress */
+	bool dead;			/* freed after this loop iteration */
+	ev_io rio, wio;
+	ev_timer timers[FSM_NTIMERS];
+	uint8_t *rbuf;
+	size_t rlen;
+	struct buf wbuf;
+	struct sockaddr_storage local;	/* our side of the connection */
+	struct bgp_open sent;		/* the OPEN we sent */
+	struct bgp_neg neg;		/* valid from OpenConfirm on */
+	uint32_t remote_id;
+	uint32_t remote_as;
+	struct conn *next_dead;
+};
+
+/* One NOTIFICATION, kept for show neighbor. */
+struct notif_log {
+	uint8_t code;
+	uint8_t subcode;
+	char text[300];		/* shutdown communication, escaped */
+	double when;
+};
+
+struct peer_stats {
+	uint64_t msgs_in[BGP_MSG_TYPE_MAX];
+	uint64_t msgs_out[BGP_MSG_TYPE_MAX];
+	uint64_t prefixes_in;		/* announced to us, valid */
+	uint64_t withdraws_in;
+	uint64_t treat_as_withdraw;
+	uint32_t flaps;			/* times Established was left */
+};
+
+struct peer {
+	struct lbbgpd *d;
+	size_t idx;			/* neighbor index in the config */
+	const struct conf_neighbor *conf;
+	bool ebgp;
+	bool admin_down;		/* config shutdown or bgpctl down */
+	struct conn *conn;		/* primary: always present */
+	struct conn *coll;		/* second connection in a collision */
+	bool eor_sent;
+	double last_change;		/* monotonic: entered current state */
+	struct peer_stats st;
+	struct notif_log last_sent, last_recv;
+	struct log_limit limit;
+};
+
+struct listener {
+	int fd;
+	ev_io io;
+	struct lbbgpd *d;
+	struct sockaddr_storage addr;
+};
+
+struct ctl_listener;
+struct ctl_client;
+
+struct lbbgpd {
+	struct ev_loop *loop;
+	const struct daemon_opts *opts;
+	struct conf *conf;
+	struct rib *rib;
+	uint32_t router_id;		/* host order */
+	struct listener *listeners;
+	size_t nlisteners;
+	struct peer *peers;
+	size_t npeers;
+	struct conn *dead;		/* connections to free */
+	ev_check reaper;		/* frees dead connections, pumps peers */
+	ev_signal sig_term, sig_int, sig_hup;
+	bool stopping;
+	double started;			/* monotonic */
+	struct ctl_listener *ctl_listeners;
+	struct ctl_client *ctl_clients;
+	size_t nctl_clients;
+	bool ctl_pending;		/* replies held for ctl_flush() */
+};
+
+/* session.c */
+void peer_init(struct lbbgpd *d, struct peer *p, size_t idx);
+void peer_start(struct peer *p);
+void peer_stop(struct peer *p, uint8_t subcode, const char *reason);
+void peer_free(struct peer *p);
+void peer_accept(struct peer *p, int fd);
+/* Queue pending UPDATEs if the session has room for them. */
+void peer_pump(struct peer *p);
+void conns_reap(struct lbbgpd *d);
+const char *peer_name(const struct peer *p);
+enum fsm_state peer_state(const struct peer *p);
+
+/* net.c: sockets */
+int net_listen(const struct sockaddr_storage *ss, int backlog);
+int net_connect(const struct peer *p, struct sockaddr_storage *local);
+bool net_set_session_opts(int fd, const struct peer *p);
+void sockaddr_to_prefix(const struct sockaddr_storage *ss,
+    struct prefix *out, uint16_t *port);
+bool prefix_to_sockaddr(const struct prefix *p, uint16_t port,
+    struct sockaddr_storage *ss, socklen_t *len);
+const char *sockaddr_fmt(const struct sockaddr_storage *ss, char *buf,
+    size_t size);
+
+double now_mono(void);
+
+#endif

@@ -1,0 +1,403 @@
+/*
+ * control.c - the control socket: JSON lines in, JSON lines out.
+ *
+ * Transport and dispatch only; what each command does lives in the
+ * handlers (cmd.c).  Every client is independent: garbage, an over-long
+ * line or a client that never reads its replies gets that client an
+ * error and a closed socket, never anyone else a delay.  Replies leave
+ * in request order, after the state file holds what they acknowledge.
+ */
+#include "bgpd/control.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define CTL_MAX_LINE	(1024 * 1024)	/* longest request accepted */
+#define CTL_MAX_OUT	(16 * 1024 * 1024) /* replies a client may owe */
+#define CTL_PAUSE_OUT	(1024 * 1024)	/* stop reading above this */
+#define CTL_MAX_DEPTH	32		/* JSON nesting */
+#define CTL_MAX_CLIENTS	256
+
+static void client_close(struct ctl_client *cl, const char *why);
+
+static void reply_json(struct ctl_client *cl, json_object *o)
+{
+	size_t len;
+	const char *s = json_object_to_json_string_length(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+
+	if (!buf_append(&cl->held, s, len) || !buf_append(&cl->held, "\n", 1))
+		cl->failed = true;
+	cl->d->ctl_pending = true;
+}
+
+void ctl_fail(json_object *reply, const char *code, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	json_object_object_add(reply, "ok", json_object_new_boolean(0));
+	json_object_object_add(reply, "code", json_object_new_string(code));
+	json_object_object_add(reply, "error", json_object_new_string(msg));
+}
+
+static void error_reply(struct ctl_client *cl, const char *code,
+    const char *msg)
+{
+	json_object *o = json_object_new_object();
+	ctl_fail(o, code, "%s", msg);
+	reply_json(cl, o);
+	json_object_put(o);
+}
+
+/* Closest known command, for "did you mean". */
+static const char *nearest_cmd(const char *name)
+{
+	const char *best = NULL;
+	size_t best_d = 4;
+
+	for (const struct ctl_cmd *c = ctl_cmds; c->name; c++) {
+		size_t n = strlen(name), m = strlen(c->name), d;
+		size_t prev[64], cur[64];
+		if (n >= 63 || m >= 63)
+			continue;
+		for (size_t j = 0; j <= m; j++)
+			prev[j] = j;
+		for (size_t i = 1; i <= n; i++) {
+			cur[0] = i;
+			for (size_t j = 1; j <= m; j++) {
+				size_t sub = prev[j - 1] +
+				    (name[i - 1] != c->name[j - 1]);
+				size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+				cur[j] = sub < del ? (sub < ins ? sub : ins) :
+				    (del < ins ? del : ins);
+			}
+			memcpy(prev, cur, (m + 1) * sizeof(size_t));
+		}
+		d = prev[m];
+		if (d < best_d) {
+			best_d = d;
+			best = c->name;
+		}
+	}
+	return best;
+}
+
+static void handle_line(struct ctl_client *cl, const char *line, size_t len)
+{
+	struct json_tokener *tok = json_tokener_new_ex(CTL_MAX_DEPTH);
+	json_object *req = NULL, *jcmd;
+	char msg[256];
+
+	if (tok == NULL) {
+		error_reply(cl, "out-of-memory", "out of memory");
+		return;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
+	    JSON_TOKENER_VALIDATE_UTF8);
+	req = json_tokener_parse_ex(tok, line, (int)len);
+	enum json_tokener_error jerr = json_tokener_get_error(tok);
+	if (req == NULL || jerr != json_tokener_success ||
+	    tok->char_offset != (int)len) {
+		snprintf(msg, sizeof(msg), "request is not valid JSON (%s at "
+		    "byte %d); send one JSON object per line",
+		    jerr == json_tokener_success ? "trailing data" :
+		    json_tokener_error_desc(jerr), tok->char_offset);
+		error_reply(cl, "bad-json", msg);
+		goto out;
+	}
+	if (!json_object_is_type(req, json_type_object) ||
+	    !json_object_object_get_ex(req, "cmd", &jcmd) ||
+	    !json_object_is_type(jcmd, json_type_string)) {
+		error_reply(cl, "bad-request", "a request is a JSON object "
+		    "with a \"cmd\" string, e.g. {\"cmd\":\"show-neighbors\"}");
+		goto out;
+	}
+	const char *name = json_object_get_string(jcmd);
+	const struct ctl_cmd *c;
+	for (c = ctl_cmds; c->name && strcmp(c->name, name) != 0; c++)
+		;
+	if (c->name == NULL) {
+		const char *near = nearest_cmd(name);
+		snprintf(msg, sizeof(msg), "unknown command \"%.64s\"%s%s%s",
+		    name, near ? "; did you mean \"" : "", near ? near : "",
+		    near ? "\"?" : "");
+		error_reply(cl, "unknown-command", msg);
+		goto out;
+	}
+	if (c->write && cl->restricted) {
+		snprintf(msg, sizeof(msg), "\"%s\" is not allowed on the "
+		    "read-only socket; use the main control socket", name);
+		error_reply(cl, "denied", msg);
+		goto out;
+	}
+	json_object *reply = json_object_new_object();
+	json_object_object_add(reply, "ok", json_object_new_boolean(1));
+	struct ctl_req r = { .d = cl->d, .req = req, .reply = reply,
+	    .uid = cl->uid, .pid = cl->pid };
+	if (c->write)
+		log_info("control: %s from uid %d pid %d", name, (int)cl->uid,
+		    (int)cl->pid);
+	c->fn(&r);
+	reply_json(cl, reply);
+	json_object_put(reply);
+out:
+	json_object_put(req);
+	json_tokener_free(tok);
+}
+
+static void client_write_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct ctl_client *cl = w->data;
+
+	while (buf_used(&cl->out) > 0) {
+		ssize_t n = send(cl->fd, cl->out.p + cl->out.off,
+		    buf_used(&cl->out), MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			if (errno == EINTR)
+				continue;
+			client_close(cl, NULL);
+			return;
+		}
+		buf_consume(&cl->out, (size_t)n);
+	}
+	ev_io_stop(loop, &cl->wio);
+	if (cl->eof) {
+		client_close(cl, NULL);
+		return;
+	}
+	if (!ev_is_active(&cl->rio))
+		ev_io_start(loop, &cl->rio);
+}
+
+static void client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct ctl_client *cl = w->data;
+	char tmp[65536];
+
+	ssize_t n = recv(cl->fd, tmp, sizeof(tmp), MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+	    errno == EINTR))
+		return;
+	if (n <= 0) {
+		/* Answer what was asked, then close. */
+		cl->eof = true;
+		ev_io_stop(loop, &cl->rio);
+		if (buf_used(&cl->held) == 0 && buf_used(&cl->out) == 0)
+			client_close(cl, NULL);
+		return;
+	}
+	if (!buf_append(&cl->in, tmp, (size_t)n)) {
+		client_close(cl, "out of memory");
+		return;
+	}
+	for (;;) {
+		uint8_t *start = cl->in.p + cl->in.off;
+		uint8_t *nl = memchr(start, '\n', buf_used(&cl->in));
+		if (nl == NULL)
+			break;
+		size_t len = (size_t)(nl - start);
+		if (len > 0 && start[len - 1] == '\r')
+			len--;
+		if (len > 0)
+			handle_line(cl, (const char *)start, len);
+		buf_consume(&cl->in, (size_t)(nl - start) + 1);
+	}
+	if (buf_used(&cl->in) > CTL_MAX_LINE) {
+		error_reply(cl, "line-too-long", "request longer than 1 MiB; "
+		    "split it into several requests");
+		cl->eof = true;
+		ev_io_stop(loop, &cl->rio);
+		return;
+	}
+	/* A client that does not read its replies stops being read. */
+	if (buf_used(&cl->out) + buf_used(&cl->held) > CTL_PAUSE_OUT)
+		ev_io_stop(loop, &cl->rio);
+}
+
+static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct ctl_listener *l = w->data;
+	struct lbbgpd *d = l->d;
+
+	for (;;) {
+		int fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK |
+		    SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR && errno != ECONNABORTED)
+				log_warn("control: accept");
+			return;
+		}
+		if (d->nctl_clients >= CTL_MAX_CLIENTS) {
+			log_warnx("control: too many clients (%d), refusing "
+			    "one", CTL_MAX_CLIENTS);
+			close(fd);
+			continue;
+		}
+		struct ctl_client *cl = calloc(1, sizeof(*cl));
+		if (cl == NULL) {
+			close(fd);
+			continue;
+		}
+		struct ucred cred = { .pid = -1, .uid = (uid_t)-1 };
+		socklen_t clen = sizeof(cred);
+		getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen);
+		cl->d = d;
+		cl->fd = fd;
+		cl->restricted = l->restricted;
+		cl->uid = cred.uid;
+		cl->pid = cred.pid;
+		ev_io_init(&cl->rio, client_read_cb, fd, EV_READ);
+		ev_io_init(&cl->wio, client_write_cb, fd, EV_WRITE);
+		cl->rio.data = cl->wio.data = cl;
+		ev_io_start(loop, &cl->rio);
+		cl->next = d->ctl_clients;
+		d->ctl_clients = cl;
+		d->nctl_clients++;
+	}
+}
+
+static void client_close(struct ctl_client *cl, const char *why)
+{
+	struct lbbgpd *d = cl->d;
+
+	if (why)
+		log_warnx("control: closing client pid %d: %s", (int)cl->pid,
+		    why);
+	ev_io_stop(d->loop, &cl->rio);
+	ev_io_stop(d->loop, &cl->wio);
+	close(cl->fd);
+	for (struct ctl_client **pp = &d->ctl_clients; *pp; pp = &(*pp)->next)
+		if (*pp == cl) {
+			*pp = cl->next;
+			break;
+		}
+	d->nctl_clients--;
+	buf_free(&cl->in);
+	buf_free(&cl->out);
+	buf_free(&cl->held);
+	free(cl);
+}
+
+void ctl_flush(struct lbbgpd *d)
+{
+	struct ctl_client *cl, *next;
+
+	if (!d->ctl_pending)
+		return;
+	d->ctl_pending = false;
+	for (cl = d->ctl_clients; cl; cl = next) {
+		next = cl->next;
+		if (cl->failed) {
+			client_close(cl, "out of memory");
+			continue;
+		}
+		if (buf_used(&cl->held) == 0)
+			continue;
+		if (buf_used(&cl->out) + buf_used(&cl->held) > CTL_MAX_OUT) {
+			client_close(cl, "it does not read its replies");
+			continue;
+		}
+		if (!buf_append(&cl->out, cl->held.p + cl->held.off,
+		    buf_used(&cl->held))) {
+			client_close(cl, "out of memory");
+			continue;
+		}
+		buf_consume(&cl->held, buf_used(&cl->held));
+		ev_io_start(d->loop, &cl->wio);
+	}
+}
+
+/* Remove a stale socket, but never one a running daemon answers on. */
+static bool clear_stale(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	if (fd < 0)
+		return false;
+	bool live = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+	close(fd);
+	if (live) {
+		log_warnx("control socket %s is in use: is another lbbgpd "
+		    "running? stop it or use -s", path);
+		return false;
+	}
+	unlink(path);
+	return true;
+}
+
+bool ctl_listen(struct lbbgpd *d, const char *path, bool restricted,
+    mode_t mode)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		log_warnx("control socket path %s is too long (at most %zu "
+		    "bytes)", path, sizeof(sun.sun_path) - 1);
+		return false;
+	}
+	if (!clear_stale(path))
+		return false;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0);
+	if (fd < 0) {
+		log_warn("control socket");
+		return false;
+	}
+	mode_t old = umask(0777 & ~mode);
+	int rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+	umask(old);
+	if (rc < 0 || chmod(path, mode) < 0 || listen(fd, 16) < 0) {
+		log_warn("control socket %s", path);
+		close(fd);
+		return false;
+	}
+	struct ctl_listener *l = calloc(1, sizeof(*l));
+	if (l == NULL) {
+		close(fd);
+		return false;
+	}
+	l->d = d;
+	l->fd = fd;
+	l->restricted = restricted;
+	l->path = strdup(path);
+	ev_io_init(&l->io, accept_cb, fd, EV_READ);
+	l->io.data = l;
+	ev_io_start(d->loop, &l->io);
+	l->next = d->ctl_listeners;
+	d->ctl_listeners = l;
+	log_info("control socket %s%s", path, restricted ? " (read-only)" : "");
+	return true;
+}
+
+void ctl_close_all(struct lbbgpd *d)
+{
+	while (d->ctl_clients)
+		client_close(d->ctl_clients, NULL);
+	while (d->ctl_listeners) {
+		struct ctl_listener *l = d->ctl_listeners;
+		d->ctl_listeners = l->next;
+		ev_io_stop(d->loop, &l->io);
+		close(l->fd);
+		if (l->path)
+			unlink(l->path);
+		free(l->path);
+		free(l);
+	}
+}

@@ -1,0 +1,261 @@
+/*
+ * daemon.c - lbbgpd's life: start-up, listeners, signals, the libev loop,
+ * orderly shutdown.
+ *
+ * All daemon state is one struct lbbgpd on daemon_run()'s stack, passed
+ * to everything that needs it.
+ */
+#include "config.h"
+
+#include "bgpd/bgpd.h"
+#include "bgpd/control.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LISTEN_BACKLOG 64
+
+/* "an IPv4 address of the host": the lowest non-loopback one, else any. */
+static bool default_router_id(uint32_t *id)
+{
+	struct ifaddrs *ifa, *i;
+	uint32_t best = 0, loop = 0;
+
+	if (getifaddrs(&ifa) < 0)
+		return false;
+	for (i = ifa; i != NULL; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET)
+			continue;
+		uint32_t a = ntohl(((struct sockaddr_in *)i->ifa_addr)->
+		    sin_addr.s_addr);
+		if (a == 0)
+			continue;
+		if (i->ifa_flags & IFF_LOOPBACK) {
+			if (loop == 0)
+				loop = a;
+		} else if (best == 0 || a < best) {
+			best = a;
+		}
+	}
+	freeifaddrs(ifa);
+	*id = best ? best : loop;
+	return *id != 0;
+}
+
+static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct listener *l = w->data;
+	struct lbbgpd *d = l->d;
+
+	for (;;) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		int fd = accept4(l->fd, (struct sockaddr *)&ss, &len,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR && errno != ECONNABORTED)
+				log_warn("accept");
+			return;
+		}
+		struct prefix from;
+		char a[64];
+		sockaddr_to_prefix(&ss, &from, NULL);
+		struct peer *p = NULL;
+		for (size_t i = 0; i < d->npeers && p == NULL; i++)
+			if (prefix_equal(&d->peers[i].conf->addr, &from))
+				p = &d->peers[i];
+		if (p == NULL || d->stopping) {
+			/* Closed before reading a byte. */
+			log_warnx("connection from %s refused: %s",
+			    sockaddr_fmt(&ss, a, sizeof(a)), d->stopping ?
+			    "shutting down" : "not a configured neighbor");
+			close(fd);
+			continue;
+		}
+		peer_accept(p, fd);
+	}
+}
+
+static bool add_listener(struct lbbgpd *d, const struct prefix *addr,
+    uint16_t port)
+{
+	struct listener *nl = realloc(d->listeners, (d->nlisteners + 1) *
+	    sizeof(*nl));
+	char a[64];
+
+	if (nl == NULL)
+		return false;
+	d->listeners = nl;
+	struct listener *l = &d->listeners[d->nlisteners];
+	socklen_t len;
+	prefix_to_sockaddr(addr, port, &l->addr, &len);
+	l->fd = net_listen(&l->addr, LISTEN_BACKLOG);
+	if (l->fd < 0) {
+		log_warn("cannot listen on %s (is another BGP daemon "
+		    "running? set \"listen on\" in the config)",
+		    sockaddr_fmt(&l->addr, a, sizeof(a)));
+		return false;
+	}
+	l->d = d;
+	ev_io_init(&l->io, accept_cb, l->fd, EV_READ);
+	l->io.data = l;
+	ev_io_start(d->loop, &l->io);
+	d->nlisteners++;
+	log_info("listening on %s", sockaddr_fmt(&l->addr, a, sizeof(a)));
+	return true;
+}
+
+static bool start_listeners(struct lbbgpd *d)
+{
+	const struct conf *c = d->conf;
+
+	for (size_t i = 0; i < c->nlistens; i++)
+		if (!add_listener(d, &c->listens[i].addr, c->listens[i].port))
+			return false;
+	if (c->nlistens > 0)
+		return true;
+	/* Default: every address; one dual-stack socket when IPv6 works. */
+	struct prefix any6 = { .afi = AFI_IPV6, .len = 128 };
+	struct prefix any4 = { .afi = AFI_IPV4, .len = 32 };
+	int fd = socket(AF_INET6, SOCK_STREAM, 0);
+	if (fd >= 0) {
+		close(fd);
+		return add_listener(d, &any6, CONF_DEFAULT_PORT);
+	}
+	return add_listener(d, &any4, CONF_DEFAULT_PORT);
+}
+
+static void shutdown_all(struct lbbgpd *d, const char *why)
+{
+	if (d->stopping)
+		return;
+	d->stopping = true;
+	log_info("%s: closing every session", why);
+	for (size_t i = 0; i < d->npeers; i++)
+		peer_stop(&d->peers[i], BGP_CEASE_ADMIN_SHUTDOWN,
+		    "lbbgpd shutting down");
+	ev_break(d->loop, EVBREAK_ALL);
+}
+
+static void signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct lbbgpd *d = w->data;
+
+	if (w->signum == SIGHUP) {
+		log_warnx("SIGHUP: reloading the configuration is not "
+		    "supported yet; restart lbbgpd to apply changes");
+		return;
+	}
+	shutdown_all(d, w->signum == SIGTERM ? "SIGTERM" : "SIGINT");
+}
+
+/* After each loop iteration: free dead connections, feed the peers. */
+static void check_cb(struct ev_loop *loop, ev_check *w, int revents)
+{
+	struct lbbgpd *d = w->data;
+
+	conns_reap(d);
+	for (size_t i = 0; i < d->npeers; i++)
+		peer_pump(&d->peers[i]);
+	ctl_flush(d);
+}
+
+static void cleanup(struct lbbgpd *d)
+{
+	ctl_close_all(d);
+	for (size_t i = 0; i < d->nlisteners; i++) {
+		ev_io_stop(d->loop, &d->listeners[i].io);
+		close(d->listeners[i].fd);
+	}
+	free(d->listeners);
+	for (size_t i = 0; d->peers && i < d->npeers; i++)
+		peer_free(&d->peers[i]);
+	conns_reap(d);
+	free(d->peers);
+	rib_free(d->rib);
+	conf_free(d->conf);
+	ev_loop_destroy(d->loop);
+}
+
+int daemon_run(struct conf *conf, const struct daemon_opts *opts)
+{
+	struct lbbgpd d = { .opts = opts, .conf = conf };
+	struct rib_res res = { 0 };
+	int rc = 1;
+
+	log_init(opts->foreground, opts->verbose);
+	if (!opts->foreground && daemon(0, 0) < 0) {
+		log_warn("daemon");
+		conf_free(conf);
+		return 1;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	d.loop = ev_default_loop(EVFLAG_AUTO);
+	d.started = now_mono();
+
+	if (conf->router_id_set) {
+		d.router_id = conf->router_id;
+	} else if (!default_router_id(&d.router_id)) {
+		log_warnx("no IPv4 address on this host to use as BGP "
+		    "identifier; set router-id in %s", opts->conf_file);
+		goto out;
+	}
+	d.rib = rib_new(conf, &res);
+	if (d.rib == NULL) {
+		log_warnx("cannot load the static VIPs: %s", res.msg[0] ?
+		    res.msg : "out of memory");
+		goto out;
+	}
+	if (!start_listeners(&d))
+		goto out;
+	if (!ctl_listen(&d, opts->socket_path, false, 0660))
+		goto out;
+	for (size_t i = 0; i < conf->nsockets; i++)
+		if (!ctl_listen(&d, conf->sockets[i].path,
+		    conf->sockets[i].restricted,
+		    conf->sockets[i].restricted ? 0666 : 0660))
+			goto out;
+
+	d.npeers = conf->nneighbors;
+	d.peers = calloc(d.npeers ? d.npeers : 1, sizeof(*d.peers));
+	if (d.peers == NULL)
+		goto out;
+	for (size_t i = 0; i < d.npeers; i++)
+		peer_init(&d, &d.peers[i], i);
+
+	ev_signal_init(&d.sig_term, signal_cb, SIGTERM);
+	ev_signal_init(&d.sig_int, signal_cb, SIGINT);
+	ev_signal_init(&d.sig_hup, signal_cb, SIGHUP);
+	d.sig_term.data = d.sig_int.data = d.sig_hup.data = &d;
+	ev_signal_start(d.loop, &d.sig_term);
+	ev_signal_start(d.loop, &d.sig_int);
+	ev_signal_start(d.loop, &d.sig_hup);
+	ev_check_init(&d.reaper, check_cb);
+	d.reaper.data = &d;
+	ev_check_start(d.loop, &d.reaper);
+
+	log_info("lbbgpd %s started: router-id %u.%u.%u.%u, %zu neighbors, "
+	    "%zu VIPs", PACKAGE_VERSION, d.router_id >> 24,
+	    (d.router_id >> 16) & 0xff, (d.router_id >> 8) & 0xff,
+	    d.router_id & 0xff, d.npeers, rib_vip_count(d.rib));
+	for (size_t i = 0; i < d.npeers; i++)
+		peer_start(&d.peers[i]);
+
+	ev_run(d.loop, 0);
+	rc = 0;
+	log_info("lbbgpd stopped");
+out:
+	d.conf = conf;
+	cleanup(&d);
+	return rc;
+}

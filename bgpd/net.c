@@ -1,0 +1,199 @@
+/*
+ * net.c - BGP sockets: listening, connecting, per-session options.
+ *
+ * Everything that calls socket(2), bind(2), setsockopt(2) for BGP is
+ * here, so the options a session gets (TTL, TOS, NODELAY) are decided in
+ * one place.
+ */
+#include "bgpd/bgpd.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/ip.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+double now_mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void sockaddr_to_prefix(const struct sockaddr_storage *ss,
+    struct prefix *out, uint16_t *port)
+{
+	memset(out, 0, sizeof(*out));
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *sin = (const void *)ss;
+		out->afi = AFI_IPV4;
+		out->len = 32;
+		memcpy(out->a, &sin->sin_addr, 4);
+		if (port)
+			*port = ntohs(sin->sin_port);
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const void *)ss;
+		/* A v4-mapped address is an IPv4 peer on a dual-stack socket. */
+		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+			out->afi = AFI_IPV4;
+			out->len = 32;
+			memcpy(out->a, sin6->sin6_addr.s6_addr + 12, 4);
+		} else {
+			out->afi = AFI_IPV6;
+			out->len = 128;
+			memcpy(out->a, &sin6->sin6_addr, 16);
+		}
+		if (port)
+			*port = ntohs(sin6->sin6_port);
+	}
+}
+
+bool prefix_to_sockaddr(const struct prefix *p, uint16_t port,
+    struct sockaddr_storage *ss, socklen_t *len)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (p->afi == AFI_IPV4) {
+		struct sockaddr_in *sin = (void *)ss;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		memcpy(&sin->sin_addr, p->a, 4);
+		*len = sizeof(*sin);
+		return true;
+	}
+	if (p->afi == AFI_IPV6) {
+		struct sockaddr_in6 *sin6 = (void *)ss;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		memcpy(&sin6->sin6_addr, p->a, 16);
+		*len = sizeof(*sin6);
+		return true;
+	}
+	return false;
+}
+
+const char *sockaddr_fmt(const struct sockaddr_storage *ss, char *buf,
+    size_t size)
+{
+	struct prefix p;
+	uint16_t port = 0;
+	char a[PREFIX_STRLEN];
+
+	sockaddr_to_prefix(ss, &p, &port);
+	addr_fmt(&p, a, sizeof(a));
+	snprintf(buf, size, p.afi == AFI_IPV6 ? "[%s]:%u" : "%s:%u", a, port);
+	return buf;
+}
+
+int net_listen(const struct sockaddr_storage *ss, int backlog)
+{
+	int one = 1, zero = 0;
+	socklen_t len = ss->ss_family == AF_INET6 ?
+	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const void *)ss;
+		/* The wildcard listener takes IPv4 too (v4-mapped). */
+		int v6only = IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr) ? 0 : 1;
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, v6only ? &one : &zero,
+		    sizeof(int));
+	}
+	if (bind(fd, (const struct sockaddr *)ss, len) < 0 ||
+	    listen(fd, backlog) < 0) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * TTL: eBGP sends with TTL 1 unless multihop N says otherwise (RFC 4271
+ * leaves it to configuration; 1 is every router's default); iBGP keeps the
+ * system default.  TOS CS6 marks network control traffic (RFC 4594).
+ */
+bool net_set_session_opts(int fd, const struct peer *p)
+{
+	int one = 1, tos = IPTOS_CLASS_CS6;
+	int ttl = p->conf->multihop ? p->conf->multihop : 1;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		return false;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	bool v4 = ss.ss_family == AF_INET ||
+	    (ss.ss_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(
+	    &((struct sockaddr_in6 *)&ss)->sin6_addr));
+	if (v4) {
+		setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+		if (p->ebgp && setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl,
+		    sizeof(ttl)) < 0)
+			return false;
+	} else {
+		setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos));
+		if (p->ebgp && setsockopt(fd, IPPROTO_IPV6,
+		    IPV6_UNICAST_HOPS, &ttl, sizeof(ttl)) < 0)
+			return false;
+	}
+	return true;
+}
+
+/* Start a non-blocking connect; -1 with errno on immediate failure. */
+int net_connect(const struct peer *p, struct sockaddr_storage *local)
+{
+	const struct conf_neighbor *n = p->conf;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd;
+
+	if (!prefix_to_sockaddr(&n->addr, n->port, &ss, &len)) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0);
+	if (fd < 0)
+		return -1;
+	if (n->local_addr.afi != AFI_NONE) {
+		struct sockaddr_storage ls;
+		socklen_t llen = 0;
+		int one = 1;
+		prefix_to_sockaddr(&n->local_addr, 0, &ls, &llen);
+		setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one,
+		    sizeof(one));
+		if (bind(fd, (struct sockaddr *)&ls, llen) < 0)
+			goto fail;
+	}
+	/* Options before connect() so the SYN already carries them. */
+	if (p->ebgp) {
+		int ttl = n->multihop ? n->multihop : 1;
+		if (ss.ss_family == AF_INET)
+			setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
+		else
+			setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl,
+			    sizeof(ttl));
+	}
+	if (connect(fd, (struct sockaddr *)&ss, len) < 0 &&
+	    errno != EINPROGRESS)
+		goto fail;
+	if (local) {
+		socklen_t l = sizeof(*local);
+		getsockname(fd, (struct sockaddr *)local, &l);
+	}
+	return fd;
+fail:;
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}

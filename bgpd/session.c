@@ -1,0 +1,901 @@
+/*
+ * session.c - BGP sessions on libev: one struct conn per TCP connection,
+ * each driving its own FSM through fsm_ops; messages in and out; the
+ * connection collision rules of RFC 4271 §6.8.
+ *
+ * Connections are never freed from inside their own callbacks: a dead
+ * one is put on a list that the loop's check watcher empties.
+ */
+#include "bgpd/bgpd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "fsm/attr.h"
+
+static const struct fsm_ops conn_ops;
+
+/* ---- byte queues -------------------------------------------------------- */
+
+bool buf_append(struct buf *b, const void *data, size_t n)
+{
+	if (b->off > 0 && b->off == b->len)
+		b->off = b->len = 0;
+	if (b->len + n > b->cap) {
+		/* Reclaim consumed space before growing. */
+		if (b->off > 0) {
+			memmove(b->p, b->p + b->off, b->len - b->off);
+			b->len -= b->off;
+			b->off = 0;
+		}
+		if (b->len + n > b->cap) {
+			size_t ncap = b->cap ? b->cap : 4096;
+			while (ncap < b->len + n)
+				ncap *= 2;
+			uint8_t *np = realloc(b->p, ncap);
+			if (np == NULL)
+				return false;
+			b->p = np;
+			b->cap = ncap;
+		}
+	}
+	memcpy(b->p + b->len, data, n);
+	b->len += n;
+	return true;
+}
+
+void buf_consume(struct buf *b, size_t n)
+{
+	b->off += n;
+	if (b->off >= b->len)
+		b->off = b->len = 0;
+}
+
+void buf_free(struct buf *b)
+{
+	free(b->p);
+	*b = (struct buf){ 0 };
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+const char *peer_name(const struct peer *p)
+{
+	return p->conf->name;
+}
+
+enum fsm_state peer_state(const struct peer *p)
+{
+	return p->conn->fsm.state;
+}
+
+static const char *conn_tag(const struct conn *c)
+{
+	return c->fsm.secondary ? " (second connection)" : "";
+}
+
+static void record_notif(struct notif_log *l, uint8_t code, uint8_t sub,
+    const char *text)
+{
+	l->code = code;
+	l->subcode = sub;
+	snprintf(l->text, sizeof(l->text), "%s", text ? text : "");
+	l->when = now_mono();
+}
+
+static size_t max_msg(const struct conn *c)
+{
+	return c->neg.ext_message ? BGP_EXT_MAX_LEN : BGP_MAX_LEN;
+}
+
+static void conn_queue(struct conn *c, const uint8_t *msg, size_t len,
+    uint8_t type)
+{
+	if (c->fd < 0 || len == 0)
+		return;
+	if (!buf_append(&c->wbuf, msg, len)) {
+		log_warnx("neighbor %s: out of memory queueing %s",
+		    peer_name(c->peer), bgp_msg_type_name(type));
+		return;
+	}
+	c->peer->st.msgs_out[type]++;
+	if (!c->connecting)
+		ev_io_start(c->peer->d->loop, &c->wio);
+}
+
+/* Write what the socket takes now; false on a broken connection. */
+static bool conn_write(struct conn *c)
+{
+	while (buf_used(&c->wbuf) > 0) {
+		ssize_t n = send(c->fd, c->wbuf.p + c->wbuf.off,
+		    buf_used(&c->wbuf), MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return true;
+			if (errno == EINTR)
+				continue;
+			return false;
+		}
+		buf_consume(&c->wbuf, (size_t)n);
+	}
+	return true;
+}
+
+/* Stop watchers and close the socket; the FSM object stays. */
+static void conn_close(struct conn *c)
+{
+	struct ev_loop *loop = c->peer->d->loop;
+
+	ev_io_stop(loop, &c->rio);
+	ev_io_stop(loop, &c->wio);
+	if (c->fd >= 0) {
+		/* Read what is pending so close() sends FIN, not RST: a RST
+		 * could make the peer discard our NOTIFICATION unread. */
+		uint8_t sink[4096];
+		while (recv(c->fd, sink, sizeof(sink), MSG_DONTWAIT) > 0)
+			;
+		shutdown(c->fd, SHUT_WR);
+		close(c->fd);
+	}
+	c->fd = -1;
+	c->connecting = false;
+	c->rlen = 0;
+	buf_free(&c->wbuf);
+}
+
+static void conn_kill(struct conn *c)
+{
+	struct lbbgpd *d = c->peer->d;
+
+	if (c->dead)
+		return;
+	for (int t = 0; t < FSM_NTIMERS; t++)
+		ev_timer_stop(d->loop, &c->timers[t]);
+	conn_close(c);
+	c->dead = true;
+	if (c->peer->coll == c)
+		c->peer->coll = NULL;
+	c->next_dead = d->dead;
+	d->dead = c;
+}
+
+void conns_reap(struct lbbgpd *d)
+{
+	while (d->dead != NULL) {
+		struct conn *c = d->dead;
+		d->dead = c->next_dead;
+		free(c->rbuf);
+		free(c);
+	}
+}
+
+/* ---- timers and I/O callbacks ------------------------------------------- */
+
+static void timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	static const enum fsm_event ev_of[FSM_NTIMERS] = {
+		[FSM_T_CONNECT_RETRY] = EV_CONNECT_RETRY_EXPIRES,
+		[FSM_T_HOLD] = EV_HOLD_EXPIRES,
+		[FSM_T_KEEPALIVE] = EV_KEEPALIVE_EXPIRES,
+		[FSM_T_IDLE_HOLD] = EV_IDLE_HOLD_EXPIRES,
+	};
+	struct conn *c = w->data;
+	int t = (int)(w - c->timers);
+
+	if (t == FSM_T_HOLD)
+		log_warnx("neighbor %s%s: hold timer expired (%us without a "
+		    "message)", peer_name(c->peer), conn_tag(c),
+		    c->fsm.state >= FSM_OPENCONFIRM ? c->fsm.hold :
+		    BGP_HOLD_OPENSENT);
+	fsm_event(&c->fsm, ev_of[t], NULL);
+}
+
+static void handle_msg(struct conn *c, const uint8_t *msg, size_t len,
+    uint8_t type);
+
+static void conn_input(struct conn *c)
+{
+	size_t off = 0;
+
+	while (c->fd >= 0) {
+		struct bgp_hdr h;
+		struct bgp_err err = { 0 };
+		enum bgp_frame fr = bgp_frame(c->rbuf + off, c->rlen - off,
+		    max_msg(c), &h, &err);
+		if (fr == BGP_FRAME_NEED_MORE)
+			break;
+		if (fr == BGP_FRAME_ERROR) {
+			char e[128];
+			log_warnx("neighbor %s%s: bad message header: %s",
+			    peer_name(c->peer), conn_tag(c),
+			    bgp_err_fmt(err.code, err.subcode, e, sizeof(e)));
+			fsm_event(&c->fsm, EV_HEADER_ERR, &err);
+			break;
+		}
+		handle_msg(c, c->rbuf + off, h.len, h.type);
+		off += h.len;
+	}
+	if (c->fd < 0) {
+		c->rlen = 0;
+		return;
+	}
+	memmove(c->rbuf, c->rbuf + off, c->rlen - off);
+	c->rlen -= off;
+}
+
+static void read_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct conn *c = w->data;
+
+	for (;;) {
+		ssize_t n = recv(c->fd, c->rbuf + c->rlen, RBUF_SIZE - c->rlen,
+		    0);
+		if (n > 0) {
+			c->rlen += (size_t)n;
+			conn_input(c);
+			if (c->fd < 0 || c->dead)
+				return;
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0)
+			log_warnx("neighbor %s%s: connection closed by peer",
+			    peer_name(c->peer), conn_tag(c));
+		else
+			log_warn("neighbor %s%s: read", peer_name(c->peer),
+			    conn_tag(c));
+		fsm_event(&c->fsm, EV_TCP_FAILS, NULL);
+		return;
+	}
+}
+
+static void attach(struct conn *c, int fd, bool outgoing)
+{
+	struct ev_loop *loop = c->peer->d->loop;
+	socklen_t len = sizeof(c->local);
+
+	c->fd = fd;
+	c->outgoing = outgoing;
+	c->rlen = 0;
+	getsockname(fd, (struct sockaddr *)&c->local, &len);
+	if (!net_set_session_opts(fd, c->peer))
+		log_warn("neighbor %s: setting TTL", peer_name(c->peer));
+	ev_io_set(&c->rio, fd, EV_READ);
+	ev_io_set(&c->wio, fd, EV_WRITE);
+	ev_io_start(loop, &c->rio);
+}
+
+static void write_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct conn *c = w->data;
+
+	if (c->connecting) {
+		int err = 0;
+		socklen_t len = sizeof(err);
+		getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+		ev_io_stop(loop, &c->wio);
+		c->connecting = false;
+		if (err != 0) {
+			char a[PREFIX_STRLEN];
+			log_warnx("neighbor %s: connect to %s port %u: %s",
+			    peer_name(c->peer), addr_fmt(&c->peer->conf->addr,
+			    a, sizeof(a)), c->peer->conf->port, strerror(err));
+			fsm_event(&c->fsm, EV_TCP_FAILS, NULL);
+			return;
+		}
+		attach(c, c->fd, true);
+		fsm_event(&c->fsm, EV_TCP_CR_ACKED, NULL);
+		return;
+	}
+	if (!conn_write(c)) {
+		log_warn("neighbor %s%s: write", peer_name(c->peer),
+		    conn_tag(c));
+		fsm_event(&c->fsm, EV_TCP_FAILS, NULL);
+		return;
+	}
+	if (buf_used(&c->wbuf) == 0)
+		ev_io_stop(loop, &c->wio);
+	if (!c->fsm.secondary)
+		peer_pump(c->peer);
+}
+
+/* ---- connections -------------------------------------------------------- */
+
+static struct conn *conn_new(struct peer *p, bool secondary)
+{
+	struct conn *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	c->rbuf = malloc(RBUF_SIZE);
+	if (c->rbuf == NULL) {
+		free(c);
+		return NULL;
+	}
+	c->peer = p;
+	c->fd = -1;
+	fsm_init(&c->fsm, &conn_ops, c);
+	c->fsm.passive = secondary || p->conf->passive;
+	c->fsm.secondary = secondary;
+	c->fsm.hold_conf = p->conf->hold_time;
+	c->fsm.connect_retry = p->conf->connect_retry;
+	ev_init(&c->rio, read_cb);
+	ev_init(&c->wio, write_cb);
+	c->rio.data = c->wio.data = c;
+	for (int t = 0; t < FSM_NTIMERS; t++) {
+		ev_init(&c->timers[t], timer_cb);
+		c->timers[t].data = c;
+	}
+	return c;
+}
+
+/* The second connection takes over as the peer's primary. */
+static void promote(struct peer *p)
+{
+	struct conn *old = p->conn, *nw = p->coll;
+
+	p->conn = nw;
+	p->coll = old;
+	nw->fsm.secondary = false;
+	nw->fsm.passive = p->conf->passive;
+	nw->fsm.auto_start = old->fsm.auto_start;
+	nw->fsm.idle_hold = old->fsm.idle_hold;
+	nw->fsm.connect_retry = old->fsm.connect_retry;
+	old->fsm.secondary = true;
+	if (old->fsm.state == FSM_IDLE)
+		conn_kill(old);
+}
+
+/* Close the losing connection of a collision with Cease 6/7. */
+static void dump(struct peer *p, struct conn *loser)
+{
+	if (loser == p->conn)
+		promote(p);
+	if (!loser->dead)
+		fsm_event(&loser->fsm, EV_OPEN_COLLISION_DUMP, NULL);
+}
+
+/*
+ * RFC 4271 §6.8, run when c received an OPEN: if the other connection
+ * already knows the peer's identifier (OpenConfirm) or is Established,
+ * one of them must go.  Returns true when c itself was closed.
+ */
+static bool collision(struct conn *c)
+{
+	struct peer *p = c->peer;
+	struct conn *o = c == p->conn ? p->coll : p->conn;
+	struct conn *loser;
+
+	if (o == NULL || o->dead || o->fsm.state < FSM_OPENCONFIRM)
+		return false;
+	if (o->fsm.state == FSM_ESTABLISHED) {
+		loser = c;	/* the established session stays */
+	} else if (c->outgoing == o->outgoing) {
+		loser = o;	/* the peer reconnected: the newer one wins */
+	} else {
+		bool keep_remote = fsm_collision_keep_remote(p->d->router_id,
+		    c->remote_id, p->conn->sent.caps.as4_asn, c->remote_as);
+		struct conn *remote = c->outgoing ? o : c;
+		struct conn *local = c->outgoing ? c : o;
+		loser = keep_remote ? local : remote;
+	}
+	log_info("neighbor %s: connection collision: closing the connection "
+	    "%s initiated (RFC 4271 6.8)", peer_name(p),
+	    loser->outgoing ? "we" : "the peer");
+	dump(p, loser);
+	return loser == c;
+}
+
+void peer_accept(struct peer *p, int fd)
+{
+	struct conn *c = p->conn;
+	char a[PREFIX_STRLEN];
+
+	addr_fmt(&p->conf->addr, a, sizeof(a));
+	if (p->admin_down || c->fsm.state == FSM_IDLE) {
+		log_info("neighbor %s: connection from %s refused: session is "
+		    "%s", peer_name(p), a, p->admin_down ?
+		    "administratively down" : "Idle (waiting to restart)");
+		close(fd);
+		return;
+	}
+	if (c->fsm.state == FSM_CONNECT || c->fsm.state == FSM_ACTIVE) {
+		/* Take the peer's connection, drop our attempt. */
+		if (c->fd >= 0)
+			conn_close(c);
+		attach(c, fd, false);
+		fsm_event(&c->fsm, EV_TCP_CONFIRMED, NULL);
+		return;
+	}
+	if (p->coll != NULL) {
+		log_info("neighbor %s: connection from %s refused: a second "
+		    "connection is already being set up", peer_name(p), a);
+		close(fd);
+		return;
+	}
+	/* OpenSent, OpenConfirm, Established: track it until its OPEN. */
+	struct conn *n = conn_new(p, true);
+	if (n == NULL) {
+		close(fd);
+		return;
+	}
+	p->coll = n;
+	fsm_event(&n->fsm, EV_MANUAL_START_PASSIVE, NULL);
+	attach(n, fd, false);
+	fsm_event(&n->fsm, EV_TCP_CONFIRMED, NULL);
+}
+
+/* ---- messages in -------------------------------------------------------- */
+
+static void handle_open(struct conn *c, const uint8_t *msg, size_t len)
+{
+	struct peer *p = c->peer;
+	struct bgp_open o;
+	struct bgp_err err = { 0 };
+	char e[128];
+
+	if (c->fsm.state != FSM_OPENSENT) {
+		fsm_event(&c->fsm, EV_OPEN, NULL);	/* FSM error */
+		return;
+	}
+	if (!bgp_open_decode(msg, len, &o, &err)) {
+		log_warnx("neighbor %s%s: malformed OPEN: %s", peer_name(p),
+		    conn_tag(c), bgp_err_fmt(err.code, err.subcode, e,
+		    sizeof(e)));
+		fsm_event(&c->fsm, EV_OPEN_ERR, &err);
+		return;
+	}
+	struct bgp_open_expect x = {
+		.remote_as = p->conf->remote_as,
+		.local_as = p->conf->local_as,
+		.local_id = p->d->router_id,
+	};
+	if (!bgp_open_check(&o, &x, &err)) {
+		char detail[160] = "";
+		if (err.subcode == BGP_OPEN_BAD_PEER_AS)
+			snprintf(detail, sizeof(detail), ": it says AS %u, "
+			    "remote-as is %u", bgp_open_peer_as(&o),
+			    p->conf->remote_as);
+		else if (err.subcode == BGP_OPEN_BAD_HOLD)
+			snprintf(detail, sizeof(detail), ": hold time %u",
+			    o.hold);
+		else if (err.subcode == BGP_OPEN_BAD_ID)
+			snprintf(detail, sizeof(detail), ": BGP identifier "
+			    "%u.%u.%u.%u", o.id >> 24, (o.id >> 16) & 0xff,
+			    (o.id >> 8) & 0xff, o.id & 0xff);
+		log_warnx("neighbor %s%s: OPEN refused, %s%s", peer_name(p),
+		    conn_tag(c), bgp_err_fmt(err.code, err.subcode, e,
+		    sizeof(e)), detail);
+		fsm_event(&c->fsm, EV_OPEN_ERR, &err);
+		return;
+	}
+	c->remote_id = o.id;
+	c->remote_as = bgp_open_peer_as(&o);
+	bgp_negotiate(&c->sent, &o, p->conf->keepalive, &c->neg);
+	c->fsm.hold = c->neg.hold;
+	c->fsm.keepalive = c->neg.keepalive;
+	if (collision(c))
+		return;
+	fsm_event(&c->fsm, EV_OPEN, NULL);
+}
+
+static void handle_update(struct conn *c, const uint8_t *msg, size_t len)
+{
+	struct peer *p = c->peer;
+	struct bgp_update u;
+	struct bgp_err err = { 0 };
+	struct bgp_upd_ctx ctx = {
+		.as4 = c->neg.as4,
+		.ebgp = p->ebgp,
+		.v4 = c->neg.v4,
+		.v6 = c->neg.v6,
+	};
+	char e[128];
+	unsigned suppressed = 0;
+
+	if (c->fsm.state != FSM_ESTABLISHED) {
+		fsm_event(&c->fsm, EV_UPDATE, NULL);	/* FSM error */
+		return;
+	}
+	if (!bgp_update_decode(msg, len, &ctx, &u, &err)) {
+		log_warnx("neighbor %s: malformed UPDATE (%s attribute %s): "
+		    "resetting the session", peer_name(p),
+		    bgp_err_fmt(err.code, err.subcode, e, sizeof(e)),
+		    bgp_attr_name(u.why_attr));
+		fsm_event(&c->fsm, EV_UPDATE_ERR, &err);
+		return;
+	}
+	if (u.why.code != 0 && log_limit_ok(&p->limit, now_mono(),
+	    &suppressed))
+		log_warnx("neighbor %s: UPDATE with %s in %s: %s (RFC 7606)%s",
+		    peer_name(p), bgp_err_subcode_name(u.why.code,
+		    u.why.subcode), bgp_attr_name(u.why_attr),
+		    u.treat_as_withdraw ? "treated as withdraw" :
+		    "attribute discarded", suppressed ? " (more suppressed)" :
+		    "");
+
+	/* Received routes are validated and counted; keeping them for
+	 * display is the Adj-RIB-In's job. */
+	struct rd r = rd_init(u.withdrawn, u.withdrawn_len);
+	struct prefix pfx;
+	while (bgp_nlri_next(&r, AFI_IPV4, &pfx))
+		p->st.withdraws_in++;
+	r = rd_init(u.nlri, u.nlri_len);
+	while (bgp_nlri_next(&r, AFI_IPV4, &pfx)) {
+		if (u.treat_as_withdraw)
+			p->st.withdraws_in++;
+		else
+			p->st.prefixes_in++;
+	}
+	if (u.treat_as_withdraw)
+		p->st.treat_as_withdraw++;
+	fsm_event(&c->fsm, EV_UPDATE, NULL);
+}
+
+static void handle_notification(struct conn *c, const uint8_t *msg,
+    size_t len)
+{
+	struct peer *p = c->peer;
+	struct bgp_notification n;
+	char e[128], text[300] = "";
+
+	if (!bgp_notification_decode(msg, len, &n)) {
+		log_warnx("neighbor %s%s: malformed NOTIFICATION",
+		    peer_name(p), conn_tag(c));
+		fsm_event(&c->fsm, EV_NOTIF, NULL);
+		return;
+	}
+	bool has_text = bgp_shutdown_text(&n, text, sizeof(text));
+	log_warnx("neighbor %s%s: received NOTIFICATION %s%s%s%s",
+	    peer_name(p), conn_tag(c), bgp_err_fmt(n.code, n.subcode, e,
+	    sizeof(e)), has_text ? ": \"" : "", text, has_text ? "\"" : "");
+	record_notif(&p->last_recv, n.code, n.subcode, text);
+	/* RFC 4271 §8.1.2 event 24 is about a version mismatch. */
+	fsm_event(&c->fsm, n.code == BGP_ERR_OPEN &&
+	    n.subcode == BGP_OPEN_BAD_VERSION ? EV_NOTIF_VERSION_ERR :
+	    EV_NOTIF, NULL);
+}
+
+static void handle_refresh(struct conn *c, const uint8_t *msg, size_t len)
+{
+	struct peer *p = c->peer;
+	struct bgp_refresh rr;
+	struct bgp_err err = { 0 };
+
+	if (c->fsm.state != FSM_ESTABLISHED) {
+		fsm_event(&c->fsm, EV_ROUTE_REFRESH, NULL);	/* FSM error */
+		return;
+	}
+	if (!bgp_refresh_decode(msg, len, &rr, &err)) {
+		log_warnx("neighbor %s: ROUTE-REFRESH of bad length %zu",
+		    peer_name(p), len);
+		fsm_event(&c->fsm, EV_UPDATE_ERR, &err);
+		return;
+	}
+	/* RFC 2918 §4: ignore a request we did not advertise for. */
+	if (!c->neg.route_refresh || rr.subtype != BGP_RR_REQUEST ||
+	    (rr.afi != AFI_IPV4 && rr.afi != AFI_IPV6)) {
+		fsm_event(&c->fsm, EV_ROUTE_REFRESH, NULL);
+		return;
+	}
+	log_info("neighbor %s: route refresh requested for %s", peer_name(p),
+	    bgp_afi_name(rr.afi));
+	/* RFC 2918 §4: re-send the Adj-RIB-Out. */
+	rib_peer_resend(p->d->rib, p->idx);
+	fsm_event(&c->fsm, EV_ROUTE_REFRESH, NULL);
+	peer_pump(p);
+}
+
+static void handle_msg(struct conn *c, const uint8_t *msg, size_t len,
+    uint8_t type)
+{
+	c->peer->st.msgs_in[type]++;
+	switch (type) {
+	case BGP_MSG_OPEN:
+		handle_open(c, msg, len);
+		break;
+	case BGP_MSG_UPDATE:
+		handle_update(c, msg, len);
+		break;
+	case BGP_MSG_NOTIFICATION:
+		handle_notification(c, msg, len);
+		break;
+	case BGP_MSG_KEEPALIVE:
+		fsm_event(&c->fsm, EV_KEEPALIVE, NULL);
+		break;
+	case BGP_MSG_ROUTE_REFRESH:
+		handle_refresh(c, msg, len);
+		break;
+	default:
+		break;	/* bgp_frame() refuses other types */
+	}
+}
+
+/* ---- fsm_ops ------------------------------------------------------------- */
+
+static void op_timer(void *ctx, enum fsm_timer t, unsigned secs)
+{
+	struct conn *c = ctx;
+	struct ev_loop *loop = c->peer->d->loop;
+	ev_timer *w = &c->timers[t];
+	double after = secs;
+
+	ev_timer_stop(loop, w);
+	if (secs == 0 || c->dead)
+		return;
+	/* RFC 4271 §10: jitter the ConnectRetry and Keepalive timers. */
+	if (t == FSM_T_CONNECT_RETRY || t == FSM_T_KEEPALIVE)
+		after *= 0.75 + 0.25 * ((double)random() / RAND_MAX);
+	ev_timer_set(w, after, 0);
+	ev_timer_start(loop, w);
+}
+
+static void op_connect(void *ctx)
+{
+	struct conn *c = ctx;
+	struct peer *p = c->peer;
+	char a[PREFIX_STRLEN];
+
+	if (c->fd >= 0)
+		conn_close(c);
+	int fd = net_connect(p, &c->local);
+	if (fd < 0) {
+		/* Stay in Connect: the ConnectRetry timer tries again. */
+		log_warn("neighbor %s: connect to %s port %u", peer_name(p),
+		    addr_fmt(&p->conf->addr, a, sizeof(a)), p->conf->port);
+		return;
+	}
+	c->fd = fd;
+	c->outgoing = true;
+	c->connecting = true;
+	ev_io_set(&c->wio, fd, EV_WRITE);
+	ev_io_start(p->d->loop, &c->wio);
+}
+
+static void op_drop(void *ctx)
+{
+	struct conn *c = ctx;
+
+	if (c->fd >= 0 && !c->connecting)
+		conn_write(c);	/* best effort: a NOTIFICATION may be queued */
+	conn_close(c);
+}
+
+static void op_send_open(void *ctx)
+{
+	struct conn *c = ctx;
+	struct peer *p = c->peer;
+	const struct conf_neighbor *n = p->conf;
+	uint8_t buf[BGP_MAX_LEN];
+	struct bgp_open *o = &c->sent;
+
+	memset(o, 0, sizeof(*o));
+	o->version = BGP_VERSION;
+	/* RFC 6793 §4.1: AS_TRANS in My AS when ours needs 4 octets. */
+	o->my_as = n->local_as > 0xffff ? BGP_AS_TRANS : (uint16_t)n->local_as;
+	o->hold = n->hold_time;
+	o->id = p->d->router_id;
+	o->caps.mp[o->caps.nmp++] = (struct bgp_afisafi){ AFI_IPV4,
+	    SAFI_UNICAST, 0 };
+	o->caps.mp[o->caps.nmp++] = (struct bgp_afisafi){ AFI_IPV6,
+	    SAFI_UNICAST, 0 };
+	o->caps.mp_present = true;
+	o->caps.route_refresh = true;
+	o->caps.as4 = true;
+	o->caps.as4_asn = n->local_as;
+	size_t len = bgp_open_encode(buf, sizeof(buf), o);
+	conn_queue(c, buf, len, BGP_MSG_OPEN);
+}
+
+static void op_send_keepalive(void *ctx)
+{
+	struct conn *c = ctx;
+	uint8_t buf[BGP_HDR_LEN];
+	conn_queue(c, buf, bgp_keepalive_encode(buf, sizeof(buf)),
+	    BGP_MSG_KEEPALIVE);
+}
+
+static void op_send_notification(void *ctx, const struct bgp_err *err)
+{
+	struct conn *c = ctx;
+	struct peer *p = c->peer;
+	uint8_t buf[BGP_MAX_LEN];
+	char e[128], text[300] = "";
+
+	size_t len = bgp_notification_encode(buf, sizeof(buf), max_msg(c),
+	    err->code, err->subcode, bgp_err_data(err), err->len);
+	struct bgp_notification n;
+	if (bgp_notification_decode(buf, len, &n))
+		bgp_shutdown_text(&n, text, sizeof(text));
+	log_warnx("neighbor %s%s: sending NOTIFICATION %s%s%s%s", peer_name(p),
+	    conn_tag(c), bgp_err_fmt(err->code, err->subcode, e, sizeof(e)),
+	    text[0] ? ": \"" : "", text, text[0] ? "\"" : "");
+	record_notif(&p->last_sent, err->code, err->subcode, text);
+	conn_queue(c, buf, len, BGP_MSG_NOTIFICATION);
+}
+
+/* The next hop we announce: the neighbor's setting or our address. */
+static struct prefix nexthop_for(const struct conn *c, unsigned afi)
+{
+	const struct conf_neighbor *n = c->peer->conf;
+	struct prefix local, none = { 0 };
+
+	if (afi == AFI_IPV4 && n->next_hop.afi == AFI_IPV4)
+		return n->next_hop;
+	if (afi == AFI_IPV6 && n->next_hop_v6.afi == AFI_IPV6)
+		return n->next_hop_v6;
+	sockaddr_to_prefix(&c->local, &local, NULL);
+	return local.afi == afi ? local : none;
+}
+
+static void op_established(void *ctx)
+{
+	struct conn *c = ctx;
+	struct peer *p = c->peer;
+	char nh4[PREFIX_STRLEN], nh6[PREFIX_STRLEN];
+
+	if (c->fsm.secondary) {
+		/* The second connection won: the first one goes. */
+		struct conn *old = p->conn;
+		promote(p);
+		if (!old->dead)
+			fsm_event(&old->fsm, EV_OPEN_COLLISION_DUMP, NULL);
+	}
+	struct rib_session s = {
+		.ebgp = p->ebgp,
+		.local_as = p->conf->local_as,
+		.as4 = c->neg.as4,
+		.v4 = c->neg.v4,
+		.v6 = c->neg.v6,
+		.nexthop4 = nexthop_for(c, AFI_IPV4),
+		.nexthop6 = nexthop_for(c, AFI_IPV6),
+		.max_msg = max_msg(c),
+	};
+	p->eor_sent = false;
+	rib_peer_up(p->d->rib, p->idx, &s);
+	log_info("neighbor %s: session established: AS %u, id %u.%u.%u.%u, "
+	    "hold %us, next hop %s / %s", peer_name(p), c->remote_as,
+	    c->remote_id >> 24, (c->remote_id >> 16) & 0xff,
+	    (c->remote_id >> 8) & 0xff, c->remote_id & 0xff, c->neg.hold,
+	    s.nexthop4.afi ? addr_fmt(&s.nexthop4, nh4, sizeof(nh4)) : "none",
+	    s.nexthop6.afi ? addr_fmt(&s.nexthop6, nh6, sizeof(nh6)) : "none");
+	peer_pump(p);
+}
+
+static void op_down(void *ctx)
+{
+	struct conn *c = ctx;
+	struct peer *p = c->peer;
+
+	if (c->fsm.secondary)
+		return;
+	rib_peer_down(p->d->rib, p->idx);
+	p->st.flaps++;
+}
+
+static void op_changed(void *ctx, enum fsm_state from, enum fsm_state to,
+    enum fsm_event ev)
+{
+	struct conn *c = ctx;
+	struct peer *p = c->peer;
+
+	log_info("neighbor %s%s: %s -> %s (%s)", peer_name(p), conn_tag(c),
+	    fsm_state_name(from), fsm_state_name(to), fsm_event_name(ev));
+	if (c == p->conn)
+		p->last_change = now_mono();
+	if (to == FSM_IDLE && c->fsm.secondary)
+		conn_kill(c);
+}
+
+static double op_now(void *ctx)
+{
+	return now_mono();
+}
+
+static const struct fsm_ops conn_ops = {
+	.timer = op_timer,
+	.connect = op_connect,
+	.drop = op_drop,
+	.send_open = op_send_open,
+	.send_keepalive = op_send_keepalive,
+	.send_notification = op_send_notification,
+	.established = op_established,
+	.down = op_down,
+	.changed = op_changed,
+	.now = op_now,
+};
+
+/* ---- emitting routes ------------------------------------------------------ */
+
+static void emit_update(void *ctx, const uint8_t *msg, size_t len)
+{
+	conn_queue(ctx, msg, len, BGP_MSG_UPDATE);
+}
+
+void peer_pump(struct peer *p)
+{
+	struct conn *c = p->conn;
+	struct rib *r = p->d->rib;
+
+	if (c->dead || c->fsm.state != FSM_ESTABLISHED)
+		return;
+	while (buf_used(&c->wbuf) < OUTQ_LOW) {
+		bool done = rib_peer_flush(r, p->idx,
+		    OUTQ_HIGH - buf_used(&c->wbuf), emit_update, c);
+		if (!done)
+			continue;
+		if (!p->eor_sent) {
+			/* RFC 4724 §2: End-of-RIB after the initial table. */
+			uint8_t buf[64];
+			if (c->neg.v4)
+				conn_queue(c, buf, rib_eor_encode(buf,
+				    sizeof(buf), AFI_IPV4), BGP_MSG_UPDATE);
+			if (c->neg.v6)
+				conn_queue(c, buf, rib_eor_encode(buf,
+				    sizeof(buf), AFI_IPV6), BGP_MSG_UPDATE);
+			p->eor_sent = true;
+			log_info("neighbor %s: initial table sent, %zu "
+			    "prefixes", peer_name(p),
+			    rib_peer_announced(r, p->idx));
+		}
+		break;
+	}
+}
+
+/* ---- peers ---------------------------------------------------------------- */
+
+void peer_init(struct lbbgpd *d, struct peer *p, size_t idx)
+{
+	memset(p, 0, sizeof(*p));
+	p->d = d;
+	p->idx = idx;
+	p->conf = &d->conf->neighbors[idx];
+	p->ebgp = p->conf->remote_as != p->conf->local_as;
+	p->admin_down = p->conf->shutdown;
+	p->conn = conn_new(p, false);
+	p->last_change = now_mono();
+}
+
+void peer_start(struct peer *p)
+{
+	if (p->admin_down || p->conn == NULL)
+		return;
+	fsm_event(&p->conn->fsm, p->conf->passive ? EV_MANUAL_START_PASSIVE :
+	    EV_MANUAL_START, NULL);
+}
+
+void peer_stop(struct peer *p, uint8_t subcode, const char *reason)
+{
+	uint8_t data[256];
+	struct bgp_err err = { .code = BGP_ERR_CEASE, .subcode = subcode };
+
+	/* RFC 9003: the reason travels as a shutdown communication. */
+	if (reason != NULL && *reason != '\0') {
+		err.len = (uint16_t)bgp_shutdown_data(reason, data,
+		    sizeof(data));
+		err.data = data;
+	}
+	if (p->coll != NULL)
+		fsm_event(&p->coll->fsm, EV_MANUAL_STOP, &err);
+	if (p->conn != NULL)
+		fsm_event(&p->conn->fsm, EV_MANUAL_STOP, &err);
+}
+
+void peer_free(struct peer *p)
+{
+	if (p->coll != NULL)
+		conn_kill(p->coll);
+	if (p->conn != NULL) {
+		struct conn *c = p->conn;
+		c->fsm.secondary = true;
+		conn_kill(c);
+		p->conn = NULL;
+	}
+}
