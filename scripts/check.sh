@@ -1,0 +1,68 @@
+#!/bin/sh
+# shellcheck source-path=SCRIPTDIR/..
+# check.sh: build lbbgp and run every test; the README's test command and
+# what CI runs (.ci/run). From the repository root, as root on Debian 12:
+#   sh scripts/check.sh
+# Installs missing packages, builds with -Werror in build/, runs make check
+# (unit and integration tests), make distcheck, then an ASan/UBSan build in
+# build-asan/ with make check, and mandoc -Tlint on the man pages.
+# Stops at the first failure and says which step failed.
+set -eu
+cd "$(dirname "$0")/.."
+. scripts/deps.sh
+
+start=$(date +%s)
+jobs=$(nproc 2>/dev/null || echo 2)
+step=
+
+section() {
+	step=$*
+	printf '\n===== %s  [%ss]\n' "$step" "$(($(date +%s) - start))"
+}
+die() {
+	echo "check.sh: FAILED at step '$step' after $(($(date +%s) - start))s: $*" >&2
+	exit 1
+}
+# show_failed DIR: the automake log of every failing test in DIR.
+show_failed() {
+	[ -f "$1/test-suite.log" ] && cat "$1/test-suite.log" >&2
+	return 0
+}
+# build DIR CONFIGURE_FLAGS...: configure out of tree in DIR, make, make check.
+build() {
+	_dir=$1
+	shift
+	mkdir -p "$_dir"
+	(cd "$_dir" && ../configure "$@") || die "configure $* failed (see $_dir/config.log)"
+	make -C "$_dir" -j"$jobs" || die "build failed"
+	make -C "$_dir" -j"$jobs" check || { show_failed "$_dir"; die "make check failed in $_dir"; }
+}
+
+section "dependencies"
+lbbgp_deps || die "cannot install the packages (apt-get failed)"
+
+section "autoreconf"
+[ ! -f config.status ] ||
+	die "the source tree has an in-tree build; run 'make distclean' here first"
+autoreconf -fi || die "autoreconf failed"
+
+section "build and test (build/, --enable-werror)"
+build build --enable-werror
+
+section "distcheck"
+make -C build -j"$jobs" distcheck \
+	DISTCHECK_CONFIGURE_FLAGS="--enable-werror --disable-integration-tests" ||
+	die "make distcheck failed"
+
+section "sanitizers (build-asan/, ASan + UBSan)"
+build build-asan --enable-sanitizers --enable-werror
+
+section "man pages"
+set -- man/*.[1-8]
+if [ -e "$1" ]; then
+	mandoc -Tlint -Wwarning "$@" || die "mandoc -Tlint found problems"
+else
+	echo "no man pages yet"
+fi
+
+printf '\n===== all checks passed in %ss\n' "$(($(date +%s) - start))"

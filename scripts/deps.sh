@@ -1,0 +1,48 @@
+#!/bin/sh
+# deps.sh: the Debian 12 packages lbbgp needs to build and test, and
+# lbbgp_deps, which installs the missing ones (as root; otherwise it only
+# lists them). Sourced by check.sh and demo.sh; `sh scripts/deps.sh` runs it.
+# Package scripts may not start services while it installs: Debian's bird
+# config exports routes to the kernel, and a system gobgpd would hold port 179.
+
+LBBGP_PKGS="build-essential autoconf automake libtool pkg-config
+	libev-dev libjson-c-dev libnl-3-dev libnl-route-3-dev check
+	bird2 gobgpd mandoc iproute2 procps python3 valgrind"
+
+# lbbgp_missing: the packages of LBBGP_PKGS that are not installed.
+lbbgp_missing() {
+	for _pkg in $LBBGP_PKGS; do
+		dpkg-query -W -f='${Status}\n' "$_pkg" 2>/dev/null |
+			grep -q '^install ok installed$' || printf '%s ' "$_pkg"
+	done
+}
+
+lbbgp_deps() {
+	_missing=$(lbbgp_missing)
+	if [ -z "$_missing" ]; then
+		echo "deps: all packages installed"
+		return 0
+	fi
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "deps: not root, not installing missing packages: $_missing" >&2
+		return 0
+	fi
+	echo "deps: installing $_missing"
+	_policy=
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+		chmod 755 /usr/sbin/policy-rc.d
+		_policy=/usr/sbin/policy-rc.d
+	fi
+	_rc=0
+	apt-get update -q || _rc=$?
+	# shellcheck disable=SC2086 # one word per package
+	[ "$_rc" -ne 0 ] || DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends $_missing || _rc=$?
+	[ -z "$_policy" ] || rm -f "$_policy"
+	[ "$_rc" -eq 0 ] || echo "deps: apt-get failed ($_rc)" >&2
+	return "$_rc"
+}
+
+# Run directly (not sourced): install.
+case $0 in *deps.sh) lbbgp_deps ;; esac
