@@ -193,11 +193,6 @@ int daemon_run(struct conf *conf, const struct daemon_opts *opts)
 	int rc = 1;
 
 	log_init(opts->foreground, opts->verbose);
-	if (!opts->foreground && daemon(0, 0) < 0) {
-		log_warn("daemon");
-		conf_free(conf);
-		return 1;
-	}
 	signal(SIGPIPE, SIG_IGN);
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	d.loop = ev_default_loop(EVFLAG_AUTO);
@@ -225,6 +220,15 @@ int daemon_run(struct conf *conf, const struct daemon_opts *opts)
 		    conf->sockets[i].restricted,
 		    conf->sockets[i].restricted ? 0666 : 0660))
 			goto out;
+	/* Detach only once every socket is open, so a bind failure is
+	 * seen by whoever started us. */
+	if (!opts->foreground) {
+		if (daemon(0, 0) < 0) {
+			log_warn("daemon");
+			goto out;
+		}
+		ev_loop_fork(d.loop);
+	}
 
 	d.npeers = conf->nneighbors;
 	d.peers = calloc(d.npeers ? d.npeers : 1, sizeof(*d.peers));

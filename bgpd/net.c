@@ -148,6 +148,31 @@ bool net_set_session_opts(int fd, const struct peer *p)
 	return true;
 }
 
+/*
+ * The source address of our connections: local-address, or else the one
+ * address of the peer's family that lbbgpd listens on, so a router that
+ * checks where its neighbor connects from sees the address it peers with.
+ */
+static bool source_for(const struct peer *p, struct prefix *src)
+{
+	const struct conf *c = p->d->conf;
+	size_t n = 0;
+
+	if (p->conf->local_addr.afi != AFI_NONE) {
+		*src = p->conf->local_addr;
+		return true;
+	}
+	for (size_t i = 0; i < c->nlistens; i++) {
+		const struct prefix *a = &c->listens[i].addr;
+		struct prefix any = { .afi = a->afi, .len = a->len };
+		if (a->afi != p->conf->addr.afi || prefix_equal(a, &any))
+			continue;
+		*src = *a;
+		n++;
+	}
+	return n == 1;
+}
+
 /* Start a non-blocking connect; -1 with errno on immediate failure. */
 int net_connect(const struct peer *p, struct sockaddr_storage *local)
 {
@@ -164,11 +189,12 @@ int net_connect(const struct peer *p, struct sockaddr_storage *local)
 	    0);
 	if (fd < 0)
 		return -1;
-	if (n->local_addr.afi != AFI_NONE) {
+	struct prefix src;
+	if (source_for(p, &src)) {
 		struct sockaddr_storage ls;
 		socklen_t llen = 0;
 		int one = 1;
-		prefix_to_sockaddr(&n->local_addr, 0, &ls, &llen);
+		prefix_to_sockaddr(&src, 0, &ls, &llen);
 		setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one,
 		    sizeof(one));
 		if (bind(fd, (struct sockaddr *)&ls, llen) < 0)

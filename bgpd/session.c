@@ -481,6 +481,13 @@ static void handle_open(struct conn *c, const uint8_t *msg, size_t len)
 	bgp_negotiate(&c->sent, &o, p->conf->keepalive, &c->neg);
 	c->fsm.hold = c->neg.hold;
 	c->fsm.keepalive = c->neg.keepalive;
+	log_debug("neighbor %s%s: OPEN from AS %u: hold %us (ours %us), "
+	    "keepalive %us; ipv4 %s, ipv6 %s, 4-octet AS %s, route refresh %s, "
+	    "%zu other capabilities", peer_name(p), conn_tag(c),
+	    c->remote_as, o.hold, c->sent.hold, c->neg.keepalive,
+	    c->neg.v4 ? "yes" : "no", c->neg.v6 ? "yes" : "no",
+	    c->neg.as4 ? "yes" : "no", c->neg.route_refresh ? "yes" : "no",
+	    o.caps.nraw);
 	if (collision(c))
 		return;
 	fsm_event(&c->fsm, EV_OPEN, NULL);
@@ -643,8 +650,14 @@ static void op_connect(void *ctx)
 	struct peer *p = c->peer;
 	char a[PREFIX_STRLEN];
 
-	if (c->fd >= 0)
+	if (c->fd >= 0) {
+		if (c->connecting)
+			log_warnx("neighbor %s: connect to %s port %u timed out "
+			    "after %us; trying again", peer_name(p),
+			    addr_fmt(&p->conf->addr, a, sizeof(a)),
+			    p->conf->port, c->fsm.connect_retry);
 		conn_close(c);
+	}
 	int fd = net_connect(p, &c->local);
 	if (fd < 0) {
 		/* Stay in Connect: the ConnectRetry timer tries again. */
