@@ -39,15 +39,24 @@ void adj_peer_init(struct rib *r, size_t peer)
 	}
 }
 
+static void set_free(struct attrset *set)
+{
+	free(set->extra);
+	free(set->comm);
+	free(set->large);
+	free(set->enc[0]);
+	free(set->enc[1]);
+}
+
 static void free_sets(struct rib_peer *p)
 {
-	for (size_t i = 0; i < p->nsets; i++) {
-		free(p->sets[i].enc[0]);
-		free(p->sets[i].enc[1]);
-	}
+	for (size_t i = 0; i < p->nsets; i++)
+		set_free(&p->sets[i]);
 	free(p->sets);
+	free(p->set_index);
 	p->sets = NULL;
-	p->nsets = 0;
+	p->set_index = NULL;
+	p->nsets = p->capsets = p->set_index_cap = 0;
 }
 
 static void clear_out(struct rib_peer *p)
@@ -150,17 +159,37 @@ size_t rib_peer_pending(const struct rib *r, size_t peer)
 	return p->ndirty - p->dirty_head;
 }
 
-void rib_peer_walk(const struct rib *r, size_t peer,
-    void (*fn)(const struct prefix *p, void *arg), void *arg)
+bool rib_peer_has(const struct rib *r, size_t peer, const struct prefix *route)
 {
-	const struct rib_peer *p = &r->peers[peer];
+	struct pt_key k = pt_key_make(route, 0);
+	const struct pt_entry *e = pt_find(&r->peers[peer].adj, &k);
+	return e != NULL && e->v1 != 0;
+}
+
+void rib_peer_walk(struct rib *r, size_t peer,
+    void (*fn)(const struct rib_out_route *rt, void *arg), void *arg)
+{
+	struct rib_peer *p = &r->peers[peer];
 
 	for (struct pt_entry *e = pt_next(&p->adj, NULL); e;
 	    e = pt_next(&p->adj, e)) {
 		if (e->v1 == 0)
 			continue;
-		struct prefix pfx = pt_key_prefix(&e->k);
-		fn(&pfx, arg);
+		const struct attrset *set = &p->sets[e->v1 - 1];
+		struct rib_out_route rt = {
+			.prefix = pt_key_prefix(&e->k),
+			.ebgp = p->s.ebgp,
+			.local_as = p->s.local_as,
+			.has_local_pref = set->has_local_pref,
+			.local_pref = set->local_pref,
+			.comm = set->comm,
+			.ncomm = set->ncomm,
+			.large = set->large,
+			.nlarge = set->nlarge,
+		};
+		rt.nexthop = e->k.afi == AFI_IPV4 ? p->s.nexthop4 :
+		    p->s.nexthop6;
+		fn(&rt, arg);
 	}
 }
 
@@ -192,14 +221,13 @@ static void put_be32(uint8_t *p, uint32_t v)
 
 /*
  * The attributes of a route merged from several advertisements: the union
- * of their communities and the highest local-pref.
+ * of their communities with the VIPs' own, and the highest local-pref.
  */
 static bool build_set(struct rib *r, struct rib_peer *p, struct attrset *set)
 {
 	const struct conf *c = r->conf;
-	size_t ncomm = 0, nlarge = 0;
+	size_t ncomm = set->nextra, nlarge = 0;
 	uint32_t lpref = 0;
-	bool ok = false;
 
 	for (size_t j = 0; j < p->nadvs; j++) {
 		if (!(set->mask >> j & 1))
@@ -210,43 +238,49 @@ static bool build_set(struct rib *r, struct rib_peer *p, struct attrset *set)
 		if (a->local_pref > lpref)
 			lpref = a->local_pref;
 	}
-	uint32_t *comm = malloc((ncomm ? ncomm : 1) * sizeof(*comm));
-	struct large_community *large = malloc((nlarge ? nlarge : 1) *
-	    sizeof(*large));
+	set->comm = malloc((ncomm ? ncomm : 1) * sizeof(*set->comm));
+	set->large = malloc((nlarge ? nlarge : 1) * sizeof(*set->large));
 	uint8_t *comm_wire = malloc((ncomm ? ncomm : 1) * 4);
 	uint8_t *large_wire = malloc((nlarge ? nlarge : 1) * 12);
 	uint8_t *buf = malloc(BGP_EXT_MAX_LEN);
-	if (!comm || !large || !comm_wire || !large_wire || !buf)
+	bool ok = false;
+	if (!set->comm || !set->large || !comm_wire || !large_wire || !buf)
 		goto out;
 
-	ncomm = nlarge = 0;
+	memcpy(set->comm, set->extra, set->nextra * sizeof(*set->comm));
+	ncomm = set->nextra;
+	nlarge = 0;
 	for (size_t j = 0; j < p->nadvs; j++) {
 		if (!(set->mask >> j & 1))
 			continue;
 		const struct conf_adv *a = &c->advs[p->advs[j]];
-		memcpy(comm + ncomm, a->communities,
-		    a->ncommunities * sizeof(*comm));
+		memcpy(set->comm + ncomm, a->communities,
+		    a->ncommunities * sizeof(*set->comm));
 		ncomm += a->ncommunities;
-		memcpy(large + nlarge, a->large, a->nlarge * sizeof(*large));
+		memcpy(set->large + nlarge, a->large,
+		    a->nlarge * sizeof(*set->large));
 		nlarge += a->nlarge;
 	}
 	/* Sorted and without duplicates, so equal sets encode equally. */
-	qsort(comm, ncomm, sizeof(*comm), cmp_u32);
-	qsort(large, nlarge, sizeof(*large), cmp_large);
-	size_t nc = 0, nl = 0;
+	qsort(set->comm, ncomm, sizeof(*set->comm), cmp_u32);
+	qsort(set->large, nlarge, sizeof(*set->large), cmp_large);
+	set->ncomm = set->nlarge = 0;
 	for (size_t i = 0; i < ncomm; i++)
-		if (nc == 0 || comm[i] != comm[nc - 1])
-			comm[nc++] = comm[i];
+		if (set->ncomm == 0 || set->comm[i] != set->comm[set->ncomm - 1])
+			set->comm[set->ncomm++] = set->comm[i];
 	for (size_t i = 0; i < nlarge; i++)
-		if (nl == 0 || cmp_large(&large[i], &large[nl - 1]) != 0)
-			large[nl++] = large[i];
-	for (size_t i = 0; i < nc; i++)
-		put_be32(comm_wire + 4 * i, comm[i]);
-	for (size_t i = 0; i < nl; i++) {
-		put_be32(large_wire + 12 * i, large[i].global);
-		put_be32(large_wire + 12 * i + 4, large[i].local1);
-		put_be32(large_wire + 12 * i + 8, large[i].local2);
+		if (set->nlarge == 0 || cmp_large(&set->large[i],
+		    &set->large[set->nlarge - 1]) != 0)
+			set->large[set->nlarge++] = set->large[i];
+	for (size_t i = 0; i < set->ncomm; i++)
+		put_be32(comm_wire + 4 * i, set->comm[i]);
+	for (size_t i = 0; i < set->nlarge; i++) {
+		put_be32(large_wire + 12 * i, set->large[i].global);
+		put_be32(large_wire + 12 * i + 4, set->large[i].local1);
+		put_be32(large_wire + 12 * i + 8, set->large[i].local2);
 	}
+	set->has_local_pref = !p->s.ebgp;
+	set->local_pref = lpref;
 
 	/* eBGP: AS_PATH [local-as]; iBGP: empty AS_PATH and LOCAL_PREF. */
 	uint8_t path[6] = { BGP_AS_SEQUENCE, 1 };
@@ -258,17 +292,17 @@ static bool build_set(struct rib *r, struct rib_peer *p, struct attrset *set)
 		.aspath_as4 = true,
 		.local_pref = lpref,
 		.comm = comm_wire,
-		.ncomm = (uint16_t)nc,
+		.ncomm = (uint16_t)set->ncomm,
 		.lcomm = large_wire,
-		.nlcomm = (uint16_t)nl,
+		.nlcomm = (uint16_t)set->nlarge,
 	};
 	attr_set(&at, BGP_ATTR_ORIGIN);
 	attr_set(&at, BGP_ATTR_AS_PATH);
 	if (!p->s.ebgp)
 		attr_set(&at, BGP_ATTR_LOCAL_PREF);
-	if (nc > 0)
+	if (set->ncomm > 0)
 		attr_set(&at, BGP_ATTR_COMMUNITIES);
-	if (nl > 0)
+	if (set->nlarge > 0)
 		attr_set(&at, BGP_ATTR_LARGE_COMMUNITY);
 
 	for (int f = 0; f < 2; f++) {
@@ -294,33 +328,147 @@ static bool build_set(struct rib *r, struct rib_peer *p, struct attrset *set)
 	}
 	ok = true;
 out:
-	free(comm);
-	free(large);
 	free(comm_wire);
 	free(large_wire);
 	free(buf);
 	return ok;
 }
 
-/* Id (index + 1) of the set for this mask; 0 when it cannot be built. */
-static uint32_t set_for(struct rib *r, struct rib_peer *p, uint64_t mask)
+static uint64_t set_hash(uint64_t mask, const uint32_t *extra, size_t n)
 {
-	for (size_t i = 0; i < p->nsets; i++)
-		if (p->sets[i].mask == mask)
-			return p->sets[i].too_big ? 0 : (uint32_t)(i + 1);
-	struct attrset *ns = realloc(p->sets, (p->nsets + 1) * sizeof(*ns));
-	if (ns == NULL)
-		return 0;
-	p->sets = ns;
+	uint64_t h = mask * 0x9e3779b97f4a7c15ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ extra[i]) * 0xff51afd7ed558ccdull;
+	return h ^ (h >> 31);
+}
+
+static bool set_index_put(struct rib_peer *p, uint32_t id)
+{
+	if ((p->nsets + 1) * 2 > p->set_index_cap) {
+		size_t ncap = p->set_index_cap ? p->set_index_cap * 2 : 16;
+		uint32_t *ni = calloc(ncap, sizeof(*ni));
+		if (ni == NULL)
+			return false;
+		for (size_t i = 0; i < p->set_index_cap; i++) {
+			uint32_t old = p->set_index[i];
+			if (old == 0)
+				continue;
+			size_t k = p->sets[old - 1].hash & (ncap - 1);
+			while (ni[k] != 0)
+				k = (k + 1) & (ncap - 1);
+			ni[k] = old;
+		}
+		free(p->set_index);
+		p->set_index = ni;
+		p->set_index_cap = ncap;
+	}
+	size_t k = p->sets[id - 1].hash & (p->set_index_cap - 1);
+	while (p->set_index[k] != 0)
+		k = (k + 1) & (p->set_index_cap - 1);
+	p->set_index[k] = id;
+	return true;
+}
+
+/* Id (index + 1) of the set for this key; 0 when it cannot be sent. */
+static uint32_t set_for(struct rib *r, struct rib_peer *p, uint64_t mask,
+    const uint32_t *extra, size_t nextra)
+{
+	uint64_t h = set_hash(mask, extra, nextra);
+
+	for (size_t k = p->set_index_cap ? h & (p->set_index_cap - 1) : 0;
+	    p->set_index_cap && p->set_index[k] != 0;
+	    k = (k + 1) & (p->set_index_cap - 1)) {
+		const struct attrset *s = &p->sets[p->set_index[k] - 1];
+		if (s->hash == h && s->mask == mask && s->nextra == nextra &&
+		    (nextra == 0 || memcmp(s->extra, extra,
+		    nextra * sizeof(*extra)) == 0))
+			return s->too_big ? 0 : p->set_index[k];
+	}
+	if (p->nsets == p->capsets) {
+		size_t ncap = p->capsets ? p->capsets * 2 : 8;
+		struct attrset *ns = realloc(p->sets, ncap * sizeof(*ns));
+		if (ns == NULL)
+			return 0;
+		p->sets = ns;
+		p->capsets = ncap;
+	}
 	struct attrset *set = &p->sets[p->nsets];
-	*set = (struct attrset){ .mask = mask };
-	if (!build_set(r, p, set)) {
-		free(set->enc[0]);
-		free(set->enc[1]);
+	*set = (struct attrset){ .mask = mask, .hash = h,
+	    .nextra = (uint32_t)nextra };
+	if (nextra > 0) {
+		set->extra = malloc(nextra * sizeof(*extra));
+		if (set->extra == NULL)
+			return 0;
+		memcpy(set->extra, extra, nextra * sizeof(*extra));
+	}
+	if (!build_set(r, p, set) || !set_index_put(p, (uint32_t)(p->nsets +
+	    1))) {
+		set_free(set);
 		return 0;
 	}
 	p->nsets++;
 	return set->too_big ? 0 : (uint32_t)p->nsets;
+}
+
+static bool pool_has_adv(const struct rib *r, size_t pool, size_t adv)
+{
+	for (size_t i = 0; i < r->npool_advs[pool]; i++)
+		if (r->pool_advs[pool][i] == adv)
+			return true;
+	return false;
+}
+
+/* Per-VIP communities of every VIP the route stands for (union). */
+static size_t route_extras(struct rib *r, const struct rib_peer *p,
+    const struct pt_key *route, uint64_t mask, uint32_t **out)
+{
+	struct prefix pfx = pt_key_prefix(route);
+	uint32_t *acc = NULL;
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	/* A host route stands for one VIP; an aggregate for many. */
+	size_t first = 0, last = r->nvips;
+	const struct vip *host = prefix_is_host(&pfx) ? vip_lookup(r, &pfx) :
+	    NULL;
+	if (prefix_is_host(&pfx)) {
+		if (host == NULL)
+			return 0;
+		first = (size_t)(host - r->vips);
+		last = first + 1;
+	}
+	for (size_t i = first; i < last; i++) {
+		const struct vip *v = &r->vips[i];
+		bool counted = false;
+		if (v->necomm == 0)
+			continue;
+		for (size_t j = 0; j < p->nadvs && !counted; j++) {
+			struct prefix rt;
+			if (!(mask >> j & 1) || !pool_has_adv(r, v->pool,
+			    p->advs[j]))
+				continue;
+			rt = rib_route_of(r, v, p->advs[j]);
+			counted = prefix_equal(&rt, &pfx);
+		}
+		if (!counted)
+			continue;
+		if (n + v->necomm > cap) {
+			cap = (n + v->necomm) * 2;
+			uint32_t *na = realloc(acc, cap * sizeof(*na));
+			if (na == NULL)
+				break;
+			acc = na;
+		}
+		memcpy(acc + n, v->ecomm, v->necomm * sizeof(*acc));
+		n += v->necomm;
+	}
+	qsort(acc, n, sizeof(*acc), cmp_u32);
+	size_t u = 0;
+	for (size_t i = 0; i < n; i++)
+		if (u == 0 || acc[i] != acc[u - 1])
+			acc[u++] = acc[i];
+	*out = acc;
+	return u;
 }
 
 /* What the peer should have for a route: an attribute set id, or 0. */
@@ -328,6 +476,7 @@ static uint32_t wanted(struct rib *r, struct rib_peer *p,
     const struct pt_key *route)
 {
 	uint64_t mask = 0;
+	bool extras = false;
 
 	if (route->afi == AFI_IPV4 ? !(p->s.v4 && p->s.nexthop4.afi) :
 	    !(p->s.v6 && p->s.nexthop6.afi))
@@ -335,10 +484,21 @@ static uint32_t wanted(struct rib *r, struct rib_peer *p,
 	for (size_t j = 0; j < p->nadvs; j++) {
 		struct pt_key k = *route;
 		k.tag = p->advs[j];
-		if (pt_find(&r->exp, &k) != NULL)
+		const struct pt_entry *e = pt_find(&r->exp, &k);
+		if (e != NULL) {
 			mask |= 1ull << j;
+			extras |= e->v2 > 0;
+		}
 	}
-	return mask ? set_for(r, p, mask) : 0;
+	if (mask == 0)
+		return 0;
+	if (!extras)
+		return set_for(r, p, mask, NULL, 0);
+	uint32_t *extra;
+	size_t n = route_extras(r, p, route, mask, &extra);
+	uint32_t id = set_for(r, p, mask, extra, n);
+	free(extra);
+	return id;
 }
 
 /* ---- packing ----------------------------------------------------------- */

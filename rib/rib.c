@@ -1,18 +1,19 @@
 /*
  * rib.c - the VIP table with its owners, and the export counts.
  *
- * Every rule of the control protocol that concerns a VIP lives here:
- * pool membership, sharing between owners, refcounted aggregates.  Every
- * failed request leaves the RIB exactly as it was.
+ * Every rule of the control protocol that concerns holding a VIP lives
+ * here: pool membership, sharing between owners, per-VIP communities,
+ * refcounted aggregates.  Every failed request leaves the RIB exactly as
+ * it was; batches are checked whole before anything is applied.
  */
 #include "rib/rib_int.h"
-
-#include "fsm/bgp.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "fsm/bgp.h"
 
 static const char *const err_codes[] = {
 	[RIB_OK] = "ok",
@@ -35,10 +36,7 @@ const char *rib_err_code(enum rib_err e)
 	return (unsigned)e < RIB_E_MAX ? err_codes[e] : "unknown";
 }
 
-static bool fail(struct rib_res *res, enum rib_err e, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static bool fail(struct rib_res *res, enum rib_err e, const char *fmt, ...)
+bool rib_fail(struct rib_res *res, enum rib_err e, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -58,7 +56,7 @@ static bool ok(struct rib_res *res)
 
 /* ---- export counts ---------------------------------------------------- */
 
-static struct prefix route_of(const struct rib *r, const struct vip *v,
+struct prefix rib_route_of(const struct rib *r, const struct vip *v,
     size_t adv)
 {
 	const struct conf_adv *a = &r->conf->advs[adv];
@@ -68,19 +66,31 @@ static struct prefix route_of(const struct rib *r, const struct vip *v,
 	return route;
 }
 
-/* Count a VIP out of the routes of its first n advertisements. */
+size_t rib_pool_advs(const struct rib *r, size_t pool, const uint16_t **advs)
+{
+	*advs = r->pool_advs[pool];
+	return r->npool_advs[pool];
+}
+
+/* Count a VIP out of the routes of its pool's first n advertisements. */
 static void unexport_vip(struct rib *r, const struct vip *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		size_t adv = r->pool_advs[v->pool][i];
-		struct prefix route = route_of(r, v, adv);
+		struct prefix route = rib_route_of(r, v, adv);
 		struct pt_key k = pt_key_make(&route, (uint16_t)adv);
 		struct pt_entry *e = pt_find(&r->exp, &k);
 
-		if (e != NULL && --e->v1 == 0) {
+		if (e == NULL)
+			continue;
+		if (v->necomm > 0)
+			e->v2--;
+		bool gone = --e->v1 == 0;
+		if (gone)
 			pt_delete(&r->exp, e);
+		/* Gone, or its per-VIP communities may have changed. */
+		if (gone || v->necomm > 0)
 			adj_route_changed(r, adv, &route);
-		}
 	}
 }
 
@@ -89,7 +99,7 @@ static bool export_vip(struct rib *r, const struct vip *v)
 {
 	for (size_t i = 0; i < r->npool_advs[v->pool]; i++) {
 		size_t adv = r->pool_advs[v->pool][i];
-		struct prefix route = route_of(r, v, adv);
+		struct prefix route = rib_route_of(r, v, adv);
 		struct pt_key k = pt_key_make(&route, (uint16_t)adv);
 		struct pt_entry *e = pt_insert(&r->exp, &k, NULL);
 
@@ -97,19 +107,20 @@ static bool export_vip(struct rib *r, const struct vip *v)
 			unexport_vip(r, v, i);
 			return false;
 		}
-		if (++e->v1 == 1)
+		if (v->necomm > 0)
+			e->v2++;
+		if (++e->v1 == 1 || v->necomm > 0)
 			adj_route_changed(r, adv, &route);
 	}
 	return true;
 }
 
-/* ---- VIP table --------------------------------------------------------- */
+/* ---- owners and per-VIP communities ---------------------------------- */
 
-static struct vip *vip_find(const struct rib *r, const struct prefix *addr)
+static int cmp_u32(const void *a, const void *b)
 {
-	struct pt_key k = pt_key_make(addr, 0);
-	struct pt_entry *e = pt_find(&r->vip_index, &k);
-	return e ? &r->vips[e->v1] : NULL;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
 }
 
 static void owner_free(struct vip_owner *o)
@@ -142,12 +153,88 @@ static bool owner_set(struct vip_owner *o, const struct vip_req *req)
 	return true;
 }
 
-static struct vip_owner *owner_find(struct vip *v, const char *name)
+static struct vip_owner *owner_find(const struct vip *v, const char *name)
 {
 	for (uint32_t i = 0; i < v->nowners; i++)
 		if (strcmp(v->owners[i].name, name) == 0)
 			return &v->owners[i];
 	return NULL;
+}
+
+/* The union of the owners' communities, sorted and without repeats. */
+static bool extras_of(const struct vip *v, uint32_t **out, uint32_t *n)
+{
+	size_t total = 0;
+
+	for (uint32_t i = 0; i < v->nowners; i++)
+		total += v->owners[i].ncomm;
+	*out = NULL;
+	*n = 0;
+	if (total == 0)
+		return true;
+	uint32_t *c = malloc(total * sizeof(*c));
+	if (c == NULL)
+		return false;
+	total = 0;
+	for (uint32_t i = 0; i < v->nowners; i++) {
+		memcpy(c + total, v->owners[i].comm,
+		    v->owners[i].ncomm * sizeof(*c));
+		total += v->owners[i].ncomm;
+	}
+	qsort(c, total, sizeof(*c), cmp_u32);
+	size_t u = 0;
+	for (size_t i = 0; i < total; i++)
+		if (u == 0 || c[i] != c[u - 1])
+			c[u++] = c[i];
+	*out = c;
+	*n = (uint32_t)u;
+	return true;
+}
+
+/* After an owner change: recompute the VIP's communities, and re-export
+ * its routes when they changed. */
+static bool refresh_extras(struct rib *r, struct vip *v)
+{
+	uint32_t *c, n;
+
+	if (!extras_of(v, &c, &n))
+		return false;
+	if (n == v->necomm && (n == 0 ||
+	    memcmp(c, v->ecomm, n * sizeof(*c)) == 0)) {
+		free(c);
+		return true;
+	}
+	unexport_vip(r, v, r->npool_advs[v->pool]);
+	free(v->ecomm);
+	v->ecomm = c;
+	v->necomm = n;
+	/* Entries exist already: cannot run out of memory here. */
+	export_vip(r, v);
+	return true;
+}
+
+/* ---- VIP table --------------------------------------------------------- */
+
+struct vip *vip_lookup(const struct rib *r, const struct prefix *addr)
+{
+	struct pt_key k = pt_key_make(addr, 0);
+	struct pt_entry *e = pt_find(&r->vip_index, &k);
+	return e ? &r->vips[e->v1] : NULL;
+}
+
+const struct vip *rib_vip_find(const struct rib *r, const struct prefix *addr)
+{
+	return vip_lookup(r, addr);
+}
+
+size_t rib_vip_count(const struct rib *r)
+{
+	return r->nvips;
+}
+
+const struct vip *rib_vip_at(const struct rib *r, size_t i)
+{
+	return i < r->nvips ? &r->vips[i] : NULL;
 }
 
 static bool key_eq(const char *a, const char *b)
@@ -165,11 +252,11 @@ static bool pick_pool(const struct rib *r, const struct prefix *addr,
 	if (name != NULL) {
 		const struct conf_pool *p = conf_pool_by_name(r->conf, name);
 		if (p == NULL)
-			return fail(res, RIB_E_UNKNOWN_POOL,
+			return rib_fail(res, RIB_E_UNKNOWN_POOL,
 			    "there is no pool named \"%s\"; bgpctl show pools "
 			    "lists them", name);
 		if (!conf_pool_contains(p, addr))
-			return fail(res, RIB_E_WRONG_POOL,
+			return rib_fail(res, RIB_E_WRONG_POOL,
 			    "%s is not in pool %s; leave the pool out to use "
 			    "the pool that holds it", a, name);
 		*pool = (uint32_t)(p - r->conf->pools);
@@ -177,11 +264,42 @@ static bool pick_pool(const struct rib *r, const struct prefix *addr,
 	}
 	const struct conf_pool *p = conf_pool_for_addr(r->conf, addr);
 	if (p == NULL)
-		return fail(res, RIB_E_NOT_IN_POOL,
+		return rib_fail(res, RIB_E_NOT_IN_POOL,
 		    "%s is in no configured pool; add it to a pool's "
 		    "addresses in the config first", a);
 	*pool = (uint32_t)(p - r->conf->pools);
 	return true;
+}
+
+/* Would adding succeed?  Changes nothing. */
+static bool vip_check(const struct rib *r, const struct prefix *addr,
+    const struct vip_req *req, struct rib_res *res)
+{
+	char a[PREFIX_STRLEN];
+	uint32_t pool = 0;
+
+	if (!prefix_is_host(addr))
+		return rib_fail(res, RIB_E_BAD_ADDRESS,
+		    "a VIP is a single address, not a prefix");
+	if (!pick_pool(r, addr, req->pool, &pool, res))
+		return false;
+	const struct vip *v = vip_lookup(r, addr);
+	if (v == NULL)
+		return ok(res);
+	const struct vip_owner *first = &v->owners[0];
+	bool mine = owner_find(v, req->owner) != NULL;
+	/* Sharing needs the same key on every side (MetalLB's
+	 * allow-shared-ip annotation). */
+	if ((mine && v->nowners == 1) || key_eq(first->key, req->sharing_key))
+		return ok(res);
+	addr_fmt(addr, a, sizeof(a));
+	if (first->key != NULL)
+		return rib_fail(res, RIB_E_VIP_IN_USE,
+		    "%s is held by %s with sharing key \"%s\"; give the same "
+		    "sharing-key to share it", a, first->name, first->key);
+	return rib_fail(res, RIB_E_VIP_IN_USE,
+	    "%s is held by %s without a sharing key; pick another address "
+	    "or have both owners use one sharing-key", a, first->name);
 }
 
 static struct vip *vip_create(struct rib *r, const struct prefix *addr,
@@ -202,6 +320,7 @@ static struct vip *vip_create(struct rib *r, const struct prefix *addr,
 	e->v1 = (uint32_t)r->nvips;
 	struct vip *v = &r->vips[r->nvips++];
 	*v = (struct vip){ .addr = *addr, .pool = pool };
+	r->pool_used[pool]++;
 	return v;
 }
 
@@ -210,9 +329,12 @@ static void vip_destroy(struct rib *r, struct vip *v)
 	size_t i = (size_t)(v - r->vips), last = r->nvips - 1;
 	struct pt_key k = pt_key_make(&v->addr, 0);
 
+	pool_note_free(r, v);
+	r->pool_used[v->pool]--;
 	for (uint32_t j = 0; j < v->nowners; j++)
 		owner_free(&v->owners[j]);
 	free(v->owners);
+	free(v->ecomm);
 	pt_delete(&r->vip_index, pt_find(&r->vip_index, &k));
 	if (i != last) {
 		r->vips[i] = r->vips[last];
@@ -222,97 +344,146 @@ static void vip_destroy(struct rib *r, struct vip *v)
 	r->nvips--;
 }
 
-bool rib_vip_add(struct rib *r, const struct prefix *addr,
-    const struct vip_req *req, struct rib_res *res)
+/* Apply a checked add; only running out of memory can fail now. */
+static bool vip_apply(struct rib *r, const struct prefix *addr,
+    const struct vip_req *req, bool *created, struct rib_res *res)
 {
-	char a[PREFIX_STRLEN];
 	uint32_t pool = 0;
+	struct vip *v = vip_lookup(r, addr);
 
-	if (!prefix_is_host(addr))
-		return fail(res, RIB_E_BAD_ADDRESS,
-		    "a VIP is a single address, not a prefix");
-	if (!pick_pool(r, addr, req->pool, &pool, res))
-		return false;
-	addr_fmt(addr, a, sizeof(a));
-
-	struct vip *v = vip_find(r, addr);
+	*created = false;
 	if (v != NULL) {
-		struct vip_owner *mine = owner_find(v, req->owner);
-		const struct vip_owner *first = &v->owners[0];
-		/* Sharing needs the same key on both sides (MetalLB's
-		 * allow-shared-ip annotation). */
-		bool shared_ok = key_eq(first->key, req->sharing_key);
-		if (mine != NULL && (v->nowners == 1 || shared_ok)) {
-			struct vip_owner n;
-			if (!owner_set(&n, req))
-				return fail(res, RIB_E_NOMEM, "out of memory");
+		struct vip_owner *mine = owner_find(v, req->owner), n;
+		if (!owner_set(&n, req))
+			return rib_fail(res, RIB_E_NOMEM, "out of memory");
+		if (mine != NULL) {
 			n.is_static = mine->is_static || req->is_static;
 			owner_free(mine);
 			*mine = n;
-			return ok(res);
-		}
-		if (mine == NULL && shared_ok) {
+		} else {
 			struct vip_owner *no = realloc(v->owners,
 			    (v->nowners + 1) * sizeof(*no));
-			if (no == NULL)
-				return fail(res, RIB_E_NOMEM, "out of memory");
+			if (no == NULL) {
+				owner_free(&n);
+				return rib_fail(res, RIB_E_NOMEM,
+				    "out of memory");
+			}
 			v->owners = no;
-			if (!owner_set(&v->owners[v->nowners], req))
-				return fail(res, RIB_E_NOMEM, "out of memory");
-			v->nowners++;
-			return ok(res);
+			v->owners[v->nowners++] = n;
 		}
-		if (first->key != NULL)
-			return fail(res, RIB_E_VIP_IN_USE,
-			    "%s is held by %s with sharing key \"%s\"; give "
-			    "the same sharing-key to share it", a, first->name,
-			    first->key);
-		return fail(res, RIB_E_VIP_IN_USE,
-		    "%s is held by %s without a sharing key; pick another "
-		    "address or have both owners use one sharing-key", a,
-		    first->name);
+		if (!refresh_extras(r, v))
+			return rib_fail(res, RIB_E_NOMEM, "out of memory");
+		return ok(res);
 	}
 
+	pick_pool(r, addr, req->pool, &pool, res);
 	v = vip_create(r, addr, pool);
 	if (v == NULL)
-		return fail(res, RIB_E_NOMEM, "out of memory");
+		return rib_fail(res, RIB_E_NOMEM, "out of memory");
 	v->owners = calloc(1, sizeof(*v->owners));
 	if (v->owners != NULL && owner_set(&v->owners[0], req)) {
 		v->nowners = 1;
-		if (export_vip(r, v))
+		if (extras_of(v, &v->ecomm, &v->necomm) && export_vip(r, v)) {
+			*created = true;
 			return ok(res);
+		}
 	}
 	vip_destroy(r, v);
-	return fail(res, RIB_E_NOMEM, "out of memory");
+	return rib_fail(res, RIB_E_NOMEM, "out of memory");
 }
 
-bool rib_vip_withdraw(struct rib *r, const struct prefix *addr,
+bool rib_vip_add(struct rib *r, const struct prefix *addr,
+    const struct vip_req *req, struct rib_res *res)
+{
+	bool created;
+
+	return vip_check(r, addr, req, res) &&
+	    vip_apply(r, addr, req, &created, res);
+}
+
+bool rib_vips_add(struct rib *r, const struct prefix *vips, size_t n,
+    const struct vip_req *req, size_t *bad, size_t *changed,
+    struct rib_res *res)
+{
+	*changed = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!vip_check(r, &vips[i], req, res)) {
+			*bad = i;
+			return false;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		bool created;
+		if (!vip_apply(r, &vips[i], req, &created, res)) {
+			*bad = i;
+			return false;
+		}
+		*changed += created;
+	}
+	return ok(res);
+}
+
+static bool withdraw_check(const struct rib *r, const struct prefix *addr,
     const char *owner, struct rib_res *res)
 {
 	char a[PREFIX_STRLEN];
-	struct vip *v = vip_find(r, addr);
-	struct vip_owner *o = v ? owner_find(v, owner) : NULL;
+	const struct vip *v = vip_lookup(r, addr);
+	const struct vip_owner *o = v ? owner_find(v, owner) : NULL;
 
 	addr_fmt(addr, a, sizeof(a));
 	if (o == NULL)
-		return fail(res, RIB_E_NOT_HELD, "%s is not held by %s%s", a,
-		    owner, v ? "; bgpctl show vips lists its owners" : "");
+		return rib_fail(res, RIB_E_NOT_HELD, "%s is not held by %s%s",
+		    a, owner, v ? "; bgpctl show vips lists its owners" : "");
 	if (o->is_static)
-		return fail(res, RIB_E_STATIC,
+		return rib_fail(res, RIB_E_STATIC,
 		    "%s is a static VIP of the config file; remove its vip "
 		    "line and reload", a);
+	return ok(res);
+}
+
+/* Apply a checked withdraw; true when the VIP is gone. */
+static bool withdraw_apply(struct rib *r, const struct prefix *addr,
+    const char *owner)
+{
+	struct vip *v = vip_lookup(r, addr);
+	struct vip_owner *o = v ? owner_find(v, owner) : NULL;
+
+	if (o == NULL)
+		return false;	/* a repeat within the batch */
 	owner_free(o);
 	*o = v->owners[--v->nowners];
 	if (v->nowners == 0) {
 		unexport_vip(r, v, r->npool_advs[v->pool]);
 		vip_destroy(r, v);
+		return true;
 	}
-	return ok(res);
+	/* Fewer owners cannot need more memory: shrinking the union. */
+	refresh_extras(r, v);
+	return false;
 }
 
-size_t rib_vip_count(const struct rib *r)
+bool rib_vip_withdraw(struct rib *r, const struct prefix *addr,
+    const char *owner, struct rib_res *res)
 {
-	return r->nvips;
+	if (!withdraw_check(r, addr, owner, res))
+		return false;
+	withdraw_apply(r, addr, owner);
+	return true;
+}
+
+bool rib_vips_withdraw(struct rib *r, const struct prefix *vips, size_t n,
+    const char *owner, size_t *bad, size_t *changed, struct rib_res *res)
+{
+	*changed = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!withdraw_check(r, &vips[i], owner, res)) {
+			*bad = i;
+			return false;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		*changed += withdraw_apply(r, &vips[i], owner);
+	return ok(res);
 }
 
 /* ---- life cycle -------------------------------------------------------- */
@@ -320,11 +491,15 @@ size_t rib_vip_count(const struct rib *r)
 static bool index_advs(struct rib *r)
 {
 	const struct conf *c = r->conf;
+	size_t np = c->npools ? c->npools : 1;
 
-	r->pool_advs = calloc(c->npools ? c->npools : 1, sizeof(*r->pool_advs));
-	r->npool_advs = calloc(c->npools ? c->npools : 1,
-	    sizeof(*r->npool_advs));
-	if (r->pool_advs == NULL || r->npool_advs == NULL)
+	r->pool_advs = calloc(np, sizeof(*r->pool_advs));
+	r->npool_advs = calloc(np, sizeof(*r->npool_advs));
+	r->pool_used = calloc(np, sizeof(*r->pool_used));
+	r->pool_hint = calloc(np, sizeof(*r->pool_hint));
+	r->pool_order = calloc(np, sizeof(*r->pool_order));
+	if (!r->pool_advs || !r->npool_advs || !r->pool_used ||
+	    !r->pool_hint || !r->pool_order)
 		return false;
 	for (size_t p = 0; p < c->npools; p++) {
 		r->pool_advs[p] = calloc(c->nadvs ? c->nadvs : 1,
@@ -336,6 +511,21 @@ static bool index_advs(struct rib *r)
 				if (c->advs[a].pool_idx[i] == p)
 					r->pool_advs[p][r->npool_advs[p]++] =
 					    (uint16_t)a;
+		/* Allocation walks the ranges in address order. */
+		const struct conf_pool *cp = &c->pools[p];
+		r->pool_order[p] = calloc(cp->nranges ? cp->nranges : 1,
+		    sizeof(size_t));
+		if (r->pool_order[p] == NULL)
+			return false;
+		for (size_t i = 0; i < cp->nranges; i++) {
+			size_t j = i;
+			while (j > 0 && prefix_cmp(&cp->ranges[
+			    r->pool_order[p][j - 1]].lo, &cp->ranges[i].lo) > 0) {
+				r->pool_order[p][j] = r->pool_order[p][j - 1];
+				j--;
+			}
+			r->pool_order[p][j] = i;
+		}
 	}
 	return true;
 }
@@ -382,6 +572,7 @@ void rib_free(struct rib *r)
 		for (uint32_t j = 0; j < r->vips[i].nowners; j++)
 			owner_free(&r->vips[i].owners[j]);
 		free(r->vips[i].owners);
+		free(r->vips[i].ecomm);
 	}
 	free(r->vips);
 	pt_free(&r->vip_index);
@@ -391,8 +582,13 @@ void rib_free(struct rib *r)
 	free(r->peers);
 	for (size_t p = 0; r->pool_advs && p < r->conf->npools; p++)
 		free(r->pool_advs[p]);
+	for (size_t p = 0; r->pool_order && p < r->conf->npools; p++)
+		free(r->pool_order[p]);
+	free(r->pool_order);
 	free(r->pool_advs);
 	free(r->npool_advs);
+	free(r->pool_used);
+	free(r->pool_hint);
 	free(r->msgbuf);
 	free(r);
 }

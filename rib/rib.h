@@ -59,6 +59,25 @@ struct rib_res {
 /* "not-in-pool" etc. */
 const char *rib_err_code(enum rib_err e);
 
+/* One holder of a VIP (read-only outside rib/). */
+struct vip_owner {
+	char *name;
+	char *key;		/* sharing key, NULL when none */
+	uint32_t *comm;		/* per-VIP communities of this owner */
+	uint32_t ncomm;
+	bool is_static;		/* from a vip line of the config */
+};
+
+/* A VIP and its holders (read-only outside rib/). */
+struct vip {
+	struct prefix addr;
+	uint32_t pool;		/* index into conf->pools */
+	uint32_t nowners;
+	struct vip_owner *owners;
+	uint32_t *ecomm;	/* union of the owners' communities, sorted */
+	uint32_t necomm;
+};
+
 /* A request to hold a VIP. */
 struct vip_req {
 	const char *owner;		/* required */
@@ -77,7 +96,45 @@ bool rib_vip_add(struct rib *r, const struct prefix *vip,
     const struct vip_req *req, struct rib_res *res);
 bool rib_vip_withdraw(struct rib *r, const struct prefix *vip,
     const char *owner, struct rib_res *res);
+/*
+ * Batches: every VIP is checked first, then all are applied, so a batch
+ * succeeds or changes nothing.  On failure *bad is the index of the first
+ * VIP refused.  *changed counts VIPs newly announced / no longer announced.
+ */
+bool rib_vips_add(struct rib *r, const struct prefix *vips, size_t n,
+    const struct vip_req *req, size_t *bad, size_t *changed,
+    struct rib_res *res);
+bool rib_vips_withdraw(struct rib *r, const struct prefix *vips, size_t n,
+    const char *owner, size_t *bad, size_t *changed, struct rib_res *res);
 size_t rib_vip_count(const struct rib *r);
+const struct vip *rib_vip_at(const struct rib *r, size_t i);
+const struct vip *rib_vip_find(const struct rib *r, const struct prefix *addr);
+
+/*
+ * Allocate an address (issue 3's allocate): the one requested in *want,
+ * else an address shared under req->sharing_key, else the lowest free one
+ * of req->pool or of the first auto-assign pool with room.
+ */
+bool rib_allocate(struct rib *r, const struct vip_req *req,
+    const struct prefix *want, struct prefix *out, struct rib_res *res);
+
+struct rib_pool_usage {
+	uint64_t size;		/* addresses, saturating; avoid-buggy-ips
+				 * addresses not counted */
+	uint64_t used;
+	uint64_t free;
+};
+void rib_pool_usage(const struct rib *r, size_t pool,
+    struct rib_pool_usage *u);
+
+/* The route a VIP makes through an advertisement: VIP masked to its
+ * aggregation length. */
+struct prefix rib_route_of(const struct rib *r, const struct vip *v,
+    size_t adv);
+/* Advertisements covering a pool. */
+size_t rib_pool_advs(const struct rib *r, size_t pool, const uint16_t **advs);
+/* True when the route is in the peer's Adj-RIB-Out right now. */
+bool rib_peer_has(const struct rib *r, size_t peer, const struct prefix *route);
 
 /* Sessions: up starts a full announcement, down forgets what was sent. */
 void rib_peer_up(struct rib *r, size_t peer, const struct rib_session *s);
@@ -105,8 +162,22 @@ size_t rib_peer_pending(const struct rib *r, size_t peer);
  */
 size_t rib_eor_encode(uint8_t *buf, size_t cap, uint16_t afi);
 
-/* Iterate the peer's Adj-RIB-Out: calls fn per announced prefix. */
-void rib_peer_walk(const struct rib *r, size_t peer,
-    void (*fn)(const struct prefix *p, void *arg), void *arg);
+/* What a route in an Adj-RIB-Out carries, for show rib out. */
+struct rib_out_route {
+	struct prefix prefix;
+	struct prefix nexthop;
+	bool ebgp;		/* AS_PATH [local_as]; else empty */
+	uint32_t local_as;
+	bool has_local_pref;
+	uint32_t local_pref;
+	const uint32_t *comm;	/* sorted */
+	size_t ncomm;
+	const struct large_community *large;
+	size_t nlarge;
+};
+
+/* Iterate the peer's Adj-RIB-Out. */
+void rib_peer_walk(struct rib *r, size_t peer,
+    void (*fn)(const struct rib_out_route *rt, void *arg), void *arg);
 
 #endif

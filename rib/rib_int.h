@@ -1,7 +1,7 @@
 /*
- * rib_int.h - RIB internals shared by rib.c (VIPs, export counts) and
- * adjout.c (per-peer Adj-RIB-Out and UPDATE packing).  Not for use
- * outside rib/.
+ * rib_int.h - RIB internals shared by rib.c (VIPs, export counts),
+ * pool.c (allocation, usage) and adjout.c (Adj-RIB-Out, UPDATE packing).
+ * Not for use outside rib/.
  */
 #ifndef LBBGP_RIB_INT_H
 #define LBBGP_RIB_INT_H
@@ -12,25 +12,22 @@
 /* A peer can take at most this many advertisements (one bit each). */
 #define RIB_MAX_PEER_ADVS 64
 
-struct vip_owner {
-	char *name;
-	char *key;		/* sharing key, NULL when none */
-	uint32_t *comm;		/* per-VIP communities */
-	uint32_t ncomm;
-	bool is_static;
-};
-
-struct vip {
-	struct prefix addr;
-	uint32_t pool;		/* index into conf->pools */
-	uint32_t nowners;
-	struct vip_owner *owners;
-};
-
-/* One distinct set of path attributes used towards one peer. */
+/*
+ * One distinct set of path attributes used towards one peer: the merge of
+ * some of its advertisements (mask) plus per-VIP communities (extra).
+ */
 struct attrset {
-	uint64_t mask;		/* the peer's advertisements it merges */
+	uint64_t mask;
+	uint32_t *extra;	/* sorted; part of the key */
+	uint32_t nextra;
+	uint64_t hash;
 	bool too_big;		/* cannot fit in a message with one prefix */
+	uint32_t *comm;		/* merged communities, sorted */
+	size_t ncomm;
+	struct large_community *large;
+	size_t nlarge;
+	bool has_local_pref;
+	uint32_t local_pref;
 	uint8_t *enc[2];	/* attribute block: [0] IPv4, [1] IPv6 */
 	uint16_t enc_len[2];
 };
@@ -49,7 +46,15 @@ struct rib_peer {
 	struct pt_key *dirty;	/* prefixes to look at, in order */
 	size_t ndirty, dirty_head, dirty_cap;
 	struct attrset *sets;	/* id = index + 1 */
-	size_t nsets;
+	size_t nsets, capsets;
+	uint32_t *set_index;	/* hash of set ids, 0 = empty slot */
+	size_t set_index_cap;
+};
+
+/* Where allocation resumes in a pool: nothing free below this. */
+struct pool_hint {
+	size_t range;
+	struct prefix addr;
 };
 
 struct rib {
@@ -57,20 +62,32 @@ struct rib {
 	struct ptable vip_index;	/* v1: index into vips */
 	struct vip *vips;
 	size_t nvips, capvips;
-	/* Key (route, advertisement): v1 VIPs counted in it. */
+	/* Key (route, advertisement): v1 VIPs counted in it, v2 those of
+	 * them with per-VIP communities. */
 	struct ptable exp;
 	struct rib_peer *peers;
 	size_t npeers;
 	uint16_t **pool_advs;		/* advertisements covering each pool */
 	size_t *npool_advs;
+	uint64_t *pool_used;
+	struct pool_hint *pool_hint;
+	size_t **pool_order;		/* range indexes by address */
 	uint8_t *msgbuf;		/* one UPDATE under construction */
 };
+
+/* rib.c */
+struct vip *vip_lookup(const struct rib *r, const struct prefix *addr);
+bool rib_fail(struct rib_res *res, enum rib_err e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* pool.c */
+void pool_note_free(struct rib *r, const struct vip *v);
 
 /* adjout.c */
 void adj_mark(struct rib *r, struct rib_peer *p, const struct prefix *route);
 void adj_peer_init(struct rib *r, size_t peer);
 void adj_peer_free(struct rib_peer *p);
-/* A route of advertisement adv appeared or went: tell its peers. */
+/* A route of advertisement adv appeared, went or changed: tell its peers. */
 void adj_route_changed(struct rib *r, size_t adv, const struct prefix *route);
 
 #endif
