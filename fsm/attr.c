@@ -856,6 +856,86 @@ static void one_attr(struct upd_state *s, uint8_t flags, uint8_t code,
 	}
 }
 
+/*
+ * The next attribute of a block: its flags, code, value and the whole
+ * attribute as sent.  False at the end, or on a framing error (*framing).
+ */
+static bool attr_next(struct rd *attrs, uint8_t *flags, uint8_t *code,
+    struct rd *v, const uint8_t **whole, size_t *whole_len, bool *framing)
+{
+	const uint8_t *start = rd_ptr(attrs);
+	uint8_t l8 = 0;
+	uint16_t l = 0;
+
+	*framing = false;
+	if (rd_left(attrs) == 0)
+		return false;
+	rd_u8(attrs, flags);
+	rd_u8(attrs, code);
+	if (*flags & BGP_ATTRF_EXTLEN) {
+		rd_u16(attrs, &l);
+	} else {
+		rd_u8(attrs, &l8);
+		l = l8;
+	}
+	if (!rd_sub(attrs, l, v)) {
+		*framing = true;
+		return false;
+	}
+	*whole = start;
+	*whole_len = (size_t)(rd_ptr(attrs) - start);
+	return true;
+}
+
+/* Run every attribute through one_attr(); true on a framing error. */
+static bool parse_block(struct upd_state *s, struct rd attrs)
+{
+	uint8_t flags = 0, code = 0;
+	struct rd v;
+	const uint8_t *whole;
+	size_t whole_len;
+	bool framing;
+
+	while (attr_next(&attrs, &flags, &code, &v, &whole, &whole_len,
+	    &framing))
+		one_attr(s, flags, code, v, whole, whole_len);
+	return framing;
+}
+
+bool bgp_attrs_parse(const uint8_t *block, size_t len,
+    const struct bgp_upd_ctx *ctx, struct bgp_attrs *a)
+{
+	struct bgp_update u;
+	struct bgp_err err = { 0 };
+	struct upd_state s = { .u = &u, .ctx = ctx, .err = &err };
+
+	memset(&u, 0, sizeof(u));
+	bool framing = parse_block(&s, rd_init(block, len));
+	*a = u.a;
+	return !framing && s.worst != ATTR_RESET;
+}
+
+size_t bgp_attrs_kept(const struct bgp_update *u, uint8_t *out, size_t cap)
+{
+	struct rd attrs = rd_init(u->attrs_raw, u->attrs_len);
+	struct wr w = wr_init(out, cap);
+	uint8_t done[32] = { 0 }, flags = 0, code = 0;
+	struct rd v;
+	const uint8_t *whole;
+	size_t whole_len;
+	bool framing;
+
+	while (attr_next(&attrs, &flags, &code, &v, &whole, &whole_len,
+	    &framing)) {
+		if (code == BGP_ATTR_MP_REACH || code == BGP_ATTR_MP_UNREACH ||
+		    !attr_has(&u->a, code) || (done[code / 8] >> (code % 8) & 1))
+			continue;
+		done[code / 8] |= (uint8_t)(1u << (code % 8));
+		wr_bytes(&w, whole, whole_len);
+	}
+	return w.overflow ? 0 : w.len;
+}
+
 bool bgp_update_decode(const uint8_t *msg, size_t len,
     const struct bgp_upd_ctx *ctx, struct bgp_update *u, struct bgp_err *err)
 {
@@ -889,29 +969,7 @@ bool bgp_update_decode(const uint8_t *msg, size_t len,
 		return false;
 	}
 
-	bool framing = false;
-	while (rd_left(&attrs) > 0) {
-		const uint8_t *start = rd_ptr(&attrs);
-		uint8_t flags = 0, code = 0, l8 = 0;
-		uint16_t l = 0;
-		struct rd v;
-
-		rd_u8(&attrs, &flags);
-		rd_u8(&attrs, &code);
-		if (flags & BGP_ATTRF_EXTLEN) {
-			rd_u16(&attrs, &l);
-		} else {
-			rd_u8(&attrs, &l8);
-			l = l8;
-		}
-		if (!rd_sub(&attrs, l, &v)) {
-			framing = true;
-			break;
-		}
-		one_attr(&s, flags, code, v, start,
-		    (size_t)(rd_ptr(&attrs) - start));
-	}
-
+	bool framing = parse_block(&s, attrs);
 	if (framing) {
 		/*
 		 * RFC 7606 §4: an attribute overrunning the block, or too few
@@ -989,7 +1047,6 @@ size_t bgp_attrs_encode(uint8_t *buf, size_t cap, const struct bgp_attrs *a,
     bool as4)
 {
 	struct wr w = wr_init(buf, cap);
-	size_t rawi = 0;
 
 	for (unsigned code = 1; code < 256; code++) {
 		const struct attr_desc *d = &attr_table[code];
@@ -1017,9 +1074,10 @@ size_t bgp_attrs_encode(uint8_t *buf, size_t cap, const struct bgp_attrs *a,
 		if (d->encode != NULL) {
 			d->encode(&w, a, as4);
 		} else if (d->decode == NULL) {
-			for (; rawi < a->nraw && a->raw[rawi].code <= code;
-			    rawi++) {
-				const struct bgp_rawattr *x = &a->raw[rawi];
+			/* raw[] is in received order, which need not be
+			 * ascending (RFC 4271 §5): look at every entry. */
+			for (size_t i = 0; i < a->nraw; i++) {
+				const struct bgp_rawattr *x = &a->raw[i];
 				if (x->code != code)
 					continue;
 				put_hdr(&w, x->flags & (uint8_t)~BGP_ATTRF_EXTLEN,

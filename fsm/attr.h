@@ -137,6 +137,19 @@ struct bgp_update {
 bool bgp_update_decode(const uint8_t *msg, size_t len,
     const struct bgp_upd_ctx *ctx, struct bgp_update *u, struct bgp_err *err);
 
+/*
+ * Decode a block of attributes kept from an earlier, validated UPDATE
+ * (for display).  False if it does not parse.
+ */
+bool bgp_attrs_parse(const uint8_t *block, size_t len,
+    const struct bgp_upd_ctx *ctx, struct bgp_attrs *a);
+/*
+ * Copy the attributes of a decoded UPDATE that are worth keeping: every
+ * one in use (not discarded, not ignored, first of duplicates) except
+ * MP_REACH/MP_UNREACH.  Returns the length, 0 if it did not fit.
+ */
+size_t bgp_attrs_kept(const struct bgp_update *u, uint8_t *out, size_t cap);
+
 /* End-of-RIB (RFC 4724 §2): an UPDATE carrying nothing for one family. */
 bool bgp_update_is_eor(const struct bgp_update *u, uint16_t *afi,
     uint8_t *safi);
@@ -187,8 +200,8 @@ size_t bgp_attrs_encode(uint8_t *buf, size_t cap, const struct bgp_attrs *a,
     bool as4);
 
 /*
- * Print one attribute as "NAME: value" for show commands and logs;
- * returns false when a lacks it.
+ * Print the value of one attribute for show commands and logs (the name
+ * is bgp_attr_name()); returns false when a lacks it.
  */
 bool bgp_attr_print(const struct bgp_attrs *a, unsigned code, char *buf,
     size_t size);

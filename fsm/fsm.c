@@ -234,13 +234,42 @@ void fsm_event(struct fsm *f, enum fsm_event ev, const struct bgp_err *err)
 		case EV_HEADER_ERR:
 		case EV_OPEN_ERR:
 		case EV_UPDATE_ERR:
-			if (f->state >= FSM_OPENSENT) {
+			/* RFC 4271 §8.2.2, RFC 6608 §3: an UPDATE before
+			 * Established is unexpected however malformed; the
+			 * state switch sends the FSM error. */
+			if (f->state >= FSM_OPENSENT && (ev != EV_UPDATE_ERR ||
+			    f->state == FSM_ESTABLISHED)) {
 				fail(f, ev, err, 0, 0);
 				return;
 			}
 			break;
 		case EV_SEND_HOLD_EXPIRES:
 			fail(f, ev, NULL, BGP_ERR_SEND_HOLD, 0);
+			return;
+		default:
+			break;
+		}
+	}
+
+	/* Timers and collisions mean the same once a connection is open. */
+	if (f->state >= FSM_OPENSENT) {
+		switch (ev) {
+		case EV_HOLD_EXPIRES:
+			fail(f, ev, NULL, BGP_ERR_HOLD, 0);
+			return;
+		case EV_OPEN_COLLISION_DUMP:
+			fail(f, ev, NULL, BGP_ERR_CEASE, BGP_CEASE_COLLISION);
+			return;
+		case EV_KEEPALIVE_EXPIRES:
+			if (f->state == FSM_OPENSENT)
+				break;	/* no keepalives before an OPEN */
+			f->ops->send_keepalive(f->ctx);
+			f->ops->timer(f->ctx, FSM_T_KEEPALIVE, f->keepalive);
+			return;
+		case EV_TCP_FAILS:
+			if (f->state == FSM_OPENSENT)
+				break;	/* back to Active, below */
+			fail(f, ev, NULL, 0, 0);
 			return;
 		default:
 			break;
@@ -293,12 +322,12 @@ void fsm_event(struct fsm *f, enum fsm_event ev, const struct bgp_err *err)
 
 	case FSM_OPENSENT:
 		switch (ev) {
-		case EV_HOLD_EXPIRES:
-			fail(f, ev, NULL, BGP_ERR_HOLD, 0);
-			break;
 		case EV_TCP_FAILS:
-			/* §8.2.2: back to Active, listening. */
+			/* §8.2.2: back to Active, listening.  The hold timer
+			 * went with the connection: in Active its expiry
+			 * (event 10) would mean Idle. */
 			f->ops->drop(f->ctx);
+			f->ops->timer(f->ctx, FSM_T_HOLD, 0);
 			if (f->secondary)
 				fsm_enter(f, FSM_IDLE, ev, false);
 			else
@@ -306,9 +335,6 @@ void fsm_event(struct fsm *f, enum fsm_event ev, const struct bgp_err *err)
 			break;
 		case EV_OPEN:
 			fsm_enter(f, FSM_OPENCONFIRM, ev, false);
-			break;
-		case EV_OPEN_COLLISION_DUMP:
-			fail(f, ev, NULL, BGP_ERR_CEASE, BGP_CEASE_COLLISION);
 			break;
 		default:
 			fail(f, ev, NULL, BGP_ERR_FSM, fsm_subcode(f->state));
@@ -318,19 +344,6 @@ void fsm_event(struct fsm *f, enum fsm_event ev, const struct bgp_err *err)
 
 	case FSM_OPENCONFIRM:
 		switch (ev) {
-		case EV_HOLD_EXPIRES:
-			fail(f, ev, NULL, BGP_ERR_HOLD, 0);
-			break;
-		case EV_KEEPALIVE_EXPIRES:
-			f->ops->send_keepalive(f->ctx);
-			f->ops->timer(f->ctx, FSM_T_KEEPALIVE, f->keepalive);
-			break;
-		case EV_TCP_FAILS:
-			fail(f, ev, NULL, 0, 0);
-			break;
-		case EV_OPEN_COLLISION_DUMP:
-			fail(f, ev, NULL, BGP_ERR_CEASE, BGP_CEASE_COLLISION);
-			break;
 		case EV_KEEPALIVE:
 			fsm_enter(f, FSM_ESTABLISHED, ev, false);
 			break;
@@ -342,23 +355,10 @@ void fsm_event(struct fsm *f, enum fsm_event ev, const struct bgp_err *err)
 
 	case FSM_ESTABLISHED:
 		switch (ev) {
-		case EV_HOLD_EXPIRES:
-			fail(f, ev, NULL, BGP_ERR_HOLD, 0);
-			break;
-		case EV_KEEPALIVE_EXPIRES:
-			f->ops->send_keepalive(f->ctx);
-			f->ops->timer(f->ctx, FSM_T_KEEPALIVE, f->keepalive);
-			break;
 		case EV_KEEPALIVE:
 		case EV_UPDATE:
 		case EV_ROUTE_REFRESH:
 			f->ops->timer(f->ctx, FSM_T_HOLD, f->hold);
-			break;
-		case EV_TCP_FAILS:
-			fail(f, ev, NULL, 0, 0);
-			break;
-		case EV_OPEN_COLLISION_DUMP:
-			fail(f, ev, NULL, BGP_ERR_CEASE, BGP_CEASE_COLLISION);
 			break;
 		default:
 			fail(f, ev, NULL, BGP_ERR_FSM, fsm_subcode(f->state));
