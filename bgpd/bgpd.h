@@ -76,9 +76,7 @@ struct notif_log {
 struct peer_stats {
 	uint64_t msgs_in[BGP_MSG_TYPE_MAX];
 	uint64_t msgs_out[BGP_MSG_TYPE_MAX];
-	uint64_t prefixes_in;		/* announced to us, valid */
-	uint64_t withdraws_in;
-	uint64_t treat_as_withdraw;
+	uint64_t treat_as_withdraw;	/* UPDATEs RFC 7606 made withdraws */
 	uint32_t flaps;			/* times Established was left */
 };
 
@@ -106,19 +104,21 @@ struct listener {
 
 struct ctl_listener;
 struct ctl_client;
+struct state;
 
 struct lbbgpd {
 	struct ev_loop *loop;
 	const struct daemon_opts *opts;
 	struct conf *conf;
 	struct rib *rib;
+	struct state *state;
 	uint32_t router_id;		/* host order */
 	struct listener *listeners;
 	size_t nlisteners;
 	struct peer *peers;
 	size_t npeers;
 	struct conn *dead;		/* connections to free */
-	ev_check reaper;		/* frees dead connections, pumps peers */
+	ev_prepare reaper;		/* before blocking: reap, commit, reply, pump */
 	ev_signal sig_term, sig_int, sig_hup;
 	bool stopping;
 	double started;			/* monotonic */
@@ -136,6 +136,8 @@ void peer_free(struct peer *p);
 void peer_accept(struct peer *p, int fd);
 /* Queue pending UPDATEs if the session has room for them. */
 void peer_pump(struct peer *p);
+/* Send ROUTE-REFRESH for every family; false if the peer cannot. */
+bool peer_request_refresh(struct peer *p);
 void conns_reap(struct lbbgpd *d);
 const char *peer_name(const struct peer *p);
 enum fsm_state peer_state(const struct peer *p);

@@ -6,7 +6,13 @@
 #include "bgpd/control.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "bgpd/state.h"
+#include "fsm/attr.h"
+
+#define MAX_VIP_COMMUNITIES 64
 
 static json_object *jstr(const char *s)
 {
@@ -21,6 +27,157 @@ static const char *req_str(const struct ctl_req *r, const char *key)
 	    !json_object_is_type(v, json_type_string))
 		return NULL;
 	return json_object_get_string(v);
+}
+
+/*
+ * Optional string fields: absent is fine (NULL), anything but a string
+ * is a bad request.  Returns false after filling the error reply.
+ */
+static bool opt_str(struct ctl_req *r, const char *key, const char **out)
+{
+	json_object *v;
+
+	*out = NULL;
+	if (!json_object_object_get_ex(r->req, key, &v))
+		return true;
+	if (!json_object_is_type(v, json_type_string)) {
+		ctl_fail(r->reply, "bad-request", "\"%s\" must be a string",
+		    key);
+		return false;
+	}
+	*out = json_object_get_string(v);
+	return true;
+}
+
+static json_object *addr_json(const struct prefix *a)
+{
+	char s[PREFIX_STRLEN];
+	return jstr(addr_fmt(a, s, sizeof(s)));
+}
+
+static json_object *prefix_json(const struct prefix *a)
+{
+	char s[PREFIX_STRLEN];
+	struct prefix p = *a;
+	/* Routes always show their length, /32s included. */
+	addr_fmt(&p, s, sizeof(s));
+	size_t n = strlen(s);
+	snprintf(s + n, sizeof(s) - n, "/%u", p.len);
+	return jstr(s);
+}
+
+static json_object *comm_json(const uint32_t *c, size_t n)
+{
+	json_object *arr = json_object_new_array();
+	char buf[32];
+
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(arr, jstr(community_fmt(c[i], buf,
+		    sizeof(buf))));
+	return arr;
+}
+
+/* "vip": "A" or "vips": ["A", ...]; *vips is malloc'd. */
+static bool parse_vips(struct ctl_req *r, struct prefix **vips, size_t *n,
+    bool required)
+{
+	json_object *one, *many;
+	bool has_one = json_object_object_get_ex(r->req, "vip", &one);
+	bool has_many = json_object_object_get_ex(r->req, "vips", &many);
+
+	*vips = NULL;
+	*n = 0;
+	if (has_one && has_many) {
+		ctl_fail(r->reply, "bad-request", "give \"vip\" or \"vips\", "
+		    "not both");
+		return false;
+	}
+	if (!has_one && !has_many) {
+		if (required)
+			ctl_fail(r->reply, "bad-request", "\"vip\" (an address) "
+			    "or \"vips\" (an array of addresses) is required");
+		return !required;
+	}
+	size_t count = has_one ? 1 : 0;
+	if (has_many) {
+		if (!json_object_is_type(many, json_type_array) ||
+		    json_object_array_length(many) == 0) {
+			ctl_fail(r->reply, "bad-request", "\"vips\" must be a "
+			    "non-empty array of addresses");
+			return false;
+		}
+		count = json_object_array_length(many);
+	}
+	*vips = calloc(count, sizeof(**vips));
+	if (*vips == NULL) {
+		ctl_fail(r->reply, "out-of-memory", "out of memory");
+		return false;
+	}
+	for (size_t i = 0; i < count; i++) {
+		json_object *v = has_one ? one : json_object_array_get_idx(many,
+		    i);
+		const char *s = json_object_is_type(v, json_type_string) ?
+		    json_object_get_string(v) : NULL;
+		if (s == NULL || !addr_parse(s, &(*vips)[i])) {
+			ctl_fail(r->reply, "bad-address", "%s%.64s%s is not an "
+			    "IPv4 or IPv6 address", s ? "\"" : "",
+			    s ? s : "a non-string value", s ? "\"" : "");
+			free(*vips);
+			*vips = NULL;
+			return false;
+		}
+	}
+	*n = count;
+	return true;
+}
+
+/* owner, pool, sharing-key, communities: shared by add and allocate. */
+static bool parse_holder(struct ctl_req *r, struct vip_req *req,
+    uint32_t *comm)
+{
+	json_object *arr;
+
+	memset(req, 0, sizeof(*req));
+	if (!opt_str(r, "owner", &req->owner) ||
+	    !opt_str(r, "pool", &req->pool) ||
+	    !opt_str(r, "sharing-key", &req->sharing_key))
+		return false;
+	if (req->owner == NULL)
+		req->owner = "default";
+	if (req->owner[0] == '\0' || (req->sharing_key &&
+	    req->sharing_key[0] == '\0')) {
+		ctl_fail(r->reply, "bad-request", "owner and sharing-key must "
+		    "not be empty");
+		return false;
+	}
+	req->communities = comm;
+	if (!json_object_object_get_ex(r->req, "communities", &arr))
+		return true;
+	if (!json_object_is_type(arr, json_type_array) ||
+	    json_object_array_length(arr) > MAX_VIP_COMMUNITIES) {
+		ctl_fail(r->reply, "bad-request", "\"communities\" must be an "
+		    "array of at most %d communities", MAX_VIP_COMMUNITIES);
+		return false;
+	}
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		json_object *c = json_object_array_get_idx(arr, i);
+		const char *s = json_object_is_type(c, json_type_string) ?
+		    json_object_get_string(c) : "";
+		if (!community_parse(s, &comm[i])) {
+			ctl_fail(r->reply, "bad-community", "\"%.64s\" is not a "
+			    "community: use A:B (0..65535 each) or no-export, "
+			    "no-advertise, no-export-subconfed, no-peer, "
+			    "blackhole, graceful-shutdown", s);
+			return false;
+		}
+	}
+	req->ncommunities = json_object_array_length(arr);
+	return true;
+}
+
+static void rib_error(struct ctl_req *r, const struct rib_res *res)
+{
+	ctl_fail(r->reply, rib_err_code(res->err), "%s", res->msg);
 }
 
 static json_object *msg_counts(const uint64_t *n)
@@ -122,9 +279,7 @@ static json_object *neighbor_json(const struct peer *p, double now)
 	json_object_object_add(o, "messages", msgs);
 	json_object *pfx = json_object_new_object();
 	json_object_object_add(pfx, "received", json_object_new_uint64(
-	    p->st.prefixes_in));
-	json_object_object_add(pfx, "withdrawn", json_object_new_uint64(
-	    p->st.withdraws_in));
+	    rib_in_count(p->d->rib, p->idx)));
 	json_object_object_add(pfx, "treat-as-withdraw",
 	    json_object_new_uint64(p->st.treat_as_withdraw));
 	json_object_object_add(pfx, "announced", json_object_new_uint64(
@@ -175,7 +330,382 @@ static void cmd_show_neighbors(struct ctl_req *r)
 	json_object_object_add(r->reply, "neighbors", arr);
 }
 
+static void cmd_add(struct ctl_req *r)
+{
+	uint32_t comm[MAX_VIP_COMMUNITIES];
+	struct vip_req req;
+	struct prefix *vips;
+	size_t n, bad = 0, changed = 0;
+	struct rib_res res = { 0 };
+
+	if (!parse_holder(r, &req, comm) || !parse_vips(r, &vips, &n, true))
+		return;
+	if (!rib_vips_add(r->d->rib, vips, n, &req, &bad, &changed, &res)) {
+		rib_error(r, &res);
+		if (n > 1)
+			json_object_object_add(r->reply, "vip",
+			    addr_json(&vips[bad]));
+	} else {
+		for (size_t i = 0; i < n; i++)
+			state_touch(r->d->state, &vips[i]);
+		json_object_object_add(r->reply, "added",
+		    json_object_new_uint64(changed));
+	}
+	free(vips);
+}
+
+static void cmd_withdraw(struct ctl_req *r)
+{
+	const char *owner;
+	struct prefix *vips;
+	size_t n, bad = 0, changed = 0;
+	struct rib_res res = { 0 };
+
+	if (!opt_str(r, "owner", &owner) || !parse_vips(r, &vips, &n, true))
+		return;
+	if (owner == NULL)
+		owner = "default";
+	if (!rib_vips_withdraw(r->d->rib, vips, n, owner, &bad, &changed,
+	    &res)) {
+		rib_error(r, &res);
+		if (n > 1)
+			json_object_object_add(r->reply, "vip",
+			    addr_json(&vips[bad]));
+	} else {
+		for (size_t i = 0; i < n; i++)
+			state_touch(r->d->state, &vips[i]);
+		json_object_object_add(r->reply, "withdrawn",
+		    json_object_new_uint64(changed));
+	}
+	free(vips);
+}
+
+static void cmd_allocate(struct ctl_req *r)
+{
+	uint32_t comm[MAX_VIP_COMMUNITIES];
+	struct vip_req req;
+	struct prefix *want, got;
+	size_t n;
+	struct rib_res res = { 0 };
+
+	if (!parse_holder(r, &req, comm) || !parse_vips(r, &want, &n, false))
+		return;
+	if (n > 1) {
+		ctl_fail(r->reply, "bad-request", "allocate takes one \"vip\"");
+	} else if (!rib_allocate(r->d->rib, &req, want, &got, &res)) {
+		rib_error(r, &res);
+	} else {
+		const struct vip *v = rib_vip_find(r->d->rib, &got);
+		state_touch(r->d->state, &got);
+		json_object_object_add(r->reply, "vip", addr_json(&got));
+		json_object_object_add(r->reply, "pool",
+		    jstr(r->d->conf->pools[v->pool].name));
+	}
+	free(want);
+}
+
+static json_object *vip_json(const struct lbbgpd *d, const struct vip *v)
+{
+	const struct conf *c = d->conf;
+	json_object *o = json_object_new_object();
+	json_object *owners = json_object_new_array();
+	json_object *routes = json_object_new_array();
+	const uint16_t *advs;
+	size_t nadvs = rib_pool_advs(d->rib, v->pool, &advs);
+
+	json_object_object_add(o, "vip", addr_json(&v->addr));
+	json_object_object_add(o, "pool", jstr(c->pools[v->pool].name));
+	for (uint32_t i = 0; i < v->nowners; i++) {
+		const struct vip_owner *w = &v->owners[i];
+		json_object *j = json_object_new_object();
+		json_object_object_add(j, "owner", jstr(w->name));
+		if (w->key)
+			json_object_object_add(j, "sharing-key", jstr(w->key));
+		if (w->ncomm)
+			json_object_object_add(j, "communities",
+			    comm_json(w->comm, w->ncomm));
+		json_object_object_add(j, "static",
+		    json_object_new_boolean(w->is_static));
+		json_object_array_add(owners, j);
+	}
+	json_object_object_add(o, "owners", owners);
+	for (size_t i = 0; i < nadvs; i++) {
+		const struct conf_adv *a = &c->advs[advs[i]];
+		struct prefix route = rib_route_of(d->rib, v, advs[i]);
+		json_object *rt = json_object_new_object();
+		json_object *peers = json_object_new_array();
+		json_object_object_add(rt, "prefix", prefix_json(&route));
+		json_object_object_add(rt, "advertisement", jstr(a->name));
+		for (size_t k = 0; k < a->npeer_idx; k++)
+			if (rib_peer_has(d->rib, a->peer_idx[k], &route))
+				json_object_array_add(peers, jstr(
+				    c->neighbors[a->peer_idx[k]].name));
+		json_object_object_add(rt, "peers", peers);
+		json_object_array_add(routes, rt);
+	}
+	json_object_object_add(o, "routes", routes);
+	return o;
+}
+
+static bool owned_by(const struct vip *v, const char *owner)
+{
+	for (uint32_t i = 0; i < v->nowners; i++)
+		if (strcmp(v->owners[i].name, owner) == 0)
+			return true;
+	return false;
+}
+
+static void cmd_show_vips(struct ctl_req *r)
+{
+	const char *vip, *pool, *owner;
+	struct prefix want;
+	json_object *arr;
+
+	if (!opt_str(r, "vip", &vip) || !opt_str(r, "pool", &pool) ||
+	    !opt_str(r, "owner", &owner))
+		return;
+	if (vip && !addr_parse(vip, &want)) {
+		ctl_fail(r->reply, "bad-address", "\"%.64s\" is not an IPv4 or "
+		    "IPv6 address", vip);
+		return;
+	}
+	if (pool && conf_pool_by_name(r->d->conf, pool) == NULL) {
+		ctl_fail(r->reply, "unknown-pool", "there is no pool named "
+		    "\"%s\"; bgpctl show pools lists them", pool);
+		return;
+	}
+	arr = json_object_new_array();
+	for (size_t i = 0; i < rib_vip_count(r->d->rib); i++) {
+		const struct vip *v = rib_vip_at(r->d->rib, i);
+		if ((vip && !prefix_equal(&v->addr, &want)) ||
+		    (pool && strcmp(r->d->conf->pools[v->pool].name, pool)) ||
+		    (owner && !owned_by(v, owner)))
+			continue;
+		json_object_array_add(arr, vip_json(r->d, v));
+	}
+	json_object_object_add(r->reply, "vips", arr);
+}
+
+static void cmd_show_pools(struct ctl_req *r)
+{
+	const struct conf *c = r->d->conf;
+	json_object *arr = json_object_new_array();
+	char lo[PREFIX_STRLEN], hi[PREFIX_STRLEN], buf[2 * PREFIX_STRLEN + 2];
+
+	for (size_t p = 0; p < c->npools; p++) {
+		const struct conf_pool *cp = &c->pools[p];
+		struct rib_pool_usage u;
+		json_object *o = json_object_new_object();
+		json_object *addrs = json_object_new_array();
+		json_object *advs = json_object_new_array();
+		const uint16_t *ai;
+		size_t na = rib_pool_advs(r->d->rib, p, &ai);
+
+		rib_pool_usage(r->d->rib, p, &u);
+		for (size_t i = 0; i < cp->nranges; i++) {
+			const struct conf_range *rg = &cp->ranges[i];
+			if (rg->is_cidr) {
+				struct prefix net = rg->lo;
+				net.len = rg->cidr_len;
+				prefix_fmt(&net, buf, sizeof(buf));
+				if (prefix_is_host(&net)) {
+					size_t n = strlen(buf);
+					snprintf(buf + n, sizeof(buf) - n, "/%u",
+					    net.len);
+				}
+			} else {
+				snprintf(buf, sizeof(buf), "%s-%s",
+				    addr_fmt(&rg->lo, lo, sizeof(lo)),
+				    addr_fmt(&rg->hi, hi, sizeof(hi)));
+			}
+			json_object_array_add(addrs, jstr(buf));
+		}
+		for (size_t i = 0; i < na; i++)
+			json_object_array_add(advs, jstr(c->advs[ai[i]].name));
+		json_object_object_add(o, "name", jstr(cp->name));
+		json_object_object_add(o, "addresses", addrs);
+		json_object_object_add(o, "auto-assign",
+		    json_object_new_boolean(cp->auto_assign));
+		json_object_object_add(o, "avoid-buggy-ips",
+		    json_object_new_boolean(cp->avoid_buggy_ips));
+		json_object_object_add(o, "size", json_object_new_uint64(u.size));
+		json_object_object_add(o, "used", json_object_new_uint64(u.used));
+		json_object_object_add(o, "free", json_object_new_uint64(u.free));
+		json_object_object_add(o, "advertisements", advs);
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(r->reply, "pools", arr);
+}
+
+static void out_route(const struct rib_out_route *rt, void *arg)
+{
+	json_object *routes = arg, *o = json_object_new_object();
+	json_object *large = json_object_new_array();
+	char as[16], buf[64];
+
+	json_object_object_add(o, "prefix", prefix_json(&rt->prefix));
+	json_object_object_add(o, "next-hop", addr_json(&rt->nexthop));
+	snprintf(as, sizeof(as), "%u", rt->local_as);
+	json_object_object_add(o, "as-path", jstr(rt->ebgp ? as : ""));
+	json_object_object_add(o, "origin", jstr("IGP"));
+	json_object_object_add(o, "communities", comm_json(rt->comm,
+	    rt->ncomm));
+	for (size_t i = 0; i < rt->nlarge; i++)
+		json_object_array_add(large, jstr(large_community_fmt(
+		    &rt->large[i], buf, sizeof(buf))));
+	json_object_object_add(o, "large-communities", large);
+	if (rt->has_local_pref)
+		json_object_object_add(o, "local-pref",
+		    json_object_new_int64(rt->local_pref));
+	json_object_array_add(routes, o);
+}
+
+struct in_walk {
+	json_object *routes;
+	bool ebgp;
+};
+
+static void in_route(const struct rib_in_route *rt, void *arg)
+{
+	struct in_walk *w = arg;
+	struct bgp_upd_ctx ctx = { .as4 = rt->as4, .ebgp = w->ebgp };
+	struct bgp_attrs a;
+	json_object *o = json_object_new_object();
+	char buf[1024];
+
+	json_object_object_add(o, "prefix", prefix_json(&rt->prefix));
+	json_object_object_add(o, "next-hop", addr_json(&rt->nexthop));
+	if (!bgp_attrs_parse(rt->attrs, rt->attrs_len, &ctx, &a)) {
+		json_object_array_add(w->routes, o);
+		return;
+	}
+	json_object_object_add(o, "as-path", jstr(bgp_attr_print(&a,
+	    BGP_ATTR_AS_PATH, buf, sizeof(buf)) ? buf : ""));
+	if (attr_has(&a, BGP_ATTR_ORIGIN))
+		json_object_object_add(o, "origin", jstr(bgp_origin_name(
+		    a.origin)));
+	json_object *comm = json_object_new_array();
+	for (size_t i = 0; i < a.ncomm; i++)
+		json_object_array_add(comm, jstr(community_fmt(
+		    bgp_get_u32(a.comm + 4 * i), buf, sizeof(buf))));
+	json_object_object_add(o, "communities", comm);
+	json_object *large = json_object_new_array();
+	for (size_t i = 0; i < a.nlcomm; i++) {
+		struct large_community l = {
+			bgp_get_u32(a.lcomm + 12 * i),
+			bgp_get_u32(a.lcomm + 12 * i + 4),
+			bgp_get_u32(a.lcomm + 12 * i + 8),
+		};
+		json_object_array_add(large, jstr(large_community_fmt(&l, buf,
+		    sizeof(buf))));
+	}
+	json_object_object_add(o, "large-communities", large);
+	if (attr_has(&a, BGP_ATTR_LOCAL_PREF))
+		json_object_object_add(o, "local-pref",
+		    json_object_new_int64(a.local_pref));
+	if (attr_has(&a, BGP_ATTR_MED))
+		json_object_object_add(o, "med", json_object_new_int64(a.med));
+	json_object_array_add(w->routes, o);
+}
+
+static void cmd_show_rib(struct ctl_req *r)
+{
+	const char *name, *dir;
+	json_object *arr;
+
+	if (!opt_str(r, "neighbor", &name) || !opt_str(r, "dir", &dir))
+		return;
+	if (dir == NULL)
+		dir = "out";
+	if (strcmp(dir, "in") != 0 && strcmp(dir, "out") != 0) {
+		ctl_fail(r->reply, "bad-request", "\"dir\" is \"in\" or "
+		    "\"out\", not \"%.32s\"", dir);
+		return;
+	}
+	struct peer *only = NULL;
+	if (name != NULL && (only = find_peer(r, name)) == NULL)
+		return;
+	arr = json_object_new_array();
+	for (size_t i = 0; i < r->d->npeers; i++) {
+		struct peer *p = &r->d->peers[i];
+		if (only != NULL && p != only)
+			continue;
+		json_object *o = json_object_new_object();
+		json_object *routes = json_object_new_array();
+		json_object_object_add(o, "neighbor", jstr(p->conf->name));
+		json_object_object_add(o, "dir", jstr(dir));
+		if (strcmp(dir, "out") == 0) {
+			rib_peer_walk(r->d->rib, p->idx, out_route, routes);
+		} else {
+			struct in_walk w = { routes, p->ebgp };
+			rib_in_walk(r->d->rib, p->idx, in_route, &w);
+		}
+		json_object_object_add(o, "routes", routes);
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(r->reply, "rib", arr);
+}
+
+static void cmd_neighbor(struct ctl_req *r)
+{
+	const char *name, *action, *reason;
+	struct peer *p;
+
+	if (!opt_str(r, "name", &name) || !opt_str(r, "action", &action) ||
+	    !opt_str(r, "reason", &reason))
+		return;
+	if (name == NULL || action == NULL) {
+		ctl_fail(r->reply, "bad-request", "\"name\" and \"action\" "
+		    "(up, down, clear or refresh) are required");
+		return;
+	}
+	if ((p = find_peer(r, name)) == NULL)
+		return;
+	if (strcmp(action, "up") == 0) {
+		log_info("neighbor %s: up requested by uid %d", name,
+		    (int)r->uid);
+		p->admin_down = false;
+		if (peer_state(p) == FSM_IDLE)
+			peer_start(p);
+	} else if (strcmp(action, "down") == 0) {
+		log_info("neighbor %s: down requested by uid %d%s%s", name,
+		    (int)r->uid, reason ? ": " : "", reason ? reason : "");
+		p->admin_down = true;
+		peer_stop(p, BGP_CEASE_ADMIN_SHUTDOWN, reason);
+	} else if (strcmp(action, "clear") == 0) {
+		log_info("neighbor %s: clear requested by uid %d%s%s", name,
+		    (int)r->uid, reason ? ": " : "", reason ? reason : "");
+		peer_stop(p, BGP_CEASE_ADMIN_RESET, reason);
+		peer_start(p);
+	} else if (strcmp(action, "refresh") == 0) {
+		if (peer_state(p) != FSM_ESTABLISHED)
+			ctl_fail(r->reply, "not-established", "neighbor %s is "
+			    "%s; a refresh needs an Established session", name,
+			    fsm_state_name(peer_state(p)));
+		else if (!peer_request_refresh(p))
+			ctl_fail(r->reply, "no-refresh", "neighbor %s did not "
+			    "announce the route refresh capability", name);
+	} else {
+		ctl_fail(r->reply, "bad-action", "unknown action \"%.32s\"; "
+		    "use up, down, clear or refresh", action);
+	}
+}
+
+static void cmd_reload(struct ctl_req *r)
+{
+	ctl_fail(r->reply, "not-supported", "reloading the configuration is "
+	    "not supported yet; restart lbbgpd to apply changes");
+}
+
 const struct ctl_cmd ctl_cmds[] = {
+	{ "add", cmd_add, true },
+	{ "withdraw", cmd_withdraw, true },
+	{ "allocate", cmd_allocate, true },
 	{ "show-neighbors", cmd_show_neighbors, false },
+	{ "show-vips", cmd_show_vips, false },
+	{ "show-pools", cmd_show_pools, false },
+	{ "show-rib", cmd_show_rib, false },
+	{ "neighbor", cmd_neighbor, true },
+	{ "reload", cmd_reload, true },
 	{ NULL, NULL, false },
 };

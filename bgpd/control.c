@@ -23,18 +23,28 @@
 #define CTL_MAX_OUT	(16 * 1024 * 1024) /* replies a client may owe */
 #define CTL_PAUSE_OUT	(1024 * 1024)	/* stop reading above this */
 #define CTL_MAX_DEPTH	32		/* JSON nesting */
+#define CTL_PAUSE_HELD	65536		/* replies held in one iteration */
 #define CTL_MAX_CLIENTS	256
 
 static void client_close(struct ctl_client *cl, const char *why);
 
-static void reply_json(struct ctl_client *cl, json_object *o)
+/* Queue a reply (taking a reference); it leaves with ctl_flush(). */
+static void reply_json(struct ctl_client *cl, json_object *o, bool write)
 {
-	size_t len;
-	const char *s = json_object_to_json_string_length(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	struct ctl_held *h = malloc(sizeof(*h));
 
-	if (!buf_append(&cl->held, s, len) || !buf_append(&cl->held, "\n", 1))
+	if (h == NULL) {
 		cl->failed = true;
+		return;
+	}
+	h->reply = json_object_get(o);
+	h->write = write;
+	h->next = NULL;
+	if (cl->held == NULL)
+		cl->held_tail = &cl->held;
+	*cl->held_tail = h;
+	cl->held_tail = &h->next;
+	cl->nheld++;
 	cl->d->ctl_pending = true;
 }
 
@@ -56,7 +66,7 @@ static void error_reply(struct ctl_client *cl, const char *code,
 {
 	json_object *o = json_object_new_object();
 	ctl_fail(o, code, "%s", msg);
-	reply_json(cl, o);
+	reply_json(cl, o, false);
 	json_object_put(o);
 }
 
@@ -149,7 +159,7 @@ static void handle_line(struct ctl_client *cl, const char *line, size_t len)
 		log_info("control: %s from uid %d pid %d", name, (int)cl->uid,
 		    (int)cl->pid);
 	c->fn(&r);
-	reply_json(cl, reply);
+	reply_json(cl, reply, c->write);
 	json_object_put(reply);
 out:
 	json_object_put(req);
@@ -195,7 +205,7 @@ static void client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		/* Answer what was asked, then close. */
 		cl->eof = true;
 		ev_io_stop(loop, &cl->rio);
-		if (buf_used(&cl->held) == 0 && buf_used(&cl->out) == 0)
+		if (cl->nheld == 0 && buf_used(&cl->out) == 0)
 			client_close(cl, NULL);
 		return;
 	}
@@ -223,7 +233,7 @@ static void client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		return;
 	}
 	/* A client that does not read its replies stops being read. */
-	if (buf_used(&cl->out) + buf_used(&cl->held) > CTL_PAUSE_OUT)
+	if (buf_used(&cl->out) > CTL_PAUSE_OUT || cl->nheld > CTL_PAUSE_HELD)
 		ev_io_stop(loop, &cl->rio);
 }
 
@@ -286,13 +296,32 @@ static void client_close(struct ctl_client *cl, const char *why)
 			break;
 		}
 	d->nctl_clients--;
+	while (cl->held != NULL) {
+		struct ctl_held *h = cl->held;
+		cl->held = h->next;
+		json_object_put(h->reply);
+		free(h);
+	}
 	buf_free(&cl->in);
 	buf_free(&cl->out);
-	buf_free(&cl->held);
 	free(cl);
 }
 
-void ctl_flush(struct lbbgpd *d)
+/* A change that is in effect but not on disk must not read as done. */
+static void mark_unsaved(json_object *reply)
+{
+	json_object *ok;
+
+	if (!json_object_object_get_ex(reply, "ok", &ok) ||
+	    !json_object_get_boolean(ok))
+		return;
+	ctl_fail(reply, "state-write-failed", "the change is in effect but "
+	    "could not be written to the state file, so it would not survive "
+	    "a restart; lbbgpd logs why (disk full? permissions?) and retries "
+	    "with the next change");
+}
+
+void ctl_flush(struct lbbgpd *d, bool committed)
 {
 	struct ctl_client *cl, *next;
 
@@ -305,18 +334,32 @@ void ctl_flush(struct lbbgpd *d)
 			client_close(cl, "out of memory");
 			continue;
 		}
-		if (buf_used(&cl->held) == 0)
+		if (cl->nheld == 0)
 			continue;
-		if (buf_used(&cl->out) + buf_used(&cl->held) > CTL_MAX_OUT) {
-			client_close(cl, "it does not read its replies");
-			continue;
+		while (cl->held != NULL) {
+			struct ctl_held *h = cl->held;
+			size_t len;
+			if (h->write && !committed)
+				mark_unsaved(h->reply);
+			const char *s = json_object_to_json_string_length(
+			    h->reply, JSON_C_TO_STRING_PLAIN |
+			    JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+			if (!buf_append(&cl->out, s, len) ||
+			    !buf_append(&cl->out, "\n", 1))
+				cl->failed = true;
+			cl->held = h->next;
+			json_object_put(h->reply);
+			free(h);
 		}
-		if (!buf_append(&cl->out, cl->held.p + cl->held.off,
-		    buf_used(&cl->held))) {
+		cl->nheld = 0;
+		if (cl->failed) {
 			client_close(cl, "out of memory");
 			continue;
 		}
-		buf_consume(&cl->held, buf_used(&cl->held));
+		if (buf_used(&cl->out) > CTL_MAX_OUT) {
+			client_close(cl, "it does not read its replies");
+			continue;
+		}
 		ev_io_start(d->loop, &cl->wio);
 	}
 }

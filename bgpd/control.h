@@ -41,6 +41,13 @@ struct ctl_listener {
 	struct ctl_listener *next;
 };
 
+/* A reply waiting for the state file, in request order. */
+struct ctl_held {
+	json_object *reply;
+	bool write;		/* acknowledges a change */
+	struct ctl_held *next;
+};
+
 struct ctl_client {
 	struct lbbgpd *d;
 	int fd;
@@ -51,15 +58,19 @@ struct ctl_client {
 	uid_t uid;
 	pid_t pid;
 	struct buf in;		/* request bytes not yet a whole line */
-	struct buf held;	/* replies waiting for the state file */
+	struct ctl_held *held, **held_tail;
+	size_t nheld;
 	struct buf out;		/* replies being written */
 	struct ctl_client *next;
 };
 
 bool ctl_listen(struct lbbgpd *d, const char *path, bool restricted,
     mode_t mode);
-/* Release held replies (after the state file is written). */
-void ctl_flush(struct lbbgpd *d);
+/*
+ * Release held replies once the state file was written.  With committed
+ * false, replies that acknowledge a change become state-write-failed.
+ */
+void ctl_flush(struct lbbgpd *d, bool committed);
 void ctl_close_all(struct lbbgpd *d);
 void ctl_fail(json_object *reply, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -9,6 +9,7 @@
 
 #include "bgpd/bgpd.h"
 #include "bgpd/control.h"
+#include "bgpd/state.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -158,15 +159,21 @@ static void signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	shutdown_all(d, w->signum == SIGTERM ? "SIGTERM" : "SIGINT");
 }
 
-/* After each loop iteration: free dead connections, feed the peers. */
-static void check_cb(struct ev_loop *loop, ev_check *w, int revents)
+/*
+ * Once per loop iteration, after every callback and before blocking: free
+ * dead connections, commit the state file, release replies, feed peers.
+ */
+static void prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
 	struct lbbgpd *d = w->data;
 
 	conns_reap(d);
+	/* Group commit: the state file holds every change of this round
+	 * before any reply that acknowledges one leaves. */
+	bool committed = state_commit(d->state, d->rib);
+	ctl_flush(d, committed);
 	for (size_t i = 0; i < d->npeers; i++)
 		peer_pump(&d->peers[i]);
-	ctl_flush(d);
 }
 
 static void cleanup(struct lbbgpd *d)
@@ -181,6 +188,7 @@ static void cleanup(struct lbbgpd *d)
 		peer_free(&d->peers[i]);
 	conns_reap(d);
 	free(d->peers);
+	state_close(d->state);
 	rib_free(d->rib);
 	conf_free(d->conf);
 	ev_loop_destroy(d->loop);
@@ -211,6 +219,15 @@ int daemon_run(struct conf *conf, const struct daemon_opts *opts)
 		    res.msg : "out of memory");
 		goto out;
 	}
+	d.state = state_open(conf->state_file);
+	if (d.state == NULL)
+		goto out;
+	if (conf->state_file == NULL)
+		log_warnx("no state-file in %s: VIPs added at run time will "
+		    "be lost when lbbgpd stops", opts->conf_file);
+	else if (!state_load(d.state, d.rib))
+		log_warnx("state file %s cannot be written: changes will be "
+		    "refused as unsaved until it can", conf->state_file);
 	if (!start_listeners(&d))
 		goto out;
 	if (!ctl_listen(&d, opts->socket_path, false, 0660))
@@ -244,9 +261,9 @@ int daemon_run(struct conf *conf, const struct daemon_opts *opts)
 	ev_signal_start(d.loop, &d.sig_term);
 	ev_signal_start(d.loop, &d.sig_int);
 	ev_signal_start(d.loop, &d.sig_hup);
-	ev_check_init(&d.reaper, check_cb);
+	ev_prepare_init(&d.reaper, prepare_cb);
 	d.reaper.data = &d;
-	ev_check_start(d.loop, &d.reaper);
+	ev_prepare_start(d.loop, &d.reaper);
 
 	log_info("lbbgpd %s started: router-id %u.%u.%u.%u, %zu neighbors, "
 	    "%zu VIPs", PACKAGE_VERSION, d.router_id >> 24,

@@ -528,19 +528,8 @@ static void handle_update(struct conn *c, const uint8_t *msg, size_t len)
 		    "attribute discarded", suppressed ? " (more suppressed)" :
 		    "");
 
-	/* Received routes are validated and counted; keeping them for
-	 * display is the Adj-RIB-In's job. */
-	struct rd r = rd_init(u.withdrawn, u.withdrawn_len);
-	struct prefix pfx;
-	while (bgp_nlri_next(&r, AFI_IPV4, &pfx))
-		p->st.withdraws_in++;
-	r = rd_init(u.nlri, u.nlri_len);
-	while (bgp_nlri_next(&r, AFI_IPV4, &pfx)) {
-		if (u.treat_as_withdraw)
-			p->st.withdraws_in++;
-		else
-			p->st.prefixes_in++;
-	}
+	/* Kept for show rib in; never re-advertised or installed. */
+	rib_in_update(p->d->rib, p->idx, &u, c->neg.as4);
 	if (u.treat_as_withdraw)
 		p->st.treat_as_withdraw++;
 	fsm_event(&c->fsm, EV_UPDATE, NULL);
@@ -790,6 +779,7 @@ static void op_down(void *ctx)
 	if (c->fsm.secondary)
 		return;
 	rib_peer_down(p->d->rib, p->idx);
+	rib_in_clear(p->d->rib, p->idx);
 	p->st.flaps++;
 }
 
@@ -860,6 +850,26 @@ void peer_pump(struct peer *p)
 		}
 		break;
 	}
+}
+
+bool peer_request_refresh(struct peer *p)
+{
+	struct conn *c = p->conn;
+	uint8_t buf[BGP_REFRESH_LEN];
+
+	if (c->fsm.state != FSM_ESTABLISHED || !c->neg.route_refresh)
+		return false;
+	for (uint16_t afi = AFI_IPV4; afi <= AFI_IPV6; afi++) {
+		if (!(afi == AFI_IPV4 ? c->neg.v4 : c->neg.v6))
+			continue;
+		struct bgp_refresh rr = { .afi = afi, .subtype = BGP_RR_REQUEST,
+		    .safi = SAFI_UNICAST };
+		conn_queue(c, buf, bgp_refresh_encode(buf, sizeof(buf), &rr),
+		    BGP_MSG_ROUTE_REFRESH);
+	}
+	log_info("neighbor %s: asked the peer to send its routes again "
+	    "(ROUTE-REFRESH)", peer_name(p));
+	return true;
 }
 
 /* ---- peers ---------------------------------------------------------------- */

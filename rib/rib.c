@@ -564,6 +564,11 @@ struct rib *rib_new(const struct conf *c, struct rib_res *res)
 	return r;
 }
 
+const struct conf *rib_conf(const struct rib *r)
+{
+	return r->conf;
+}
+
 void rib_free(struct rib *r)
 {
 	if (r == NULL)
@@ -577,8 +582,11 @@ void rib_free(struct rib *r)
 	free(r->vips);
 	pt_free(&r->vip_index);
 	pt_free(&r->exp);
-	for (size_t i = 0; r->peers && i < r->npeers; i++)
+	for (size_t i = 0; r->peers && i < r->npeers; i++) {
+		rib_in_clear(r, i);
 		adj_peer_free(&r->peers[i]);
+	}
+	rib_in_free_blobs(r);
 	free(r->peers);
 	for (size_t p = 0; r->pool_advs && p < r->conf->npools; p++)
 		free(r->pool_advs[p]);

@@ -22,6 +22,7 @@
 #include "fsm/prefix.h"
 
 struct rib;
+struct bgp_update;
 
 /* What a session negotiated, as far as building UPDATEs depends on it. */
 struct rib_session {
@@ -91,6 +92,7 @@ struct vip_req {
 /* Build the RIB for a config; static VIPs of the config are added. */
 struct rib *rib_new(const struct conf *c, struct rib_res *res);
 void rib_free(struct rib *r);
+const struct conf *rib_conf(const struct rib *r);
 
 bool rib_vip_add(struct rib *r, const struct prefix *vip,
     const struct vip_req *req, struct rib_res *res);
@@ -155,6 +157,23 @@ bool rib_peer_flush(struct rib *r, size_t peer, size_t budget,
 size_t rib_peer_announced(const struct rib *r, size_t peer);
 /* Changes waiting to be sent. */
 size_t rib_peer_pending(const struct rib *r, size_t peer);
+
+/* A received route, for show rib in. */
+struct rib_in_route {
+	struct prefix prefix;
+	struct prefix nexthop;
+	bool as4;		/* how to read AS numbers in attrs */
+	const uint8_t *attrs;	/* path attributes as received (kept ones) */
+	size_t attrs_len;
+};
+
+/* Adj-RIB-In: received routes, validated, kept for display only. */
+void rib_in_update(struct rib *r, size_t peer, const struct bgp_update *u,
+    bool as4);
+void rib_in_clear(struct rib *r, size_t peer);
+size_t rib_in_count(const struct rib *r, size_t peer);
+void rib_in_walk(const struct rib *r, size_t peer,
+    void (*fn)(const struct rib_in_route *rt, void *arg), void *arg);
 
 /*
  * End-of-RIB for a family (RFC 4724 §2): an empty UPDATE for IPv4, an

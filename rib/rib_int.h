@@ -35,8 +35,17 @@ struct attrset {
 /* Adj-RIB-Out entry flags (ptable v2); v1 is the attrset id sent. */
 #define ADJ_DIRTY 0x1
 
+/* Interned attributes of received routes (adjin.c). */
+struct blob {
+	uint8_t *data;
+	uint32_t len;
+	uint32_t refs;
+	uint64_t hash;
+};
+
 struct rib_peer {
 	bool up;
+	struct ptable in;	/* Adj-RIB-In: v1 blob id */
 	struct rib_session s;
 	int16_t *adv_slot;	/* per conf advertisement: bit index or -1 */
 	uint16_t advs[RIB_MAX_PEER_ADVS];
@@ -73,12 +82,21 @@ struct rib {
 	struct pool_hint *pool_hint;
 	size_t **pool_order;		/* range indexes by address */
 	uint8_t *msgbuf;		/* one UPDATE under construction */
+	struct blob *blobs;		/* id = index + 1 */
+	size_t nblobs, capblobs, nblobs_live;
+	uint32_t *free_blobs;
+	size_t nfree_blobs;
+	uint32_t *blob_index;		/* hash of ids, 0 = empty */
+	size_t blob_index_cap;
 };
 
 /* rib.c */
 struct vip *vip_lookup(const struct rib *r, const struct prefix *addr);
 bool rib_fail(struct rib_res *res, enum rib_err e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* adjin.c */
+void rib_in_free_blobs(struct rib *r);
 
 /* pool.c */
 void pool_note_free(struct rib *r, const struct vip *v);
