@@ -23,6 +23,8 @@ static const struct fsm_ops conn_ops;
 
 bool buf_append(struct buf *b, const void *data, size_t n)
 {
+	if (n == 0)
+		return true;
 	if (b->off > 0 && b->off == b->len)
 		b->off = b->len = 0;
 	if (b->len + n > b->cap) {

@@ -247,18 +247,21 @@ static bool build_set(struct rib *r, struct rib_peer *p, struct attrset *set)
 	if (!set->comm || !set->large || !comm_wire || !large_wire || !buf)
 		goto out;
 
-	memcpy(set->comm, set->extra, set->nextra * sizeof(*set->comm));
+	if (set->nextra > 0)
+		memcpy(set->comm, set->extra, set->nextra * sizeof(*set->comm));
 	ncomm = set->nextra;
 	nlarge = 0;
 	for (size_t j = 0; j < p->nadvs; j++) {
 		if (!(set->mask >> j & 1))
 			continue;
 		const struct conf_adv *a = &c->advs[p->advs[j]];
-		memcpy(set->comm + ncomm, a->communities,
-		    a->ncommunities * sizeof(*set->comm));
+		if (a->ncommunities > 0)
+			memcpy(set->comm + ncomm, a->communities,
+			    a->ncommunities * sizeof(*set->comm));
 		ncomm += a->ncommunities;
-		memcpy(set->large + nlarge, a->large,
-		    a->nlarge * sizeof(*set->large));
+		if (a->nlarge > 0)
+			memcpy(set->large + nlarge, a->large,
+			    a->nlarge * sizeof(*set->large));
 		nlarge += a->nlarge;
 	}
 	/* Sorted and without duplicates, so equal sets encode equally. */
@@ -462,7 +465,8 @@ static size_t route_extras(struct rib *r, const struct rib_peer *p,
 		memcpy(acc + n, v->ecomm, v->necomm * sizeof(*acc));
 		n += v->necomm;
 	}
-	qsort(acc, n, sizeof(*acc), cmp_u32);
+	if (n > 0)
+		qsort(acc, n, sizeof(*acc), cmp_u32);
 	size_t u = 0;
 	for (size_t i = 0; i < n; i++)
 		if (u == 0 || acc[i] != acc[u - 1])

@@ -177,6 +177,8 @@ static bool extras_of(const struct vip *v, uint32_t **out, uint32_t *n)
 		return false;
 	total = 0;
 	for (uint32_t i = 0; i < v->nowners; i++) {
+		if (v->owners[i].ncomm == 0)
+			continue;
 		memcpy(c + total, v->owners[i].comm,
 		    v->owners[i].ncomm * sizeof(*c));
 		total += v->owners[i].ncomm;
