@@ -49,6 +49,15 @@ autoreconf -fi || die "autoreconf failed"
 section "build and test (build/, --enable-werror)"
 build build --enable-werror
 
+section "install (DESTDIR)"
+dest=$(mktemp -d)
+make -C build install DESTDIR="$dest" >/dev/null || die "make install failed"
+for f in sbin/lbbgpd bin/bgpctl share/man/man8/lbbgpd.8 \
+    share/man/man5/lbbgp.conf.5 share/doc/lbbgp/examples/lbbgp.conf; do
+	[ -e "$dest/usr/local/$f" ] || die "make install did not install $f"
+done
+rm -rf "$dest"
+
 section "distcheck"
 make -C build -j"$jobs" distcheck \
 	DISTCHECK_CONFIGURE_FLAGS="--enable-werror --disable-integration-tests" ||
