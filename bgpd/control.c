@@ -117,12 +117,19 @@ static void handle_line(struct ctl_client *cl, const char *line, size_t len)
 	    JSON_TOKENER_VALIDATE_UTF8);
 	req = json_tokener_parse_ex(tok, line, (int)len);
 	enum json_tokener_error jerr = json_tokener_get_error(tok);
-	if (req == NULL || jerr != json_tokener_success ||
-	    tok->char_offset != (int)len) {
+	int end = tok->char_offset;
+	if (req == NULL && jerr == json_tokener_continue) {
+		/* The line is the whole input: json-c needs a final '\0' to
+		 * end a value with no closing character (42, true, null). */
+		req = json_tokener_parse_ex(tok, "", 1);
+		jerr = json_tokener_get_error(tok);
+	}
+	/* NULL with success is the JSON null: valid, but no request. */
+	if (jerr != json_tokener_success || end != (int)len) {
 		snprintf(msg, sizeof(msg), "request is not valid JSON (%s at "
 		    "byte %d); send one JSON object per line",
 		    jerr == json_tokener_success ? "trailing data" :
-		    json_tokener_error_desc(jerr), tok->char_offset);
+		    json_tokener_error_desc(jerr), end);
 		error_reply(cl, "bad-json", msg);
 		goto out;
 	}
