@@ -662,8 +662,8 @@ static void cmd_neighbor(struct ctl_req *r)
 	if ((p = find_peer(r, name)) == NULL)
 		return;
 	if (strcmp(action, "up") == 0) {
-		log_info("neighbor %s: up requested by uid %d", name,
-		    (int)r->uid);
+		log_info("neighbor %s: up requested by uid %d%s%s", name,
+		    (int)r->uid, reason ? ": " : "", reason ? reason : "");
 		p->admin_down = false;
 		if (peer_state(p) == FSM_IDLE)
 			peer_start(p);
@@ -678,6 +678,8 @@ static void cmd_neighbor(struct ctl_req *r)
 		peer_stop(p, BGP_CEASE_ADMIN_RESET, reason);
 		peer_start(p);
 	} else if (strcmp(action, "refresh") == 0) {
+		log_info("neighbor %s: refresh requested by uid %d%s%s", name,
+		    (int)r->uid, reason ? ": " : "", reason ? reason : "");
 		if (peer_state(p) != FSM_ESTABLISHED)
 			ctl_fail(r->reply, "not-established", "neighbor %s is "
 			    "%s; a refresh needs an Established session", name,

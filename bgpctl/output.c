@@ -1,0 +1,742 @@
+/*
+ * output.c - bgpctl's text renderers: turn a successful lbbgpd reply
+ * (docs/control-protocol.md) into OpenBGPD-style tables and blocks.
+ *
+ * Renderers only read the reply and write stdout.  They must not
+ * trust its shape: a missing or mistyped field prints as "-", and every
+ * string the daemon relays (owners, shutdown communications) is printed
+ * with control bytes escaped.  -j output never comes through here.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bgpctl/bgpctl.h"
+
+#define DAY	86400
+
+/* ---- reading the reply ---------------------------------------------- */
+
+static json_object *
+jget(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return v;
+}
+
+static const char *
+jstr(json_object *o, const char *key)
+{
+	json_object *v = jget(o, key);
+
+	if (v == NULL || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static bool
+jint(json_object *o, const char *key, int64_t *out)
+{
+	json_object *v = jget(o, key);
+
+	if (v == NULL || !json_object_is_type(v, json_type_int))
+		return false;
+	*out = json_object_get_int64(v);
+	return true;
+}
+
+static size_t
+jlen(json_object *arr)
+{
+	if (arr == NULL || !json_object_is_type(arr, json_type_array))
+		return 0;
+	return json_object_array_length(arr);
+}
+
+/* A counter as text, "-" when absent; counters may use all 64 bits. */
+static const char *
+fmt_count(json_object *o, const char *key, char *buf, size_t size)
+{
+	json_object *v = jget(o, key);
+
+	if (v == NULL || !json_object_is_type(v, json_type_int))
+		return "-";
+	snprintf(buf, size, "%" PRIu64, json_object_get_uint64(v));
+	return buf;
+}
+
+/* OpenBGPD's habit: 00:01:02 below a day, 1d02h03m above. */
+static const char *
+fmt_duration(json_object *o, const char *key, char *buf, size_t size)
+{
+	int64_t t;
+
+	if (!jint(o, key, &t))
+		return "-";
+	if (t < 0)
+		t = 0;
+	if (t < DAY)
+		snprintf(buf, size, "%02d:%02d:%02d", (int)(t / 3600),
+		    (int)(t / 60 % 60), (int)(t % 60));
+	else
+		snprintf(buf, size, "%" PRId64 "d%02dh%02dm", t / DAY,
+		    (int)(t / 3600 % 24), (int)(t / 60 % 60));
+	return buf;
+}
+
+static const char *
+fmt_bool(json_object *o, const char *key)
+{
+	json_object *v = jget(o, key);
+
+	if (v == NULL || !json_object_is_type(v, json_type_boolean))
+		return "-";
+	return json_object_get_boolean(v) ? "yes" : "no";
+}
+
+/* Growable string, for joined lists. */
+struct str {
+	char	*p;
+	size_t	 len, cap;
+};
+
+static void
+str_add(struct str *s, const char *add)
+{
+	size_t n = strlen(add);
+
+	if (s->len + n + 1 > s->cap) {
+		size_t cap = s->cap ? s->cap : 64;
+		while (cap < s->len + n + 1)
+			cap *= 2;
+		s->p = xrealloc(s->p, cap);
+		s->cap = cap;
+	}
+	memcpy(s->p + s->len, add, n + 1);
+	s->len += n;
+}
+
+/* Array elements as text; strings as they are, anything else as JSON. */
+static const char *
+elem_text(json_object *v)
+{
+	if (v == NULL)
+		return "null";
+	if (json_object_is_type(v, json_type_string))
+		return json_object_get_string(v);
+	return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+}
+
+static void
+str_join(struct str *s, json_object *arr, const char *sep)
+{
+	for (size_t i = 0; i < jlen(arr); i++) {
+		if (s->len > 0)
+			str_add(s, sep);
+		str_add(s, elem_text(json_object_array_get_idx(arr, i)));
+	}
+}
+
+/* ---- safe strings --------------------------------------------------- */
+
+/* Control bytes as \xNN, so a peer's shutdown text cannot drive the tty. */
+static size_t
+safe_copy(char *dst, const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7f) {
+			if (dst)
+				snprintf(dst + n, 5, "\\x%02x", c);
+			n += 4;
+		} else {
+			if (dst)
+				dst[n] = (char)c;
+			n++;
+		}
+	}
+	if (dst)
+		dst[n] = '\0';
+	return n;
+}
+
+static char *
+safe_dup(const char *s)
+{
+	char *p = xcalloc(1, safe_copy(NULL, s) + 1);
+
+	safe_copy(p, s);
+	return p;
+}
+
+void
+put_safe(FILE *f, const char *s)
+{
+	char *p = safe_dup(s ? s : "-");
+
+	fputs(p, f);
+	free(p);
+}
+
+/* Display width: UTF-8 continuation bytes take no column. */
+static size_t
+width(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+/* ---- tables --------------------------------------------------------- */
+
+/*
+ * A table collects its cells, then prints them in columns as wide as
+ * their widest cell, two spaces apart; the last column is not padded.
+ */
+struct table {
+	size_t		 ncols;
+	const char	*const *head;
+	const char	*align;		/* 'l' or 'r' per column */
+	char		**cell;
+	size_t		 ncells, cap;
+};
+
+static void
+table_init(struct table *t, size_t ncols, const char *const *head,
+    const char *align)
+{
+	memset(t, 0, sizeof(*t));
+	t->ncols = ncols;
+	t->head = head;
+	t->align = align;
+}
+
+/* Append one cell; rows fill left to right.  NULL shows as "-". */
+static void
+table_add(struct table *t, const char *s)
+{
+	if (t->ncells == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->cell = xrealloc(t->cell, t->cap * sizeof(*t->cell));
+	}
+	t->cell[t->ncells++] = safe_dup(s ? s : "-");
+}
+
+static void
+put_cell(const char *s, size_t w, char align, bool last)
+{
+	size_t pad = w - width(s);
+
+	if (align == 'r')
+		printf("%*s%s", (int)pad, "", s);
+	else if (last)
+		fputs(s, stdout);
+	else
+		printf("%s%*s", s, (int)pad, "");
+	fputs(last ? "\n" : "  ", stdout);
+}
+
+static void
+table_print(struct table *t)
+{
+	size_t *w = xcalloc(t->ncols, sizeof(*w));
+
+	for (size_t c = 0; c < t->ncols; c++)
+		w[c] = width(t->head[c]);
+	for (size_t i = 0; i < t->ncells; i++) {
+		size_t n = width(t->cell[i]);
+		if (n > w[i % t->ncols])
+			w[i % t->ncols] = n;
+	}
+	for (size_t c = 0; c < t->ncols; c++)
+		put_cell(t->head[c], w[c], t->align[c], c + 1 == t->ncols);
+	for (size_t i = 0; i < t->ncells; i++) {
+		size_t c = i % t->ncols;
+		put_cell(t->cell[i], w[c], t->align[c], c + 1 == t->ncols);
+		free(t->cell[i]);
+	}
+	/* A row left short by a bug still ends its line. */
+	if (t->ncells % t->ncols)
+		putchar('\n');
+	free(t->cell);
+	free(w);
+}
+
+/* ---- show summary --------------------------------------------------- */
+
+void
+render_summary(json_object *r, const struct args *a)
+{
+	static const char *const head[] = { "Neighbor", "AS", "MsgRcvd",
+	    "MsgSent", "OutQ", "Up/Down", "State/PfxSent" };
+	json_object *ns = jget(r, "neighbors");
+	struct table t;
+
+	table_init(&t, 7, head, "lrrrrll");
+	for (size_t i = 0; i < jlen(ns); i++) {
+		json_object *n = json_object_array_get_idx(ns, i);
+		json_object *msgs = jget(n, "messages");
+		const char *state = jstr(n, "state");
+		char b[6][32], st[64];
+		json_object *down = jget(n, "admin-down");
+
+		table_add(&t, jstr(n, "name"));
+		table_add(&t, fmt_count(n, "remote-as", b[0], sizeof(b[0])));
+		table_add(&t, fmt_count(jget(msgs, "received"), "total",
+		    b[1], sizeof(b[1])));
+		table_add(&t, fmt_count(jget(msgs, "sent"), "total",
+		    b[2], sizeof(b[2])));
+		table_add(&t, fmt_count(n, "outq", b[3], sizeof(b[3])));
+		table_add(&t, fmt_duration(n, "since", b[4], sizeof(b[4])));
+		if (state != NULL && strcmp(state, "Established") == 0)
+			table_add(&t, fmt_count(jget(n, "prefixes"),
+			    "announced", b[5], sizeof(b[5])));
+		else {
+			snprintf(st, sizeof(st), "%s%s", state ? state : "-",
+			    json_object_get_boolean(down) ?
+			    " (admin down)" : "");
+			table_add(&t, st);
+		}
+	}
+	table_print(&t);
+}
+
+/* ---- show neighbor -------------------------------------------------- */
+
+static void
+pr(const char *s)
+{
+	put_safe(stdout, s);
+}
+
+static const struct {
+	const char	*key, *label;
+} cap_names[] = {
+	{ "ipv4-unicast",		"IPv4 unicast" },
+	{ "ipv6-unicast",		"IPv6 unicast" },
+	{ "4-octet-as",			"4-octet AS numbers" },
+	{ "route-refresh",		"Route refresh" },
+	{ "extended-message",		"Extended messages" },
+	{ "peer-graceful-restart",	"Graceful restart (peer)" },
+}, msg_names[] = {
+	{ "open",		"Opens" },
+	{ "update",		"Updates" },
+	{ "notification",	"Notifications" },
+	{ "keepalive",		"Keepalives" },
+	{ "route-refresh",	"Route refresh" },
+	{ "total",		"Total" },
+};
+
+static const char *
+label(const char *key, bool caps)
+{
+	size_t n = caps ? sizeof(cap_names) / sizeof(cap_names[0]) :
+	    sizeof(msg_names) / sizeof(msg_names[0]);
+
+	for (size_t i = 0; i < n; i++) {
+		if (caps && strcmp(cap_names[i].key, key) == 0)
+			return cap_names[i].label;
+		if (!caps && strcmp(msg_names[i].key, key) == 0)
+			return msg_names[i].label;
+	}
+	return key;
+}
+
+static void
+print_caps(json_object *caps)
+{
+	bool any = false;
+
+	if (caps == NULL || !json_object_is_type(caps, json_type_object))
+		return;
+	printf("  Negotiated capabilities:\n");
+	json_object_object_foreach(caps, key, val) {
+		if (!json_object_get_boolean(val))
+			continue;
+		printf("    %s\n", label(key, true));
+		any = true;
+	}
+	if (!any)
+		printf("    none\n");
+}
+
+static void
+print_messages(json_object *msgs)
+{
+	json_object *rcvd = jget(msgs, "received");
+	json_object *sent = jget(msgs, "sent");
+	char b1[32], b2[32];
+
+	if (rcvd == NULL || !json_object_is_type(rcvd, json_type_object))
+		return;
+	printf("\n  Message statistics:\n");
+	printf("  %-16s %10s %10s\n", "", "Sent", "Received");
+	json_object_object_foreach(rcvd, key, val) {
+		(void)val;
+		printf("  %-16s %10s %10s\n", label(key, false),
+		    fmt_count(sent, key, b1, sizeof(b1)),
+		    fmt_count(rcvd, key, b2, sizeof(b2)));
+	}
+}
+
+static void
+print_notification(const char *what, json_object *e)
+{
+	const char *err = jstr(e, "error"), *text = jstr(e, "text");
+	char b[32];
+	int64_t code = 0, sub = 0;
+
+	if (e == NULL)
+		return;
+	printf("  Last error %s: ", what);
+	if (err != NULL)
+		pr(err);
+	else if (jint(e, "code", &code) && jint(e, "subcode", &sub))
+		printf("code %" PRId64 ", subcode %" PRId64, code, sub);
+	else
+		printf("unknown");
+	if (jget(e, "ago") != NULL)
+		printf(", %s ago", fmt_duration(e, "ago", b, sizeof(b)));
+	printf("\n");
+	if (text != NULL) {
+		printf("    Shutdown communication: \"");
+		pr(text);
+		printf("\"\n");
+	}
+}
+
+static void
+neighbor_block(json_object *n)
+{
+	json_object *pfx = jget(n, "prefixes");
+	const char *state = jstr(n, "state"), *type = jstr(n, "type");
+	const char *desc = jstr(n, "description");
+	char b[8][32];
+	bool up = state != NULL && strcmp(state, "Established") == 0;
+	bool open = jget(n, "remote-id") != NULL;
+
+	printf("BGP neighbor is ");
+	pr(jstr(n, "name"));
+	printf(", address ");
+	pr(jstr(n, "address"));
+	printf(" port %s, remote AS %s\n",
+	    fmt_count(n, "port", b[0], sizeof(b[0])),
+	    fmt_count(n, "remote-as", b[1], sizeof(b[1])));
+	if (desc != NULL) {
+		printf(" Description: ");
+		pr(desc);
+		printf("\n");
+	}
+	printf("  Type %s, local AS %s\n", type == NULL ? "-" :
+	    strcmp(type, "ibgp") == 0 ? "iBGP" :
+	    strcmp(type, "ebgp") == 0 ? "eBGP" : type,
+	    fmt_count(n, "local-as", b[2], sizeof(b[2])));
+	printf("  BGP state = ");
+	pr(state);
+	printf(", %s for %s\n", json_object_get_boolean(jget(n,
+	    "admin-down")) ? "administratively down" : up ? "up" : "down",
+	    fmt_duration(n, "since", b[3], sizeof(b[3])));
+	if (open) {
+		printf("  Remote router-id ");
+		pr(jstr(n, "remote-id"));
+		printf(", local address ");
+		pr(jstr(n, "local-address"));
+		printf("\n");
+	}
+	printf("  Hold time %s s, keepalive interval %s s (%s)\n",
+	    fmt_count(n, "hold-time", b[4], sizeof(b[4])),
+	    fmt_count(n, "keepalive", b[5], sizeof(b[5])),
+	    open ? "negotiated" : "configured");
+	print_caps(jget(n, "capabilities"));
+	print_messages(jget(n, "messages"));
+	printf("\n  Prefixes received %s, withdrawn %s, treat-as-withdraw %s\n",
+	    fmt_count(pfx, "received", b[0], sizeof(b[0])),
+	    fmt_count(pfx, "withdrawn", b[1], sizeof(b[1])),
+	    fmt_count(pfx, "treat-as-withdraw", b[2], sizeof(b[2])));
+	printf("  Prefixes announced %s, pending %s\n",
+	    fmt_count(pfx, "announced", b[3], sizeof(b[3])),
+	    fmt_count(pfx, "pending", b[4], sizeof(b[4])));
+	printf("  Output queue %s bytes, %s flaps\n",
+	    fmt_count(n, "outq", b[5], sizeof(b[5])),
+	    fmt_count(n, "flaps", b[6], sizeof(b[6])));
+	if (jget(n, "last-error-sent") || jget(n, "last-error-received"))
+		printf("\n");
+	print_notification("sent", jget(n, "last-error-sent"));
+	print_notification("received", jget(n, "last-error-received"));
+}
+
+void
+render_neighbors(json_object *r, const struct args *a)
+{
+	json_object *ns = jget(r, "neighbors");
+
+	for (size_t i = 0; i < jlen(ns); i++) {
+		if (i > 0)
+			printf("\n");
+		neighbor_block(json_object_array_get_idx(ns, i));
+	}
+}
+
+/* ---- show vips, show pools ------------------------------------------ */
+
+void
+render_vips(json_object *r, const struct args *a)
+{
+	static const char *const head[] = { "VIP", "Pool", "Owners",
+	    "Routes" };
+	json_object *vips = jget(r, "vips");
+	struct table t;
+
+	table_init(&t, 4, head, "llll");
+	for (size_t i = 0; i < jlen(vips); i++) {
+		json_object *v = json_object_array_get_idx(vips, i);
+		json_object *owners = jget(v, "owners");
+		json_object *routes = jget(v, "routes");
+		struct str s = { 0 };
+
+		for (size_t j = 0; j < jlen(owners); j++) {
+			json_object *o = json_object_array_get_idx(owners, j);
+			const char *name = jstr(o, "owner");
+			if (j > 0)
+				str_add(&s, ", ");
+			str_add(&s, name ? name : "-");
+			if (json_object_get_boolean(jget(o, "static")))
+				str_add(&s, " (static)");
+		}
+		table_add(&t, jstr(v, "vip"));
+		table_add(&t, jstr(v, "pool"));
+		table_add(&t, s.p);
+		free(s.p);
+		if (jlen(routes) == 0)
+			table_add(&t, NULL);
+		/* One line per route; the first shares the VIP's line. */
+		for (size_t j = 0; j < jlen(routes); j++) {
+			json_object *rt = json_object_array_get_idx(routes, j);
+			const char *prefix = jstr(rt, "prefix");
+			struct str l = { 0 }, peers = { 0 };
+
+			if (j > 0) {
+				table_add(&t, "");
+				table_add(&t, "");
+				table_add(&t, "");
+			}
+			str_join(&peers, jget(rt, "peers"), ",");
+			str_add(&l, prefix ? prefix : "-");
+			str_add(&l, " -> ");
+			str_add(&l, peers.p ? peers.p : "none");
+			table_add(&t, l.p);
+			free(l.p);
+			free(peers.p);
+		}
+	}
+	table_print(&t);
+}
+
+void
+render_pools(json_object *r, const struct args *a)
+{
+	static const char *const head[] = { "Pool", "Size", "Used", "Free",
+	    "Auto-assign", "Addresses" };
+	json_object *pools = jget(r, "pools");
+	struct table t;
+
+	table_init(&t, 6, head, "lrrrll");
+	for (size_t i = 0; i < jlen(pools); i++) {
+		json_object *p = json_object_array_get_idx(pools, i);
+		struct str s = { 0 };
+		char b[3][32];
+
+		str_join(&s, jget(p, "addresses"), ", ");
+		table_add(&t, jstr(p, "name"));
+		table_add(&t, fmt_count(p, "size", b[0], sizeof(b[0])));
+		table_add(&t, fmt_count(p, "used", b[1], sizeof(b[1])));
+		table_add(&t, fmt_count(p, "free", b[2], sizeof(b[2])));
+		table_add(&t, fmt_bool(p, "auto-assign"));
+		table_add(&t, s.p);
+		free(s.p);
+	}
+	table_print(&t);
+}
+
+/* ---- show rib ------------------------------------------------------- */
+
+static bool
+any_route_has(json_object *routes, const char *key)
+{
+	for (size_t i = 0; i < jlen(routes); i++)
+		if (jget(json_object_array_get_idx(routes, i), key) != NULL)
+			return true;
+	return false;
+}
+
+static void
+rib_table(json_object *routes)
+{
+	const char *head[7] = { "Prefix", "Next hop", "AS path",
+	    "Communities" };
+	char align[8] = "llll";
+	size_t ncols = 4;
+	bool lp = any_route_has(routes, "local-pref");
+	bool med = any_route_has(routes, "med");
+	struct table t;
+
+	/* LOCAL_PREF exists on iBGP sessions only; MED when set. */
+	if (lp) {
+		head[ncols] = "Local-pref";
+		align[ncols++] = 'r';
+	}
+	if (med) {
+		head[ncols] = "MED";
+		align[ncols++] = 'r';
+	}
+	align[ncols] = '\0';
+	table_init(&t, ncols, head, align);
+	for (size_t i = 0; i < jlen(routes); i++) {
+		json_object *rt = json_object_array_get_idx(routes, i);
+		json_object *path = jget(rt, "as-path");
+		struct str s = { 0 };
+		char b[2][32];
+
+		table_add(&t, jstr(rt, "prefix"));
+		table_add(&t, jstr(rt, "next-hop"));
+		if (path != NULL && json_object_is_type(path, json_type_array))
+			str_join(&s, path, " ");
+		else if (path != NULL)
+			str_add(&s, elem_text(path));
+		table_add(&t, s.len ? s.p : NULL);
+		s.len = 0;
+		str_join(&s, jget(rt, "communities"), " ");
+		str_join(&s, jget(rt, "large-communities"), " ");
+		table_add(&t, s.len ? s.p : NULL);
+		free(s.p);
+		if (lp)
+			table_add(&t, fmt_count(rt, "local-pref", b[0],
+			    sizeof(b[0])));
+		if (med)
+			table_add(&t, fmt_count(rt, "med", b[1], sizeof(b[1])));
+	}
+	table_print(&t);
+}
+
+void
+render_rib(json_object *r, const struct args *a)
+{
+	json_object *rib = jget(r, "rib");
+
+	for (size_t i = 0; i < jlen(rib); i++) {
+		json_object *e = json_object_array_get_idx(rib, i);
+		json_object *routes = jget(e, "routes");
+		const char *dir = jstr(e, "dir");
+		size_t n = jlen(routes);
+
+		if (i > 0)
+			printf("\n");
+		printf("Neighbor ");
+		pr(jstr(e, "neighbor"));
+		printf(", %s: %zu route%s\n", dir != NULL &&
+		    strcmp(dir, "in") == 0 ? "received (Adj-RIB-In)" :
+		    "announced (Adj-RIB-Out)", n, n == 1 ? "" : "s");
+		if (n > 0)
+			rib_table(routes);
+	}
+}
+
+/* ---- show metrics and the commands that change state ---------------- */
+
+void
+render_metrics(json_object *r, const struct args *a)
+{
+	const char *text = jstr(r, "text");
+	size_t n;
+
+	if (text == NULL)
+		return;
+	/* Already OpenMetrics: verbatim, control bytes and all. */
+	n = strlen(text);
+	fwrite(text, 1, n, stdout);
+	if (n > 0 && text[n - 1] != '\n')
+		putchar('\n');
+}
+
+/* "192.0.2.1 added, now announced" or "3 VIPs added, 2 newly announced". */
+static void
+render_change(json_object *r, const struct args *a, const char *field,
+    const char *verb, const char *yes, const char *no, const char *many)
+{
+	int64_t n;
+	bool counted = jint(r, field, &n);
+
+	if (a->nvips == 1) {
+		pr(a->vips[0]);
+		printf(" %s", verb);
+		if (counted)
+			printf(", %s", n > 0 ? yes : no);
+	} else {
+		printf("%zu VIPs %s", a->nvips, verb);
+		if (counted)
+			printf(", %" PRId64 " %s", n, many);
+	}
+	printf("\n");
+}
+
+void
+render_add(json_object *r, const struct args *a)
+{
+	render_change(r, a, "added", "added", "now announced",
+	    "already announced", "newly announced");
+}
+
+void
+render_withdraw(json_object *r, const struct args *a)
+{
+	render_change(r, a, "withdrawn", "withdrawn", "no longer announced",
+	    "still announced for other owners", "no longer announced");
+}
+
+void
+render_allocate(json_object *r, const struct args *a)
+{
+	/* Only the address, so that scripts can capture it. */
+	pr(jstr(r, "vip"));
+	printf("\n");
+}
+
+void
+render_neighbor_action(json_object *r, const struct args *a)
+{
+	static const struct {
+		const char *action, *done;
+	} done[] = {
+		{ "up",		"session enabled" },
+		{ "down",	"session taken down" },
+		{ "clear",	"session cleared" },
+		{ "refresh",	"route refresh requested" },
+	};
+	const char *what = "request processed";
+
+	for (size_t i = 0; i < sizeof(done) / sizeof(done[0]); i++)
+		if (strcmp(done[i].action, a->action) == 0)
+			what = done[i].done;
+	printf("neighbor ");
+	pr(a->name);
+	printf(": %s\n", what);
+}
+
+void
+render_reload(json_object *r, const struct args *a)
+{
+	printf("configuration reloaded\n");
+}
