@@ -126,6 +126,9 @@ struct lbbgpd {
 	struct ctl_client *ctl_clients;
 	size_t nctl_clients;
 	bool ctl_pending;		/* replies held for ctl_flush() */
+	bool md5;			/* some neighbor uses TCP-MD5 */
+	ev_timer md5_watch;
+	uint64_t md5_failure, md5_notfound, md5_unexpected;
 };
 
 /* session.c */
@@ -146,6 +149,8 @@ enum fsm_state peer_state(const struct peer *p);
 int net_listen(const struct sockaddr_storage *ss, int backlog);
 int net_connect(const struct peer *p, struct sockaddr_storage *local);
 bool net_set_session_opts(int fd, const struct peer *p);
+bool net_set_md5(int fd, int sock_family, const struct prefix *peer,
+    const char *password);
 void sockaddr_to_prefix(const struct sockaddr_storage *ss,
     struct prefix *out, uint16_t *port);
 bool prefix_to_sockaddr(const struct prefix *p, uint16_t port,

@@ -106,6 +106,34 @@ static bool add_listener(struct lbbgpd *d, const struct prefix *addr,
 		    sockaddr_fmt(&l->addr, a, sizeof(a)));
 		return false;
 	}
+	/* RFC 2385 keys of every neighbor this listener may hear from. */
+	const struct conf *c = d->conf;
+	for (size_t i = 0; i < c->nneighbors; i++) {
+		const struct conf_neighbor *n = &c->neighbors[i];
+		if (n->password == NULL || (l->addr.ss_family == AF_INET &&
+		    n->addr.afi != AFI_IPV4))
+			continue;
+		if (!net_set_md5(l->fd, l->addr.ss_family, &n->addr,
+		    n->password)) {
+			log_warn("neighbor %s: cannot set the TCP-MD5 key on "
+			    "%s (does this kernel have CONFIG_TCP_MD5SIG?)",
+			    n->name, sockaddr_fmt(&l->addr, a, sizeof(a)));
+			close(l->fd);
+			return false;
+		}
+		d->md5 = true;
+	}
+	/* GTSM peers check our SYN-ACK too: it leaves with TTL 255. */
+	for (size_t i = 0; i < c->nneighbors; i++) {
+		int ttl = 255;
+		if (!c->neighbors[i].ttl_security)
+			continue;
+		setsockopt(l->fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
+		if (l->addr.ss_family == AF_INET6)
+			setsockopt(l->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl,
+			    sizeof(ttl));
+		break;
+	}
 	l->d = d;
 	ev_io_init(&l->io, accept_cb, l->fd, EV_READ);
 	l->io.data = l;
@@ -133,6 +161,68 @@ static bool start_listeners(struct lbbgpd *d)
 		return add_listener(d, &any6, CONF_DEFAULT_PORT);
 	}
 	return add_listener(d, &any4, CONF_DEFAULT_PORT);
+}
+
+/*
+ * The kernel drops segments with a wrong or missing TCP-MD5 signature
+ * without telling anyone (TESTPEERS.md: neither BIRD nor GoBGP logs it).
+ * Its counters do count them: say so when they grow.
+ */
+static bool md5_counters(uint64_t *failure, uint64_t *notfound,
+    uint64_t *unexpected)
+{
+	FILE *f = fopen("/proc/net/netstat", "re");
+	char names[4096], values[4096];
+	bool found = false;
+
+	if (f == NULL)
+		return false;
+	while (fgets(names, sizeof(names), f) &&
+	    fgets(values, sizeof(values), f)) {
+		if (strncmp(names, "TcpExt:", 7) != 0)
+			continue;
+		char *ns, *vs, *n = strtok_r(names, " \n", &ns);
+		char *v = strtok_r(values, " \n", &vs);
+		for (; n && v; n = strtok_r(NULL, " \n", &ns),
+		    v = strtok_r(NULL, " \n", &vs)) {
+			uint64_t x = strtoull(v, NULL, 10);
+			if (strcmp(n, "TCPMD5Failure") == 0)
+				*failure = x, found = true;
+			else if (strcmp(n, "TCPMD5NotFound") == 0)
+				*notfound = x;
+			else if (strcmp(n, "TCPMD5Unexpected") == 0)
+				*unexpected = x;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+static void md5_watch_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct lbbgpd *d = w->data;
+	uint64_t fail = 0, nf = 0, unexp = 0;
+
+	if (!md5_counters(&fail, &nf, &unexp))
+		return;
+	if (fail > d->md5_failure)
+		log_warnx("TCP-MD5: the kernel dropped %llu segments with a "
+		    "wrong signature (TcpExtTCPMD5Failure): a neighbor's "
+		    "password differs from ours; compare both sides",
+		    (unsigned long long)(fail - d->md5_failure));
+	if (nf > d->md5_notfound)
+		log_warnx("TCP-MD5: the kernel dropped %llu segments without "
+		    "a signature from a peer that needs one "
+		    "(TcpExtTCPMD5NotFound): a neighbor has no password set",
+		    (unsigned long long)(nf - d->md5_notfound));
+	if (unexp > d->md5_unexpected)
+		log_warnx("TCP-MD5: the kernel dropped %llu signed segments "
+		    "where none was expected (TcpExtTCPMD5Unexpected): a "
+		    "neighbor sets a password we do not",
+		    (unsigned long long)(unexp - d->md5_unexpected));
+	d->md5_failure = fail;
+	d->md5_notfound = nf;
+	d->md5_unexpected = unexp;
 }
 
 static void shutdown_all(struct lbbgpd *d, const char *why)
@@ -261,6 +351,13 @@ int daemon_run(struct conf *conf, const struct daemon_opts *opts)
 	ev_signal_start(d.loop, &d.sig_term);
 	ev_signal_start(d.loop, &d.sig_int);
 	ev_signal_start(d.loop, &d.sig_hup);
+	if (d.md5) {
+		md5_counters(&d.md5_failure, &d.md5_notfound,
+		    &d.md5_unexpected);
+		ev_timer_init(&d.md5_watch, md5_watch_cb, 5, 5);
+		d.md5_watch.data = &d;
+		ev_timer_start(d.loop, &d.md5_watch);
+	}
 	ev_prepare_init(&d.reaper, prepare_cb);
 	d.reaper.data = &d;
 	ev_prepare_start(d.loop, &d.reaper);

@@ -117,14 +117,69 @@ int net_listen(const struct sockaddr_storage *ss, int backlog)
 }
 
 /*
- * TTL: eBGP sends with TTL 1 unless multihop N says otherwise (RFC 4271
- * leaves it to configuration; 1 is every router's default); iBGP keeps the
- * system default.  TOS CS6 marks network control traffic (RFC 4594).
+ * RFC 2385: the key for one peer address on a socket.  A dual-stack
+ * listener takes IPv4 peers as v4-mapped addresses.  An empty password
+ * removes the key.
  */
+bool net_set_md5(int fd, int sock_family, const struct prefix *peer,
+    const char *password)
+{
+	struct tcp_md5sig md5;
+	socklen_t len;
+	size_t klen = password ? strlen(password) : 0;
+
+	memset(&md5, 0, sizeof(md5));
+	if (klen > TCP_MD5SIG_MAXKEYLEN) {
+		errno = EINVAL;
+		return false;
+	}
+	if (sock_family == AF_INET6 && peer->afi == AFI_IPV4) {
+		struct sockaddr_in6 *sin6 = (void *)&md5.tcpm_addr;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr.s6_addr[10] = 0xff;
+		sin6->sin6_addr.s6_addr[11] = 0xff;
+		memcpy(sin6->sin6_addr.s6_addr + 12, peer->a, 4);
+	} else if (!prefix_to_sockaddr(peer, 0, &md5.tcpm_addr, &len)) {
+		errno = EAFNOSUPPORT;
+		return false;
+	}
+	md5.tcpm_keylen = (uint16_t)klen;
+	memcpy(md5.tcpm_key, password ? password : "", klen);
+	return setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, &md5, sizeof(md5)) == 0;
+}
+
+/*
+ * TTL: eBGP sends with TTL 1 unless multihop N says otherwise (1 is every
+ * router's default); iBGP keeps the system default.  GTSM (RFC 5082):
+ * send with 255 and accept only 255, or 256 - N with multihop N.  TOS
+ * CS6 marks network control traffic (RFC 4594).
+ */
+static void ttl_for(const struct peer *p, int *ttl, int *minttl)
+{
+	const struct conf_neighbor *n = p->conf;
+
+	*minttl = 0;
+	*ttl = p->ebgp ? (n->multihop ? n->multihop : 1) : -1;
+	if (n->ttl_security) {
+		*ttl = 255;
+		*minttl = 256 - (n->multihop ? n->multihop : 1);
+	}
+}
+
+static bool set_ttl(int fd, bool v4, int ttl, int minttl)
+{
+	if (ttl > 0 && setsockopt(fd, v4 ? IPPROTO_IP : IPPROTO_IPV6,
+	    v4 ? IP_TTL : IPV6_UNICAST_HOPS, &ttl, sizeof(ttl)) < 0)
+		return false;
+	if (minttl > 0 && setsockopt(fd, v4 ? IPPROTO_IP : IPPROTO_IPV6,
+	    v4 ? IP_MINTTL : IPV6_MINHOPCOUNT, &minttl, sizeof(minttl)) < 0)
+		return false;
+	return true;
+}
+
 bool net_set_session_opts(int fd, const struct peer *p)
 {
-	int one = 1, tos = IPTOS_CLASS_CS6;
-	int ttl = p->conf->multihop ? p->conf->multihop : 1;
+	int one = 1, tos = IPTOS_CLASS_CS6, ttl, minttl;
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 
@@ -134,18 +189,12 @@ bool net_set_session_opts(int fd, const struct peer *p)
 	bool v4 = ss.ss_family == AF_INET ||
 	    (ss.ss_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(
 	    &((struct sockaddr_in6 *)&ss)->sin6_addr));
-	if (v4) {
+	if (v4)
 		setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
-		if (p->ebgp && setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl,
-		    sizeof(ttl)) < 0)
-			return false;
-	} else {
+	else
 		setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos));
-		if (p->ebgp && setsockopt(fd, IPPROTO_IPV6,
-		    IPV6_UNICAST_HOPS, &ttl, sizeof(ttl)) < 0)
-			return false;
-	}
-	return true;
+	ttl_for(p, &ttl, &minttl);
+	return set_ttl(fd, v4, ttl, minttl);
 }
 
 /*
@@ -201,14 +250,13 @@ int net_connect(const struct peer *p, struct sockaddr_storage *local)
 			goto fail;
 	}
 	/* Options before connect() so the SYN already carries them. */
-	if (p->ebgp) {
-		int ttl = n->multihop ? n->multihop : 1;
-		if (ss.ss_family == AF_INET)
-			setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
-		else
-			setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl,
-			    sizeof(ttl));
-	}
+	int ttl, minttl;
+	ttl_for(p, &ttl, &minttl);
+	if (!set_ttl(fd, ss.ss_family == AF_INET, ttl, minttl))
+		goto fail;
+	if (n->password != NULL &&
+	    !net_set_md5(fd, ss.ss_family, &n->addr, n->password))
+		goto fail;
 	if (connect(fd, (struct sockaddr *)&ss, len) < 0 &&
 	    errno != EINPROGRESS)
 		goto fail;

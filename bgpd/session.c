@@ -190,9 +190,12 @@ static void timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	if (t == FSM_T_HOLD)
 		log_warnx("neighbor %s%s: hold timer expired (%us without a "
-		    "message)", peer_name(c->peer), conn_tag(c),
+		    "message)%s", peer_name(c->peer), conn_tag(c),
 		    c->fsm.state >= FSM_OPENCONFIRM ? c->fsm.hold :
-		    BGP_HOLD_OPENSENT);
+		    BGP_HOLD_OPENSENT, c->fsm.state == FSM_OPENSENT &&
+		    c->peer->conf->ttl_security ? "; ttl-security is on: "
+		    "the kernel drops the peer's packets unless they arrive "
+		    "with TTL 255 (is GTSM on at the peer too?)" : "");
 	fsm_event(&c->fsm, ev_of[t], NULL);
 }
 
@@ -644,9 +647,12 @@ static void op_connect(void *ctx)
 	if (c->fd >= 0) {
 		if (c->connecting)
 			log_warnx("neighbor %s: connect to %s port %u timed out "
-			    "after %us; trying again", peer_name(p),
+			    "after %us; trying again%s", peer_name(p),
 			    addr_fmt(&p->conf->addr, a, sizeof(a)),
-			    p->conf->port, c->fsm.connect_retry);
+			    p->conf->port, c->fsm.connect_retry,
+			    p->conf->password ? " (TCP-MD5 is on: with a "
+			    "password mismatch the peer drops our packets "
+			    "silently; check both sides)" : "");
 		conn_close(c);
 	}
 	int fd = net_connect(p, &c->local);
@@ -692,6 +698,8 @@ static void op_send_open(void *ctx)
 	    SAFI_UNICAST, 0 };
 	o->caps.mp_present = true;
 	o->caps.route_refresh = true;
+	/* RFC 8654: both sides announcing it allows 65535-byte messages. */
+	o->caps.ext_message = true;
 	o->caps.as4 = true;
 	o->caps.as4_asn = n->local_as;
 	size_t len = bgp_open_encode(buf, sizeof(buf), o);

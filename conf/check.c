@@ -192,11 +192,6 @@ static void check_global(struct loader *l)
 
 /* ---- neighbors ---- */
 
-static bool ttl_security_on(const struct conf_neighbor *n)
-{
-	return n->ttl_security;
-}
-
 static bool graceful_restart_on(const struct conf_neighbor *n)
 {
 	return n->graceful_restart;
@@ -214,10 +209,6 @@ static const struct refusal {
 	const char *feature;
 	const char *fix;
 } refusals[] = {
-	{ NBR_SET_PASSWORD, "password", NULL, "TCP-MD5 (RFC 2385)",
-	    "remove the statement" },
-	{ NBR_SET_TTL_SECURITY, "ttl-security", ttl_security_on,
-	    "GTSM (RFC 5082)", "remove the statement or set ttl-security no" },
 	{ NBR_SET_GRACEFUL_RESTART, "graceful-restart", graceful_restart_on,
 	    "graceful restart (RFC 4724)",
 	    "remove the statement or set graceful-restart no" },

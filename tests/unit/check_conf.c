@@ -139,18 +139,14 @@ static const struct row rows[] = {
 	    "neighbor r1 {\n\taddress 10.0.0.1\n\tremote-as 64512\n}\n",
 	    "t.conf:1: warning: pool p1 is in no advertisement; its VIPs "
 	    "will not be announced\n" },
-	{ "refused: password", false,
+	{ "password (TCP-MD5)", true,
 	    "local-as 64513\nneighbor r1 {\n\taddress 10.0.0.1\n"
 	    "\tremote-as 64512\n\tpassword \"secret\"\n}\n",
-	    "t.conf:5: neighbor r1: password: TCP-MD5 (RFC 2385) is not "
-	    "supported by this version of lbbgpd yet; remove the "
-	    "statement\n" },
-	{ "refused: ttl-security yes", false,
+	    "" },
+	{ "ttl-security yes (GTSM)", true,
 	    "local-as 64513\nneighbor r1 {\n\taddress 10.0.0.1\n"
 	    "\tremote-as 64512\n\tttl-security yes\n}\n",
-	    "t.conf:5: neighbor r1: ttl-security: GTSM (RFC 5082) is not "
-	    "supported by this version of lbbgpd yet; remove the statement "
-	    "or set ttl-security no\n" },
+	    "" },
 	{ "refused: graceful-restart yes", false,
 	    "local-as 64513\nneighbor r1 {\n\taddress 10.0.0.1\n"
 	    "\tremote-as 64512\n\tgraceful-restart yes restart-time 300\n"
