@@ -462,9 +462,8 @@ neighbor_block(json_object *n)
 	    open ? "negotiated" : "configured");
 	print_caps(jget(n, "capabilities"));
 	print_messages(jget(n, "messages"));
-	printf("\n  Prefixes received %s, withdrawn %s, treat-as-withdraw %s\n",
+	printf("\n  Prefixes received %s, treat-as-withdraw %s\n",
 	    fmt_count(pfx, "received", b[0], sizeof(b[0])),
-	    fmt_count(pfx, "withdrawn", b[1], sizeof(b[1])),
 	    fmt_count(pfx, "treat-as-withdraw", b[2], sizeof(b[2])));
 	printf("  Prefixes announced %s, pending %s\n",
 	    fmt_count(pfx, "announced", b[3], sizeof(b[3])),
@@ -476,6 +475,16 @@ neighbor_block(json_object *n)
 		printf("\n");
 	print_notification("sent", jget(n, "last-error-sent"));
 	print_notification("received", jget(n, "last-error-received"));
+	json_object *notes = jget(n, "notes");
+	if (notes != NULL && json_object_is_type(notes, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(notes); i++) {
+			json_object *t = json_object_array_get_idx(notes, i);
+			printf("  Note: ");
+			pr(json_object_is_type(t, json_type_string) ?
+			    json_object_get_string(t) : NULL);
+			printf("\n");
+		}
+	}
 }
 
 void

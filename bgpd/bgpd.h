@@ -54,6 +54,8 @@ struct conn {
 	bool dead;			/* freed after this loop iteration */
 	ev_io rio, wio;
 	ev_timer timers[FSM_NTIMERS];
+	ev_timer send_hold;		/* RFC 9687: output not draining */
+	double send_hold_secs;
 	uint8_t *rbuf;
 	size_t rlen;
 	struct buf wbuf;
@@ -93,6 +95,8 @@ struct peer {
 	struct peer_stats st;
 	struct notif_log last_sent, last_recv;
 	struct log_limit limit;
+	ev_timer restart;		/* max-prefix restart */
+	bool max_prefix_tripped;
 };
 
 struct listener {
@@ -139,6 +143,8 @@ void peer_free(struct peer *p);
 void peer_accept(struct peer *p, int fd);
 /* Queue pending UPDATEs if the session has room for them. */
 void peer_pump(struct peer *p);
+/* Is there a next hop for this family on the peer's session? */
+bool peer_can_send(const struct peer *p, unsigned afi);
 /* Send ROUTE-REFRESH for every family; false if the peer cannot. */
 bool peer_request_refresh(struct peer *p);
 void conns_reap(struct lbbgpd *d);

@@ -217,6 +217,15 @@ static json_object *notif_json(const struct notif_log *l, double now)
 	return o;
 }
 
+static bool conf_has_v6_pool(const struct conf *c)
+{
+	for (size_t i = 0; i < c->npools; i++)
+		for (size_t j = 0; j < c->pools[i].nranges; j++)
+			if (c->pools[i].ranges[j].lo.afi == AFI_IPV6)
+				return true;
+	return false;
+}
+
 static json_object *neighbor_json(const struct peer *p, double now)
 {
 	const struct conf_neighbor *n = p->conf;
@@ -242,6 +251,46 @@ static json_object *neighbor_json(const struct peer *p, double now)
 	    (int64_t)(now - p->last_change)));
 	json_object_object_add(o, "admin-down",
 	    json_object_new_boolean(p->admin_down));
+	json_object *notes = json_object_new_array();
+	char note[256];
+	if (p->max_prefix_tripped) {
+		json_object *mp = json_object_new_object();
+		int64_t in = ev_is_active(&p->restart) ? (int64_t)
+		    ev_timer_remaining(p->d->loop, (ev_timer *)&p->restart) : -1;
+		json_object_object_add(mp, "limit", json_object_new_int64(
+		    n->max_prefix));
+		if (in >= 0)
+			json_object_object_add(mp, "restart-in",
+			    json_object_new_int64(in));
+		json_object_object_add(o, "max-prefix-exceeded", mp);
+		if (in >= 0)
+			snprintf(note, sizeof(note), "stopped: the peer sent "
+			    "more than max-prefix %u prefixes; restarting in "
+			    "%llds", n->max_prefix, (long long)in);
+		else
+			snprintf(note, sizeof(note), "stopped: the peer sent "
+			    "more than max-prefix %u prefixes; bgpctl neighbor "
+			    "%s up restarts it", n->max_prefix, n->name);
+		json_object_array_add(notes, jstr(note));
+	}
+	if (open && c->neg.v6 && !peer_can_send(p, AFI_IPV6)) {
+		snprintf(note, sizeof(note), "IPv6 VIPs are not sent: there "
+		    "is no IPv6 next hop on this %s session; set next-hop-v6",
+		    c->local.ss_family == AF_INET ? "IPv4" : "IPv6");
+		json_object_array_add(notes, jstr(note));
+	}
+	if (open && c->neg.v4 && !peer_can_send(p, AFI_IPV4)) {
+		snprintf(note, sizeof(note), "IPv4 VIPs are not sent: there "
+		    "is no IPv4 next hop on this session; set next-hop");
+		json_object_array_add(notes, jstr(note));
+	}
+	if (open && !c->neg.v6 && conf_has_v6_pool(p->d->conf))
+		json_object_array_add(notes, jstr("IPv6 VIPs are not sent: "
+		    "the peer did not negotiate IPv6 unicast"));
+	if (json_object_array_length(notes) > 0)
+		json_object_object_add(o, "notes", notes);
+	else
+		json_object_put(notes);
 	if (open) {
 		char id[16];
 		uint32_t r = c->remote_id;
@@ -665,6 +714,8 @@ static void cmd_neighbor(struct ctl_req *r)
 		log_info("neighbor %s: up requested by uid %d%s%s", name,
 		    (int)r->uid, reason ? ": " : "", reason ? reason : "");
 		p->admin_down = false;
+		p->max_prefix_tripped = false;
+		ev_timer_stop(p->d->loop, &p->restart);
 		if (peer_state(p) == FSM_IDLE)
 			peer_start(p);
 	} else if (strcmp(action, "down") == 0) {

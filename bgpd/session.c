@@ -94,6 +94,8 @@ static size_t max_msg(const struct conn *c)
 	return c->neg.ext_message ? BGP_EXT_MAX_LEN : BGP_MAX_LEN;
 }
 
+static void send_hold_update(struct conn *c, bool progress);
+
 static void conn_queue(struct conn *c, const uint8_t *msg, size_t len,
     uint8_t type)
 {
@@ -105,25 +107,56 @@ static void conn_queue(struct conn *c, const uint8_t *msg, size_t len,
 		return;
 	}
 	c->peer->st.msgs_out[type]++;
-	if (!c->connecting)
+	if (!c->connecting) {
 		ev_io_start(c->peer->d->loop, &c->wio);
+		send_hold_update(c, false);
+	}
+}
+
+/*
+ * RFC 9687: the send hold timer runs while output is queued and restarts
+ * with every bit of progress; a peer that stops reading is dropped when
+ * it fires.  Default: the larger of 8 minutes and twice the hold time.
+ */
+static void send_hold_update(struct conn *c, bool progress)
+{
+	struct ev_loop *loop = c->peer->d->loop;
+	const struct conf_neighbor *n = c->peer->conf;
+
+	if (buf_used(&c->wbuf) == 0 || c->fsm.state < FSM_OPENSENT) {
+		ev_timer_stop(loop, &c->send_hold);
+		return;
+	}
+	if (ev_is_active(&c->send_hold) && !progress)
+		return;
+	double t = n->send_hold_time;
+	if (t == 0)
+		t = 2.0 * c->fsm.hold > 480 ? 2.0 * c->fsm.hold : 480;
+	ev_timer_stop(loop, &c->send_hold);
+	c->send_hold_secs = t;
+	ev_timer_set(&c->send_hold, t, 0);
+	ev_timer_start(loop, &c->send_hold);
 }
 
 /* Write what the socket takes now; false on a broken connection. */
 static bool conn_write(struct conn *c)
 {
+	bool progress = false;
+
 	while (buf_used(&c->wbuf) > 0) {
 		ssize_t n = send(c->fd, c->wbuf.p + c->wbuf.off,
 		    buf_used(&c->wbuf), MSG_NOSIGNAL);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return true;
+				break;
 			if (errno == EINTR)
 				continue;
 			return false;
 		}
 		buf_consume(&c->wbuf, (size_t)n);
+		progress = true;
 	}
+	send_hold_update(c, progress);
 	return true;
 }
 
@@ -134,6 +167,7 @@ static void conn_close(struct conn *c)
 
 	ev_io_stop(loop, &c->rio);
 	ev_io_stop(loop, &c->wio);
+	ev_timer_stop(loop, &c->send_hold);
 	if (c->fd >= 0) {
 		/* Read what is pending so close() sends FIN, not RST: a RST
 		 * could make the peer discard our NOTIFICATION unread. */
@@ -157,6 +191,7 @@ static void conn_kill(struct conn *c)
 		return;
 	for (int t = 0; t < FSM_NTIMERS; t++)
 		ev_timer_stop(d->loop, &c->timers[t]);
+	ev_timer_stop(d->loop, &c->send_hold);
 	conn_close(c);
 	c->dead = true;
 	if (c->peer->coll == c)
@@ -201,6 +236,19 @@ static void timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 static void handle_msg(struct conn *c, const uint8_t *msg, size_t len,
     uint8_t type);
+
+static void send_hold_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct conn *c = w->data;
+
+	log_warnx("neighbor %s%s: send hold timer expired: %zu bytes queued "
+	    "and the peer has read nothing for %.0fs (RFC 9687); dropping the "
+	    "session", peer_name(c->peer), conn_tag(c), buf_used(&c->wbuf),
+	    c->send_hold_secs);
+	/* The NOTIFICATION cannot get through a full queue: drop it all. */
+	buf_free(&c->wbuf);
+	fsm_event(&c->fsm, EV_SEND_HOLD_EXPIRES, NULL);
+}
 
 static void conn_input(struct conn *c)
 {
@@ -338,6 +386,8 @@ static struct conn *conn_new(struct peer *p, bool secondary)
 		ev_init(&c->timers[t], timer_cb);
 		c->timers[t].data = c;
 	}
+	ev_init(&c->send_hold, send_hold_cb);
+	c->send_hold.data = c;
 	return c;
 }
 
@@ -461,6 +511,7 @@ static void handle_open(struct conn *c, const uint8_t *msg, size_t len)
 		.remote_as = p->conf->remote_as,
 		.local_as = p->conf->local_as,
 		.local_id = p->d->router_id,
+		.min_hold = p->conf->min_hold_time,
 	};
 	if (!bgp_open_check(&o, &x, &err)) {
 		char detail[160] = "";
@@ -469,8 +520,9 @@ static void handle_open(struct conn *c, const uint8_t *msg, size_t len)
 			    "remote-as is %u", bgp_open_peer_as(&o),
 			    p->conf->remote_as);
 		else if (err.subcode == BGP_OPEN_BAD_HOLD)
-			snprintf(detail, sizeof(detail), ": hold time %u",
-			    o.hold);
+			snprintf(detail, sizeof(detail), ": hold time %u%s",
+			    o.hold, p->conf->min_hold_time ? " is below "
+			    "min-hold-time" : "");
 		else if (err.subcode == BGP_OPEN_BAD_ID)
 			snprintf(detail, sizeof(detail), ": BGP identifier "
 			    "%u.%u.%u.%u", o.id >> 24, (o.id >> 16) & 0xff,
@@ -496,6 +548,50 @@ static void handle_open(struct conn *c, const uint8_t *msg, size_t len)
 	if (collision(c))
 		return;
 	fsm_event(&c->fsm, EV_OPEN, NULL);
+}
+
+static void restart_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct peer *p = w->data;
+
+	log_info("neighbor %s: max-prefix restart time is over, starting "
+	    "the session again", peer_name(p));
+	p->max_prefix_tripped = false;
+	peer_start(p);
+}
+
+/*
+ * RFC 4486 §4: Cease/Maximum Number of Prefixes Reached, with the AFI,
+ * SAFI and limit as data.  The session stays down for the configured
+ * restart minutes, or until bgpctl neighbor NAME up.
+ */
+static void max_prefix_exceeded(struct peer *p, struct conn *c, uint16_t afi)
+{
+	const struct conf_neighbor *n = p->conf;
+	uint8_t data[7] = { (uint8_t)(afi >> 8), (uint8_t)afi, SAFI_UNICAST,
+		(uint8_t)(n->max_prefix >> 24), (uint8_t)(n->max_prefix >> 16),
+		(uint8_t)(n->max_prefix >> 8), (uint8_t)n->max_prefix };
+	struct bgp_err err = { .code = BGP_ERR_CEASE,
+	    .subcode = BGP_CEASE_MAX_PREFIX, .data = data, .len = 7 };
+	char again[96];
+
+	if (n->max_prefix_restart != 0)
+		snprintf(again, sizeof(again), "trying again in %u minutes",
+		    n->max_prefix_restart);
+	else
+		snprintf(again, sizeof(again), "it stays down until bgpctl "
+		    "neighbor %s up", n->name);
+	log_warnx("neighbor %s: %zu prefixes received, more than max-prefix "
+	    "%u: closing the session; %s", n->name,
+	    rib_in_count(p->d->rib, p->idx), n->max_prefix, again);
+	p->max_prefix_tripped = true;
+	fsm_event(&c->fsm, EV_MANUAL_STOP, &err);
+	if (n->max_prefix_restart != 0) {
+		ev_timer_set(&p->restart, 60.0 * n->max_prefix_restart, 0);
+		ev_timer_start(p->d->loop, &p->restart);
+	} else {
+		p->admin_down = true;
+	}
 }
 
 static void handle_update(struct conn *c, const uint8_t *msg, size_t len)
@@ -535,6 +631,12 @@ static void handle_update(struct conn *c, const uint8_t *msg, size_t len)
 
 	/* Kept for show rib in; never re-advertised or installed. */
 	rib_in_update(p->d->rib, p->idx, &u, c->neg.as4);
+	if (p->conf->max_prefix != 0 &&
+	    rib_in_count(p->d->rib, p->idx) > p->conf->max_prefix) {
+		max_prefix_exceeded(p, c, attr_has(&u.a, BGP_ATTR_MP_REACH) ?
+		    u.a.reach.afi : AFI_IPV4);
+		return;
+	}
 	if (u.treat_as_withdraw)
 		p->st.treat_as_withdraw++;
 	fsm_event(&c->fsm, EV_UPDATE, NULL);
@@ -747,6 +849,11 @@ static struct prefix nexthop_for(const struct conn *c, unsigned afi)
 	return local.afi == afi ? local : none;
 }
 
+bool peer_can_send(const struct peer *p, unsigned afi)
+{
+	return nexthop_for(p->conn, afi).afi == afi;
+}
+
 static void op_established(void *ctx)
 {
 	struct conn *c = ctx;
@@ -894,6 +1001,8 @@ void peer_init(struct lbbgpd *d, struct peer *p, size_t idx)
 	p->admin_down = p->conf->shutdown;
 	p->conn = conn_new(p, false);
 	p->last_change = now_mono();
+	ev_init(&p->restart, restart_cb);
+	p->restart.data = p;
 }
 
 void peer_start(struct peer *p)
@@ -923,6 +1032,7 @@ void peer_stop(struct peer *p, uint8_t subcode, const char *reason)
 
 void peer_free(struct peer *p)
 {
+	ev_timer_stop(p->d->loop, &p->restart);
 	if (p->coll != NULL)
 		conn_kill(p->coll);
 	if (p->conn != NULL) {

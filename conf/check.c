@@ -212,9 +212,6 @@ static const struct refusal {
 	{ NBR_SET_GRACEFUL_RESTART, "graceful-restart", graceful_restart_on,
 	    "graceful restart (RFC 4724)",
 	    "remove the statement or set graceful-restart no" },
-	{ NBR_SET_MAX_PREFIX, "max-prefix", NULL,
-	    "a maximum prefix count (RFC 4486 Cease 6/1)",
-	    "remove the statement" },
 };
 
 /* The line of a neighbor statement, or of the block when not written. */
@@ -229,6 +226,13 @@ static void check_timers(struct loader *l, size_t i)
 {
 	struct conf_neighbor *n = &l->c->neighbors[i];
 	int line = stmt_line(l, i, NBR_SET_KEEPALIVE);
+
+	if ((n->set & NBR_SET_MIN_HOLD_TIME) && (n->hold_time == 0 ||
+	    n->min_hold_time > n->hold_time))
+		cerr(l, stmt_line(l, i, NBR_SET_MIN_HOLD_TIME), "neighbor %s: "
+		    "min-hold-time %u is above our own hold-time %u, so no "
+		    "session could come up; lower it or raise hold-time",
+		    n->name, n->min_hold_time, n->hold_time);
 
 	if (!(n->set & NBR_SET_KEEPALIVE))
 		return;

@@ -68,6 +68,8 @@ enum {
 	NBR_SET_MAX_PREFIX	= 1u << 15,
 	NBR_SET_DESCRIPTION	= 1u << 16,
 	NBR_SET_SHUTDOWN	= 1u << 17,
+	NBR_SET_MIN_HOLD_TIME	= 1u << 18,
+	NBR_SET_SEND_HOLD_TIME	= 1u << 19,
 };
 
 struct conf_neighbor {
@@ -85,6 +87,8 @@ struct conf_neighbor {
 	uint16_t hold_time;		/* default 90; 0 or >= 3 */
 	uint16_t keepalive;		/* default hold_time / 3 */
 	uint16_t connect_retry;		/* default 5 */
+	uint16_t min_hold_time;		/* 0: any hold time the RFC allows */
+	uint16_t send_hold_time;	/* RFC 9687; 0: max(480, 2 x hold) */
 	bool passive;
 	char *password;			/* NULL when unset */
 	uint8_t multihop;		/* eBGP TTL; 0 when unset */

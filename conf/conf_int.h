@@ -44,7 +44,7 @@ struct msg {
 };
 
 /* Bit numbers of NBR_SET_*: how many statements a neighbor block has. */
-#define NBR_NSTMT	18
+#define NBR_NSTMT	20
 
 /*
  * Where statements were written, for messages of the check pass.  The

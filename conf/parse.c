@@ -549,6 +549,24 @@ static void n_keepalive(struct parser *p, void *obj, const struct tok *a,
 		mark(p, nb, NBR_SET_KEEPALIVE);
 }
 
+static void n_min_hold_time(struct parser *p, void *obj,
+    const struct tok *a, size_t n)
+{
+	struct conf_neighbor *nb = obj;
+
+	if (v_u16(p, &a[0], 3, 65535, &nb->min_hold_time))
+		mark(p, nb, NBR_SET_MIN_HOLD_TIME);
+}
+
+static void n_send_hold_time(struct parser *p, void *obj,
+    const struct tok *a, size_t n)
+{
+	struct conf_neighbor *nb = obj;
+
+	if (v_u16(p, &a[0], 3, 65535, &nb->send_hold_time))
+		mark(p, nb, NBR_SET_SEND_HOLD_TIME);
+}
+
 static void n_connect_retry(struct parser *p, void *obj, const struct tok *a,
     size_t n)
 {
@@ -899,6 +917,10 @@ static const struct kw neighbor_kws[] = {
 	    "hold-time SECONDS (0 or 3..65535)", NULL },
 	{ "keepalive", n_keepalive, 1, 1, false,
 	    "keepalive SECONDS (0..65535, less than hold-time)", NULL },
+	{ "min-hold-time", n_min_hold_time, 1, 1, false,
+	    "min-hold-time SECONDS (3..65535)", NULL },
+	{ "send-hold-time", n_send_hold_time, 1, 1, false,
+	    "send-hold-time SECONDS (3..65535)", NULL },
 	{ "connect-retry", n_connect_retry, 1, 1, false,
 	    "connect-retry SECONDS (1..65535)", NULL },
 	{ "passive", n_passive, 1, 1, false, "passive yes|no", NULL },

@@ -112,6 +112,10 @@ static void print_neighbor(FILE *out, const struct conf_neighbor *n)
 		fprintf(out, "\thold-time %u\n", n->hold_time);
 	if (s & NBR_SET_KEEPALIVE)
 		fprintf(out, "\tkeepalive %u\n", n->keepalive);
+	if (s & NBR_SET_MIN_HOLD_TIME)
+		fprintf(out, "\tmin-hold-time %u\n", n->min_hold_time);
+	if (s & NBR_SET_SEND_HOLD_TIME)
+		fprintf(out, "\tsend-hold-time %u\n", n->send_hold_time);
 	if (s & NBR_SET_CONNECT_RETRY)
 		fprintf(out, "\tconnect-retry %u\n", n->connect_retry);
 	if (s & NBR_SET_PASSIVE)

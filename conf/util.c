@@ -507,6 +507,8 @@ static bool nbr_eq(const struct conf_neighbor *a,
 	    a->port == b->port && a->hold_time == b->hold_time &&
 	    a->keepalive == b->keepalive &&
 	    a->connect_retry == b->connect_retry &&
+	    a->min_hold_time == b->min_hold_time &&
+	    a->send_hold_time == b->send_hold_time &&
 	    a->passive == b->passive && str_eq(a->password, b->password) &&
 	    a->multihop == b->multihop && a->ttl_security == b->ttl_security &&
 	    a->graceful_restart == b->graceful_restart &&

@@ -341,8 +341,10 @@ bool bgp_open_check(const struct bgp_open *o, const struct bgp_open_expect *x,
 		bgp_err_set(err, BGP_ERR_OPEN, BGP_OPEN_BAD_PEER_AS, NULL, 0);
 		return false;
 	}
-	/* RFC 4271 §6.2: hold time 1 or 2 seconds is unacceptable. */
-	if (o->hold == 1 || o->hold == 2) {
+	/* RFC 4271 §6.2: hold time 1 or 2 seconds is unacceptable; so is
+	 * anything under a configured minimum (0 included: no liveness). */
+	if (o->hold == 1 || o->hold == 2 ||
+	    (x->min_hold > 0 && o->hold < x->min_hold)) {
 		bgp_err_set(err, BGP_ERR_OPEN, BGP_OPEN_BAD_HOLD, NULL, 0);
 		return false;
 	}

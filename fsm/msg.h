@@ -101,6 +101,7 @@ struct bgp_open_expect {
 	uint32_t remote_as;	/* configured remote-as */
 	uint32_t local_as;	/* ours: iBGP when equal to remote_as */
 	uint32_t local_id;	/* our BGP identifier, host order */
+	uint16_t min_hold;	/* refuse shorter hold times (and 0); 0: off */
 };
 
 /*

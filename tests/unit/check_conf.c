@@ -154,12 +154,21 @@ static const struct row rows[] = {
 	    "t.conf:5: neighbor r1: graceful-restart: graceful restart "
 	    "(RFC 4724) is not supported by this version of lbbgpd yet; "
 	    "remove the statement or set graceful-restart no\n" },
-	{ "refused: max-prefix", false,
+	{ "max-prefix with restart", true,
 	    "local-as 64513\nneighbor r1 {\n\taddress 10.0.0.1\n"
 	    "\tremote-as 64512\n\tmax-prefix 1000 restart 5\n}\n",
-	    "t.conf:5: neighbor r1: max-prefix: a maximum prefix count "
-	    "(RFC 4486 Cease 6/1) is not supported by this version of "
-	    "lbbgpd yet; remove the statement\n" },
+	    "" },
+	{ "min-hold-time above hold-time", false,
+	    "local-as 64513\nneighbor r1 {\n\taddress 10.0.0.1\n"
+	    "\tremote-as 64512\n\thold-time 9\n\tmin-hold-time 10\n}\n",
+	    "t.conf:6: neighbor r1: min-hold-time 10 is above our own "
+	    "hold-time 9, so no session could come up; lower it or raise "
+	    "hold-time\n" },
+	{ "min-hold-time and send-hold-time", true,
+	    "local-as 64513\nneighbor r1 {\n\taddress 10.0.0.1\n"
+	    "\tremote-as 64512\n\tmin-hold-time 9\n"
+	    "\tsend-hold-time 600\n}\n",
+	    "" },
 	{ "typo in neighbor block", false,
 	    "local-as 64513\nneighbor r1 {\n\taddress 10.0.0.1\n"
 	    "\tremote-as 64512\n\thold-tme 90\n\tkeepalve 30\n"
@@ -197,7 +206,8 @@ static const struct row rows[] = {
 	    "t.conf:5: neighbor r1: unknown statement \"frobnicate\" in "
 	    "neighbor block; expected one of: address, remote-as, "
 	    "local-as, local-address, next-hop, next-hop-v6, port, "
-	    "hold-time, keepalive, connect-retry, passive, password, "
+	    "hold-time, keepalive, min-hold-time, send-hold-time, "
+	    "connect-retry, passive, password, "
 	    "multihop, ttl-security, graceful-restart, max-prefix, "
 	    "description, shutdown\n"
 	    "t.conf:7: unknown statement \"xyzzy\" at top level; expected "

@@ -566,48 +566,56 @@ static const struct check_row {
 	uint32_t id;
 	uint32_t remote_as, local_as, local_id;
 	uint8_t sub;		/* 0: accepted; else OPEN error 2/sub */
+	uint16_t min_hold;	/* min-hold-time, 0: off */
 } check_rows[] = {
 	{ "eBGP, good", 64513, false, 0, 90, 0x0a000002, 64513, 64512,
-	    0x0a000001, 0 },
+	    0x0a000001, 0, 0 },
 	{ "eBGP, 4-octet AS", BGP_AS_TRANS, true, 4200000000u, 90, 0x0a000002,
-	    4200000000u, 64512, 0x0a000001, 0 },
+	    4200000000u, 64512, 0x0a000001, 0, 0 },
 	{ "AS4 cap with a 2-octet AS", 64513, true, 64513, 90, 0x0a000002,
-	    64513, 64512, 0x0a000001, 0 },
+	    64513, 64512, 0x0a000001, 0, 0 },
 	{ "iBGP, good", 64512, true, 64512, 90, 0x0a000002, 64512, 64512,
-	    0x0a000001, 0 },
+	    0x0a000001, 0, 0 },
 	/* RFC 4271 §6.2: Bad Peer AS. */
 	{ "wrong AS", 64514, false, 0, 90, 0x0a000002, 64513, 64512,
-	    0x0a000001, 2 },
+	    0x0a000001, 2, 0 },
 	{ "wrong AS in AS4 cap", BGP_AS_TRANS, true, 4200000001u, 90,
-	    0x0a000002, 4200000000u, 64512, 0x0a000001, 2 },
+	    0x0a000002, 4200000000u, 64512, 0x0a000001, 2, 0 },
 	{ "AS_TRANS without AS4 cap", BGP_AS_TRANS, false, 0, 90, 0x0a000002,
-	    4200000000u, 64512, 0x0a000001, 2 },
+	    4200000000u, 64512, 0x0a000001, 2, 0 },
 	/* RFC 7607 §2: AS 0 is a Bad Peer AS, in My AS and in the cap. */
 	{ "AS 0 in My AS", 0, false, 0, 90, 0x0a000002, 0, 64512, 0x0a000001,
-	    2 },
+	    2, 0 },
 	{ "AS 0 in My AS, cap good", 0, true, 64513, 90, 0x0a000002, 64513,
-	    64512, 0x0a000001, 2 },
+	    64512, 0x0a000001, 2, 0 },
 	{ "AS 0 in AS4 cap", BGP_AS_TRANS, true, 0, 90, 0x0a000002, 0, 64512,
-	    0x0a000001, 2 },
+	    0x0a000001, 2, 0 },
 	/* RFC 4271 §6.2: hold 1 and 2 are unacceptable, 0 and 3 are fine. */
 	{ "hold 0", 64513, false, 0, 0, 0x0a000002, 64513, 64512, 0x0a000001,
-	    0 },
+	    0, 0 },
 	{ "hold 1", 64513, false, 0, 1, 0x0a000002, 64513, 64512, 0x0a000001,
-	    6 },
+	    6, 0 },
 	{ "hold 2", 64513, false, 0, 2, 0x0a000002, 64513, 64512, 0x0a000001,
-	    6 },
+	    6, 0 },
 	{ "hold 3", 64513, false, 0, 3, 0x0a000002, 64513, 64512, 0x0a000001,
-	    0 },
+	    0, 0 },
 	{ "hold 65535", 64513, false, 0, 65535, 0x0a000002, 64513, 64512,
-	    0x0a000001, 0 },
+	    0x0a000001, 0, 0 },
 	/* RFC 6286 §2.2: non-zero; unique within the AS. */
-	{ "BGP ID 0", 64513, false, 0, 90, 0, 64513, 64512, 0x0a000001, 3 },
+	{ "BGP ID 0", 64513, false, 0, 90, 0, 64513, 64512, 0x0a000001, 3, 0 },
 	{ "our ID on iBGP", 64512, false, 0, 90, 0x0a000001, 64512, 64512,
-	    0x0a000001, 3 },
+	    0x0a000001, 3, 0 },
 	{ "our ID on eBGP", 64513, false, 0, 90, 0x0a000001, 64513, 64512,
-	    0x0a000001, 0 },
+	    0x0a000001, 0, 0 },
 	{ "ID 255.255.255.255", 64513, false, 0, 90, 0xffffffffu, 64513,
-	    64512, 0x0a000001, 0 },
+	    64512, 0x0a000001, 0, 0 },
+	/* min-hold-time: shorter hold times, and 0, are unacceptable. */
+	{ "hold 9, min 10", 64513, false, 0, 9, 0x0a000002, 64513, 64512,
+	    0x0a000001, 6, 10 },
+	{ "hold 10, min 10", 64513, false, 0, 10, 0x0a000002, 64513, 64512,
+	    0x0a000001, 0, 10 },
+	{ "hold 0, min 10", 64513, false, 0, 0, 0x0a000002, 64513, 64512,
+	    0x0a000001, 6, 10 },
 };
 
 START_TEST(open_check_table)
@@ -619,7 +627,7 @@ START_TEST(open_check_table)
 		o.caps.as4 = r->as4;
 		o.caps.as4_asn = r->as4_asn;
 		struct bgp_open_expect x = { r->remote_as, r->local_as,
-		    r->local_id };
+		    r->local_id, r->min_hold };
 		struct bgp_err e = { 0 };
 		bool ok = bgp_open_check(&o, &x, &e);
 		ck_assert_msg(ok == (r->sub == 0), "%s: %s", r->name,
@@ -1359,13 +1367,13 @@ START_TEST(captured_opens)
 	ck_assert(memcmp(rc->data, "\x00\x01\x01\x01\x00\x02\x01\x01", 8) == 0);
 
 	/* BIRD's side of the eBGP session, checking GoBGP's OPEN. */
-	struct bgp_open_expect x = { 64513, 64512, 0x7f000802u };
+	struct bgp_open_expect x = { 64513, 64512, 0x7f000802u, 0 };
 	struct bgp_err e = { 0 };
 	ck_assert(bgp_open_check(&gobgp, &x, &e));
-	struct bgp_open_expect xi = { 64512, 64512, 0x7f000802u };
+	struct bgp_open_expect xi = { 64512, 64512, 0x7f000802u, 0 };
 	ck_assert(bgp_open_check(&gobgp_i, &xi, &e));
 	/* Seen from GoBGP's side, BIRD's OPEN is fine too. */
-	struct bgp_open_expect xb = { 64512, 64513, 0x7f000803u };
+	struct bgp_open_expect xb = { 64512, 64513, 0x7f000803u, 0 };
 	ck_assert(bgp_open_check(&bird, &xb, &e));
 
 	struct bgp_neg n;
