@@ -140,6 +140,7 @@ void peer_init(struct lbbgpd *d, struct peer *p, size_t idx);
 void peer_start(struct peer *p);
 void peer_stop(struct peer *p, uint8_t subcode, const char *reason);
 void peer_free(struct peer *p);
+void peer_stop_for_restart(struct peer *p);
 void peer_accept(struct peer *p, int fd);
 /* Queue pending UPDATEs if the session has room for them. */
 void peer_pump(struct peer *p);

@@ -232,8 +232,7 @@ static void shutdown_all(struct lbbgpd *d, const char *why)
 	d->stopping = true;
 	log_info("%s: closing every session", why);
 	for (size_t i = 0; i < d->npeers; i++)
-		peer_stop(&d->peers[i], BGP_CEASE_ADMIN_SHUTDOWN,
-		    "lbbgpd shutting down");
+		peer_stop_for_restart(&d->peers[i]);
 	ev_break(d->loop, EVBREAK_ALL);
 }
 

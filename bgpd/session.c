@@ -430,6 +430,20 @@ static bool collision(struct conn *c)
 
 	if (o == NULL || o->dead || o->fsm.state < FSM_OPENCONFIRM)
 		return false;
+	if (o->fsm.state == FSM_ESTABLISHED && o->neg.gr && !c->outgoing) {
+		/*
+		 * RFC 4724 §4.2: a new connection from a peer whose session
+		 * is Established with graceful restart means the peer
+		 * restarted.  The old session goes, without a NOTIFICATION;
+		 * the new one takes over.
+		 */
+		log_info("neighbor %s: new connection while Established: the "
+		    "peer restarted (graceful restart)", peer_name(p));
+		fsm_event(&o->fsm, EV_TCP_FAILS, NULL);
+		if (o == p->conn)
+			promote(p);
+		return false;
+	}
 	if (o->fsm.state == FSM_ESTABLISHED) {
 		loser = c;	/* the established session stays */
 	} else if (c->outgoing == o->outgoing) {
@@ -804,6 +818,22 @@ static void op_send_open(void *ctx)
 	o->caps.ext_message = true;
 	o->caps.as4 = true;
 	o->caps.as4_asn = n->local_as;
+	if (n->graceful_restart) {
+		/*
+		 * RFC 4724 §3: R while we are within restart-time of our start
+		 * (the routers may be holding our routes as stale); F for both
+		 * families, since the host serves its VIPs whether or not
+		 * lbbgpd runs, so the routers should keep forwarding to it.
+		 */
+		o->caps.gr = true;
+		o->caps.gr_time = n->restart_time;
+		if (now_mono() - p->d->started < n->restart_time)
+			o->caps.gr_flags = BGP_GR_RESTARTING;
+		o->caps.gr_afi[o->caps.ngr++] = (struct bgp_afisafi){ AFI_IPV4,
+		    SAFI_UNICAST, BGP_GR_AFI_FORWARDING };
+		o->caps.gr_afi[o->caps.ngr++] = (struct bgp_afisafi){ AFI_IPV6,
+		    SAFI_UNICAST, BGP_GR_AFI_FORWARDING };
+	}
 	size_t len = bgp_open_encode(buf, sizeof(buf), o);
 	conn_queue(c, buf, len, BGP_MSG_OPEN);
 }
@@ -1028,6 +1058,29 @@ void peer_stop(struct peer *p, uint8_t subcode, const char *reason)
 		fsm_event(&p->coll->fsm, EV_MANUAL_STOP, &err);
 	if (p->conn != NULL)
 		fsm_event(&p->conn->fsm, EV_MANUAL_STOP, &err);
+}
+
+/*
+ * lbbgpd itself restarting (RFC 4724): close without a NOTIFICATION, so a
+ * router that negotiated graceful restart keeps our routes as stale until
+ * we are back and send End-of-RIB.  Sessions without it get a Cease.
+ */
+void peer_stop_for_restart(struct peer *p)
+{
+	struct conn *c = p->conn;
+
+	if (c->fsm.state == FSM_ESTABLISHED && c->neg.gr) {
+		log_info("neighbor %s: closing without NOTIFICATION: the router "
+		    "keeps our routes for up to %us (graceful restart)",
+		    peer_name(p), p->conf->restart_time);
+		c->fsm.auto_start = false;
+		conn_write(c);
+		conn_close(c);
+		if (p->coll != NULL)
+			conn_kill(p->coll);
+		return;
+	}
+	peer_stop(p, BGP_CEASE_ADMIN_SHUTDOWN, "lbbgpd shutting down");
 }
 
 void peer_free(struct peer *p)

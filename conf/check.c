@@ -192,28 +192,6 @@ static void check_global(struct loader *l)
 
 /* ---- neighbors ---- */
 
-static bool graceful_restart_on(const struct conf_neighbor *n)
-{
-	return n->graceful_restart;
-}
-
-/*
- * Statements that parse (so configs written for later versions print
- * and round-trip) but that this version cannot honour yet.  Lifting one
- * is deleting its row.
- */
-static const struct refusal {
-	uint32_t bit;
-	const char *stmt;
-	bool (*used)(const struct conf_neighbor *);	/* NULL: when set */
-	const char *feature;
-	const char *fix;
-} refusals[] = {
-	{ NBR_SET_GRACEFUL_RESTART, "graceful-restart", graceful_restart_on,
-	    "graceful restart (RFC 4724)",
-	    "remove the statement or set graceful-restart no" },
-};
-
 /* The line of a neighbor statement, or of the block when not written. */
 static int stmt_line(const struct loader *l, size_t i, uint32_t bit)
 {
@@ -293,13 +271,6 @@ static void check_neighbor(struct loader *l, size_t i)
 		}
 	}
 	check_timers(l, i);
-	for (size_t r = 0; r < sizeof(refusals) / sizeof(refusals[0]); r++) {
-		const struct refusal *f = &refusals[r];
-		if ((n->set & f->bit) && (f->used == NULL || f->used(n)))
-			cerr(l, stmt_line(l, i, f->bit), "neighbor %s: %s: "
-			    "%s is not supported by this version of lbbgpd "
-			    "yet; %s", n->name, f->stmt, f->feature, f->fix);
-	}
 
 	/* Effective values, for the daemon; the printer goes by n->set. */
 	if (!(n->set & NBR_SET_LOCAL_AS))

@@ -378,6 +378,24 @@ void bgp_negotiate(const struct bgp_open *ours, const struct bgp_open *theirs,
 	n->v6 = bgp_caps_has_afi(a, AFI_IPV6, SAFI_UNICAST) &&
 	    bgp_caps_has_afi(b, AFI_IPV6, SAFI_UNICAST);
 	n->peer_gr = b->gr;
+	n->gr = a->gr && b->gr;
+	if (b->gr) {
+		n->peer_restarted = b->gr_flags & BGP_GR_RESTARTING;
+		n->peer_gr_time = b->gr_time;
+		for (size_t i = 0; i < b->ngr; i++) {
+			const struct bgp_afisafi *x = &b->gr_afi[i];
+			bool f = x->flags & BGP_GR_AFI_FORWARDING;
+			if (x->safi != SAFI_UNICAST)
+				continue;
+			if (x->afi == AFI_IPV4) {
+				n->peer_gr_v4 = true;
+				n->peer_fwd_v4 = f;
+			} else if (x->afi == AFI_IPV6) {
+				n->peer_gr_v6 = true;
+				n->peer_fwd_v6 = f;
+			}
+		}
+	}
 }
 
 /* ---- NOTIFICATION ---------------------------------------------------- */

@@ -123,6 +123,13 @@ struct bgp_neg {
 	bool v4;		/* IPv4 unicast */
 	bool v6;		/* IPv6 unicast */
 	bool peer_gr;		/* the peer announced graceful restart */
+	bool gr;		/* both did: RFC 4724 procedures apply */
+	bool peer_restarted;	/* its R bit: it has just restarted */
+	uint16_t peer_gr_time;	/* how long to keep its routes, seconds */
+	bool peer_gr_v4;	/* it keeps IPv4 unicast across a restart */
+	bool peer_gr_v6;
+	bool peer_fwd_v4;	/* F bit: IPv4 forwarding state preserved */
+	bool peer_fwd_v6;
 };
 
 /*

@@ -147,13 +147,11 @@ static const struct row rows[] = {
 	    "local-as 64513\nneighbor r1 {\n\taddress 10.0.0.1\n"
 	    "\tremote-as 64512\n\tttl-security yes\n}\n",
 	    "" },
-	{ "refused: graceful-restart yes", false,
+	{ "graceful-restart yes", true,
 	    "local-as 64513\nneighbor r1 {\n\taddress 10.0.0.1\n"
 	    "\tremote-as 64512\n\tgraceful-restart yes restart-time 300\n"
 	    "}\n",
-	    "t.conf:5: neighbor r1: graceful-restart: graceful restart "
-	    "(RFC 4724) is not supported by this version of lbbgpd yet; "
-	    "remove the statement or set graceful-restart no\n" },
+	    "" },
 	{ "max-prefix with restart", true,
 	    "local-as 64513\nneighbor r1 {\n\taddress 10.0.0.1\n"
 	    "\tremote-as 64512\n\tmax-prefix 1000 restart 5\n}\n",
