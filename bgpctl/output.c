@@ -552,6 +552,25 @@ render_vips(json_object *r, const struct args *a)
 		}
 	}
 	table_print(&t);
+
+	/* Records of the state file the config no longer allows. */
+	json_object *orphans = jget(r, "orphans");
+	for (size_t i = 0; i < jlen(orphans); i++) {
+		json_object *o = json_object_array_get_idx(orphans, i);
+		json_object *owners = jget(o, "owners");
+		if (i == 0)
+			printf("\nOrphaned (kept in the state file, not "
+			    "announced):\n");
+		printf("  ");
+		pr(jstr(o, "vip"));
+		for (size_t j = 0; j < jlen(owners); j++) {
+			printf(j == 0 ? " owner " : ", ");
+			pr(jstr(json_object_array_get_idx(owners, j), "owner"));
+		}
+		printf(": ");
+		pr(jstr(o, "orphaned"));
+		printf("\n");
+	}
 }
 
 void

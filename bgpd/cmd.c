@@ -19,16 +19,6 @@ static json_object *jstr(const char *s)
 	return json_object_new_string(s ? s : "");
 }
 
-static const char *req_str(const struct ctl_req *r, const char *key)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(r->req, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 /*
  * Optional string fields: absent is fine (NULL), anything but a string
  * is a bad request.  Returns false after filling the error reply.
@@ -360,10 +350,13 @@ static struct peer *find_peer(struct ctl_req *r, const char *name)
 
 static void cmd_show_neighbors(struct ctl_req *r)
 {
-	const char *name = req_str(r, "name");
-	json_object *arr = json_object_new_array();
+	const char *name;
+	json_object *arr;
 	double now = now_mono();
 
+	if (!opt_str(r, "name", &name))
+		return;
+	arr = json_object_new_array();
 	if (name != NULL) {
 		struct peer *p = find_peer(r, name);
 		if (p == NULL) {
@@ -533,6 +526,9 @@ static void cmd_show_vips(struct ctl_req *r)
 		json_object_array_add(arr, vip_json(r->d, v));
 	}
 	json_object_object_add(r->reply, "vips", arr);
+	if (vip == NULL && pool == NULL && owner == NULL)
+		json_object_object_add(r->reply, "orphans",
+		    state_orphans_json(r->d->state));
 }
 
 static void cmd_show_pools(struct ctl_req *r)

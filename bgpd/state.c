@@ -524,6 +524,15 @@ bool state_load(struct state *st, struct rib *r)
 	return compact(st, r);
 }
 
+struct json_object *state_orphans_json(const struct state *st)
+{
+	json_object *copy = NULL;
+
+	if (json_object_deep_copy(st->orphans, &copy, NULL) != 0)
+		return json_object_new_array();
+	return copy;
+}
+
 size_t state_orphans(const struct state *st)
 {
 	return json_object_array_length(st->orphans);

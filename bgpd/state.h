@@ -38,7 +38,8 @@ bool state_dirty(const struct state *st);
 /* Write every touched VIP; false (and still dirty) on failure. */
 bool state_commit(struct state *st, struct rib *r);
 
-/* Orphaned records, for show commands. */
+/* Orphaned records: how many, and a copy for show-vips. */
 size_t state_orphans(const struct state *st);
+struct json_object *state_orphans_json(const struct state *st);
 
 #endif
