@@ -122,7 +122,8 @@ struct lbbgpd {
 	struct peer *peers;
 	size_t npeers;
 	struct conn *dead;		/* connections to free */
-	ev_prepare reaper;		/* before blocking: reap, commit, reply, pump */
+	ev_prepare reaper;		/* before blocking: reap, pump, commit, reply */
+	ev_idle compactor;		/* folds the state journal when idle */
 	ev_signal sig_term, sig_int, sig_hup;
 	bool stopping;
 	double started;			/* monotonic */

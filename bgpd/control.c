@@ -19,7 +19,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define CTL_MAX_LINE	(1024 * 1024)	/* longest request accepted */
+#define CTL_MAX_LINE	(4 * 1024 * 1024) /* longest request: ~280,000 VIPs */
 #define CTL_MAX_OUT	(16 * 1024 * 1024) /* replies a client may owe */
 #define CTL_PAUSE_OUT	(1024 * 1024)	/* stop reading above this */
 #define CTL_MAX_DEPTH	32		/* JSON nesting */
@@ -162,9 +162,9 @@ static void handle_line(struct ctl_client *cl, const char *line, size_t len)
 	json_object_object_add(reply, "ok", json_object_new_boolean(1));
 	struct ctl_req r = { .d = cl->d, .req = req, .reply = reply,
 	    .uid = cl->uid, .pid = cl->pid };
-	if (c->write)
-		log_info("control: %s from uid %d pid %d", name, (int)cl->uid,
-		    (int)cl->pid);
+	/* Every write request is logged, per client and round (below). */
+	if (c->write && (size_t)(c - ctl_cmds) < 16)
+		cl->writes[c - ctl_cmds]++;
 	c->fn(&r);
 	reply_json(cl, reply, c->write);
 	json_object_put(reply);
@@ -233,7 +233,7 @@ static void client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		buf_consume(&cl->in, (size_t)(nl - start) + 1);
 	}
 	if (buf_used(&cl->in) > CTL_MAX_LINE) {
-		error_reply(cl, "line-too-long", "request longer than 1 MiB; "
+		error_reply(cl, "line-too-long", "request longer than 4 MiB; "
 		    "split it into several requests");
 		cl->eof = true;
 		ev_io_stop(loop, &cl->rio);
@@ -328,6 +328,29 @@ static void mark_unsaved(json_object *reply)
 	    "with the next change");
 }
 
+/* One line per client and round: who changed what, from SO_PEERCRED. */
+static void log_writes(struct ctl_client *cl)
+{
+	char line[512];
+	size_t off = 0;
+
+	for (size_t i = 0; i < 16 && ctl_cmds[i].name != NULL; i++) {
+		if (cl->writes[i] == 0)
+			continue;
+		int n = cl->writes[i] == 1 ?
+		    snprintf(line + off, sizeof(line) - off, "%s%s",
+		    off ? ", " : "", ctl_cmds[i].name) :
+		    snprintf(line + off, sizeof(line) - off, "%s%s x %u",
+		    off ? ", " : "", ctl_cmds[i].name, cl->writes[i]);
+		if (n > 0 && (size_t)n < sizeof(line) - off)
+			off += (size_t)n;
+		cl->writes[i] = 0;
+	}
+	if (off > 0)
+		log_info("control: %s from uid %d pid %d", line, (int)cl->uid,
+		    (int)cl->pid);
+}
+
 void ctl_flush(struct lbbgpd *d, bool committed)
 {
 	struct ctl_client *cl, *next;
@@ -341,6 +364,7 @@ void ctl_flush(struct lbbgpd *d, bool committed)
 			client_close(cl, "out of memory");
 			continue;
 		}
+		log_writes(cl);
 		if (cl->nheld == 0)
 			continue;
 		while (cl->held != NULL) {

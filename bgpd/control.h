@@ -58,6 +58,7 @@ struct ctl_client {
 	uid_t uid;
 	pid_t pid;
 	struct buf in;		/* request bytes not yet a whole line */
+	uint32_t writes[16];	/* write requests this round, by command */
 	struct ctl_held *held, **held_tail;
 	size_t nheld;
 	struct buf out;		/* replies being written */

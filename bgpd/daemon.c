@@ -257,12 +257,24 @@ static void prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	struct lbbgpd *d = w->data;
 
 	conns_reap(d);
+	/* Routes first: only the replies need to wait for the disk. */
+	for (size_t i = 0; i < d->npeers; i++)
+		peer_pump(&d->peers[i]);
 	/* Group commit: the state file holds every change of this round
 	 * before any reply that acknowledges one leaves. */
 	bool committed = state_commit(d->state, d->rib);
 	ctl_flush(d, committed);
-	for (size_t i = 0; i < d->npeers; i++)
-		peer_pump(&d->peers[i]);
+	if (state_want_compact(d->state) && !ev_is_active(&d->compactor))
+		ev_idle_start(loop, &d->compactor);
+}
+
+/* Fold the journal into a new snapshot when there is nothing else to do. */
+static void compact_cb(struct ev_loop *loop, ev_idle *w, int revents)
+{
+	struct lbbgpd *d = w->data;
+
+	ev_idle_stop(loop, w);
+	state_compact(d->state, d->rib);
 }
 
 static void cleanup(struct lbbgpd *d)
@@ -357,6 +369,8 @@ int daemon_run(struct conf *conf, const struct daemon_opts *opts)
 		d.md5_watch.data = &d;
 		ev_timer_start(d.loop, &d.md5_watch);
 	}
+	ev_idle_init(&d.compactor, compact_cb);
+	d.compactor.data = &d;
 	ev_prepare_init(&d.reaper, prepare_cb);
 	d.reaper.data = &d;
 	ev_prepare_start(d.loop, &d.reaper);

@@ -997,6 +997,12 @@ void peer_pump(struct peer *p)
 		}
 		break;
 	}
+	/* On the wire now, not after the next poll (and the state file's
+	 * fdatasync): an add's UPDATE leaves within the same iteration. */
+	if (buf_used(&c->wbuf) > 0 && !conn_write(c)) {
+		log_warn("neighbor %s: write", peer_name(p));
+		fsm_event(&c->fsm, EV_TCP_FAILS, NULL);
+	}
 }
 
 bool peer_request_refresh(struct peer *p)

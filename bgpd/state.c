@@ -1,11 +1,14 @@
 /*
  * state.c - snapshot + journal persistence of run-time VIPs (state.h).
  *
- * Crash safety: a record reaches the journal, and is fsynced, before the
- * reply that acknowledges it leaves (control.c holds replies until
- * state_commit()).  A journal record is the whole state of one VIP, so
- * replaying records over a snapshot is idempotent and a crash between
- * writing a new snapshot and truncating the journal loses nothing.
+ * Crash safety: a record reaches the journal, and is fdatasynced, before
+ * the reply that acknowledges it leaves (control.c holds replies until
+ * state_commit()).  A record is the whole state of one VIP, so replaying
+ * records over a snapshot is idempotent: a crash between writing a new
+ * snapshot and emptying the journal loses nothing.  Records are written
+ * with stdio, not built as json-c trees: a batch of 100,000 VIPs is a few
+ * megabytes of text, not a few hundred of objects.  Loading parses one
+ * line at a time and applies it at once.
  */
 #include "bgpd/state.h"
 
@@ -13,6 +16,7 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <libgen.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,18 +26,18 @@
 
 #include "bgpd/log.h"
 #include "conf/conf.h"
-#include "rib/ptable.h"
 
-#define STATE_VERSION	1
-#define COMPACT_MIN	4096	/* journal records before folding */
+#define STATE_HEADER	"{\"lbbgp-state\":1}"
+#define COMPACT_MIN	(1024 * 1024)	/* journal bytes before folding */
+#define MAX_COMMUNITIES	256
 
 struct state {
 	char *path;
 	char *jpath;
 	int jfd;
-	size_t jrecords;
-	struct ptable dirty_set;	/* dedupe of dirty */
-	struct prefix *dirty;
+	size_t journal_bytes;
+	size_t snapshot_bytes;
+	struct prefix *dirty;		/* repeats allowed: records are idempotent */
 	size_t ndirty, capdirty;
 	json_object *orphans;		/* array of records */
 };
@@ -59,7 +63,6 @@ struct state *state_open(const char *path)
 	if (st == NULL)
 		return NULL;
 	st->jfd = -1;
-	pt_init(&st->dirty_set);
 	st->orphans = json_object_new_array();
 	if (path == NULL)
 		return st;
@@ -79,7 +82,6 @@ void state_close(struct state *st)
 		return;
 	if (st->jfd >= 0)
 		close(st->jfd);
-	pt_free(&st->dirty_set);
 	free(st->dirty);
 	json_object_put(st->orphans);
 	free(st->path);
@@ -87,72 +89,67 @@ void state_close(struct state *st)
 	free(st);
 }
 
-/* ---- records ----------------------------------------------------------- */
+/* ---- writing records ----------------------------------------------------- */
 
-static json_object *owner_json(const struct vip_owner *o)
+/* A JSON string.  Owners come through the control socket as valid UTF-8;
+ * control characters and stray bytes are escaped so the line parses. */
+static void put_str(FILE *f, const char *s)
 {
-	json_object *j = json_object_new_object();
-	char c[32];
-
-	json_object_object_add(j, "owner", json_object_new_string(o->name));
-	if (o->key)
-		json_object_object_add(j, "sharing-key",
-		    json_object_new_string(o->key));
-	if (o->ncomm > 0) {
-		json_object *arr = json_object_new_array();
-		for (uint32_t i = 0; i < o->ncomm; i++)
-			json_object_array_add(arr, json_object_new_string(
-			    community_fmt(o->comm[i], c, sizeof(c))));
-		json_object_object_add(j, "communities", arr);
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
 	}
-	return j;
+	fputc('"', f);
 }
 
-/* The whole state of one VIP: its dynamic owners (none: gone). */
-static json_object *vip_record(const struct rib *r, const struct prefix *a)
+/* The record of one VIP: its run-time owners (an empty list: gone). */
+static void put_record(FILE *f, const struct rib *r, const struct prefix *a)
 {
 	const struct vip *v = rib_vip_find(r, a);
-	json_object *rec = json_object_new_object();
-	json_object *owners = json_object_new_array();
-	char s[PREFIX_STRLEN];
+	char s[PREFIX_STRLEN], c[32];
+	bool first = true;
 
-	json_object_object_add(rec, "vip", json_object_new_string(
-	    addr_fmt(a, s, sizeof(s))));
+	fprintf(f, "{\"vip\":\"%s\"", addr_fmt(a, s, sizeof(s)));
 	if (v != NULL) {
-		json_object_object_add(rec, "pool", json_object_new_string(
-		    rib_conf(r)->pools[v->pool].name));
-		for (uint32_t i = 0; i < v->nowners; i++)
-			if (!v->owners[i].is_static)
-				json_object_array_add(owners,
-				    owner_json(&v->owners[i]));
+		fputs(",\"pool\":", f);
+		put_str(f, rib_conf(r)->pools[v->pool].name);
 	}
-	json_object_object_add(rec, "owners", owners);
-	return rec;
+	fputs(",\"owners\":[", f);
+	for (uint32_t i = 0; v != NULL && i < v->nowners; i++) {
+		const struct vip_owner *o = &v->owners[i];
+		if (o->is_static)
+			continue;
+		fputs(first ? "{\"owner\":" : ",{\"owner\":", f);
+		first = false;
+		put_str(f, o->name);
+		if (o->key != NULL) {
+			fputs(",\"sharing-key\":", f);
+			put_str(f, o->key);
+		}
+		if (o->ncomm > 0) {
+			fputs(",\"communities\":[", f);
+			for (uint32_t j = 0; j < o->ncomm; j++)
+				fprintf(f, "%s\"%s\"", j ? "," : "",
+				    community_fmt(o->comm[j], c, sizeof(c)));
+			fputc(']', f);
+		}
+		fputc('}', f);
+	}
+	fputs("]}\n", f);
 }
 
-static const char *jget_str(json_object *o, const char *key)
+static bool has_dynamic_owner(const struct vip *v)
 {
-	json_object *v;
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
+	for (uint32_t i = 0; i < v->nowners; i++)
+		if (!v->owners[i].is_static)
+			return true;
+	return false;
 }
-
-/* A record as it must look: {"vip": string, "owners": array, ...}. */
-static bool record_ok(json_object *rec)
-{
-	json_object *owners;
-	struct prefix a;
-	const char *vip = jget_str(rec, "vip");
-
-	return json_object_is_type(rec, json_type_object) && vip != NULL &&
-	    addr_parse(vip, &a) &&
-	    json_object_object_get_ex(rec, "owners", &owners) &&
-	    json_object_is_type(owners, json_type_array);
-}
-
-/* ---- writing ------------------------------------------------------------ */
 
 static bool write_all(int fd, const char *p, size_t n)
 {
@@ -182,39 +179,38 @@ static bool open_journal(struct state *st)
 	return true;
 }
 
-/* A new snapshot of everything, then an empty journal. */
-static bool compact(struct state *st, const struct rib *r)
+bool state_compact(struct state *st, const struct rib *r)
 {
-	json_object *top = json_object_new_object();
-	json_object *vips = json_object_new_array();
-	char *tmp = malloc(strlen(st->path) + sizeof(".tmp"));
+	char *tmp = NULL, *text = NULL;
+	size_t len = 0;
 	bool ok = false;
 	int fd = -1;
 
+	if (st->path == NULL)
+		return true;
+	FILE *f = open_memstream(&text, &len);
+	if (f == NULL)
+		return false;
+	fputs(STATE_HEADER "\n", f);
+	for (size_t i = 0; i < rib_vip_count(r); i++) {
+		const struct vip *v = rib_vip_at(r, i);
+		if (has_dynamic_owner(v))
+			put_record(f, r, &v->addr);
+	}
+	for (size_t i = 0; i < json_object_array_length(st->orphans); i++) {
+		fputs(json_object_to_json_string_ext(json_object_array_get_idx(
+		    st->orphans, i), JSON_C_TO_STRING_PLAIN |
+		    JSON_C_TO_STRING_NOSLASHESCAPE), f);
+		fputc('\n', f);
+	}
+	if (fclose(f) != 0)
+		goto out;
+	tmp = malloc(strlen(st->path) + sizeof(".tmp"));
 	if (tmp == NULL)
 		goto out;
 	sprintf(tmp, "%s.tmp", st->path);
-	for (size_t i = 0; i < rib_vip_count(r); i++) {
-		const struct vip *v = rib_vip_at(r, i);
-		json_object *rec = vip_record(r, &v->addr);
-		json_object *owners;
-		json_object_object_get_ex(rec, "owners", &owners);
-		if (json_object_array_length(owners) > 0)
-			json_object_array_add(vips, rec);
-		else
-			json_object_put(rec);
-	}
-	json_object_object_add(top, "version",
-	    json_object_new_int(STATE_VERSION));
-	json_object_object_add(top, "vips", vips);
-	json_object_object_add(top, "orphans", json_object_get(st->orphans));
-	size_t len;
-	const char *text = json_object_to_json_string_length(top,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || !write_all(fd, text, len) || !write_all(fd, "\n", 1) ||
-	    fsync(fd) < 0) {
+	if (fd < 0 || !write_all(fd, text, len) || fsync(fd) < 0) {
 		log_warn("state file %s", tmp);
 		goto out;
 	}
@@ -229,7 +225,8 @@ static bool compact(struct state *st, const struct rib *r)
 		log_warn("state journal %s", st->jpath);
 		goto out;
 	}
-	st->jrecords = 0;
+	st->snapshot_bytes = len;
+	st->journal_bytes = 0;
 	ok = true;
 out:
 	if (fd >= 0) {
@@ -237,25 +234,19 @@ out:
 		unlink(tmp);
 	}
 	free(tmp);
-	json_object_put(top);
+	free(text);
 	return ok;
 }
 
 void state_touch(struct state *st, const struct prefix *vip)
 {
-	struct pt_key k = pt_key_make(vip, 0);
-	bool added = false;
-
-	if (st->path == NULL || pt_insert(&st->dirty_set, &k, &added) == NULL ||
-	    !added)
+	if (st->path == NULL)
 		return;
 	if (st->ndirty == st->capdirty) {
 		size_t ncap = st->capdirty ? st->capdirty * 2 : 64;
 		struct prefix *nd = realloc(st->dirty, ncap * sizeof(*nd));
-		if (nd == NULL) {
-			pt_delete(&st->dirty_set, pt_find(&st->dirty_set, &k));
+		if (nd == NULL)
 			return;
-		}
 		st->dirty = nd;
 		st->capdirty = ncap;
 	}
@@ -267,43 +258,42 @@ bool state_dirty(const struct state *st)
 	return st->ndirty > 0;
 }
 
+bool state_want_compact(const struct state *st)
+{
+	return st->path != NULL && st->journal_bytes > COMPACT_MIN &&
+	    st->journal_bytes > 2 * st->snapshot_bytes;
+}
+
 bool state_commit(struct state *st, struct rib *r)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	bool ok = false;
 
 	if (st->path == NULL || st->ndirty == 0)
 		return true;
-	FILE *mem = open_memstream(&buf, &len);
-	if (mem == NULL)
+	FILE *f = open_memstream(&buf, &len);
+	if (f == NULL)
 		return false;
-	for (size_t i = 0; i < st->ndirty; i++) {
-		json_object *rec = vip_record(r, &st->dirty[i]);
-		fputs(json_object_to_json_string_ext(rec,
-		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
-		    mem);
-		fputc('\n', mem);
-		json_object_put(rec);
-	}
-	if (fclose(mem) != 0)
-		goto out;
+	for (size_t i = 0; i < st->ndirty; i++)
+		put_record(f, r, &st->dirty[i]);
+	bool ok = fclose(f) == 0;
 	/* One write and one fdatasync for the whole batch. */
-	if (!open_journal(st) || !write_all(st->jfd, buf, len) ||
+	if (!ok || !open_journal(st) || !write_all(st->jfd, buf, len) ||
 	    fdatasync(st->jfd) < 0) {
 		log_warn("state journal %s: cannot record %zu changes",
 		    st->jpath, st->ndirty);
-		goto out;
+		free(buf);
+		return false;
 	}
-	st->jrecords += st->ndirty;
-	st->ndirty = 0;
-	pt_free(&st->dirty_set);
-	ok = true;
-	if (st->jrecords > COMPACT_MIN && st->jrecords > 2 * rib_vip_count(r))
-		compact(st, r);	/* the journal stays valid if this fails */
-out:
 	free(buf);
-	return ok;
+	st->journal_bytes += len;
+	st->ndirty = 0;
+	if (st->capdirty > 4096) {
+		free(st->dirty);	/* a big batch: give the memory back */
+		st->dirty = NULL;
+		st->capdirty = 0;
+	}
+	return true;
 }
 
 /* ---- loading ------------------------------------------------------------ */
@@ -319,94 +309,33 @@ static void move_aside(const char *path, const char *why)
 	size_t n = (size_t)snprintf(aside, sizeof(aside), "%s.corrupt-", path);
 	strftime(aside + n, sizeof(aside) - n, "%Y%m%dT%H%M%S", &tm);
 	if (rename(path, aside) == 0)
-		log_warnx("state file %s is unusable (%s): moved it to %s and "
-		    "started without the VIPs it held; inspect it and re-add "
-		    "them with bgpctl", path, why, aside);
+		log_warnx("state file %s is unusable (%s): moved it to %s; the "
+		    "VIPs it held that were not restored must be re-added "
+		    "with bgpctl", path, why, aside);
 	else
 		log_warn("state file %s is unusable (%s) and cannot be moved "
 		    "aside", path, why);
 }
 
-/* Read the snapshot into recs (vip -> record). */
-static void load_snapshot(struct state *st, json_object *recs)
+static const char *jget_str(json_object *o, const char *key)
 {
-	json_object *top, *vips, *orphans;
-	struct stat sb;
-
-	if (stat(st->path, &sb) < 0 && errno == ENOENT)
-		return;
-	top = json_object_from_file(st->path);
-	if (top == NULL || !json_object_is_type(top, json_type_object) ||
-	    !json_object_object_get_ex(top, "vips", &vips) ||
-	    !json_object_is_type(vips, json_type_array)) {
-		json_object_put(top);
-		move_aside(st->path, "not a state file: expected a JSON "
-		    "object with a \"vips\" array");
-		return;
-	}
-	for (size_t pass = 0; pass < 2; pass++) {
-		json_object *arr = vips;
-		if (pass == 1 && (!json_object_object_get_ex(top, "orphans",
-		    &orphans) || !json_object_is_type(orphans,
-		    json_type_array)))
-			break;
-		if (pass == 1)
-			arr = orphans;
-		for (size_t i = 0; i < json_object_array_length(arr); i++) {
-			json_object *rec = json_object_array_get_idx(arr, i);
-			if (!record_ok(rec)) {
-				log_warnx("state file %s: record %zu is "
-				    "malformed, skipped", st->path, i);
-				continue;
-			}
-			if (pass == 1)
-				json_object_array_add(st->orphans,
-				    json_object_get(rec));
-			else
-				json_object_object_add(recs, jget_str(rec,
-				    "vip"), json_object_get(rec));
-		}
-	}
-	json_object_put(top);
+	json_object *v;
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
 }
 
-/* Replay the journal over recs; a torn last line is expected after a
- * crash and ignored. */
-static void load_journal(struct state *st, json_object *recs)
+/* A record as it must look: {"vip": address, "owners": [...], ...}. */
+static bool record_ok(json_object *rec, struct prefix *a)
 {
-	FILE *f = fopen(st->jpath, "re");
-	char *line = NULL;
-	size_t cap = 0, lineno = 0;
-	ssize_t n;
+	json_object *owners;
+	const char *vip = jget_str(rec, "vip");
 
-	if (f == NULL)
-		return;
-	while ((n = getline(&line, &cap, f)) > 0) {
-		lineno++;
-		bool complete = line[n - 1] == '\n';
-		json_object *rec = json_tokener_parse(line);
-		if (rec == NULL || !record_ok(rec)) {
-			json_object_put(rec);
-			if (!complete && fgetc(f) == EOF) {
-				log_info("state journal %s: ignoring an "
-				    "incomplete last record (written during a "
-				    "crash; it was never acknowledged)",
-				    st->jpath);
-				break;
-			}
-			fclose(f);
-			f = NULL;
-			char why[64];
-			snprintf(why, sizeof(why), "line %zu is malformed",
-			    lineno);
-			move_aside(st->jpath, why);
-			break;
-		}
-		json_object_object_add(recs, jget_str(rec, "vip"), rec);
-	}
-	free(line);
-	if (f != NULL)
-		fclose(f);
+	return json_object_is_type(rec, json_type_object) && vip != NULL &&
+	    addr_parse(vip, a) &&
+	    json_object_object_get_ex(rec, "owners", &owners) &&
+	    json_object_is_type(owners, json_type_array);
 }
 
 static bool parse_communities(json_object *o, uint32_t *out, size_t max,
@@ -434,7 +363,7 @@ static bool parse_communities(json_object *o, uint32_t *out, size_t max,
 static void apply_owner(struct state *st, struct rib *r, json_object *rec,
     const struct prefix *a, json_object *o)
 {
-	uint32_t comm[256];
+	uint32_t comm[MAX_COMMUNITIES];
 	size_t ncomm = 0;
 	struct rib_res res = { 0 };
 	const char *owner = jget_str(o, "owner");
@@ -445,7 +374,8 @@ static void apply_owner(struct state *st, struct rib *r, json_object *rec,
 		.communities = comm,
 	};
 
-	if (owner == NULL || !parse_communities(o, comm, 256, &ncomm)) {
+	if (owner == NULL || !parse_communities(o, comm, MAX_COMMUNITIES,
+	    &ncomm)) {
 		log_warnx("state file %s: a malformed owner of %s, skipped",
 		    st->path, jget_str(rec, "vip"));
 		return;
@@ -473,8 +403,108 @@ static void apply_owner(struct state *st, struct rib *r, json_object *rec,
 	json_object_array_add(st->orphans, orphan);
 }
 
+static bool listed(json_object *owners, const char *name)
+{
+	for (size_t i = 0; i < json_object_array_length(owners); i++) {
+		const char *o = jget_str(json_object_array_get_idx(owners, i),
+		    "owner");
+		if (o != NULL && strcmp(o, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A record is the whole run-time state of its VIP: owners it does not
+ * list go, the ones it lists are (re)added.  An orphan record only adds.
+ */
+static void apply_record(struct state *st, struct rib *r, json_object *rec,
+    const struct prefix *a)
+{
+	json_object *owners;
+	json_object_object_get_ex(rec, "owners", &owners);
+
+	if (!json_object_object_get_ex(rec, "orphaned", NULL)) {
+		const struct vip *v;
+		bool again = true;
+		while (again && (v = rib_vip_find(r, a)) != NULL) {
+			again = false;
+			for (uint32_t i = 0; i < v->nowners; i++) {
+				const struct vip_owner *o = &v->owners[i];
+				struct rib_res res;
+				if (o->is_static || listed(owners, o->name))
+					continue;
+				rib_vip_withdraw(r, a, o->name, &res);
+				again = true;	/* v may have moved or gone */
+				break;
+			}
+		}
+	}
+	for (size_t i = 0; i < json_object_array_length(owners); i++)
+		apply_owner(st, r, rec, a, json_object_array_get_idx(owners, i));
+}
+
+/*
+ * Apply the records of one file.  header: the first line must be the
+ * snapshot header.  A torn last line is what a crash during a write
+ * leaves (never acknowledged): ignored.  Anything else unreadable moves
+ * the file aside; the records read before it stay applied.
+ */
+static size_t load_file(struct state *st, struct rib *r, const char *path,
+    bool header, size_t *bytes)
+{
+	FILE *f = fopen(path, "re");
+	char *line = NULL, why[96];
+	size_t cap = 0, lineno = 0, applied = 0;
+	ssize_t n;
+	bool bad = false;
+
+	*bytes = 0;
+	if (f == NULL)
+		return 0;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		struct prefix a;
+		lineno++;
+		*bytes += (size_t)n;
+		bool complete = line[n - 1] == '\n';
+		if (header && lineno == 1) {
+			if (strncmp(line, STATE_HEADER, strlen(STATE_HEADER))) {
+				snprintf(why, sizeof(why), "it does not start "
+				    "with %s", STATE_HEADER);
+				bad = true;
+				break;
+			}
+			continue;
+		}
+		json_object *rec = json_tokener_parse(line);
+		if (rec == NULL || !record_ok(rec, &a)) {
+			json_object_put(rec);
+			if (!complete) {
+				log_info("state file %s: ignoring an "
+				    "incomplete last record (written during a "
+				    "crash; it was never acknowledged)", path);
+				break;
+			}
+			snprintf(why, sizeof(why), "line %zu is not a record",
+			    lineno);
+			bad = true;
+			break;
+		}
+		apply_record(st, r, rec, &a);
+		json_object_put(rec);
+		applied++;
+	}
+	free(line);
+	fclose(f);
+	if (bad)
+		move_aside(path, why);
+	return applied;
+}
+
 bool state_load(struct state *st, struct rib *r)
 {
+	size_t bytes;
+
 	if (st->path == NULL)
 		return true;
 	/* The directory may not exist on a fresh host. */
@@ -483,45 +513,18 @@ bool state_load(struct state *st, struct rib *r)
 		mkdir(dirname(copy), 0750);
 		free(copy);
 	}
-
-	json_object *recs = json_object_new_object();
-	load_snapshot(st, recs);
-	load_journal(st, recs);
-	/* Orphans are retried too: the config may allow them now. */
-	json_object *old = st->orphans;
-	st->orphans = json_object_new_array();
+	size_t snap = load_file(st, r, st->path, true, &bytes);
+	size_t jour = load_file(st, r, st->jpath, false, &bytes);
 	size_t restored = 0;
-	for (size_t i = 0; i < json_object_array_length(old); i++) {
-		json_object *rec = json_object_array_get_idx(old, i);
-		const char *vip = jget_str(rec, "vip");
-		json_object *have, *mine, *theirs;
-		if (!json_object_object_get_ex(recs, vip, &have)) {
-			json_object_object_add(recs, vip, json_object_get(rec));
-			continue;
-		}
-		/* The VIP has live owners too: retry this one with them. */
-		json_object_object_get_ex(have, "owners", &mine);
-		json_object_object_get_ex(rec, "owners", &theirs);
-		for (size_t j = 0; j < json_object_array_length(theirs); j++)
-			json_object_array_add(mine, json_object_get(
-			    json_object_array_get_idx(theirs, j)));
-	}
-	json_object_object_foreach(recs, vip, rec) {
-		struct prefix a;
-		json_object *owners;
-		addr_parse(vip, &a);
-		json_object_object_get_ex(rec, "owners", &owners);
-		for (size_t i = 0; i < json_object_array_length(owners); i++)
-			apply_owner(st, r, rec, &a,
-			    json_object_array_get_idx(owners, i));
-		restored += rib_vip_find(r, &a) != NULL &&
-		    json_object_array_length(owners) > 0;
-	}
-	json_object_put(old);
-	json_object_put(recs);
-	log_info("state file %s: %zu VIPs restored, %zu orphaned", st->path,
-	    restored, json_object_array_length(st->orphans));
-	return compact(st, r);
+	for (size_t i = 0; i < rib_vip_count(r); i++)
+		restored += has_dynamic_owner(rib_vip_at(r, i));
+	log_info("state file %s: %zu VIPs restored, %zu orphaned (%zu "
+	    "records, %zu from the journal)", st->path, restored,
+	    json_object_array_length(st->orphans), snap + jour, jour);
+	bool ok = state_compact(st, r);
+	/* Loading churned the heap: give what is free back to the system. */
+	malloc_trim(0);
+	return ok;
 }
 
 struct json_object *state_orphans_json(const struct state *st)

@@ -1,11 +1,12 @@
 /*
  * state.h - the state file: run-time VIPs survive a restart, even kill -9.
  *
- * A snapshot (the state-file path, JSON) plus a journal next to it
- * (PATH.journal, one JSON record per line, each the whole new state of
- * one VIP).  A batch of changes is one append and one fsync (group
- * commit); the journal is folded into a new snapshot (temp file, fsync,
- * rename) when it grows.  Static VIPs of the config are not stored.
+ * A snapshot (the state-file path) plus a journal next to it
+ * (PATH.journal), both JSON lines, one record per VIP: the whole state of
+ * its run-time owners.  A batch of changes is one append and one
+ * fdatasync (group commit); when the journal outgrows the snapshot it is
+ * folded into a new one (temp file, fsync, rename), at an idle moment.
+ * Static VIPs of the config are not stored.
  */
 #ifndef LBBGP_STATE_H
 #define LBBGP_STATE_H
@@ -17,18 +18,19 @@
 #include "rib/rib.h"
 
 struct state;
+struct json_object;
 
 /* path NULL: no state file; every call below is then a no-op. */
 struct state *state_open(const char *path);
 void state_close(struct state *st);
 
 /*
- * Read snapshot and journal, add their VIPs to the RIB, then write a fresh
- * snapshot.  A file that cannot be parsed is moved aside (PATH.corrupt-
- * TIME) with a log line, never silently dropped.  Records the config no
- * longer allows (VIP outside every pool, ...) are kept as orphans: logged,
- * written back, retried at the next start.  False when the state file
- * cannot be written.
+ * Read snapshot and journal, one record at a time, and apply them to the
+ * RIB; then write a fresh snapshot.  A file that cannot be read is moved
+ * aside (PATH.corrupt-TIME) with a log line, never silently dropped.
+ * Records the config no longer allows (a VIP outside every pool, ...)
+ * are kept as orphans: logged, written back, retried at the next start.
+ * False when the state file cannot be written.
  */
 bool state_load(struct state *st, struct rib *r);
 
@@ -37,6 +39,10 @@ void state_touch(struct state *st, const struct prefix *vip);
 bool state_dirty(const struct state *st);
 /* Write every touched VIP; false (and still dirty) on failure. */
 bool state_commit(struct state *st, struct rib *r);
+
+/* The journal has outgrown the snapshot: fold it when idle. */
+bool state_want_compact(const struct state *st);
+bool state_compact(struct state *st, const struct rib *r);
 
 /* Orphaned records: how many, and a copy for show-vips. */
 size_t state_orphans(const struct state *st);

@@ -8,7 +8,7 @@
 # distinct addresses of the first auto-assign pool; 10,000 VIPs in one add
 # reach BIRD and GoBGP and one withdraw removes them (times are printed,
 # only a 60 s timeout fails); after kill -9 and a restart every acknowledged
-# VIP is back from the state file alone; bad requests (and one over 1 MiB)
+# VIP is back from the state file alone; bad requests (and one over 4 MiB)
 # get ok:false with the documented code and change nothing.
 # Test 3: 127.0.3.0/24, GoBGP API port 50103. The control socket is driven
 # with ctljson.py (pipelined JSON lines), not bgpctl.
@@ -389,14 +389,14 @@ if ! cmp -s "$T/bad.expected" "$T/bad.got"; then
 fi
 grep -q '"error":"unknown command \\"ad\\"; did you mean \\"add\\"?"' "$T/bad.replies" ||
 	fail "unknown-command does not name the nearest command"
-# An add of all 65,536 addresses of batch-pool, twice over: a 1.8 MB line.
-# lbbgpd answers line-too-long and closes the connection.
+# An add of all 65,536 addresses of batch-pool, five times over: a 4.6 MB
+# line.  lbbgpd answers line-too-long and closes the connection.
 "$ITEST_PY" -c 'import json
-vips = ["10.64.%d.%d" % (i >> 8, i & 255) for i in range(65536)] * 2
+vips = ["10.64.%d.%d" % (i >> 8, i & 255) for i in range(65536)] * 5
 print(json.dumps({"cmd": "add", "owner": "huge", "vips": vips}))' >"$T/huge.json"
-reply=$(ctl_json <"$T/huge.json") || fail "no reply to a request over 1 MiB"
+reply=$(ctl_json <"$T/huge.json") || fail "no reply to a request over 4 MiB"
 assert_eq "false line-too-long" "$(printf '%s\n' "$reply" | jf '"%s %s" % (json.dumps(r["ok"]), r.get("code"))')" \
-	"a request over 1 MiB is refused with line-too-long"
+	"a request over 4 MiB is refused with line-too-long"
 
 # A barrier: once a later change reached both routers, a change a bad
 # request might have made would have too.
@@ -409,7 +409,7 @@ assert_eq "$(cat "$T/show.before")" "$(req '{"cmd":"show-vips"}')" "show-vips af
 assert_eq "$(cat "$T/pools.before")" "$(req '{"cmd":"show-pools"}')" "show-pools after the bad requests"
 assert_eq "$(cat "$T/routes.before")" "$(bird_routes bird)" "BIRD table after the bad requests"
 assert_eq "$total" "$(gobgp_route_count gobgp)" "GoBGP route count after the bad requests"
-pass "$nbad bad requests and one over 1 MiB refused with their codes; VIPs, pools and routes unchanged"
+pass "$nbad bad requests and one over 4 MiB refused with their codes; VIPs, pools and routes unchanged"
 
 lbbgpd_stop
 itest_log "vips: total $(ms_since "$START") ms"
