@@ -40,6 +40,7 @@ struct state {
 	struct prefix *dirty;		/* repeats allowed: records are idempotent */
 	size_t ndirty, capdirty;
 	json_object *orphans;		/* array of records */
+	json_object *deferred;		/* orphan records read, retried last */
 };
 
 static bool fsync_dir(const char *path)
@@ -84,6 +85,7 @@ void state_close(struct state *st)
 		close(st->jfd);
 	free(st->dirty);
 	json_object_put(st->orphans);
+	json_object_put(st->deferred);
 	free(st->path);
 	free(st->jpath);
 	free(st);
@@ -278,10 +280,19 @@ bool state_commit(struct state *st, struct rib *r)
 		put_record(f, r, &st->dirty[i]);
 	bool ok = fclose(f) == 0;
 	/* One write and one fdatasync for the whole batch. */
-	if (!ok || !open_journal(st) || !write_all(st->jfd, buf, len) ||
+	struct stat sb;
+	bool opened = ok && open_journal(st) && fstat(st->jfd, &sb) == 0;
+	if (!opened || !write_all(st->jfd, buf, len) ||
 	    fdatasync(st->jfd) < 0) {
 		log_warn("state journal %s: cannot record %zu changes",
 		    st->jpath, st->ndirty);
+		/* Part of the batch may be written (disk full): the next batch
+		 * would follow a torn record, which the next start takes for
+		 * a bad line, setting aside every record after it.  Cut the
+		 * journal back to where this batch began. */
+		if (opened && ftruncate(st->jfd, sb.st_size) < 0)
+			log_warn("state journal %s: cannot cut off a partly "
+			    "written batch", st->jpath);
 		free(buf);
 		return false;
 	}
@@ -307,7 +318,11 @@ static void move_aside(const char *path, const char *why)
 
 	localtime_r(&now, &tm);
 	size_t n = (size_t)snprintf(aside, sizeof(aside), "%s.corrupt-", path);
-	strftime(aside + n, sizeof(aside) - n, "%Y%m%dT%H%M%S", &tm);
+	n += strftime(aside + n, sizeof(aside) - n, "%Y%m%dT%H%M%S", &tm);
+	/* rename() replaces: never over an earlier bad file of the same
+	 * second (a restart loop), or that one would be lost. */
+	for (int i = 2; i < 1000 && access(aside, F_OK) == 0; i++)
+		snprintf(aside + n, sizeof(aside) - n, "-%d", i);
 	if (rename(path, aside) == 0)
 		log_warnx("state file %s is unusable (%s): moved it to %s; the "
 		    "VIPs it held that were not restored must be re-added "
@@ -414,9 +429,26 @@ static bool listed(json_object *owners, const char *name)
 	return false;
 }
 
+/* Forget the orphans of a VIP (of one owner, or all when owner is NULL). */
+static void drop_orphans(struct state *st, const struct prefix *a,
+    const char *owner)
+{
+	for (size_t i = json_object_array_length(st->orphans); i-- > 0;) {
+		json_object *o = json_object_array_get_idx(st->orphans, i), *ow;
+		struct prefix b;
+		if (!record_ok(o, &b) || !prefix_equal(&b, a))
+			continue;
+		json_object_object_get_ex(o, "owners", &ow);
+		if (owner == NULL || listed(ow, owner))
+			json_object_array_del_idx(st->orphans, i, 1);
+	}
+}
+
 /*
  * A record is the whole run-time state of its VIP: owners it does not
- * list go, the ones it lists are (re)added.  An orphan record only adds.
+ * list go, the ones it lists are (re)added, and orphans an earlier record
+ * of the VIP left are replaced by this one's.  Orphan records wait until
+ * every record is read (state_load).
  */
 static void apply_record(struct state *st, struct rib *r, json_object *rec,
     const struct prefix *a)
@@ -424,20 +456,23 @@ static void apply_record(struct state *st, struct rib *r, json_object *rec,
 	json_object *owners;
 	json_object_object_get_ex(rec, "owners", &owners);
 
-	if (!json_object_object_get_ex(rec, "orphaned", NULL)) {
-		const struct vip *v;
-		bool again = true;
-		while (again && (v = rib_vip_find(r, a)) != NULL) {
-			again = false;
-			for (uint32_t i = 0; i < v->nowners; i++) {
-				const struct vip_owner *o = &v->owners[i];
-				struct rib_res res;
-				if (o->is_static || listed(owners, o->name))
-					continue;
-				rib_vip_withdraw(r, a, o->name, &res);
-				again = true;	/* v may have moved or gone */
-				break;
-			}
+	if (json_object_object_get_ex(rec, "orphaned", NULL)) {
+		json_object_array_add(st->deferred, json_object_get(rec));
+		return;
+	}
+	drop_orphans(st, a, NULL);
+	const struct vip *v;
+	bool again = true;
+	while (again && (v = rib_vip_find(r, a)) != NULL) {
+		again = false;
+		for (uint32_t i = 0; i < v->nowners; i++) {
+			const struct vip_owner *o = &v->owners[i];
+			struct rib_res res;
+			if (o->is_static || listed(owners, o->name))
+				continue;
+			rib_vip_withdraw(r, a, o->name, &res);
+			again = true;	/* v may have moved or gone */
+			break;
 		}
 	}
 	for (size_t i = 0; i < json_object_array_length(owners); i++)
@@ -513,8 +548,36 @@ bool state_load(struct state *st, struct rib *r)
 		mkdir(dirname(copy), 0750);
 		free(copy);
 	}
+	st->deferred = json_object_new_array();
 	size_t snap = load_file(st, r, st->path, true, &bytes);
 	size_t jour = load_file(st, r, st->jpath, false, &bytes);
+	/*
+	 * Orphans last: the journal may have freed their VIPs.  An owner the
+	 * records made live again has a newer state than its orphan; one
+	 * orphaned again by a record is kept once.
+	 */
+	for (size_t i = 0; i < json_object_array_length(st->deferred); i++) {
+		json_object *rec = json_object_array_get_idx(st->deferred, i);
+		json_object *owners;
+		struct prefix a;
+		record_ok(rec, &a);
+		json_object_object_get_ex(rec, "owners", &owners);
+		for (size_t j = 0; j < json_object_array_length(owners); j++) {
+			json_object *o = json_object_array_get_idx(owners, j);
+			const char *name = jget_str(o, "owner");
+			const struct vip *v = rib_vip_find(r, &a);
+			bool live = false;
+			for (uint32_t k = 0; name && v && k < v->nowners; k++)
+				live |= strcmp(v->owners[k].name, name) == 0;
+			if (live)
+				continue;
+			if (name != NULL)
+				drop_orphans(st, &a, name);
+			apply_owner(st, r, rec, &a, o);
+		}
+	}
+	json_object_put(st->deferred);
+	st->deferred = NULL;
 	size_t restored = 0;
 	for (size_t i = 0; i < rib_vip_count(r); i++)
 		restored += has_dynamic_owner(rib_vip_at(r, i));

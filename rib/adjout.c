@@ -18,6 +18,10 @@
 /* Dirty routes looked at per round of a flush. */
 #define FLUSH_CHUNK 4096
 
+/* Adj-RIB-Out entry flag (v2, beside ADJ_DIRTY): a route refresh asked
+ * for the route, so send it even when it did not change. */
+#define ADJ_RESEND 0x2
+
 /* ---- set-up ------------------------------------------------------------ */
 
 void adj_peer_init(struct rib *r, size_t peer)
@@ -129,10 +133,22 @@ void rib_peer_up(struct rib *r, size_t peer, const struct rib_session *s)
 
 void rib_peer_resend(struct rib *r, size_t peer)
 {
-	struct rib_session s = r->peers[peer].s;
+	struct rib_peer *p = &r->peers[peer];
 
-	if (r->peers[peer].up)
-		rib_peer_up(r, peer, &s);
+	if (!p->up)
+		return;
+	/*
+	 * RFC 2918 §4: the peer keeps its routes and wants ours again.  Keep
+	 * what was sent, so a withdrawal still pending goes out, and mark
+	 * every route to go out again.  adj_mark() finds existing entries
+	 * only, so the table does not change under the walk.
+	 */
+	for (struct pt_entry *e = pt_next(&p->adj, NULL); e;
+	    e = pt_next(&p->adj, e)) {
+		struct prefix route = pt_key_prefix(&e->k);
+		e->v2 |= ADJ_RESEND;
+		adj_mark(r, p, &route);
+	}
 }
 
 void rib_peer_down(struct rib *r, size_t peer)
@@ -606,9 +622,10 @@ bool rib_peer_flush(struct rib *r, size_t peer, size_t budget,
 			struct pt_entry *e = pt_find(&p->adj, k);
 			if (e == NULL)
 				continue;
-			e->v2 &= ~(uint32_t)ADJ_DIRTY;
+			bool resend = e->v2 & ADJ_RESEND;
+			e->v2 &= ~(uint32_t)(ADJ_DIRTY | ADJ_RESEND);
 			uint32_t want = wanted(r, p, k);
-			if (want != e->v1) {
+			if (want != e->v1 || (resend && want != 0)) {
 				ch[n].set = want;
 				ch[n].pfx = pt_key_prefix(k);
 				n++;

@@ -165,5 +165,8 @@ void rib_pool_usage(const struct rib *r, size_t pool,
 	}
 	u->size = size;
 	u->used = r->pool_used[pool];
-	u->free = size > u->used ? size - u->used : 0;
+	/* control-protocol.md: size and free saturate; a saturated size
+	 * stands for more than 2^64 addresses, so free is beyond it too. */
+	u->free = size == UINT64_MAX ? UINT64_MAX :
+	    size > u->used ? size - u->used : 0;
 }

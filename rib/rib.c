@@ -23,7 +23,6 @@ static const char *const err_codes[] = {
 	[RIB_E_VIP_IN_USE] = "vip-in-use",
 	[RIB_E_NOT_HELD] = "not-held",
 	[RIB_E_POOL_EXHAUSTED] = "pool-exhausted",
-	[RIB_E_NO_POOL] = "no-pool",
 	[RIB_E_BAD_ADDRESS] = "bad-address",
 	[RIB_E_STATIC] = "static-vip",
 	[RIB_E_NOMEM] = "out-of-memory",
@@ -250,7 +249,7 @@ static bool pick_pool(const struct rib *r, const struct prefix *addr,
 {
 	char a[PREFIX_STRLEN];
 
-	addr_fmt(addr, a, sizeof(a));
+	/* Addresses are formatted for errors only: this is the add path. */
 	if (name != NULL) {
 		const struct conf_pool *p = conf_pool_by_name(r->conf, name);
 		if (p == NULL)
@@ -260,7 +259,8 @@ static bool pick_pool(const struct rib *r, const struct prefix *addr,
 		if (!conf_pool_contains(p, addr))
 			return rib_fail(res, RIB_E_WRONG_POOL,
 			    "%s is not in pool %s; leave the pool out to use "
-			    "the pool that holds it", a, name);
+			    "the pool that holds it", addr_fmt(addr, a,
+			    sizeof(a)), name);
 		*pool = (uint32_t)(p - r->conf->pools);
 		return true;
 	}
@@ -268,7 +268,8 @@ static bool pick_pool(const struct rib *r, const struct prefix *addr,
 	if (p == NULL)
 		return rib_fail(res, RIB_E_NOT_IN_POOL,
 		    "%s is in no configured pool; add it to a pool's "
-		    "addresses in the config first", a);
+		    "addresses in the config first", addr_fmt(addr, a,
+		    sizeof(a)));
 	*pool = (uint32_t)(p - r->conf->pools);
 	return true;
 }
@@ -282,7 +283,8 @@ static bool vip_check(const struct rib *r, const struct prefix *addr,
 
 	if (!prefix_is_host(addr))
 		return rib_fail(res, RIB_E_BAD_ADDRESS,
-		    "a VIP is a single address, not a prefix");
+		    "%s is a prefix; a VIP is a single address",
+		    prefix_fmt(addr, a, sizeof(a)));
 	if (!pick_pool(r, addr, req->pool, &pool, res))
 		return false;
 	const struct vip *v = vip_lookup(r, addr);
@@ -432,14 +434,15 @@ static bool withdraw_check(const struct rib *r, const struct prefix *addr,
 	const struct vip *v = vip_lookup(r, addr);
 	const struct vip_owner *o = v ? owner_find(v, owner) : NULL;
 
-	addr_fmt(addr, a, sizeof(a));
 	if (o == NULL)
 		return rib_fail(res, RIB_E_NOT_HELD, "%s is not held by %s%s",
-		    a, owner, v ? "; bgpctl show vips lists its owners" : "");
+		    addr_fmt(addr, a, sizeof(a)), owner,
+		    v ? "; bgpctl show vips lists its owners" : "");
 	if (o->is_static)
 		return rib_fail(res, RIB_E_STATIC,
 		    "%s is a static VIP of the config file; remove its vip "
-		    "line and reload", a);
+		    "line from the config and restart lbbgpd",
+		    addr_fmt(addr, a, sizeof(a)));
 	return ok(res);
 }
 

@@ -1,0 +1,1249 @@
+/*
+ * check_rib.c - unit tests for rib/: every control-protocol error the RIB
+ * produces (one row each, the RIB unchanged afterwards), sharing, batches,
+ * allocation, pool usage, aggregation refcounts, UPDATE packing at the
+ * 4096-byte boundary, End-of-RIB, sessions and iBGP/eBGP attributes (the
+ * Adj-RIB-In is check_adjin.c).
+ *
+ * What the RIB sends is judged by decoding it with fsm/ (bgp_frame,
+ * bgp_update_decode); expected sizes are worked out by hand from RFC 4271
+ * and RFC 4760, never taken from the code under test.  Scenarios are
+ * scripts of steps ("add 10.0.0.1 svc key=gw", "sent +10.0.0.1").
+ */
+#include "tests/unit/rib_fixture.h"
+
+/* ---- helpers ------------------------------------------------------------ */
+
+/* Add n consecutive addresses from base. */
+static void add_many(struct rib *r, const char *base, size_t n,
+    const char *owner)
+{
+	struct vip_req req = { .owner = owner };
+	struct rib_res res = { 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		struct prefix a = nth(base, i);
+		ck_assert_msg(rib_vip_add(r, &a, &req, &res), "%s", res.msg);
+	}
+}
+
+/* A well-framed UPDATE that decodes without any complaint. */
+static void decode(const uint8_t *msg, size_t len, size_t max,
+    const struct bgp_upd_ctx *ctx, struct bgp_update *u)
+{
+	struct bgp_hdr h;
+	struct bgp_err err = { 0 };
+
+	ck_assert_uint_le(len, max);
+	ck_assert_int_eq(bgp_frame(msg, len, max, &h, &err), BGP_FRAME_OK);
+	ck_assert_uint_eq(h.len, len);
+	ck_assert_uint_eq(h.type, BGP_MSG_UPDATE);
+	ck_assert_msg(bgp_update_decode(msg, len, ctx, u, &err),
+	    "UPDATE refused: %u/%u", err.code, err.subcode);
+	ck_assert(!u->treat_as_withdraw);
+	ck_assert_uint_eq(u->why.code, 0);
+}
+
+struct plist {
+	struct prefix *p;
+	size_t n, cap;
+};
+
+static void plist_add(struct plist *l, const struct prefix *p)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->p = realloc(l->p, l->cap * sizeof(*l->p));
+		ck_assert(l->p != NULL);
+	}
+	l->p[l->n++] = *p;
+}
+
+static int cmp_pfx(const void *a, const void *b)
+{
+	return prefix_cmp(a, b);
+}
+
+static void plist_sort(struct plist *l)
+{
+	if (l->n > 0)
+		qsort(l->p, l->n, sizeof(*l->p), cmp_pfx);
+}
+
+static void nlri_collect(const uint8_t *nlri, size_t len, uint16_t afi,
+    struct plist *l)
+{
+	struct rd rd = rd_init(nlri, len);
+	struct prefix p;
+
+	while (bgp_nlri_next(&rd, afi, &p))
+		plist_add(l, &p);
+	ck_assert(!rd.failed);
+}
+
+/* What one UPDATE announced and withdrew. */
+static void upd_routes(const struct bgp_update *u, struct plist *ann,
+    struct plist *wd)
+{
+	ck_assert_msg(!bgp_update_is_empty(u), "empty UPDATE sent");
+	nlri_collect(u->withdrawn, u->withdrawn_len, AFI_IPV4, wd);
+	nlri_collect(u->nlri, u->nlri_len, AFI_IPV4, ann);
+	if (attr_has(&u->a, BGP_ATTR_MP_REACH))
+		nlri_collect(u->a.reach.nlri, u->a.reach.nlri_len,
+		    u->a.reach.afi, ann);
+	if (attr_has(&u->a, BGP_ATTR_MP_UNREACH))
+		nlri_collect(u->a.unreach.nlri, u->a.unreach.nlri_len,
+		    u->a.unreach.afi, wd);
+}
+
+/* What a set of UPDATEs announced and withdrew. */
+struct tally {
+	struct plist ann, wd;
+};
+
+static void tally_msgs(const struct msgs *m, size_t max,
+    const struct bgp_upd_ctx *ctx, struct tally *t)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		struct bgp_update u;
+		decode(m->buf[i], m->len[i], max, ctx, &u);
+		upd_routes(&u, &t->ann, &t->wd);
+	}
+}
+
+static void tally_free(struct tally *t)
+{
+	free(t->ann.p);
+	free(t->wd.p);
+	memset(t, 0, sizeof(*t));
+}
+
+/* got holds exactly want: nothing lost, nothing twice. */
+static void same_set(struct plist *got, struct plist *want, const char *what)
+{
+	char a[PREFIX_STRLEN], b[PREFIX_STRLEN];
+
+	plist_sort(got);
+	plist_sort(want);
+	for (size_t i = 0; i < got->n && i < want->n; i++)
+		ck_assert_msg(prefix_equal(&got->p[i], &want->p[i]),
+		    "%s: #%zu is %s, expected %s", what, i,
+		    prefix_fmt(&got->p[i], a, sizeof(a)),
+		    prefix_fmt(&want->p[i], b, sizeof(b)));
+	ck_assert_msg(got->n == want->n, "%s: %zu prefixes, expected %zu",
+	    what, got->n, want->n);
+}
+
+/* Append " +p1 +p2" (sorted) to out. */
+static void plist_str(struct plist *l, char sign, char *out, size_t size)
+{
+	char a[PREFIX_STRLEN];
+	size_t off = strlen(out);
+
+	plist_sort(l);
+	for (size_t i = 0; i < l->n; i++) {
+		off += (size_t)snprintf(out + off, size - off, "%s%c%s",
+		    off ? " " : "", sign, prefix_fmt(&l->p[i], a, sizeof(a)));
+		ck_assert(off < size);
+	}
+}
+
+/* Flush a peer and say what went out: "+10.0.0.1 -10.0.0.0/24". */
+static const char *flush_str(struct fx *f, size_t peer)
+{
+	static char out[4096];
+	struct tally t = { 0 };
+
+	out[0] = '\0';
+	flush(f, peer);
+	tally_msgs(&f->m, f->max, &f->ctx, &t);
+	plist_str(&t.ann, '+', out, sizeof(out));
+	plist_str(&t.wd, '-', out, sizeof(out));
+	tally_free(&t);
+	return out;
+}
+
+/* The printed value of an attribute of a decoded UPDATE, "" if absent. */
+static const char *attr_str(const struct bgp_update *u, unsigned code)
+{
+	static char buf[1024];
+	if (!bgp_attr_print(&u->a, code, buf, sizeof(buf)))
+		buf[0] = '\0';
+	return buf;
+}
+
+/* Flush a peer; each UPDATE as "+routes -routes path P lpref N comm C
+ * large L" (full: every attribute sent), sorted, joined by " | ". */
+static const char *flush_upds(struct fx *f, size_t peer, bool full)
+{
+	static const struct {
+		unsigned code;
+		const char *name;
+		bool always;
+	} shown[] = {
+		{ BGP_ATTR_ORIGIN, "origin", false },
+		{ BGP_ATTR_AS_PATH, "path", true },
+		{ BGP_ATTR_AS4_PATH, "as4path", false },
+		{ BGP_ATTR_NEXT_HOP, "nh", false },
+		{ BGP_ATTR_MP_REACH, "mp", false },
+		{ BGP_ATTR_MED, "med", false },
+		{ BGP_ATTR_LOCAL_PREF, "lpref", true },
+		{ BGP_ATTR_COMMUNITIES, "comm", true },
+		{ BGP_ATTR_LARGE_COMMUNITY, "large", true },
+	};
+	static char out[4096];
+	char *lines[32];
+
+	ck_assert_uint_le(flush(f, peer), NELEM(lines));
+	for (size_t i = 0; i < f->m.n; i++) {
+		struct bgp_update u;
+		struct plist ann = { 0 }, wd = { 0 };
+		char s[2048] = "";
+		decode(f->m.buf[i], f->m.len[i], f->max, &f->ctx, &u);
+		upd_routes(&u, &ann, &wd);
+		plist_str(&ann, '+', s, sizeof(s));
+		plist_str(&wd, '-', s, sizeof(s));
+		for (size_t k = 0; ann.n > 0 && k < NELEM(shown); k++) {
+			const char *v = attr_str(&u, shown[k].code);
+			if (*v != '\0' && (full || shown[k].always))
+				snprintf(s + strlen(s), sizeof(s) - strlen(s),
+				    " %s %s", shown[k].name, v);
+		}
+		lines[i] = strdup(s);
+		free(ann.p);
+		free(wd.p);
+	}
+	join_sorted(lines, f->m.n, " | ", out, sizeof(out));
+	return out;
+}
+
+static void walk_line(const struct rib_out_route *rt, void *arg)
+{
+	char ***lines = arg, p[PREFIX_STRLEN], nh[PREFIX_STRLEN], c[64];
+	char s[512];
+	size_t off;
+
+	off = (size_t)snprintf(s, sizeof(s), "%s via %s%s",
+	    prefix_fmt(&rt->prefix, p, sizeof(p)),
+	    addr_fmt(&rt->nexthop, nh, sizeof(nh)), rt->ebgp ? " ebgp" : "");
+	if (rt->has_local_pref)
+		off += (size_t)snprintf(s + off, sizeof(s) - off, " lpref %u",
+		    rt->local_pref);
+	for (size_t i = 0; i < rt->ncomm; i++)
+		off += (size_t)snprintf(s + off, sizeof(s) - off, "%s %s",
+		    i ? "" : " comm", community_fmt(rt->comm[i], c, sizeof(c)));
+	for (size_t i = 0; i < rt->nlarge; i++)
+		off += (size_t)snprintf(s + off, sizeof(s) - off, " %s",
+		    large_community_fmt(&rt->large[i], c, sizeof(c)));
+	*(*lines)++ = strdup(s);
+}
+
+/* The peer's Adj-RIB-Out, as rib_peer_walk shows it. */
+static const char *walk_str(struct fx *f, size_t peer)
+{
+	static char out[4096];
+	char *lines[64], **end = lines;
+
+	ck_assert_uint_le(rib_peer_announced(f->r, peer), NELEM(lines));
+	rib_peer_walk(f->r, peer, walk_line, &end);
+	ck_assert_uint_eq((size_t)(end - lines), rib_peer_announced(f->r,
+	    peer));
+	join_sorted(lines, (size_t)(end - lines), "; ", out, sizeof(out));
+	return out;
+}
+
+static int cmp_vip(const void *a, const void *b)
+{
+	const struct vip *const *x = a, *const *y = b;
+	return prefix_cmp(&(*x)->addr, &(*y)->addr);
+}
+
+/* Everything the RIB holds, as text, so "unchanged" is one strcmp. */
+static char *dump(const struct rib *r)
+{
+	const struct conf *c = rib_conf(r);
+	size_t n = rib_vip_count(r), len;
+	const struct vip **v = calloc(n + 1, sizeof(*v));
+	char *buf = NULL, a[PREFIX_STRLEN], cs[32];
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert(v != NULL && f != NULL);
+	for (size_t i = 0; i < n; i++)
+		v[i] = rib_vip_at(r, i);
+	qsort(v, n, sizeof(*v), cmp_vip);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "%s pool=%s comm=", prefix_fmt(&v[i]->addr, a,
+		    sizeof(a)), c->pools[v[i]->pool].name);
+		for (uint32_t j = 0; j < v[i]->necomm; j++)
+			fprintf(f, "%s,", community_fmt(v[i]->ecomm[j], cs,
+			    sizeof(cs)));
+		for (uint32_t j = 0; j < v[i]->nowners; j++) {
+			const struct vip_owner *o = &v[i]->owners[j];
+			fprintf(f, " [%s key=%s%s", o->name, o->key ? o->key :
+			    "-", o->is_static ? " static" : "");
+			for (uint32_t k = 0; k < o->ncomm; k++)
+				fprintf(f, " %s", community_fmt(o->comm[k], cs,
+				    sizeof(cs)));
+			fprintf(f, "]");
+		}
+		fprintf(f, "\n");
+	}
+	for (size_t p = 0; p < c->npools; p++) {
+		struct rib_pool_usage u;
+		rib_pool_usage(r, p, &u);
+		fprintf(f, "pool %s %llu/%llu/%llu\n", c->pools[p].name,
+		    (unsigned long long)u.size, (unsigned long long)u.used,
+		    (unsigned long long)u.free);
+	}
+	fclose(f);
+	free(v);
+	return buf;
+}
+
+/* The owners of a VIP, "a,b", or "-" when it is not there. */
+static const char *owners_str(const struct rib *r, const char *vip)
+{
+	static char out[256];
+	struct prefix a = pfx(vip);
+	const struct vip *v = rib_vip_find(r, &a);
+	size_t off = 0;
+
+	snprintf(out, sizeof(out), "-");
+	for (uint32_t i = 0; v != NULL && i < v->nowners; i++)
+		off += (size_t)snprintf(out + off, sizeof(out) - off, "%s%s",
+		    i ? "," : "", v->owners[i].name);
+	return out;
+}
+
+/* ---- requests: "VIP OWNER [pool=P] [key=K] [comm=A,B]" ------------------- */
+
+struct req {
+	char buf[256];
+	const char *verb, *vip, *rest;	/* vip "-": none */
+	struct prefix addr;
+	struct vip_req r;
+	uint32_t comm[16];
+};
+
+/* Split "verb a b c | rest" into words; rest is what follows " | ". */
+static void req_parse(struct req *q, const char *line)
+{
+	char *save = NULL, *bar;
+
+	memset(q, 0, sizeof(*q));
+	snprintf(q->buf, sizeof(q->buf), "%s", line);
+	if ((bar = strstr(q->buf, " | ")) != NULL) {
+		*bar = '\0';
+		q->rest = bar + 3;
+	}
+	q->verb = strtok_r(q->buf, " ", &save);
+	q->vip = strtok_r(NULL, " ", &save);
+	q->r.owner = strtok_r(NULL, " ", &save);
+	q->r.communities = q->comm;
+	for (char *t; (t = strtok_r(NULL, " ", &save)) != NULL;) {
+		if (strncmp(t, "pool=", 5) == 0)
+			q->r.pool = t + 5;
+		else if (strncmp(t, "key=", 4) == 0)
+			q->r.sharing_key = t + 4;
+		else if (strncmp(t, "comm=", 5) == 0)
+			q->r.ncommunities = parse_list(t + 5, ",", NULL,
+			    q->comm, NELEM(q->comm));
+		else
+			ck_abort_msg("bad word %s in \"%s\"", t, line);
+	}
+}
+
+/* add, withdraw or alloc as the request says; out: what alloc gave. */
+static bool req_run(struct rib *r, struct req *q, struct rib_res *res,
+    struct prefix *out)
+{
+	bool none = strcmp(q->vip, "-") == 0;
+
+	if (!none)
+		q->addr = pfx(q->vip);
+
+	if (strcmp(q->verb, "add") == 0)
+		return rib_vip_add(r, &q->addr, &q->r, res);
+	if (strcmp(q->verb, "wd") == 0)
+		return rib_vip_withdraw(r, &q->addr, q->r.owner, res);
+	ck_assert_str_eq(q->verb, "alloc");
+	return rib_allocate(r, &q->r, none ? NULL : &q->addr, out, res);
+}
+
+/* ---- errors ------------------------------------------------------------- */
+
+static const char conf_main[] =
+    "router-id 10.0.1.1\nlocal-as 64513\n"
+    "pool p1 {\n\taddresses 10.0.0.0/24\n\tauto-assign no\n}\n"
+    "pool p2 {\n\taddresses 10.1.0.0/24\n\tauto-assign no\n}\n"
+    "pool small {\n\taddresses 10.2.0.1-10.2.0.2\n}\n"
+    "pool tiny {\n\taddresses 10.3.0.1\n}\n"
+    "pool v6 {\n\taddresses 2001:db8::/120\n\tauto-assign no\n}\n"
+    "neighbor r1 {\n\taddress 192.0.2.1\n\tremote-as 64512\n}\n"
+    "advertisement all {\n\tcommunities 64512:100\n}\n"
+    "vip 10.0.0.100 pool p1\n";
+
+/* No pool takes part in automatic allocation. */
+static const char conf_noauto[] =
+    "local-as 64513\n"
+    "pool p1 {\n\taddresses 10.0.0.0/24\n\tauto-assign no\n}\n"
+    "neighbor r1 {\n\taddress 192.0.2.1\n\tremote-as 64512\n}\n"
+    "advertisement all {\n}\n";
+
+static void step(struct fx *f, const char *line);
+
+/* What the error rows run against; the auto-assign pools are full. */
+static void main_baseline(struct fx *f)
+{
+	static const char *const steps[] = {
+		"add 10.0.0.1 team-a/web",
+		"add 10.0.0.2 team-a/web key=k1 comm=64512:7",
+		"add 10.0.0.3 static", "add 10.0.0.4 team-a/web key=s",
+		"add 10.0.0.4 team-c/db key=s", "add 10.2.0.1 filler",
+		"add 10.2.0.2 filler", "add 10.3.0.1 filler",
+		"add 2001:db8::1 team-a/web", "up 0", "announced | 0",
+		"sent | +10.0.0.1 +10.0.0.2 +10.0.0.3 +10.0.0.4 +10.0.0.100 "
+		"+10.2.0.1 +10.2.0.2 +10.3.0.1 +2001:db8::1",
+	};
+	for (size_t i = 0; i < NELEM(steps); i++)
+		step(f, steps[i]);
+}
+
+/* The codes of docs/control-protocol.md. */
+static const char *const doc_codes[] = {
+	"bad-json", "bad-request", "unknown-command", "denied",
+	"line-too-long", "bad-address", "bad-community", "not-in-pool",
+	"wrong-pool", "unknown-pool", "vip-in-use", "not-held", "static-vip",
+	"pool-exhausted", "unknown-neighbor", "bad-action", "not-established",
+	"no-refresh", "state-write-failed", "out-of-memory", "not-supported",
+};
+
+/* "[noauto] add|wd|alloc VIP OWNER [opts] | code | what the message
+ * names, comma-separated".  alloc with VIP "-" asks for any address. */
+static const char *const err_rows[] = {
+	"add 192.0.2.9 team-b/api | not-in-pool | 192.0.2.9",
+	"add 2001:db8:1::1 team-b/api | not-in-pool | 2001:db8:1::1",
+	"alloc 192.0.2.9 team-b/api | not-in-pool | 192.0.2.9",
+	"add 10.0.0.5 team-b/api pool=p2 | wrong-pool | 10.0.0.5,p2",
+	"add 10.0.0.1 team-a/web pool=p2 | wrong-pool | 10.0.0.1,p2",
+	"alloc 10.1.0.5 team-b/api pool=p1 | wrong-pool | 10.1.0.5,p1",
+	"add 10.0.0.5 team-b/api pool=nope | unknown-pool | \"nope\"",
+	"alloc - team-b/api pool=nope | unknown-pool | \"nope\"",
+	/* vip-in-use: held without a key, with another key, static */
+	"add 10.0.0.1 team-b/api | vip-in-use | 10.0.0.1,team-a/web",
+	"add 10.0.0.1 team-b/api key=k1 | vip-in-use | 10.0.0.1,team-a/web",
+	"add 10.0.0.2 team-b/api key=k2 | vip-in-use | 10.0.0.2,\"k1\"",
+	"add 10.0.0.2 team-b/api | vip-in-use | 10.0.0.2,\"k1\"",
+	"add 10.0.0.4 team-b/api key=t | vip-in-use | 10.0.0.4,\"s\"",
+	/* one of two sharing owners cannot change the key on the other */
+	"add 10.0.0.4 team-a/web key=t | vip-in-use | 10.0.0.4,\"s\"",
+	"add 10.0.0.4 team-c/db | vip-in-use | 10.0.0.4,\"s\"",
+	"add 10.0.0.100 team-b/api | vip-in-use | 10.0.0.100,static",
+	"add 2001:db8::1 team-b/api | vip-in-use | 2001:db8::1,team-a/web",
+	"alloc 10.0.0.1 team-b/api | vip-in-use | 10.0.0.1,team-a/web",
+	"wd 10.0.0.50 team-a/web | not-held | 10.0.0.50,team-a/web",
+	"wd 192.0.2.9 team-a/web | not-held | 192.0.2.9",
+	"wd 10.0.0.1 team-b/api | not-held | 10.0.0.1,team-b/api",
+	"wd 10.0.0.4 team-b/api | not-held | 10.0.0.4,team-b/api",
+	"wd 2001:db8::1 team-b/api | not-held | 2001:db8::1",
+	"wd 10.0.0.100 static | static-vip | 10.0.0.100",
+	"alloc - team-b/api pool=small | pool-exhausted | small,2 of 2",
+	"alloc - team-b/api pool=small key=k9 | pool-exhausted | small",
+	"alloc - team-b/api | pool-exhausted | every auto-assign pool",
+	"noauto alloc - team-b/api | pool-exhausted | auto-assign",
+	"add 10.0.0.0/24 team-b/api | bad-address | 10.0.0.0/24",
+	"add 2001:db8::/64 team-b/api | bad-address | 2001:db8::/64",
+	"add 10.0.0.4/31 team-b/api pool=p1 | bad-address | 10.0.0.4/31",
+	"alloc 10.0.0.0/24 team-b/api | bad-address | 10.0.0.0/24",
+};
+
+START_TEST(errors_table)
+{
+	const char *line = err_rows[_i];
+	bool noauto = strncmp(line, "noauto ", 7) == 0;
+	struct fx f;
+	struct req q;
+	struct rib_res res = { 0 };
+	char code[64], *has;
+
+	req_parse(&q, noauto ? line + 7 : line);
+	ck_assert_ptr_nonnull(q.rest);
+	snprintf(code, sizeof(code), "%s", q.rest);
+	ck_assert_ptr_nonnull(has = strstr(code, " | "));
+	*has = '\0';
+	has += 3;
+	fx_open(&f, noauto ? conf_noauto : conf_main);
+	if (noauto) {
+		struct rib_session s = session_ebgp();
+		fx_up(&f, 0, &s);
+	} else {
+		main_baseline(&f);
+	}
+	char *before = dump(f.r);
+	struct prefix out;
+	ck_assert_msg(!req_run(f.r, &q, &res, &out), "%s: succeeded", line);
+	ck_assert_msg(strcmp(rib_err_code(res.err), code) == 0,
+	    "%s: got %s (%s)", line, rib_err_code(res.err), res.msg);
+	bool doc = false;
+	for (size_t i = 0; i < NELEM(doc_codes); i++)
+		doc |= strcmp(doc_codes[i], code) == 0;
+	ck_assert_msg(doc, "%s is not in the protocol", code);
+	char *save = NULL;
+	for (char *t = strtok_r(has, ",", &save); t;
+	    t = strtok_r(NULL, ",", &save))
+		ck_assert_msg(strstr(res.msg, t) != NULL,
+		    "%s: \"%s\" does not name %s", line, res.msg, t);
+	/* A failed request changes nothing, and sends nothing. */
+	char *after = dump(f.r);
+	ck_assert_str_eq(after, before);
+	ck_assert_uint_eq(rib_peer_pending(f.r, 0), 0);
+	ck_assert_uint_eq(flush(&f, 0), 0);
+	free(before);
+	free(after);
+	fx_close(&f);
+}
+END_TEST
+
+START_TEST(error_codes)
+{
+	for (int e = RIB_OK + 1; e < RIB_E_MAX; e++) {
+		const char *c = rib_err_code((enum rib_err)e);
+		ck_assert(c != NULL && *c != '\0');
+		ck_assert_str_ne(c, "unknown");
+		for (int g = RIB_OK; g < e; g++)
+			ck_assert_str_ne(rib_err_code((enum rib_err)g), c);
+	}
+	ck_assert_str_eq(rib_err_code(RIB_OK), "ok");
+	ck_assert_str_eq(rib_err_code(RIB_E_NOMEM), "out-of-memory");
+	ck_assert_str_eq(rib_err_code(RIB_E_MAX), "unknown");
+	ck_assert_str_eq(rib_err_code((enum rib_err)-1), "unknown");
+}
+END_TEST
+
+/* Batches: "add|wd VIPS OWNER [opts] | index of the bad one | code". */
+static const char *const batch_rows[] = {
+	"add 10.0.0.10,10.0.0.11,192.0.2.9,10.0.0.12 team-b/api | 2 | "
+	    "not-in-pool",
+	"add 10.0.0.10,10.0.0.1,10.0.0.11 team-b/api | 1 | vip-in-use",
+	"add 10.0.0.10,2001:db8::5,10.0.0.0/24,10.0.0.11 team-b/api | 2 | "
+	    "bad-address",
+	"add 10.0.0.10,10.1.0.1 team-b/api pool=p1 | 1 | wrong-pool",
+	"add 10.0.0.10,10.0.0.11,10.0.0.100 team-b/api | 2 | vip-in-use",
+	"wd 10.0.0.1,10.0.0.50,2001:db8::1 team-a/web | 1 | not-held",
+	"wd 10.0.0.3,10.0.0.1 team-a/web | 0 | not-held",
+	"wd 10.0.0.3,10.0.0.100 static | 1 | static-vip",
+};
+
+START_TEST(batch_table)
+{
+	struct fx f;
+	struct req q;
+	struct prefix v[16];
+	struct rib_res res = { 0 };
+	size_t bad = 999, changed = 999, want_bad;
+	char code[32];
+	bool ok;
+
+	req_parse(&q, batch_rows[_i]);
+	ck_assert_int_eq(sscanf(q.rest, "%zu | %31s", &want_bad, code), 2);
+	size_t n = parse_list(q.vip, ",", v, NULL, NELEM(v));
+	fx_open(&f, conf_main);
+	main_baseline(&f);
+	char *before = dump(f.r);
+	if (strcmp(q.verb, "wd") == 0)
+		ok = rib_vips_withdraw(f.r, v, n, q.r.owner, &bad, &changed,
+		    &res);
+	else
+		ok = rib_vips_add(f.r, v, n, &q.r, &bad, &changed, &res);
+	ck_assert_msg(!ok, "%s: succeeded", batch_rows[_i]);
+	ck_assert_uint_eq(bad, want_bad);
+	ck_assert_str_eq(rib_err_code(res.err), code);
+	ck_assert_uint_eq(changed, 0);
+	char *after = dump(f.r);
+	ck_assert_str_eq(after, before);
+	ck_assert_uint_eq(flush(&f, 0), 0);
+	free(before);
+	free(after);
+	fx_close(&f);
+}
+END_TEST
+
+/* ---- scenarios ----------------------------------------------------------- */
+
+static const char conf_share[] =
+    "local-as 64513\n"
+    "pool p1 {\n\taddresses 10.0.0.0/24\n}\n"
+    "pool p6 {\n\taddresses 2001:db8::/120\n}\n"
+    "neighbor r1 {\n\taddress 192.0.2.1\n\tremote-as 64512\n}\n"
+    "advertisement a {\n\tcommunities 64512:100 no-export\n}\n";
+
+static const char conf_agg[] =
+    "local-as 64513\n"
+    "pool p1 {\n\taddresses 10.0.0.0/24\n}\n"
+    "pool p6 {\n\taddresses 2001:db8::/120\n}\n"
+    "neighbor r1 {\n\taddress 192.0.2.1\n\tremote-as 64512\n}\n"
+    "advertisement agg {\n\taggregation-length 24\n"
+    "\taggregation-length-v6 120\n}\n";
+
+/* MetalLB's example: a local /32 that stays in the AS and a /24 for the
+ * world, from one pool to one iBGP peer. */
+static const char conf_metallb[] =
+    "local-as 64513\n"
+    "pool p1 {\n\taddresses 10.0.0.0/24\n}\n"
+    "neighbor ibgp {\n\taddress 192.0.2.1\n\tremote-as 64513\n}\n"
+    "advertisement local {\n\tpools p1\n\taggregation-length 32\n"
+    "\tlocal-pref 200\n\tcommunities no-advertise\n}\n"
+    "advertisement agg {\n\tpools p1\n\taggregation-length 24\n}\n";
+
+/* Two advertisements making the same route to one peer: merged. */
+static const char conf_merge[] =
+    "local-as 64513\n"
+    "pool p1 {\n\taddresses 10.0.0.0/24\n}\n"
+    "pool p2 {\n\taddresses 10.1.0.0/24\n}\n"
+    "neighbor r1 {\n\taddress 192.0.2.1\n\tremote-as 64513\n}\n"
+    "neighbor r2 {\n\taddress 192.0.2.2\n\tremote-as 64513\n}\n"
+    "advertisement a1 {\n\tpools p1\n\tcommunities 64512:1 no-export\n"
+    "\tlocal-pref 150\n}\n"
+    "advertisement a2 {\n\tcommunities 64512:2 64512:1 large:64512:1:2\n"
+    "\tlocal-pref 120\n\tpeers r1\n}\n";
+
+static const char conf_alloc[] =
+    "local-as 64513\n"
+    "pool manual {\n\taddresses 10.9.0.0/30\n\tauto-assign no\n}\n"
+    "pool full {\n\taddresses 10.8.0.1\n}\n"
+    "pool scattered {\n\taddresses 10.5.0.20-10.5.0.21\n"
+    "\taddresses 10.5.0.1-10.5.0.2\n\taddresses 10.4.0.254/31\n"
+    "\tauto-assign no\n}\n"
+    "pool buggy {\n\taddresses 10.6.0.0/23\n\tavoid-buggy-ips yes\n"
+    "\tauto-assign no\n}\n"
+    "pool noauto {\n\taddresses 10.10.0.0/30\n\tauto-assign no\n}\n"
+    "pool auto2 {\n\taddresses 10.7.0.0/30\n}\n";
+
+static const char conf_pack[] =
+    "local-as 64513\n"
+    "pool v4 {\n\taddresses 10.0.0.0/16\n}\n"
+    "pool v6 {\n\taddresses 2001:db8::/112\n}\n"
+    "neighbor r1 {\n\taddress 192.0.2.1\n\tremote-as 64512\n}\n"
+    "advertisement a {\n}\n";
+
+static const char conf_pack_comm[] =
+    "local-as 64513\n"
+    "pool v4 {\n\taddresses 10.0.0.0/16\n}\n"
+    "pool v6 {\n\taddresses 2001:db8::/112\n}\n"
+    "neighbor r1 {\n\taddress 192.0.2.1\n\tremote-as 64512\n}\n"
+    "advertisement a {\n\tcommunities 1:1 1:2 1:3 1:4 1:5\n}\n";
+
+#define NH6 "IPv6 unicast next hop 2001:db8:ffff::1"
+
+/*
+ * Steps: "up N [ibgp] [nov4] [nov6] [nonh4] [nonh6] [as2] [las=AS]",
+ * "down N", "resend N", "add"/"wd" requests,
+ * "adds"/"wds VIPS OWNER | changed", "sent[N] | routes" (flush_str),
+ * "upds"/"full | UPDATEs" (flush_upds), "walk | routes" (walk_str),
+ * "owners VIP | a,b", "count | VIPs", "announced | N",
+ * "alloc VIP|- OWNER [opts] | address or error code",
+ * "usage POOL | size/used/free".
+ */
+static const struct script {
+	const char *name;
+	const char *conf;
+	const char *steps[40];
+} scripts[] = {
+	{ "sharing: announced until the last owner goes", conf_share, {
+	    "up 0", "add 10.0.0.10 svc-a key=gw", "sent | +10.0.0.10",
+	    "add 10.0.0.10 svc-b key=gw", "sent | ",
+	    "owners 10.0.0.10 | svc-a,svc-b",
+	    "add 10.0.0.10 svc-a key=gw", "sent | ", "count | 1",
+	    "owners 10.0.0.10 | svc-a,svc-b",
+	    "wd 10.0.0.10 svc-a", "sent | ", "owners 10.0.0.10 | svc-b",
+	    "announced | 1",
+	    "wd 10.0.0.10 svc-b", "sent | -10.0.0.10", "owners 10.0.0.10 | -",
+	    "count | 0", "announced | 0" } },
+	{ "sharing: per-VIP communities of every owner", conf_share, {
+	    "up 0", "add 10.0.0.10 svc-a key=gw comm=64512:300",
+	    "upds | +10.0.0.10 path 64513 comm 64512:100 64512:300 no-export",
+	    "add 10.0.0.10 svc-b key=gw comm=64512:200,64512:100",
+	    "upds | +10.0.0.10 path 64513 comm 64512:100 64512:200 "
+	    "64512:300 no-export",
+	    "walk | 10.0.0.10 via 192.0.2.254 ebgp comm 64512:100 64512:200 "
+	    "64512:300 no-export",
+	    /* re-adding replaces the owner's communities */
+	    "add 10.0.0.10 svc-a key=gw comm=64512:999",
+	    "upds | +10.0.0.10 path 64513 comm 64512:100 64512:200 "
+	    "64512:999 no-export",
+	    "wd 10.0.0.10 svc-b",
+	    "upds | +10.0.0.10 path 64513 comm 64512:100 64512:999 no-export",
+	    "add 10.0.0.10 svc-a key=gw",
+	    "upds | +10.0.0.10 path 64513 comm 64512:100 no-export",
+	    "add 10.0.0.11 svc-c", "add 2001:db8::1 svc-c comm=1:1",
+	    "upds | +10.0.0.11 path 64513 comm 64512:100 no-export | "
+	    "+2001:db8::1 path 64513 comm 1:1 64512:100 no-export" } },
+	{ "batches that succeed", conf_share, {
+	    "up 0", "add 10.0.0.1 o",
+	    "adds 10.0.0.10,2001:db8::10,10.0.0.1,10.0.0.10 o | 2",
+	    "sent | +10.0.0.1 +10.0.0.10 +2001:db8::10",
+	    "wds 10.0.0.10,10.0.0.1,10.0.0.10,2001:db8::10 o | 3",
+	    "sent | -10.0.0.1 -10.0.0.10 -2001:db8::10", "count | 0" } },
+	{ "aggregation: refcounted", conf_agg, {
+	    "up 0", "add 10.0.0.1 o", "sent | +10.0.0.0/24",
+	    "add 10.0.0.2 o", "add 10.0.0.200 o", "sent | ",
+	    "add 2001:db8::7 o", "sent | +2001:db8::/120",
+	    "wd 10.0.0.1 o", "wd 10.0.0.200 o", "sent | ",
+	    "add 2001:db8::8 o", "wd 2001:db8::7 o", "sent | ",
+	    "wd 10.0.0.2 o", "sent | -10.0.0.0/24",
+	    "add 10.0.0.3 o", "sent | +10.0.0.0/24",
+	    "wd 2001:db8::8 o", "sent | -2001:db8::/120", "announced | 1" } },
+	{ "aggregation: per-VIP communities of every VIP", conf_agg, {
+	    "up 0", "add 10.0.0.1 o", "sent | +10.0.0.0/24",
+	    "add 10.0.0.2 p comm=64512:5",
+	    "upds | +10.0.0.0/24 path 64513 comm 64512:5",
+	    "add 10.0.0.3 q comm=64512:6",
+	    "upds | +10.0.0.0/24 path 64513 comm 64512:5 64512:6",
+	    "wd 10.0.0.2 p", "upds | +10.0.0.0/24 path 64513 comm 64512:6",
+	    "wd 10.0.0.3 q", "upds | +10.0.0.0/24 path 64513",
+	    "wd 10.0.0.1 o", "upds | -10.0.0.0/24" } },
+	{ "aggregation: MetalLB local and aggregate", conf_metallb, {
+	    "up 0 ibgp", "add 10.0.0.5 default/web",
+	    "upds | +10.0.0.0/24 lpref 100 | "
+	    "+10.0.0.5 lpref 200 comm no-advertise",
+	    "add 10.0.0.6 default/db",
+	    "upds | +10.0.0.6 lpref 200 comm no-advertise",
+	    "wd 10.0.0.5 default/web", "sent | -10.0.0.5",
+	    "wd 10.0.0.6 default/db", "sent | -10.0.0.0/24 -10.0.0.6" } },
+	{ "two advertisements, one route", conf_merge, {
+	    "up 0 ibgp", "up 1 ibgp", "add 10.0.0.1 o comm=64512:9",
+	    "upds | +10.0.0.1 lpref 150 comm 64512:1 64512:2 64512:9 "
+	    "no-export large 64512:1:2",
+	    "walk | 10.0.0.1 via 192.0.2.254 lpref 150 comm 64512:1 64512:2 "
+	    "64512:9 no-export large:64512:1:2",
+	    "sent1 | +10.0.0.1",
+	    "walk1 | 10.0.0.1 via 192.0.2.254 lpref 150 comm 64512:1 "
+	    "64512:9 no-export",
+	    /* only the peers an advertisement names get its routes */
+	    "add 10.1.0.1 o", "sent1 | ", "upds | +10.1.0.1 lpref 120 comm "
+	    "64512:1 64512:2 large 64512:1:2" } },
+	{ "session down and up", conf_share, {
+	    "add 10.0.0.1 o", "add 10.0.0.2 o", "sent | ",
+	    "up 0", "sent | +10.0.0.1 +10.0.0.2", "down 0", "announced | 0",
+	    "add 10.0.0.3 o", "wd 10.0.0.1 o", "sent | ",
+	    "up 0", "sent | +10.0.0.2 +10.0.0.3", "announced | 2" } },
+	{ "route refresh", conf_share, {
+	    "up 0", "add 10.0.0.1 o", "add 10.0.0.2 o comm=64512:5",
+	    "sent | +10.0.0.1 +10.0.0.2", "sent | ",
+	    "resend 0", "sent | +10.0.0.1 +10.0.0.2", "announced | 2",
+	    /* a withdrawal pending when the refresh comes still goes out:
+	     * the peer keeps its routes and only gets ours again */
+	    "add 10.0.0.3 o", "wd 10.0.0.1 o", "resend 0",
+	    "sent | +10.0.0.2 +10.0.0.3 -10.0.0.1", "announced | 2",
+	    "sent | ", "down 0", "resend 0", "sent | " } },
+	{ "walk: what was sent, as sent", conf_share, {
+	    "up 0 ibgp", "add 10.0.0.1 o", "sent | +10.0.0.1",
+	    "add 2001:db8::1 o", "wd 10.0.0.1 o",
+	    "walk | 10.0.0.1 via 192.0.2.254 lpref 100 comm 64512:100 "
+	    "no-export",
+	    "sent | +2001:db8::1 -10.0.0.1",
+	    "walk | 2001:db8::1 via 2001:db8:ffff::1 lpref 100 comm "
+	    "64512:100 no-export" } },
+	{ "allocation: lowest free first, ranges in address order",
+	    conf_alloc, {
+	    "alloc - a pool=manual | 10.9.0.0",
+	    "alloc - b pool=manual | 10.9.0.1",
+	    "alloc - c pool=manual | 10.9.0.2",
+	    "alloc - d pool=manual | 10.9.0.3",
+	    "alloc - e pool=manual | pool-exhausted", "usage manual | 4/4/0",
+	    /* a withdrawn address is handed out again, lowest first */
+	    "wd 10.9.0.2 c", "wd 10.9.0.1 b", "usage manual | 4/2/2",
+	    "alloc - e pool=manual | 10.9.0.1",
+	    "alloc - f pool=manual | 10.9.0.2",
+	    "alloc - g pool=manual | pool-exhausted",
+	    /* ranges are written out of address order */
+	    "alloc - s0 pool=scattered | 10.4.0.254",
+	    "alloc - s1 pool=scattered | 10.4.0.255",
+	    "alloc - s2 pool=scattered | 10.5.0.1",
+	    "alloc - s3 pool=scattered | 10.5.0.2",
+	    "alloc - s4 pool=scattered | 10.5.0.20",
+	    "alloc - s5 pool=scattered | 10.5.0.21",
+	    "alloc - s6 pool=scattered | pool-exhausted",
+	    "wd 10.5.0.20 s4", "wd 10.4.0.255 s1",
+	    "alloc - t pool=scattered | 10.4.0.255",
+	    "alloc - u pool=scattered | 10.5.0.20",
+	    "alloc - v pool=scattered | pool-exhausted" } },
+	{ "allocation: the first auto-assign pool with room", conf_alloc, {
+	    "alloc - a | 10.8.0.1", "alloc - p | 10.7.0.0",
+	    "alloc - q | 10.7.0.1", "alloc - r | 10.7.0.2",
+	    "alloc - s | 10.7.0.3", "alloc - t | pool-exhausted",
+	    "alloc - t pool=noauto | 10.10.0.0",
+	    "wd 10.8.0.1 a", "alloc - u | 10.8.0.1", "count | 6" } },
+	{ "allocation: sharing key, wanted address, owner holds one",
+	    conf_alloc, {
+	    "alloc - a pool=manual key=web | 10.9.0.0",
+	    "alloc - b pool=manual key=web | 10.9.0.0",
+	    "owners 10.9.0.0 | a,b",
+	    "alloc - c pool=manual key=db | 10.9.0.1",
+	    /* a key is shared only within the pools asked for */
+	    "alloc - d pool=auto2 key=web | 10.7.0.0",
+	    "alloc 10.9.0.3 w pool=manual | 10.9.0.3",
+	    "alloc 10.9.0.3 w | 10.9.0.3",
+	    "alloc - e pool=manual | 10.9.0.2",
+	    "alloc - f pool=manual | pool-exhausted", "count | 5",
+	    /* control-protocol.md: every allocate without a sharing key
+	     * takes a new address, also for an owner that holds one */
+	    "alloc - a pool=manual key=web | 10.9.0.0",
+	    "alloc - e pool=manual | pool-exhausted",
+	    "alloc - h pool=auto2 | 10.7.0.1", "alloc - h | 10.8.0.1",
+	    "alloc - h pool=full | pool-exhausted", "count | 7" } },
+	{ "families: a peer gets only what it can take", conf_pack, {
+	    "add 10.0.0.1 o", "add 2001:db8::1 o",
+	    "up 0", "sent | +10.0.0.1 +2001:db8::1",
+	    "up 0 nov6", "sent | +10.0.0.1", "announced | 1",
+	    "up 0 nonh6", "sent | +10.0.0.1",
+	    "up 0 nov4", "sent | +2001:db8::1",
+	    "up 0 nonh4", "sent | +2001:db8::1", "announced | 1",
+	    "add 10.0.0.2 o", "add 2001:db8::2 o", "sent | +2001:db8::2",
+	    "wd 10.0.0.1 o", "wd 2001:db8::1 o", "sent | -2001:db8::1",
+	    "walk | 2001:db8::2 via 2001:db8:ffff::1 ebgp" } },
+	{ "attributes: eBGP, iBGP, 2- and 4-octet sessions", conf_pack, {
+	    "add 10.0.0.1 o", "add 2001:db8::1 o",
+	    "up 0", "full | +10.0.0.1 origin IGP path 64513 nh 192.0.2.254 | "
+	    "+2001:db8::1 origin IGP path 64513 mp " NH6,
+	    "up 0 las=4200000000", "full | +10.0.0.1 origin IGP path "
+	    "4200000000 nh 192.0.2.254 | +2001:db8::1 origin IGP path "
+	    "4200000000 mp " NH6,
+	    "up 0 as2", "full | +10.0.0.1 origin IGP path 64513 nh "
+	    "192.0.2.254 | +2001:db8::1 origin IGP path 64513 mp " NH6,
+	    /* RFC 6793 §4.2.2: AS_TRANS and an AS4_PATH for an old peer */
+	    "up 0 as2 las=4200000000", "full | +10.0.0.1 origin IGP path "
+	    "23456 as4path 4200000000 nh 192.0.2.254 | +2001:db8::1 origin "
+	    "IGP path 23456 as4path 4200000000 mp " NH6,
+	    "up 0 ibgp", "full | +10.0.0.1 origin IGP nh 192.0.2.254 lpref "
+	    "100 | +2001:db8::1 origin IGP mp " NH6 " lpref 100",
+	    "up 0 ibgp as2", "full | +10.0.0.1 origin IGP nh 192.0.2.254 "
+	    "lpref 100 | +2001:db8::1 origin IGP mp " NH6 " lpref 100" } },
+};
+
+static void step(struct fx *f, const char *line)
+{
+	struct req q;
+	struct rib_res res = { 0 };
+	struct rib_session s = session_ebgp();
+	char got[4096];
+	size_t peer;
+
+	if (sscanf(line, "up %zu", &peer) == 1) {
+		/* the session can take IPv4/IPv6 unless it says so */
+		s.ebgp = strstr(line, " ibgp") == NULL;
+		s.v4 = strstr(line, " nov4") == NULL;
+		s.v6 = strstr(line, " nov6") == NULL;
+		if (strstr(line, " nonh4") != NULL)
+			s.nexthop4.afi = AFI_NONE;
+		if (strstr(line, " nonh6") != NULL)
+			s.nexthop6.afi = AFI_NONE;
+		s.as4 = strstr(line, " as2") == NULL;
+		const char *las = strstr(line, " las=");
+		if (las != NULL)
+			s.local_as = (uint32_t)strtoul(las + 5, NULL, 10);
+		fx_up(f, peer, &s);
+		return;
+	}
+	req_parse(&q, line);
+	const char *v = q.vip;
+	size_t len = strlen(q.verb);
+	peer = q.verb[len - 1] == '1';	/* sent1, walk1 */
+	if (strcmp(q.verb, "down") == 0 || strcmp(q.verb, "resend") == 0)
+		peer = (size_t)atoi(v);
+	if (strcmp(q.verb, "down") == 0) {
+		rib_peer_down(f->r, peer);
+		ck_assert(!rib_peer_is_up(f->r, peer));
+		ck_assert_uint_eq(rib_peer_pending(f->r, peer), 0);
+	} else if (strcmp(q.verb, "resend") == 0) {
+		rib_peer_resend(f->r, peer);
+	} else if (strcmp(q.verb, "add") == 0 || strcmp(q.verb, "wd") == 0) {
+		ck_assert_msg(req_run(f->r, &q, &res, NULL), "%s: %s", line,
+		    res.msg);
+	} else if (strcmp(q.verb, "alloc") == 0) {
+		struct prefix out;
+		bool ok = req_run(f->r, &q, &res, &out);
+		if (ok)
+			prefix_fmt(&out, got, sizeof(got));
+		else
+			snprintf(got, sizeof(got), "%s", rib_err_code(res.err));
+		/* The VIP is in the pool asked for, and held by the owner. */
+		ck_assert(!ok || (q.r.pool == NULL || strcmp(f->c->pools[
+		    rib_vip_find(f->r, &out)->pool].name, q.r.pool) == 0));
+		ck_assert(!ok || strstr(owners_str(f->r, got), q.r.owner));
+	} else if (strcmp(q.verb, "usage") == 0) {
+		const struct conf_pool *p = conf_pool_by_name(f->c, v);
+		struct rib_pool_usage u;
+		ck_assert_ptr_nonnull(p);
+		rib_pool_usage(f->r, (size_t)(p - f->c->pools), &u);
+		snprintf(got, sizeof(got), "%llu/%llu/%llu",
+		    (unsigned long long)u.size, (unsigned long long)u.used,
+		    (unsigned long long)u.free);
+	} else if (strcmp(q.verb, "adds") == 0 || strcmp(q.verb, "wds") == 0) {
+		struct prefix p[16];
+		size_t bad, changed;
+		size_t n = parse_list(v, ",", p, NULL, NELEM(p));
+		ck_assert(q.verb[0] == 'a' ? rib_vips_add(f->r, p, n, &q.r,
+		    &bad, &changed, &res) : rib_vips_withdraw(f->r, p, n,
+		    q.r.owner, &bad, &changed, &res));
+		snprintf(got, sizeof(got), "%zu", changed);
+	} else if (strncmp(q.verb, "sent", 4) == 0) {
+		snprintf(got, sizeof(got), "%s", flush_str(f, peer));
+	} else if (strcmp(q.verb, "upds") == 0 || strcmp(q.verb, "full") == 0) {
+		snprintf(got, sizeof(got), "%s", flush_upds(f, 0,
+		    q.verb[0] == 'f'));
+	} else if (strncmp(q.verb, "walk", 4) == 0) {
+		snprintf(got, sizeof(got), "%s", walk_str(f, peer));
+	} else if (strcmp(q.verb, "owners") == 0) {
+		snprintf(got, sizeof(got), "%s", owners_str(f->r, v));
+	} else if (strcmp(q.verb, "count") == 0) {
+		snprintf(got, sizeof(got), "%zu", rib_vip_count(f->r));
+	} else if (strcmp(q.verb, "announced") == 0) {
+		snprintf(got, sizeof(got), "%zu", rib_peer_announced(f->r, 0));
+	} else {
+		ck_abort_msg("bad step %s", line);
+	}
+	if (q.rest != NULL)
+		ck_assert_msg(strcmp(got, q.rest) == 0, "%s\n  got: %s", line,
+		    got);
+}
+
+START_TEST(scenario)
+{
+	struct fx f;
+
+	fx_open(&f, scripts[_i].conf);
+	for (size_t i = 0; i < NELEM(scripts[_i].steps) &&
+	    scripts[_i].steps[i] != NULL; i++)
+		step(&f, scripts[_i].steps[i]);
+	fx_close(&f);
+}
+END_TEST
+
+/* ---- allocation and pool usage ------------------------------------------ */
+
+/* Allocate for a new owner "oN" from pool; "" when refused. */
+static const char *alloc_new(struct rib *r, size_t n, const char *pool,
+    struct rib_res *res)
+{
+	static char buf[PREFIX_STRLEN];
+	char owner[16];
+	struct vip_req req = { .owner = owner, .pool = pool };
+	struct prefix out;
+
+	snprintf(owner, sizeof(owner), "o%zu", n);
+	if (!rib_allocate(r, &req, NULL, &out, res))
+		return "";
+	return prefix_fmt(&out, buf, sizeof(buf));
+}
+
+/* avoid-buggy-ips on a /23: 508 addresses, never .0 or .255. */
+START_TEST(alloc_avoid_buggy)
+{
+	struct fx f;
+	struct rib_res res;
+	char seen[512] = { 0 };
+	uint32_t base = prefix_v4(&(struct prefix){ .afi = AFI_IPV4,
+	    .len = 32, .a = { 10, 6, 0, 0 } });
+
+	fx_open(&f, conf_alloc);
+	for (size_t i = 0; i < 508; i++) {
+		struct prefix a = pfx(alloc_new(f.r, i, "buggy", &res));
+		uint32_t off = prefix_v4(&a) - base;
+		ck_assert_uint_lt(off, 512);
+		ck_assert_msg(a.a[3] != 0 && a.a[3] != 255, "gave out .%u",
+		    a.a[3]);
+		ck_assert(!seen[off]);
+		seen[off] = 1;
+		/* lowest first: 10.6.0.1 ... 10.6.0.254, 10.6.1.1 ... */
+		ck_assert_uint_eq(off, i < 254 ? i + 1 : i + 3);
+	}
+	ck_assert_str_eq(alloc_new(f.r, 508, "buggy", &res), "");
+	ck_assert_int_eq(res.err, RIB_E_POOL_EXHAUSTED);
+	ck_assert_ptr_nonnull(strstr(res.msg, "508 of 508"));
+	fx_close(&f);
+}
+END_TEST
+
+static const struct {
+	const char *lines;	/* the body of pool p */
+	uint64_t size;
+	unsigned alloc;		/* addresses then allocated */
+	uint64_t free;
+} usage_rows[] = {
+	{ "addresses 10.0.0.10-10.0.0.19", 10, 3, 7 },
+	{ "addresses 10.1.0.0/24", 256, 1, 255 },
+	{ "addresses 10.0.0.0/30\naddresses 10.0.0.8-10.0.0.9", 6, 6, 0 },
+	{ "addresses 10.0.0.7", 1, 1, 0 },
+	{ "addresses 10.0.0.0/23\navoid-buggy-ips yes", 508, 2, 506 },
+	{ "addresses 10.0.0.0/24\navoid-buggy-ips yes", 254, 0, 254 },
+	{ "addresses 10.2.0.250-10.2.1.5\navoid-buggy-ips yes", 10, 10, 0 },
+	{ "addresses 10.3.0.255\navoid-buggy-ips yes", 0, 0, 0 },
+	{ "addresses 10.4.0.0/16\navoid-buggy-ips yes", 65536 - 512, 1,
+	    65536 - 513 },
+	{ "addresses 2001:db8::/120\navoid-buggy-ips yes", 256, 1, 255 },
+	{ "addresses 10.0.0.0/24\naddresses 2001:db8::/120\n"
+	    "avoid-buggy-ips yes", 510, 2, 508 },
+	{ "addresses 2001:db8::10-2001:db8::1f", 16, 16, 0 },
+	/* control-protocol.md: size and free saturate at 2^64-1 */
+	{ "addresses 2001:db8::/64", UINT64_MAX, 1, UINT64_MAX },
+	{ "addresses 2001:db8::/32", UINT64_MAX, 2, UINT64_MAX },
+	{ "addresses 2001:db8::/64\naddresses 2001:db9::/64", UINT64_MAX, 0,
+	    UINT64_MAX },
+	{ "addresses 2001:db8::/65\naddresses 2001:db9::/66",
+	    (1ull << 63) + (1ull << 62), 1, (1ull << 63) + (1ull << 62) - 1 },
+};
+
+START_TEST(pool_usage_table)
+{
+	char text[512];
+	struct fx f;
+	struct rib_res res;
+	struct rib_pool_usage u;
+	const char *name = usage_rows[_i].lines;
+
+	snprintf(text, sizeof(text), "pool p {\n%s\n}\n", name);
+	fx_open(&f, text);
+	rib_pool_usage(f.r, 0, &u);
+	ck_assert_msg(u.size == usage_rows[_i].size && u.used == 0 &&
+	    u.free == u.size, "%s: %llu/%llu/%llu", name,
+	    (unsigned long long)u.size, (unsigned long long)u.used,
+	    (unsigned long long)u.free);
+	for (unsigned i = 0; i < usage_rows[_i].alloc; i++)
+		ck_assert_str_ne(alloc_new(f.r, i, "p", &res), "");
+	rib_pool_usage(f.r, 0, &u);
+	ck_assert_msg(u.size == usage_rows[_i].size &&
+	    u.used == usage_rows[_i].alloc && u.free == usage_rows[_i].free,
+	    "%s: then %llu/%llu/%llu", name, (unsigned long long)u.size,
+	    (unsigned long long)u.used, (unsigned long long)u.free);
+	/* Full means allocate says so. */
+	if (u.free == 0) {
+		ck_assert_str_eq(alloc_new(f.r, 999, "p", &res), "");
+		ck_assert_int_eq(res.err, RIB_E_POOL_EXHAUSTED);
+	}
+	fx_close(&f);
+}
+END_TEST
+
+/* ---- UPDATE packing ----------------------------------------------------- */
+
+/*
+ * Sizes by hand.  An UPDATE has a 19-byte header and two 2-byte lengths
+ * (BGP_UPDATE_MIN_LEN 23).  eBGP attributes, 4-octet ASNs: ORIGIN 3+1,
+ * AS_PATH 3 + (2 + 4) for [64513], NEXT_HOP 3+4: 20 bytes; COMMUNITIES
+ * with five values 3+20.  IPv6 goes in MP_REACH_NLRI: flags, type and
+ * an extended length (4), AFI 2, SAFI 1, next hop length 1, next hop 16,
+ * reserved 1 = 25 bytes before the NLRI; no NEXT_HOP.  MP_UNREACH_NLRI:
+ * 4 + AFI/SAFI 3.  A /32 takes 5 NLRI bytes, a /128 17.
+ */
+static const struct pack_row {
+	const char *name;
+	const char *conf;
+	const char *base;
+	bool withdraw;
+	size_t fixed;		/* bytes of an UPDATE besides the prefixes */
+	size_t per;		/* bytes per prefix */
+	size_t n;		/* prefixes that fit in 4096 */
+	size_t len;		/* the length of that UPDATE */
+} pack_rows[] = {
+	{ "IPv4 announce", conf_pack, "10.0.0.0", false, 23 + 20, 5, 810,
+	    4093 },
+	{ "IPv4 announce, 5 communities", conf_pack_comm, "10.0.0.0", false,
+	    23 + 20 + 23, 5, 806, 4096 },
+	{ "IPv4 withdraw", conf_pack, "10.0.0.0", true, 23, 5, 814, 4093 },
+	{ "IPv6 announce", conf_pack, "2001:db8::", false, 23 + 25 + 4 + 9,
+	    17, 237, 4090 },
+	{ "IPv6 announce, 5 communities", conf_pack_comm, "2001:db8::",
+	    false, 23 + 25 + 4 + 9 + 23, 17, 236, 4096 },
+	{ "IPv6 withdraw", conf_pack, "2001:db8::", true, 23 + 7, 17, 239,
+	    4093 },
+};
+
+/* Announce (or announce, then withdraw) n VIPs; check the UPDATE sizes. */
+static void pack_case(const struct pack_row *row, size_t n,
+    const size_t *lens, size_t nlens)
+{
+	struct fx f;
+	struct rib_session s = session_ebgp();
+	struct tally t = { 0 };
+	struct plist want = { 0 };
+	struct prefix *v = calloc(n, sizeof(*v));
+	size_t bad, changed;
+	struct rib_res res;
+
+	fx_open(&f, row->conf);
+	fx_up(&f, 0, &s);
+	for (size_t i = 0; i < n; i++) {
+		v[i] = nth(row->base, i);
+		plist_add(&want, &v[i]);
+	}
+	add_many(f.r, row->base, n, "o");
+	flush(&f, 0);
+	if (row->withdraw) {
+		ck_assert(rib_vips_withdraw(f.r, v, n, "o", &bad, &changed,
+		    &res));
+		ck_assert_uint_eq(changed, n);
+		flush(&f, 0);
+	}
+	ck_assert_msg(f.m.n == nlens, "%s, %zu prefixes: %zu UPDATEs",
+	    row->name, n, f.m.n);
+	for (size_t i = 0; i < nlens; i++) {
+		struct bgp_update u;
+		ck_assert_msg(f.m.len[i] == lens[i], "%s, %zu prefixes: "
+		    "UPDATE %zu is %zu bytes, expected %zu", row->name, n, i,
+		    f.m.len[i], lens[i]);
+		decode(f.m.buf[i], f.m.len[i], BGP_MAX_LEN, &f.ctx, &u);
+		if (!row->withdraw && row->per == 5)
+			ck_assert_uint_eq(u.attrs_len, row->fixed - 23);
+	}
+	tally_msgs(&f.m, BGP_MAX_LEN, &f.ctx, &t);
+	same_set(row->withdraw ? &t.wd : &t.ann, &want, row->name);
+	ck_assert_uint_eq(row->withdraw ? t.ann.n : t.wd.n, 0);
+	ck_assert_uint_eq(rib_peer_announced(f.r, 0), row->withdraw ? 0 : n);
+	tally_free(&t);
+	free(want.p);
+	free(v);
+	fx_close(&f);
+}
+
+START_TEST(packing_boundary)
+{
+	const struct pack_row *row = &pack_rows[_i];
+
+	/* The arithmetic of the row itself. */
+	ck_assert_uint_eq(row->n, (BGP_MAX_LEN - row->fixed) / row->per);
+	ck_assert_uint_eq(row->len, row->fixed + row->n * row->per);
+	ck_assert_uint_le(row->len, BGP_MAX_LEN);
+	ck_assert_uint_gt(row->len + row->per, BGP_MAX_LEN);
+
+	size_t one[] = { row->len };
+	pack_case(row, row->n, one, 1);
+	size_t two[] = { row->len, row->fixed + row->per };
+	pack_case(row, row->n + 1, two, 2);
+}
+END_TEST
+
+/* 10,000 VIPs of each family: every UPDATE decodes, nothing lost or sent
+ * twice, UPDATEs are full but for the last of each run.  With 4096-byte
+ * messages a first flush on a tiny budget stops early, and the second
+ * one finishes: together again nothing lost, nothing twice. */
+START_TEST(packing_10000)
+{
+	static const size_t sizes[] = { BGP_MAX_LEN, BGP_EXT_MAX_LEN };
+	const size_t N = 10000;
+	struct fx f;
+	struct rib_session s = session_ebgp();
+	struct plist want = { 0 };
+	struct prefix *v = calloc(2 * N, sizeof(*v));
+	struct tally t = { 0 };
+	size_t bad, changed;
+	struct rib_res res;
+
+	s.max_msg = sizes[_i];
+	fx_open(&f, conf_pack);
+	fx_up(&f, 0, &s);
+	for (size_t i = 0; i < N; i++) {
+		v[i] = nth("10.0.0.0", i);
+		v[N + i] = nth("2001:db8::", i);
+		plist_add(&want, &v[i]);
+		plist_add(&want, &v[N + i]);
+	}
+	add_many(f.r, "10.0.0.0", N, "o");
+	add_many(f.r, "2001:db8::", N, "o");
+	msgs_reset(&f.m);
+	if (_i == 0) {
+		ck_assert(!rib_peer_flush(f.r, 0, 1, on_emit, &f.m));
+		size_t left = rib_peer_pending(f.r, 0);
+		ck_assert(f.m.n > 0 && left > 0 && left < 2 * N);
+		ck_assert_uint_eq(rib_peer_announced(f.r, 0), 2 * N - left);
+	}
+	ck_assert(rib_peer_flush(f.r, 0, SIZE_MAX, on_emit, &f.m));
+	ck_assert_uint_eq(rib_peer_pending(f.r, 0), 0);
+	tally_msgs(&f.m, s.max_msg, &f.ctx, &t);
+	same_set(&t.ann, &want, "announced");
+	ck_assert_uint_eq(t.wd.n, 0);
+	ck_assert_uint_eq(rib_peer_announced(f.r, 0), 2 * N);
+	/* Lower bound of messages: bytes / size; upper: one partly filled
+	 * UPDATE per family per chunk of 4096 routes looked at. */
+	size_t bytes = 0;
+	for (size_t i = 0; i < f.m.n; i++)
+		bytes += f.m.len[i];
+	ck_assert_uint_ge(f.m.n, (bytes + s.max_msg - 1) / s.max_msg);
+	size_t per4 = (s.max_msg - 43) / 5, per6 = (s.max_msg - 61) / 17;
+	ck_assert_uint_le(f.m.n, (N + per4 - 1) / per4 + (N + per6 - 1) /
+	    per6 + 2 * ((2 * N + 4095) / 4096));
+	tally_free(&t);
+
+	ck_assert(rib_vips_withdraw(f.r, v, 2 * N, "o", &bad, &changed,
+	    &res));
+	ck_assert_uint_eq(changed, 2 * N);
+	flush(&f, 0);
+	tally_msgs(&f.m, s.max_msg, &f.ctx, &t);
+	same_set(&t.wd, &want, "withdrawn");
+	ck_assert_uint_eq(t.ann.n, 0);
+	ck_assert_uint_eq(rib_peer_announced(f.r, 0), 0);
+	tally_free(&t);
+	free(want.p);
+	free(v);
+	fx_close(&f);
+}
+END_TEST
+
+/* ---- End-of-RIB ---------------------------------------------------------- */
+
+START_TEST(eor_encoding)
+{
+	static const struct {
+		uint16_t afi;
+		size_t len;
+	} rows[] = {
+		{ AFI_IPV4, 23 },		/* an empty UPDATE */
+		{ AFI_IPV6, 23 + 3 + 3 },	/* MP_UNREACH, AFI/SAFI only */
+	};
+	struct bgp_upd_ctx ctx = { .as4 = true, .v4 = true, .v6 = true };
+
+	for (size_t i = 0; i < NELEM(rows); i++) {
+		uint8_t buf[64];
+		struct bgp_update u;
+		uint16_t afi = 0;
+		uint8_t safi = 0;
+		size_t len = rib_eor_encode(buf, sizeof(buf), rows[i].afi);
+
+		ck_assert_uint_eq(len, rows[i].len);
+		decode(buf, len, BGP_MAX_LEN, &ctx, &u);
+		ck_assert(bgp_update_is_eor(&u, &afi, &safi));
+		ck_assert_uint_eq(afi, rows[i].afi);
+		ck_assert_uint_eq(safi, SAFI_UNICAST);
+		ck_assert(bgp_update_is_empty(&u));
+		ck_assert_uint_eq(rib_eor_encode(buf, len - 1, rows[i].afi), 0);
+	}
+}
+END_TEST
+
+/* ---- main ---------------------------------------------------------------- */
+
+int main(void)
+{
+	Suite *s = suite_create("rib");
+	TCase *tc = tcase_create("requests");
+	tcase_add_loop_test(tc, errors_table, 0, (int)NELEM(err_rows));
+	tcase_add_test(tc, error_codes);
+	tcase_add_loop_test(tc, batch_table, 0, (int)NELEM(batch_rows));
+	tcase_add_loop_test(tc, scenario, 0, (int)NELEM(scripts));
+	tcase_add_test(tc, alloc_avoid_buggy);
+	tcase_add_loop_test(tc, pool_usage_table, 0, (int)NELEM(usage_rows));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("updates");
+	tcase_add_loop_test(tc, packing_boundary, 0, (int)NELEM(pack_rows));
+	tcase_add_loop_test(tc, packing_10000, 0, 2);
+	tcase_add_test(tc, eor_encoding);
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
