@@ -124,6 +124,7 @@ struct lbbgpd {
 	struct conn *dead;		/* connections to free */
 	ev_prepare reaper;		/* before blocking: reap, pump, commit, reply */
 	ev_idle compactor;		/* folds the state journal when idle */
+	unsigned commit_waits;		/* rounds the commit gave way to routes */
 	ev_signal sig_term, sig_int, sig_hup;
 	bool stopping;
 	double started;			/* monotonic */
@@ -143,8 +144,9 @@ void peer_stop(struct peer *p, uint8_t subcode, const char *reason);
 void peer_free(struct peer *p);
 void peer_stop_for_restart(struct peer *p);
 void peer_accept(struct peer *p, int fd);
-/* Queue pending UPDATEs if the session has room for them. */
-void peer_pump(struct peer *p);
+/* Queue pending UPDATEs if the session has room for them; true when
+ * output is still waiting for the socket. */
+bool peer_pump(struct peer *p);
 /* Is there a next hop for this family on the peer's session? */
 bool peer_can_send(const struct peer *p, unsigned afi);
 /* Send ROUTE-REFRESH for every family; false if the peer cannot. */

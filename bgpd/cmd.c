@@ -458,7 +458,7 @@ static json_object *vip_json(const struct lbbgpd *d, const struct vip *v)
 	json_object_object_add(o, "vip", addr_json(&v->addr));
 	json_object_object_add(o, "pool", jstr(c->pools[v->pool].name));
 	for (uint32_t i = 0; i < v->nowners; i++) {
-		const struct vip_owner *w = &v->owners[i];
+		const struct vip_owner *w = vip_owner(v, i);
 		json_object *j = json_object_new_object();
 		json_object_object_add(j, "owner", jstr(w->name));
 		if (w->key)
@@ -492,7 +492,7 @@ static json_object *vip_json(const struct lbbgpd *d, const struct vip *v)
 static bool owned_by(const struct vip *v, const char *owner)
 {
 	for (uint32_t i = 0; i < v->nowners; i++)
-		if (strcmp(v->owners[i].name, owner) == 0)
+		if (strcmp(vip_owner(v, i)->name, owner) == 0)
 			return true;
 	return false;
 }
@@ -517,8 +517,8 @@ static void cmd_show_vips(struct ctl_req *r)
 		return;
 	}
 	arr = json_object_new_array();
-	for (size_t i = 0; i < rib_vip_count(r->d->rib); i++) {
-		const struct vip *v = rib_vip_at(r->d->rib, i);
+	for (const struct vip *v = rib_vip_next(r->d->rib, NULL); v;
+	    v = rib_vip_next(r->d->rib, v)) {
 		if ((vip && !prefix_equal(&v->addr, &want)) ||
 		    (pool && strcmp(r->d->conf->pools[v->pool].name, pool)) ||
 		    (owner && !owned_by(v, owner)))

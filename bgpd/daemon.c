@@ -258,8 +258,19 @@ static void prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 
 	conns_reap(d);
 	/* Routes first: only the replies need to wait for the disk. */
+	bool backlog = false;
 	for (size_t i = 0; i < d->npeers; i++)
-		peer_pump(&d->peers[i]);
+		backlog |= peer_pump(&d->peers[i]);
+	/*
+	 * While a batch's UPDATEs still fill the sockets, the commit (and
+	 * the replies) wait a few rounds, so the disk never holds routes
+	 * back; a handful of rounds at most, so replies are not starved.
+	 */
+	if (backlog && state_dirty(d->state) && d->commit_waits < 16) {
+		d->commit_waits++;
+		return;
+	}
+	d->commit_waits = 0;
 	/* Group commit: the state file holds every change of this round
 	 * before any reply that acknowledges one leaves. */
 	bool committed = state_commit(d->state, d->rib);

@@ -969,13 +969,13 @@ static void emit_update(void *ctx, const uint8_t *msg, size_t len)
 	conn_queue(ctx, msg, len, BGP_MSG_UPDATE);
 }
 
-void peer_pump(struct peer *p)
+bool peer_pump(struct peer *p)
 {
 	struct conn *c = p->conn;
 	struct rib *r = p->d->rib;
 
 	if (c->dead || c->fsm.state != FSM_ESTABLISHED)
-		return;
+		return false;
 	while (buf_used(&c->wbuf) < OUTQ_LOW) {
 		bool done = rib_peer_flush(r, p->idx,
 		    OUTQ_HIGH - buf_used(&c->wbuf), emit_update, c);
@@ -1002,7 +1002,9 @@ void peer_pump(struct peer *p)
 	if (buf_used(&c->wbuf) > 0 && !conn_write(c)) {
 		log_warn("neighbor %s: write", peer_name(p));
 		fsm_event(&c->fsm, EV_TCP_FAILS, NULL);
+		return false;
 	}
+	return buf_used(&c->wbuf) > 0 || rib_peer_pending(r, p->idx) > 0;
 }
 
 bool peer_request_refresh(struct peer *p)

@@ -93,62 +93,106 @@ void state_close(struct state *st)
 
 /* ---- writing records ----------------------------------------------------- */
 
-/* A JSON string.  Owners come through the control socket as valid UTF-8;
- * control characters and stray bytes are escaped so the line parses. */
-static void put_str(FILE *f, const char *s)
+/* Records are built in a growable buffer: cheaper than stdio, which
+ * showed in the profile of a 100,000-VIP batch. */
+struct sbuf {
+	char *p;
+	size_t len, cap;
+	bool failed;
+};
+
+static void sb_add(struct sbuf *b, const char *s, size_t n)
 {
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
+	if (b->failed)
+		return;
+	if (b->len + n > b->cap) {
+		size_t ncap = b->cap ? b->cap * 2 : 65536;
+		while (ncap < b->len + n)
+			ncap *= 2;
+		char *np = realloc(b->p, ncap);
+		if (np == NULL) {
+			b->failed = true;
+			return;
+		}
+		b->p = np;
+		b->cap = ncap;
 	}
-	fputc('"', f);
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+static void sb_str(struct sbuf *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+
+/* A JSON string.  Owners come through the control socket as valid UTF-8;
+ * control characters are escaped so the line parses. */
+static void sb_json(struct sbuf *b, const char *s)
+{
+	sb_add(b, "\"", 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		char esc[8];
+		if (*p == '"' || *p == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)*p;
+			sb_add(b, esc, 2);
+		} else if (*p < 0x20 || *p == 0x7f) {
+			snprintf(esc, sizeof(esc), "\\u%04x", *p);
+			sb_add(b, esc, 6);
+		} else {
+			sb_add(b, (const char *)p, 1);
+		}
+	}
+	sb_add(b, "\"", 1);
 }
 
 /* The record of one VIP: its run-time owners (an empty list: gone). */
-static void put_record(FILE *f, const struct rib *r, const struct prefix *a)
+static void put_record(struct sbuf *b, const struct rib *r,
+    const struct prefix *a)
 {
 	const struct vip *v = rib_vip_find(r, a);
 	char s[PREFIX_STRLEN], c[32];
 	bool first = true;
 
-	fprintf(f, "{\"vip\":\"%s\"", addr_fmt(a, s, sizeof(s)));
+	sb_str(b, "{\"vip\":\"");
+	sb_str(b, addr_fmt(a, s, sizeof(s)));
+	sb_str(b, "\"");
 	if (v != NULL) {
-		fputs(",\"pool\":", f);
-		put_str(f, rib_conf(r)->pools[v->pool].name);
+		sb_str(b, ",\"pool\":");
+		sb_json(b, rib_conf(r)->pools[v->pool].name);
 	}
-	fputs(",\"owners\":[", f);
+	sb_str(b, ",\"owners\":[");
 	for (uint32_t i = 0; v != NULL && i < v->nowners; i++) {
-		const struct vip_owner *o = &v->owners[i];
+		const struct vip_owner *o = vip_owner(v, i);
 		if (o->is_static)
 			continue;
-		fputs(first ? "{\"owner\":" : ",{\"owner\":", f);
+		sb_str(b, first ? "{\"owner\":" : ",{\"owner\":");
 		first = false;
-		put_str(f, o->name);
+		sb_json(b, o->name);
 		if (o->key != NULL) {
-			fputs(",\"sharing-key\":", f);
-			put_str(f, o->key);
+			sb_str(b, ",\"sharing-key\":");
+			sb_json(b, o->key);
 		}
 		if (o->ncomm > 0) {
-			fputs(",\"communities\":[", f);
-			for (uint32_t j = 0; j < o->ncomm; j++)
-				fprintf(f, "%s\"%s\"", j ? "," : "",
-				    community_fmt(o->comm[j], c, sizeof(c)));
-			fputc(']', f);
+			sb_str(b, ",\"communities\":[");
+			for (uint32_t j = 0; j < o->ncomm; j++) {
+				sb_str(b, j ? ",\"" : "\"");
+				sb_str(b, community_fmt(o->comm[j], c,
+				    sizeof(c)));
+				sb_str(b, "\"");
+			}
+			sb_str(b, "]");
 		}
-		fputc('}', f);
+		sb_str(b, "}");
 	}
-	fputs("]}\n", f);
+	sb_str(b, "]}\n");
 }
 
 static bool has_dynamic_owner(const struct vip *v)
 {
 	for (uint32_t i = 0; i < v->nowners; i++)
-		if (!v->owners[i].is_static)
+		if (!vip_owner(v, i)->is_static)
 			return true;
 	return false;
 }
@@ -183,30 +227,29 @@ static bool open_journal(struct state *st)
 
 bool state_compact(struct state *st, const struct rib *r)
 {
-	char *tmp = NULL, *text = NULL;
-	size_t len = 0;
+	char *tmp = NULL;
+	struct sbuf b = { 0 };
 	bool ok = false;
 	int fd = -1;
 
 	if (st->path == NULL)
 		return true;
-	FILE *f = open_memstream(&text, &len);
-	if (f == NULL)
-		return false;
-	fputs(STATE_HEADER "\n", f);
-	for (size_t i = 0; i < rib_vip_count(r); i++) {
-		const struct vip *v = rib_vip_at(r, i);
+	sb_str(&b, STATE_HEADER "\n");
+	for (const struct vip *v = rib_vip_next(r, NULL); v;
+	    v = rib_vip_next(r, v)) {
 		if (has_dynamic_owner(v))
-			put_record(f, r, &v->addr);
+			put_record(&b, r, &v->addr);
 	}
 	for (size_t i = 0; i < json_object_array_length(st->orphans); i++) {
-		fputs(json_object_to_json_string_ext(json_object_array_get_idx(
-		    st->orphans, i), JSON_C_TO_STRING_PLAIN |
-		    JSON_C_TO_STRING_NOSLASHESCAPE), f);
-		fputc('\n', f);
+		sb_str(&b, json_object_to_json_string_ext(
+		    json_object_array_get_idx(st->orphans, i),
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		sb_str(&b, "\n");
 	}
-	if (fclose(f) != 0)
+	if (b.failed)
 		goto out;
+	const char *text = b.p;
+	size_t len = b.len;
 	tmp = malloc(strlen(st->path) + sizeof(".tmp"));
 	if (tmp == NULL)
 		goto out;
@@ -236,7 +279,7 @@ out:
 		unlink(tmp);
 	}
 	free(tmp);
-	free(text);
+	free(b.p);
 	return ok;
 }
 
@@ -268,22 +311,27 @@ bool state_want_compact(const struct state *st)
 
 bool state_commit(struct state *st, struct rib *r)
 {
-	char *buf = NULL;
+	struct sbuf b = { 0 };
 	size_t len = 0;
+	struct stat sb;
 
 	if (st->path == NULL || st->ndirty == 0)
 		return true;
-	FILE *f = open_memstream(&buf, &len);
-	if (f == NULL)
-		return false;
-	for (size_t i = 0; i < st->ndirty; i++)
-		put_record(f, r, &st->dirty[i]);
-	bool ok = fclose(f) == 0;
-	/* One write and one fdatasync for the whole batch. */
-	struct stat sb;
-	bool opened = ok && open_journal(st) && fstat(st->jfd, &sb) == 0;
-	if (!opened || !write_all(st->jfd, buf, len) ||
-	    fdatasync(st->jfd) < 0) {
+	bool opened = open_journal(st) && fstat(st->jfd, &sb) == 0;
+	bool ok = opened;
+	/* Written in 1 MiB pieces (a big batch is never all in memory),
+	 * then one fdatasync for the whole batch. */
+	for (size_t i = 0; ok && i < st->ndirty; i++) {
+		rib_vip_prefetch(r, st->dirty, st->ndirty, i);
+		put_record(&b, r, &st->dirty[i]);
+		if (b.failed || (b.len >= (1u << 20) || i + 1 == st->ndirty)) {
+			ok = !b.failed && write_all(st->jfd, b.p, b.len);
+			len += b.len;
+			b.len = 0;
+		}
+	}
+	char *buf = b.p;
+	if (!ok || fdatasync(st->jfd) < 0) {
 		log_warn("state journal %s: cannot record %zu changes",
 		    st->jpath, st->ndirty);
 		/* Part of the batch may be written (disk full): the next batch
@@ -466,7 +514,7 @@ static void apply_record(struct state *st, struct rib *r, json_object *rec,
 	while (again && (v = rib_vip_find(r, a)) != NULL) {
 		again = false;
 		for (uint32_t i = 0; i < v->nowners; i++) {
-			const struct vip_owner *o = &v->owners[i];
+			const struct vip_owner *o = vip_owner(v, i);
 			struct rib_res res;
 			if (o->is_static || listed(owners, o->name))
 				continue;
@@ -568,7 +616,7 @@ bool state_load(struct state *st, struct rib *r)
 			const struct vip *v = rib_vip_find(r, &a);
 			bool live = false;
 			for (uint32_t k = 0; name && v && k < v->nowners; k++)
-				live |= strcmp(v->owners[k].name, name) == 0;
+				live |= strcmp(vip_owner(v, k)->name, name) == 0;
 			if (live)
 				continue;
 			if (name != NULL)
@@ -579,8 +627,9 @@ bool state_load(struct state *st, struct rib *r)
 	json_object_put(st->deferred);
 	st->deferred = NULL;
 	size_t restored = 0;
-	for (size_t i = 0; i < rib_vip_count(r); i++)
-		restored += has_dynamic_owner(rib_vip_at(r, i));
+	for (const struct vip *v = rib_vip_next(r, NULL); v;
+	    v = rib_vip_next(r, v))
+		restored += has_dynamic_owner(v);
 	log_info("state file %s: %zu VIPs restored, %zu orphaned (%zu "
 	    "records, %zu from the journal)", st->path, restored,
 	    json_object_array_length(st->orphans), snap + jour, jour);

@@ -63,9 +63,30 @@ bool prefix_parse(const char *s, struct prefix *out, bool *had_host_bits)
 	return true;
 }
 
+/* Dotted quad by hand: inet_ntop costs more than the rest of a state
+ * record or a show line put together. */
+static void fmt_v4(const uint8_t *a, char *buf, size_t size)
+{
+	char tmp[16];
+	size_t n = 0;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
+		if (v >= 100)
+			tmp[n++] = (char)('0' + v / 100);
+		if (v >= 10)
+			tmp[n++] = (char)('0' + v / 10 % 10);
+		tmp[n++] = (char)('0' + v % 10);
+		tmp[n++] = i < 3 ? '.' : '\0';
+	}
+	snprintf(buf, size, "%s", tmp);
+}
+
 const char *addr_fmt(const struct prefix *p, char *buf, size_t size)
 {
-	if (p->afi == AFI_IPV6)
+	if (p->afi == AFI_IPV4 && size >= 16)
+		fmt_v4(p->a, buf, size);
+	else if (p->afi == AFI_IPV6)
 		inet_ntop(AF_INET6, p->a, buf, (socklen_t)size);
 	else if (p->afi == AFI_IPV4)
 		inet_ntop(AF_INET, p->a, buf, (socklen_t)size);

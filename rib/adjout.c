@@ -121,13 +121,24 @@ void rib_peer_up(struct rib *r, size_t peer, const struct rib_session *s)
 	p->s = *s;
 	if (p->s.max_msg < BGP_MAX_LEN || p->s.max_msg > BGP_EXT_MAX_LEN)
 		p->s.max_msg = BGP_MAX_LEN;
-	/* The whole table is new to the peer. */
+	/* The whole table is new to the peer: aggregates, then VIPs. */
 	for (struct pt_entry *e = pt_next(&r->exp, NULL); e;
 	    e = pt_next(&r->exp, e)) {
 		if (p->adv_slot[e->k.tag] < 0)
 			continue;
 		struct prefix route = pt_key_prefix(&e->k);
 		adj_mark(r, p, &route);
+	}
+	for (const struct vip *v = rib_vip_next(r, NULL); v;
+	    v = rib_vip_next(r, v)) {
+		for (size_t i = 0; i < r->npool_advs[v->pool]; i++) {
+			size_t adv = r->pool_advs[v->pool][i];
+			if (p->adv_slot[adv] >= 0 &&
+			    host_route(r, adv, v->addr.afi)) {
+				adj_mark(r, p, &v->addr);
+				break;
+			}
+		}
 	}
 }
 
@@ -429,14 +440,6 @@ static uint32_t set_for(struct rib *r, struct rib_peer *p, uint64_t mask,
 	return set->too_big ? 0 : (uint32_t)p->nsets;
 }
 
-static bool pool_has_adv(const struct rib *r, size_t pool, size_t adv)
-{
-	for (size_t i = 0; i < r->npool_advs[pool]; i++)
-		if (r->pool_advs[pool][i] == adv)
-			return true;
-	return false;
-}
-
 /* Per-VIP communities of every VIP the route stands for (union). */
 static size_t route_extras(struct rib *r, const struct rib_peer *p,
     const struct pt_key *route, uint64_t mask, uint32_t **out)
@@ -447,7 +450,7 @@ static size_t route_extras(struct rib *r, const struct rib_peer *p,
 
 	*out = NULL;
 	/* A host route stands for one VIP; an aggregate for many. */
-	size_t first = 0, last = r->nvips;
+	size_t first = 0, last = r->nslots;
 	const struct vip *host = prefix_is_host(&pfx) ? vip_lookup(r, &pfx) :
 	    NULL;
 	if (prefix_is_host(&pfx)) {
@@ -459,7 +462,7 @@ static size_t route_extras(struct rib *r, const struct rib_peer *p,
 	for (size_t i = first; i < last; i++) {
 		const struct vip *v = &r->vips[i];
 		bool counted = false;
-		if (v->necomm == 0)
+		if (v->addr.afi == AFI_NONE || v->necomm == 0)
 			continue;
 		for (size_t j = 0; j < p->nadvs && !counted; j++) {
 			struct prefix rt;
@@ -501,9 +504,26 @@ static uint32_t wanted(struct rib *r, struct rib_peer *p,
 	if (route->afi == AFI_IPV4 ? !(p->s.v4 && p->s.nexthop4.afi) :
 	    !(p->s.v6 && p->s.nexthop6.afi))
 		return 0;
+	const struct vip *host = NULL;
+	bool looked = false;
 	for (size_t j = 0; j < p->nadvs; j++) {
+		size_t adv = p->advs[j];
+		if (host_route(r, adv, route->afi)) {
+			/* The route exists while its VIP does. */
+			if (!looked) {
+				struct prefix a = pt_key_prefix(route);
+				host = prefix_is_host(&a) ? vip_lookup(r, &a) :
+				    NULL;
+				looked = true;
+			}
+			if (host != NULL && pool_has_adv(r, host->pool, adv)) {
+				mask |= 1ull << j;
+				extras |= host->necomm > 0;
+			}
+			continue;
+		}
 		struct pt_key k = *route;
-		k.tag = p->advs[j];
+		k.tag = (uint16_t)adv;
 		const struct pt_entry *e = pt_find(&r->exp, &k);
 		if (e != NULL) {
 			mask |= 1ull << j;
@@ -618,6 +638,12 @@ bool rib_peer_flush(struct rib *r, size_t peer, size_t budget,
 	while (p->dirty_head < p->ndirty && bytes < budget) {
 		size_t n = 0;
 		while (n < FLUSH_CHUNK && p->dirty_head < p->ndirty) {
+			if (p->dirty_head + 8 < p->ndirty) {
+				const struct pt_key *ahead =
+				    &p->dirty[p->dirty_head + 8];
+				pt_prefetch(&p->adj, ahead);
+				pt_prefetch(&r->vip_index, ahead);
+			}
 			const struct pt_key *k = &p->dirty[p->dirty_head++];
 			struct pt_entry *e = pt_find(&p->adj, k);
 			if (e == NULL)

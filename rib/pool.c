@@ -100,11 +100,11 @@ bool rib_allocate(struct rib *r, const struct vip_req *req,
 	struct vip_req rq = *req;
 	/* MetalLB shares an address among services with one sharing key. */
 	if (req->sharing_key != NULL) {
-		for (size_t i = 0; i < r->nvips; i++) {
-			const struct vip *v = &r->vips[i];
+		for (const struct vip *v = rib_vip_next(r, NULL); v;
+		    v = rib_vip_next(r, v)) {
 			for (size_t k = 0; k < n; k++) {
 				if (v->pool != list[k] ||
-				    !key_eq(v->owners[0].key, req->sharing_key))
+				    !key_eq(v->first.key, req->sharing_key))
 					continue;
 				rq.pool = c->pools[list[k]].name;
 				struct prefix a = v->addr;

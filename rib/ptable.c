@@ -8,24 +8,6 @@
 
 #define PT_MIN_CAP 16
 
-static uint64_t hash_key(const struct pt_key *k)
-{
-	uint64_t w[3];
-
-	/* The key is 20 bytes; hash it as three words (last one padded). */
-	memset(w, 0, sizeof(w));
-	memcpy(w, k, sizeof(*k));
-	uint64_t h = 0x9e3779b97f4a7c15ull;
-	for (int i = 0; i < 3; i++) {
-		h ^= w[i];
-		h *= 0xff51afd7ed558ccdull;
-		h ^= h >> 33;
-	}
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 29;
-	return h;
-}
-
 static bool key_eq(const struct pt_key *x, const struct pt_key *y)
 {
 	return memcmp(x, y, sizeof(*x)) == 0;
@@ -49,7 +31,7 @@ struct pt_entry *pt_find(const struct ptable *t, const struct pt_key *k)
 	if (t->cap == 0)
 		return NULL;
 	size_t mask = t->cap - 1;
-	for (size_t i = hash_key(k) & mask;; i = (i + 1) & mask) {
+	for (size_t i = pt_hash(k) & mask;; i = (i + 1) & mask) {
 		struct pt_entry *e = &t->slots[i];
 		if (e->k.afi == 0)
 			return NULL;
@@ -69,7 +51,7 @@ static bool grow(struct ptable *t)
 		struct pt_entry *e = &t->slots[j];
 		if (e->k.afi == 0)
 			continue;
-		size_t i = hash_key(&e->k) & (ncap - 1);
+		size_t i = pt_hash(&e->k) & (ncap - 1);
 		while (ns[i].k.afi != 0)
 			i = (i + 1) & (ncap - 1);
 		ns[i] = *e;
@@ -89,11 +71,15 @@ struct pt_entry *pt_insert(struct ptable *t, const struct pt_key *k,
 		*added = false;
 	if (e != NULL)
 		return e;
-	/* Keep the load factor at or under 3/4. */
-	if ((t->n + 1) * 4 > t->cap * 3 && !grow(t))
+	/*
+	 * Load factor at most 13/16: with a good hash, linear probing still
+	 * finds a key in one or two cache lines, and 100,000 routes fit in
+	 * 131,072 slots (3.7 MB) instead of twice that.
+	 */
+	if ((t->n + 1) * 16 > t->cap * 13 && !grow(t))
 		return NULL;
 	size_t mask = t->cap - 1;
-	size_t i = hash_key(k) & mask;
+	size_t i = pt_hash(k) & mask;
 	while (t->slots[i].k.afi != 0)
 		i = (i + 1) & mask;
 	e = &t->slots[i];
@@ -115,7 +101,7 @@ void pt_delete(struct ptable *t, struct pt_entry *e)
 	 * when their home slot is not between the hole and themselves. */
 	for (size_t j = (hole + 1) & mask; t->slots[j].k.afi != 0;
 	    j = (j + 1) & mask) {
-		size_t home = hash_key(&t->slots[j].k) & mask;
+		size_t home = pt_hash(&t->slots[j].k) & mask;
 		bool movable = hole <= j ? (home <= hole || home > j) :
 		    (home <= hole && home > j);
 		if (movable) {

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "fsm/prefix.h"
 
@@ -49,6 +50,38 @@ static inline struct prefix pt_key_prefix(const struct pt_key *k)
 	for (unsigned i = 0; i < sizeof(p.a); i++)
 		p.a[i] = k->a[i];
 	return p;
+}
+
+static inline uint64_t pt_hash(const struct pt_key *k)
+{
+	uint64_t w[3] = { 0, 0, 0 };
+
+	/* The key is 20 bytes; hash it as three words (last one padded). */
+	memcpy(w, k, sizeof(*k));
+	uint64_t h = 0x9e3779b97f4a7c15ull;
+	for (int i = 0; i < 3; i++) {
+		h ^= w[i];
+		h *= 0xff51afd7ed558ccdull;
+		h ^= h >> 33;
+	}
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 29;
+	return h;
+}
+
+/*
+ * Start loading the slot a key hashes to.  The tables are megabytes and
+ * every lookup is a cache miss; a loop over a batch prefetches a few
+ * keys ahead so the misses overlap instead of queueing.
+ */
+static inline void pt_prefetch(const struct ptable *t, const struct pt_key *k)
+{
+	if (t->cap == 0)
+		return;
+	/* A probe run often spills into the next cache line: load both. */
+	const char *slot = (const char *)&t->slots[pt_hash(k) & (t->cap - 1)];
+	__builtin_prefetch(slot);
+	__builtin_prefetch(slot + 64);
 }
 
 void pt_init(struct ptable *t);

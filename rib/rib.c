@@ -65,6 +65,20 @@ struct prefix rib_route_of(const struct rib *r, const struct vip *v,
 	return route;
 }
 
+bool host_route(const struct rib *r, size_t adv, unsigned afi)
+{
+	const struct conf_adv *a = &r->conf->advs[adv];
+	return (afi == AFI_IPV6 ? a->agg_len_v6 : a->agg_len) == afi_bits(afi);
+}
+
+bool pool_has_adv(const struct rib *r, size_t pool, size_t adv)
+{
+	for (size_t i = 0; i < r->npool_advs[pool]; i++)
+		if (r->pool_advs[pool][i] == adv)
+			return true;
+	return false;
+}
+
 size_t rib_pool_advs(const struct rib *r, size_t pool, const uint16_t **advs)
 {
 	*advs = r->pool_advs[pool];
@@ -77,6 +91,10 @@ static void unexport_vip(struct rib *r, const struct vip *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		size_t adv = r->pool_advs[v->pool][i];
 		struct prefix route = rib_route_of(r, v, adv);
+		if (host_route(r, adv, v->addr.afi)) {
+			adj_route_changed(r, adv, &route);
+			continue;
+		}
 		struct pt_key k = pt_key_make(&route, (uint16_t)adv);
 		struct pt_entry *e = pt_find(&r->exp, &k);
 
@@ -99,6 +117,10 @@ static bool export_vip(struct rib *r, const struct vip *v)
 	for (size_t i = 0; i < r->npool_advs[v->pool]; i++) {
 		size_t adv = r->pool_advs[v->pool][i];
 		struct prefix route = rib_route_of(r, v, adv);
+		if (host_route(r, adv, v->addr.afi)) {
+			adj_route_changed(r, adv, &route);
+			continue;
+		}
 		struct pt_key k = pt_key_make(&route, (uint16_t)adv);
 		struct pt_entry *e = pt_insert(&r->exp, &k, NULL);
 
@@ -122,41 +144,43 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void owner_free(struct vip_owner *o)
+static void owner_free(struct rib *r, struct vip_owner *o)
 {
-	free(o->name);
-	free(o->key);
+	str_release(&r->strings, o->name);
+	str_release(&r->strings, o->key);
 	free(o->comm);
 }
 
-static bool owner_set(struct vip_owner *o, const struct vip_req *req)
+static bool owner_set(struct rib *r, struct vip_owner *o,
+    const struct vip_req *req)
 {
 	struct vip_owner n = { .is_static = req->is_static };
 
-	n.name = strdup(req->owner);
-	n.key = req->sharing_key ? strdup(req->sharing_key) : NULL;
+	n.name = str_intern(&r->strings, req->owner);
+	n.key = req->sharing_key ? str_intern(&r->strings, req->sharing_key) :
+	    NULL;
 	if (req->ncommunities > 0) {
 		n.comm = malloc(req->ncommunities * sizeof(*n.comm));
 		if (n.comm != NULL) {
 			memcpy(n.comm, req->communities,
 			    req->ncommunities * sizeof(*n.comm));
-			n.ncomm = (uint32_t)req->ncommunities;
+			n.ncomm = (uint16_t)req->ncommunities;
 		}
 	}
 	if (n.name == NULL || (req->sharing_key && n.key == NULL) ||
 	    (req->ncommunities > 0 && n.comm == NULL)) {
-		owner_free(&n);
+		owner_free(r, &n);
 		return false;
 	}
 	*o = n;
 	return true;
 }
 
-static struct vip_owner *owner_find(const struct vip *v, const char *name)
+static struct vip_owner *owner_find(struct vip *v, const char *name)
 {
 	for (uint32_t i = 0; i < v->nowners; i++)
-		if (strcmp(v->owners[i].name, name) == 0)
-			return &v->owners[i];
+		if (strcmp(owner_at(v, i)->name, name) == 0)
+			return owner_at(v, i);
 	return NULL;
 }
 
@@ -166,7 +190,7 @@ static bool extras_of(const struct vip *v, uint32_t **out, uint32_t *n)
 	size_t total = 0;
 
 	for (uint32_t i = 0; i < v->nowners; i++)
-		total += v->owners[i].ncomm;
+		total += vip_owner(v, i)->ncomm;
 	*out = NULL;
 	*n = 0;
 	if (total == 0)
@@ -176,11 +200,11 @@ static bool extras_of(const struct vip *v, uint32_t **out, uint32_t *n)
 		return false;
 	total = 0;
 	for (uint32_t i = 0; i < v->nowners; i++) {
-		if (v->owners[i].ncomm == 0)
+		const struct vip_owner *o = vip_owner(v, i);
+		if (o->ncomm == 0)
 			continue;
-		memcpy(c + total, v->owners[i].comm,
-		    v->owners[i].ncomm * sizeof(*c));
-		total += v->owners[i].ncomm;
+		memcpy(c + total, o->comm, o->ncomm * sizeof(*c));
+		total += o->ncomm;
 	}
 	qsort(c, total, sizeof(*c), cmp_u32);
 	size_t u = 0;
@@ -208,7 +232,7 @@ static bool refresh_extras(struct rib *r, struct vip *v)
 	unexport_vip(r, v, r->npool_advs[v->pool]);
 	free(v->ecomm);
 	v->ecomm = c;
-	v->necomm = n;
+	v->necomm = (uint16_t)n;
 	/* Entries exist already: cannot run out of memory here. */
 	export_vip(r, v);
 	return true;
@@ -233,9 +257,14 @@ size_t rib_vip_count(const struct rib *r)
 	return r->nvips;
 }
 
-const struct vip *rib_vip_at(const struct rib *r, size_t i)
+const struct vip *rib_vip_next(const struct rib *r, const struct vip *prev)
 {
-	return i < r->nvips ? &r->vips[i] : NULL;
+	size_t i = prev ? (size_t)(prev - r->vips) + 1 : 0;
+
+	for (; i < r->nslots; i++)
+		if (r->vips[i].addr.afi != AFI_NONE)
+			return &r->vips[i];
+	return NULL;
 }
 
 static bool key_eq(const char *a, const char *b)
@@ -287,10 +316,10 @@ static bool vip_check(const struct rib *r, const struct prefix *addr,
 		    prefix_fmt(addr, a, sizeof(a)));
 	if (!pick_pool(r, addr, req->pool, &pool, res))
 		return false;
-	const struct vip *v = vip_lookup(r, addr);
+	struct vip *v = vip_lookup(r, addr);
 	if (v == NULL)
 		return ok(res);
-	const struct vip_owner *first = &v->owners[0];
+	const struct vip_owner *first = &v->first;
 	bool mine = owner_find(v, req->owner) != NULL;
 	/* Sharing needs the same key on every side (MetalLB's
 	 * allow-shared-ip annotation). */
@@ -309,20 +338,27 @@ static bool vip_check(const struct rib *r, const struct prefix *addr,
 static struct vip *vip_create(struct rib *r, const struct prefix *addr,
     uint32_t pool)
 {
-	if (r->nvips == r->capvips) {
+	if (r->nfree == 0 && r->nslots == r->capvips) {
 		size_t ncap = r->capvips ? r->capvips * 2 : 64;
 		struct vip *nv = realloc(r->vips, ncap * sizeof(*nv));
 		if (nv == NULL)
 			return NULL;
 		r->vips = nv;
+		uint32_t *nf = realloc(r->free_slots, ncap * sizeof(*nf));
+		if (nf == NULL)
+			return NULL;
+		r->free_slots = nf;
 		r->capvips = ncap;
 	}
 	struct pt_key k = pt_key_make(addr, 0);
 	struct pt_entry *e = pt_insert(&r->vip_index, &k, NULL);
 	if (e == NULL)
 		return NULL;
-	e->v1 = (uint32_t)r->nvips;
-	struct vip *v = &r->vips[r->nvips++];
+	/* Slots are reused, never moved: a withdraw touches no other VIP. */
+	size_t slot = r->nfree > 0 ? r->free_slots[--r->nfree] : r->nslots++;
+	e->v1 = (uint32_t)slot;
+	r->nvips++;
+	struct vip *v = &r->vips[slot];
 	*v = (struct vip){ .addr = *addr, .pool = pool };
 	r->pool_used[pool]++;
 	return v;
@@ -330,21 +366,17 @@ static struct vip *vip_create(struct rib *r, const struct prefix *addr,
 
 static void vip_destroy(struct rib *r, struct vip *v)
 {
-	size_t i = (size_t)(v - r->vips), last = r->nvips - 1;
 	struct pt_key k = pt_key_make(&v->addr, 0);
 
 	pool_note_free(r, v);
 	r->pool_used[v->pool]--;
 	for (uint32_t j = 0; j < v->nowners; j++)
-		owner_free(&v->owners[j]);
-	free(v->owners);
+		owner_free(r, owner_at(v, j));
+	free(v->more);
 	free(v->ecomm);
 	pt_delete(&r->vip_index, pt_find(&r->vip_index, &k));
-	if (i != last) {
-		r->vips[i] = r->vips[last];
-		k = pt_key_make(&r->vips[i].addr, 0);
-		pt_find(&r->vip_index, &k)->v1 = (uint32_t)i;
-	}
+	*v = (struct vip){ .addr.afi = AFI_NONE };
+	r->free_slots[r->nfree++] = (uint32_t)(v - r->vips);
 	r->nvips--;
 }
 
@@ -358,22 +390,22 @@ static bool vip_apply(struct rib *r, const struct prefix *addr,
 	*created = false;
 	if (v != NULL) {
 		struct vip_owner *mine = owner_find(v, req->owner), n;
-		if (!owner_set(&n, req))
+		if (!owner_set(r, &n, req))
 			return rib_fail(res, RIB_E_NOMEM, "out of memory");
 		if (mine != NULL) {
 			n.is_static = mine->is_static || req->is_static;
-			owner_free(mine);
+			owner_free(r, mine);
 			*mine = n;
 		} else {
-			struct vip_owner *no = realloc(v->owners,
-			    (v->nowners + 1) * sizeof(*no));
+			struct vip_owner *no = realloc(v->more,
+			    v->nowners * sizeof(*no));
 			if (no == NULL) {
-				owner_free(&n);
+				owner_free(r, &n);
 				return rib_fail(res, RIB_E_NOMEM,
 				    "out of memory");
 			}
-			v->owners = no;
-			v->owners[v->nowners++] = n;
+			v->more = no;
+			v->more[v->nowners++ - 1] = n;
 		}
 		if (!refresh_extras(r, v))
 			return rib_fail(res, RIB_E_NOMEM, "out of memory");
@@ -384,10 +416,11 @@ static bool vip_apply(struct rib *r, const struct prefix *addr,
 	v = vip_create(r, addr, pool);
 	if (v == NULL)
 		return rib_fail(res, RIB_E_NOMEM, "out of memory");
-	v->owners = calloc(1, sizeof(*v->owners));
-	if (v->owners != NULL && owner_set(&v->owners[0], req)) {
+	if (owner_set(r, &v->first, req)) {
+		uint32_t n = 0;
 		v->nowners = 1;
-		if (extras_of(v, &v->ecomm, &v->necomm) && export_vip(r, v)) {
+		if (extras_of(v, &v->ecomm, &n) &&
+		    (v->necomm = (uint16_t)n, export_vip(r, v))) {
 			*created = true;
 			return ok(res);
 		}
@@ -405,12 +438,38 @@ bool rib_vip_add(struct rib *r, const struct prefix *addr,
 	    vip_apply(r, addr, req, &created, res);
 }
 
+/* How far ahead a batch loop prefetches its lookups. */
+#define PREFETCH_AHEAD 8
+
+void rib_vip_prefetch(const struct rib *r, const struct prefix *vips,
+    size_t n, size_t i)
+{
+	if (i + PREFETCH_AHEAD < n) {
+		struct pt_key k = pt_key_make(&vips[i + PREFETCH_AHEAD], 0);
+		pt_prefetch(&r->vip_index, &k);
+	}
+}
+
+static void prefetch_vip(const struct rib *r, const struct prefix *vips,
+    size_t n, size_t i)
+{
+	if (i + PREFETCH_AHEAD < n) {
+		struct pt_key k = pt_key_make(&vips[i + PREFETCH_AHEAD], 0);
+		pt_prefetch(&r->vip_index, &k);
+		/* Host routes go to the peers' Adj-RIB-Out under the same key. */
+		for (size_t j = 0; j < r->npeers; j++)
+			if (r->peers[j].up)
+				pt_prefetch(&r->peers[j].adj, &k);
+	}
+}
+
 bool rib_vips_add(struct rib *r, const struct prefix *vips, size_t n,
     const struct vip_req *req, size_t *bad, size_t *changed,
     struct rib_res *res)
 {
 	*changed = 0;
 	for (size_t i = 0; i < n; i++) {
+		prefetch_vip(r, vips, n, i);
 		if (!vip_check(r, &vips[i], req, res)) {
 			*bad = i;
 			return false;
@@ -418,6 +477,7 @@ bool rib_vips_add(struct rib *r, const struct prefix *vips, size_t n,
 	}
 	for (size_t i = 0; i < n; i++) {
 		bool created;
+		prefetch_vip(r, vips, n, i);
 		if (!vip_apply(r, &vips[i], req, &created, res)) {
 			*bad = i;
 			return false;
@@ -431,7 +491,7 @@ static bool withdraw_check(const struct rib *r, const struct prefix *addr,
     const char *owner, struct rib_res *res)
 {
 	char a[PREFIX_STRLEN];
-	const struct vip *v = vip_lookup(r, addr);
+	struct vip *v = vip_lookup(r, addr);
 	const struct vip_owner *o = v ? owner_find(v, owner) : NULL;
 
 	if (o == NULL)
@@ -455,8 +515,12 @@ static bool withdraw_apply(struct rib *r, const struct prefix *addr,
 
 	if (o == NULL)
 		return false;	/* a repeat within the batch */
-	owner_free(o);
-	*o = v->owners[--v->nowners];
+	owner_free(r, o);
+	*o = *owner_at(v, --v->nowners);
+	if (v->nowners <= 1) {
+		free(v->more);
+		v->more = NULL;
+	}
 	if (v->nowners == 0) {
 		unexport_vip(r, v, r->npool_advs[v->pool]);
 		vip_destroy(r, v);
@@ -481,13 +545,16 @@ bool rib_vips_withdraw(struct rib *r, const struct prefix *vips, size_t n,
 {
 	*changed = 0;
 	for (size_t i = 0; i < n; i++) {
+		prefetch_vip(r, vips, n, i);
 		if (!withdraw_check(r, &vips[i], owner, res)) {
 			*bad = i;
 			return false;
 		}
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		prefetch_vip(r, vips, n, i);
 		*changed += withdraw_apply(r, &vips[i], owner);
+	}
 	return ok(res);
 }
 
@@ -578,13 +645,15 @@ void rib_free(struct rib *r)
 {
 	if (r == NULL)
 		return;
-	for (size_t i = 0; i < r->nvips; i++) {
+	for (size_t i = 0; i < r->nslots; i++) {
 		for (uint32_t j = 0; j < r->vips[i].nowners; j++)
-			owner_free(&r->vips[i].owners[j]);
-		free(r->vips[i].owners);
+			owner_free(r, owner_at(&r->vips[i], j));
+		free(r->vips[i].more);
 		free(r->vips[i].ecomm);
 	}
 	free(r->vips);
+	free(r->free_slots);
+	strtab_free(&r->strings);
 	pt_free(&r->vip_index);
 	pt_free(&r->exp);
 	for (size_t i = 0; r->peers && i < r->npeers; i++) {

@@ -61,22 +61,33 @@ const char *rib_err_code(enum rib_err e);
 
 /* One holder of a VIP (read-only outside rib/). */
 struct vip_owner {
-	char *name;
-	char *key;		/* sharing key, NULL when none */
+	const char *name;	/* interned: one copy per distinct name */
+	const char *key;	/* sharing key, interned; NULL when none */
 	uint32_t *comm;		/* per-VIP communities of this owner */
-	uint32_t ncomm;
+	uint16_t ncomm;
 	bool is_static;		/* from a vip line of the config */
 };
 
-/* A VIP and its holders (read-only outside rib/). */
+/*
+ * A VIP and its holders (read-only outside rib/).  Almost every VIP has
+ * one owner: it lives in the struct, further ones in more[]; read them
+ * with vip_owner().
+ */
 struct vip {
-	struct prefix addr;
-	uint32_t pool;		/* index into conf->pools */
-	uint32_t nowners;
-	struct vip_owner *owners;
+	struct prefix addr;	/* AFI_NONE: a free slot of the table */
+	uint16_t pool;		/* index into conf->pools */
+	uint16_t nowners;
+	uint16_t necomm;
+	struct vip_owner first;
+	struct vip_owner *more;	/* owners 1 .. nowners - 1 */
 	uint32_t *ecomm;	/* union of the owners' communities, sorted */
-	uint32_t necomm;
 };
+
+static inline const struct vip_owner *vip_owner(const struct vip *v,
+    uint32_t i)
+{
+	return i == 0 ? &v->first : &v->more[i - 1];
+}
 
 /* A request to hold a VIP. */
 struct vip_req {
@@ -108,8 +119,13 @@ bool rib_vips_add(struct rib *r, const struct prefix *vips, size_t n,
 bool rib_vips_withdraw(struct rib *r, const struct prefix *vips, size_t n,
     const char *owner, size_t *bad, size_t *changed, struct rib_res *res);
 size_t rib_vip_count(const struct rib *r);
-const struct vip *rib_vip_at(const struct rib *r, size_t i);
+/* Iterate: for (v = rib_vip_next(r, NULL); v; v = rib_vip_next(r, v)). */
+const struct vip *rib_vip_next(const struct rib *r, const struct vip *prev);
 const struct vip *rib_vip_find(const struct rib *r, const struct prefix *addr);
+/* Going through vips[] in order?  Call with each i to have the VIP a few
+ * places ahead loaded into the cache while this one is worked on. */
+void rib_vip_prefetch(const struct rib *r, const struct prefix *vips,
+    size_t n, size_t i);
 
 /*
  * Allocate an address (issue 3's allocate): the one requested in *want,

@@ -9,6 +9,20 @@
 #include "rib/ptable.h"
 #include "rib/rib.h"
 
+/* Interned strings (intern.c). */
+struct strtab {
+	struct istr **slots;
+	size_t cap, n;
+};
+const char *str_intern(struct strtab *t, const char *s);
+void str_release(struct strtab *t, const char *s);
+void strtab_free(struct strtab *t);
+
+static inline struct vip_owner *owner_at(struct vip *v, uint32_t i)
+{
+	return i == 0 ? &v->first : &v->more[i - 1];
+}
+
 /* A peer can take at most this many advertisements (one bit each). */
 #define RIB_MAX_PEER_ADVS 64
 
@@ -68,11 +82,16 @@ struct pool_hint {
 
 struct rib {
 	const struct conf *conf;
-	struct ptable vip_index;	/* v1: index into vips */
-	struct vip *vips;
-	size_t nvips, capvips;
+	struct ptable vip_index;	/* v1: slot in vips */
+	struct vip *vips;		/* slots; a free one has addr.afi 0 */
+	size_t nslots, capvips;
+	size_t nvips;			/* VIPs held */
+	uint32_t *free_slots;
+	size_t nfree;
+	struct strtab strings;		/* owner names and sharing keys */
 	/* Key (route, advertisement): v1 VIPs counted in it, v2 those of
-	 * them with per-VIP communities. */
+	 * them with per-VIP communities.  Only aggregates are counted: a
+	 * host route exists exactly while its VIP does (host_route()). */
 	struct ptable exp;
 	struct rib_peer *peers;
 	size_t npeers;
@@ -92,6 +111,9 @@ struct rib {
 
 /* rib.c */
 struct vip *vip_lookup(const struct rib *r, const struct prefix *addr);
+/* The advertisement announces each VIP of this family as itself. */
+bool host_route(const struct rib *r, size_t adv, unsigned afi);
+bool pool_has_adv(const struct rib *r, size_t pool, size_t adv);
 bool rib_fail(struct rib_res *res, enum rib_err e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

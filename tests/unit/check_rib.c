@@ -268,8 +268,11 @@ static char *dump(const struct rib *r)
 	FILE *f = open_memstream(&buf, &len);
 
 	ck_assert(v != NULL && f != NULL);
-	for (size_t i = 0; i < n; i++)
-		v[i] = rib_vip_at(r, i);
+	size_t got = 0;
+	for (const struct vip *x = rib_vip_next(r, NULL); x;
+	    x = rib_vip_next(r, x))
+		v[got++] = x;
+	ck_assert_uint_eq(got, n);
 	qsort(v, n, sizeof(*v), cmp_vip);
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "%s pool=%s comm=", prefix_fmt(&v[i]->addr, a,
@@ -278,7 +281,7 @@ static char *dump(const struct rib *r)
 			fprintf(f, "%s,", community_fmt(v[i]->ecomm[j], cs,
 			    sizeof(cs)));
 		for (uint32_t j = 0; j < v[i]->nowners; j++) {
-			const struct vip_owner *o = &v[i]->owners[j];
+			const struct vip_owner *o = vip_owner(v[i], j);
 			fprintf(f, " [%s key=%s%s", o->name, o->key ? o->key :
 			    "-", o->is_static ? " static" : "");
 			for (uint32_t k = 0; k < o->ncomm; k++)
@@ -311,7 +314,7 @@ static const char *owners_str(const struct rib *r, const char *vip)
 	snprintf(out, sizeof(out), "-");
 	for (uint32_t i = 0; v != NULL && i < v->nowners; i++)
 		off += (size_t)snprintf(out + off, sizeof(out) - off, "%s%s",
-		    i ? "," : "", v->owners[i].name);
+		    i ? "," : "", vip_owner(v, i)->name);
 	return out;
 }
 

@@ -256,13 +256,15 @@ static char *dump(const struct rib *r)
 	char a[PREFIX_STRLEN], cs[32];
 
 	ck_assert_ptr_nonnull(lines);
+	const struct vip *v = NULL;
 	for (size_t i = 0; i < n; i++) {
-		const struct vip *v = rib_vip_at(r, i);
+		v = rib_vip_next(r, v);
+		ck_assert_ptr_nonnull(v);
 		FILE *f = open_memstream(&lines[i], &len);
 		fprintf(f, "%s pool=%s", addr_fmt(&v->addr, a, sizeof(a)),
 		    c->pools[v->pool].name);
 		for (uint32_t j = 0; j < v->nowners; j++) {
-			const struct vip_owner *o = &v->owners[j];
+			const struct vip_owner *o = vip_owner(v, j);
 			fprintf(f, " [%s key=%s%s", o->name, o->key ? o->key :
 			    "-", o->is_static ? " static" : "");
 			for (uint32_t k = 0; k < o->ncomm; k++)
