@@ -8,9 +8,16 @@
 
 #define PT_MIN_CAP 16
 
-static bool key_eq(const struct pt_key *x, const struct pt_key *y)
+/* The first 8 bytes (family, length, tag, first address bytes) differ
+ * for almost every pair: compare them inline before the rest. */
+static inline bool key_eq(const struct pt_key *x, const struct pt_key *y)
 {
-	return memcmp(x, y, sizeof(*x)) == 0;
+	uint64_t a, b;
+
+	memcpy(&a, x, 8);
+	memcpy(&b, y, 8);
+	return a == b && memcmp((const char *)x + 8, (const char *)y + 8,
+	    sizeof(*x) - 8) == 0;
 }
 
 void pt_init(struct ptable *t)
