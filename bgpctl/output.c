@@ -329,7 +329,9 @@ static const struct {
 	{ "ipv6-unicast",		"IPv6 unicast" },
 	{ "4-octet-as",			"4-octet AS numbers" },
 	{ "route-refresh",		"Route refresh" },
+	{ "enhanced-route-refresh",	"Enhanced route refresh" },
 	{ "extended-message",		"Extended messages" },
+	{ "graceful-restart",		"Graceful restart" },
 	{ "peer-graceful-restart",	"Graceful restart (peer)" },
 }, msg_names[] = {
 	{ "open",		"Opens" },

@@ -97,6 +97,8 @@ struct peer {
 	struct log_limit limit;
 	ev_timer restart;		/* max-prefix restart */
 	bool max_prefix_tripped;
+	ev_timer stale;			/* peer's graceful restart time */
+	unsigned eorr_pending;		/* 1 << AFI: EoRR owed (RFC 7313) */
 };
 
 struct listener {

@@ -306,6 +306,10 @@ static json_object *neighbor_json(const struct peer *p, double now)
 		    json_object_new_boolean(c->neg.as4));
 		json_object_object_add(caps, "route-refresh",
 		    json_object_new_boolean(c->neg.route_refresh));
+		json_object_object_add(caps, "enhanced-route-refresh",
+		    json_object_new_boolean(c->neg.enhanced_refresh));
+		json_object_object_add(caps, "graceful-restart",
+		    json_object_new_boolean(c->neg.gr));
 		json_object_object_add(caps, "extended-message",
 		    json_object_new_boolean(c->neg.ext_message));
 		json_object_object_add(caps, "peer-graceful-restart",

@@ -643,6 +643,18 @@ static void handle_update(struct conn *c, const uint8_t *msg, size_t len)
 		    "attribute discarded", suppressed ? " (more suppressed)" :
 		    "");
 
+	/* RFC 4724 §4.2: End-of-RIB ends the peer's restart for a family. */
+	uint16_t eor_afi;
+	uint8_t eor_safi;
+	if (bgp_update_is_eor(&u, &eor_afi, &eor_safi)) {
+		size_t n = rib_in_purge_stale(p->d->rib, p->idx, eor_afi);
+		if (n > 0)
+			log_info("neighbor %s: End-of-RIB for %s: %zu stale "
+			    "routes removed", peer_name(p),
+			    bgp_afi_name(eor_afi), n);
+		fsm_event(&c->fsm, EV_UPDATE, NULL);
+		return;
+	}
 	/* Kept for show rib in; never re-advertised or installed. */
 	rib_in_update(p->d->rib, p->idx, &u, c->neg.as4);
 	if (p->conf->max_prefix != 0 &&
@@ -697,15 +709,50 @@ static void handle_refresh(struct conn *c, const uint8_t *msg, size_t len)
 		return;
 	}
 	/* RFC 2918 §4: ignore a request we did not advertise for. */
-	if (!c->neg.route_refresh || rr.subtype != BGP_RR_REQUEST ||
-	    (rr.afi != AFI_IPV4 && rr.afi != AFI_IPV6)) {
+	bool family = rr.safi == SAFI_UNICAST && (rr.afi == AFI_IPV4 ?
+	    c->neg.v4 : rr.afi == AFI_IPV6 ? c->neg.v6 : false);
+	if (!c->neg.route_refresh || !family) {
 		fsm_event(&c->fsm, EV_ROUTE_REFRESH, NULL);
 		return;
 	}
-	log_info("neighbor %s: route refresh requested for %s", peer_name(p),
-	    bgp_afi_name(rr.afi));
-	/* RFC 2918 §4: re-send the Adj-RIB-Out. */
-	rib_peer_resend(p->d->rib, p->idx);
+	switch (rr.subtype) {
+	case BGP_RR_REQUEST:
+		log_info("neighbor %s: route refresh requested for %s%s",
+		    peer_name(p), bgp_afi_name(rr.afi),
+		    c->neg.enhanced_refresh ? " (enhanced: the routes go "
+		    "between BoRR and EoRR)" : "");
+		/* RFC 7313 §4: the re-sent routes come between BoRR and
+		 * EoRR, so the peer can drop what we no longer send. */
+		if (c->neg.enhanced_refresh) {
+			uint8_t buf[BGP_REFRESH_LEN];
+			struct bgp_refresh borr = { rr.afi, BGP_RR_BORR,
+			    SAFI_UNICAST };
+			conn_queue(c, buf, bgp_refresh_encode(buf, sizeof(buf),
+			    &borr), BGP_MSG_ROUTE_REFRESH);
+			p->eorr_pending |= 1u << rr.afi;
+		}
+		/* RFC 2918 §4: re-send the Adj-RIB-Out. */
+		rib_peer_resend(p->d->rib, p->idx, rr.afi);
+		break;
+	case BGP_RR_BORR:
+		/* RFC 7313 §4: the peer re-sends everything; what it does not
+		 * send again by EoRR is gone. */
+		if (c->neg.enhanced_refresh)
+			rib_in_mark_stale(p->d->rib, p->idx, rr.afi);
+		break;
+	case BGP_RR_EORR:
+		if (c->neg.enhanced_refresh) {
+			size_t n = rib_in_purge_stale(p->d->rib, p->idx,
+			    rr.afi);
+			if (n > 0)
+				log_info("neighbor %s: %zu %s routes not sent "
+				    "again in the route refresh: removed",
+				    peer_name(p), n, bgp_afi_name(rr.afi));
+		}
+		break;
+	default:
+		break;	/* RFC 7313 §5: unknown subtypes are ignored */
+	}
 	fsm_event(&c->fsm, EV_ROUTE_REFRESH, NULL);
 	peer_pump(p);
 }
@@ -814,6 +861,7 @@ static void op_send_open(void *ctx)
 	    SAFI_UNICAST, 0 };
 	o->caps.mp_present = true;
 	o->caps.route_refresh = true;
+	o->caps.enhanced_refresh = true;	/* RFC 7313 */
 	/* RFC 8654: both sides announcing it allows 65535-byte messages. */
 	o->caps.ext_message = true;
 	o->caps.as4 = true;
@@ -909,6 +957,14 @@ static void op_established(void *ctx)
 	};
 	p->eor_sent = false;
 	rib_peer_up(p->d->rib, p->idx, &s);
+	/* RFC 4724 §4.2: stale routes of a family the restarted peer did not
+	 * keep forwarding for (no F bit) go now; the rest at its End-of-RIB. */
+	if (ev_is_active(&p->stale)) {
+		if (!(c->neg.gr && c->neg.peer_gr_v4 && c->neg.peer_fwd_v4))
+			rib_in_purge_stale(p->d->rib, p->idx, AFI_IPV4);
+		if (!(c->neg.gr && c->neg.peer_gr_v6 && c->neg.peer_fwd_v6))
+			rib_in_purge_stale(p->d->rib, p->idx, AFI_IPV6);
+	}
 	log_info("neighbor %s: session established: AS %u, id %u.%u.%u.%u, "
 	    "hold %us, next hop %s / %s", peer_name(p), c->remote_as,
 	    c->remote_id >> 24, (c->remote_id >> 16) & 0xff,
@@ -926,8 +982,35 @@ static void op_down(void *ctx)
 	if (c->fsm.secondary)
 		return;
 	rib_peer_down(p->d->rib, p->idx);
-	rib_in_clear(p->d->rib, p->idx);
+	p->eorr_pending = 0;
 	p->st.flaps++;
+	/*
+	 * RFC 4724 §4.2: a session with graceful restart that ends without
+	 * a NOTIFICATION (the peer restarting) keeps the peer's routes as
+	 * stale for its restart time; otherwise they go now.
+	 */
+	if (c->neg.gr && c->fsm.last_event == EV_TCP_FAILS &&
+	    c->neg.peer_gr_time > 0) {
+		rib_in_mark_stale(p->d->rib, p->idx, 0);
+		ev_timer_stop(p->d->loop, &p->stale);
+		ev_timer_set(&p->stale, c->neg.peer_gr_time, 0);
+		ev_timer_start(p->d->loop, &p->stale);
+		log_info("neighbor %s: keeping its %zu routes as stale for up "
+		    "to %us (graceful restart)", peer_name(p),
+		    rib_in_count(p->d->rib, p->idx), c->neg.peer_gr_time);
+	} else {
+		ev_timer_stop(p->d->loop, &p->stale);
+		rib_in_clear(p->d->rib, p->idx);
+	}
+}
+
+static void stale_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct peer *p = w->data;
+	size_t n = rib_in_purge_stale(p->d->rib, p->idx, 0);
+
+	log_info("neighbor %s: restart time over: %zu stale routes removed",
+	    peer_name(p), n);
 }
 
 static void op_changed(void *ctx, enum fsm_state from, enum fsm_state to,
@@ -995,6 +1078,17 @@ bool peer_pump(struct peer *p)
 			    "prefixes", peer_name(p),
 			    rib_peer_announced(r, p->idx));
 		}
+		/* RFC 7313 §4: EoRR once a refresh went out in full. */
+		for (uint16_t afi = AFI_IPV4; afi <= AFI_IPV6; afi++) {
+			if (!(p->eorr_pending & (1u << afi)))
+				continue;
+			uint8_t buf[BGP_REFRESH_LEN];
+			struct bgp_refresh eorr = { afi, BGP_RR_EORR,
+			    SAFI_UNICAST };
+			conn_queue(c, buf, bgp_refresh_encode(buf, sizeof(buf),
+			    &eorr), BGP_MSG_ROUTE_REFRESH);
+		}
+		p->eorr_pending = 0;
 		break;
 	}
 	/* On the wire now, not after the next poll (and the state file's
@@ -1041,6 +1135,8 @@ void peer_init(struct lbbgpd *d, struct peer *p, size_t idx)
 	p->last_change = now_mono();
 	ev_init(&p->restart, restart_cb);
 	p->restart.data = p;
+	ev_init(&p->stale, stale_cb);
+	p->stale.data = p;
 }
 
 void peer_start(struct peer *p)
@@ -1094,6 +1190,7 @@ void peer_stop_for_restart(struct peer *p)
 void peer_free(struct peer *p)
 {
 	ev_timer_stop(p->d->loop, &p->restart);
+	ev_timer_stop(p->d->loop, &p->stale);
 	if (p->coll != NULL)
 		conn_kill(p->coll);
 	if (p->conn != NULL) {

@@ -17,6 +17,10 @@
 #define BLOB_AS4	0x01
 #define BLOB_HDR_MAX	(2 + 32)
 
+/* Adj-RIB-In entry flag (v2): kept across a restart or refresh of the
+ * peer, gone unless the peer sends it again (RFC 4724, RFC 7313). */
+#define IN_STALE	0x1
+
 static uint64_t blob_hash(const uint8_t *p, size_t n)
 {
 	uint64_t h = 0xcbf29ce484222325ull;	/* FNV-1a */
@@ -135,7 +139,10 @@ static void in_set(struct rib *r, struct rib_peer *p, const struct prefix *pfx,
 	struct pt_key k = pt_key_make(pfx, 0);
 	struct pt_entry *e = pt_insert(&p->in, &k, NULL);
 
-	if (e == NULL || e->v1 == id)
+	if (e == NULL)
+		return;
+	e->v2 &= ~(uint32_t)IN_STALE;
+	if (e->v1 == id)
 		return;
 	uint32_t old = e->v1;
 	e->v1 = id;
@@ -245,6 +252,44 @@ void rib_in_clear(struct rib *r, size_t peer)
 		blob_release(r, e->v1);
 	}
 	pt_free(&p->in);
+}
+
+void rib_in_mark_stale(struct rib *r, size_t peer, uint16_t afi)
+{
+	struct rib_peer *p = &r->peers[peer];
+
+	for (struct pt_entry *e = pt_next(&p->in, NULL); e;
+	    e = pt_next(&p->in, e))
+		if (afi == 0 || e->k.afi == afi)
+			e->v2 |= IN_STALE;
+}
+
+size_t rib_in_purge_stale(struct rib *r, size_t peer, uint16_t afi)
+{
+	struct rib_peer *p = &r->peers[peer];
+	struct pt_key *gone = NULL;
+	size_t n = 0, cap = 0;
+
+	/* Collect first: deleting moves entries under the walk. */
+	for (struct pt_entry *e = pt_next(&p->in, NULL); e;
+	    e = pt_next(&p->in, e)) {
+		if (!(e->v2 & IN_STALE) || (afi != 0 && e->k.afi != afi))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct pt_key *ng = realloc(gone, cap * sizeof(*ng));
+			if (ng == NULL)
+				break;
+			gone = ng;
+		}
+		gone[n++] = e->k;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct prefix pfx = pt_key_prefix(&gone[i]);
+		in_del(r, p, &pfx);
+	}
+	free(gone);
+	return n;
 }
 
 size_t rib_in_count(const struct rib *r, size_t peer)

@@ -142,7 +142,7 @@ void rib_peer_up(struct rib *r, size_t peer, const struct rib_session *s)
 	}
 }
 
-void rib_peer_resend(struct rib *r, size_t peer)
+void rib_peer_resend(struct rib *r, size_t peer, uint16_t afi)
 {
 	struct rib_peer *p = &r->peers[peer];
 
@@ -156,6 +156,8 @@ void rib_peer_resend(struct rib *r, size_t peer)
 	 */
 	for (struct pt_entry *e = pt_next(&p->adj, NULL); e;
 	    e = pt_next(&p->adj, e)) {
+		if (afi != 0 && e->k.afi != afi)
+			continue;
 		struct prefix route = pt_key_prefix(&e->k);
 		e->v2 |= ADJ_RESEND;
 		adj_mark(r, p, &route);

@@ -157,8 +157,8 @@ bool rib_peer_has(const struct rib *r, size_t peer, const struct prefix *route);
 void rib_peer_up(struct rib *r, size_t peer, const struct rib_session *s);
 void rib_peer_down(struct rib *r, size_t peer);
 bool rib_peer_is_up(const struct rib *r, size_t peer);
-/* Send the whole Adj-RIB-Out again (a route refresh request). */
-void rib_peer_resend(struct rib *r, size_t peer);
+/* Send the Adj-RIB-Out of a family (0: all) again: a route refresh. */
+void rib_peer_resend(struct rib *r, size_t peer, uint16_t afi);
 
 typedef void rib_emit_fn(void *ctx, const uint8_t *msg, size_t len);
 
@@ -186,6 +186,13 @@ struct rib_in_route {
 void rib_in_update(struct rib *r, size_t peer, const struct bgp_update *u,
     bool as4);
 void rib_in_clear(struct rib *r, size_t peer);
+/*
+ * Keep the peer's routes of a family (0: all) as stale: a route the peer
+ * sends again is fresh; rib_in_purge_stale() drops the rest and returns
+ * how many (graceful restart, enhanced route refresh).
+ */
+void rib_in_mark_stale(struct rib *r, size_t peer, uint16_t afi);
+size_t rib_in_purge_stale(struct rib *r, size_t peer, uint16_t afi);
 size_t rib_in_count(const struct rib *r, size_t peer);
 void rib_in_walk(const struct rib *r, size_t peer,
     void (*fn)(const struct rib_in_route *rt, void *arg), void *arg);

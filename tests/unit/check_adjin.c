@@ -288,12 +288,52 @@ START_TEST(adjin_shared_attrs)
 }
 END_TEST
 
+/* RFC 4724 / RFC 7313: stale routes stay until the peer sends them again;
+ * a purge drops the rest, per family. */
+START_TEST(adjin_stale)
+{
+	struct fx f;
+	struct rib_session s = session_ebgp();
+	struct bgp_attrs a = in_attrs(BGP_ORIGIN_IGP, 50);
+	struct bgp_attrs b = in_attrs(BGP_ORIGIN_IGP, 9);
+
+	fx_open(&f, conf_merge);
+	fx_up(&f, 0, &s);
+	feed(f.r, 0, &a, NULL, "203.0.113.0/24 198.51.100.0/25 "
+	    "2001:db8:100::/48 2001:db8:200::/48", false);
+	ck_assert_uint_eq(rib_in_count(f.r, 0), 4);
+
+	/* Marking changes nothing visible; purging right away drops all. */
+	rib_in_mark_stale(f.r, 0, AFI_IPV6);
+	ck_assert_uint_eq(rib_in_count(f.r, 0), 4);
+	ck_assert_uint_eq(rib_in_purge_stale(f.r, 0, AFI_IPV4), 0);
+	ck_assert_uint_eq(rib_in_count(f.r, 0), 4);
+
+	/* Sent again, with the same or other attributes: fresh. */
+	feed(f.r, 0, &a, NULL, "2001:db8:100::/48", false);
+	ck_assert_uint_eq(rib_in_purge_stale(f.r, 0, AFI_IPV6), 1);
+	ck_assert_uint_eq(rib_in_count(f.r, 0), 3);
+	ck_assert_ptr_null(strstr(in_text(f.r, 0), "2001:db8:200::/48"));
+
+	rib_in_mark_stale(f.r, 0, 0);
+	feed(f.r, 0, &b, NULL, "203.0.113.0/24", false);
+	ck_assert_uint_eq(rib_in_purge_stale(f.r, 0, 0), 2);
+	ck_assert_str_eq(in_text(f.r, 0), "203.0.113.0/24 via 192.0.2.1 "
+	    "path 64512 65000 med 9 comm 64512:1 no-export");
+	/* A purge with nothing stale is a no-op. */
+	ck_assert_uint_eq(rib_in_purge_stale(f.r, 0, 0), 0);
+	ck_assert_uint_eq(rib_in_count(f.r, 0), 1);
+	fx_close(&f);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("adjin");
 	TCase *tc = tcase_create("adj-rib-in");
 	tcase_add_test(tc, adjin_updates);
 	tcase_add_test(tc, adjin_shared_attrs);
+	tcase_add_test(tc, adjin_stale);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 

@@ -859,7 +859,7 @@ static void step(struct fx *f, const char *line)
 		ck_assert(!rib_peer_is_up(f->r, peer));
 		ck_assert_uint_eq(rib_peer_pending(f->r, peer), 0);
 	} else if (strcmp(q.verb, "resend") == 0) {
-		rib_peer_resend(f->r, peer);
+		rib_peer_resend(f->r, peer, 0);
 	} else if (strcmp(q.verb, "add") == 0 || strcmp(q.verb, "wd") == 0) {
 		ck_assert_msg(req_run(f->r, &q, &res, NULL), "%s: %s", line,
 		    res.msg);
