@@ -22,7 +22,9 @@
 # - gobgp_routes shows routes learned from neighbors only, not the ones
 #   added with `gobgp global rib add`. GoBGP drops routes with a 127/8 next hop.
 #
-# Works with or without set -eu. Environment: top_builddir (where
+# Works with or without set -eu. IPv6 routers (in a test's own network
+# namespace): BIRD_ROUTER_ID and GOBGP_ROUTER_ID give the IPv4 router id
+# their address cannot be. Environment: top_builddir (where
 # bgpd/lbbgpd and bgpctl/bgpctl are built; default: . when it holds a
 # config.status, else the source tree), LBBGPD and BGPCTL (binaries),
 # LBBGPD_WRAPPER (e.g. "valgrind -q --error-exitcode=99"), KEEP_TMP=1 (keep
@@ -97,7 +99,11 @@ itest_dead() { ! itest_alive "$1"; }
 # (an earlier run killed with SIGKILL?) or another test holds ADDR:PORT.
 itest_port_free() {
 	command -v ss >/dev/null 2>&1 || return 0
-	_p_users=$(ss -Htlnp "src $1:$2" 2>/dev/null)
+	case $1 in
+	*:*) _p_src="[$1]:$2" ;;
+	*) _p_src="$1:$2" ;;
+	esac
+	_p_users=$(ss -Htlnp "src $_p_src" 2>/dev/null)
 	[ -z "$_p_users" ] || fail "$1:$2 is already in use: $_p_users"
 }
 
@@ -227,7 +233,7 @@ bird_start() {
 	cat >"$_b_d/bird.conf" <<EOF
 # $1: BIRD test router for lbbgp integration tests; no protocol kernel.
 log "$_b_d/bird.log" all;
-router id $2;
+router id ${BIRD_ROUTER_ID:-$2};
 protocol device { }
 ${7:-}
 protocol bgp lb {
@@ -300,12 +306,12 @@ gobgp_start() {
 	mkdir -p "$_g_d"
 	echo "$6" >"$_g_d/apiport"
 	echo "$4" >"$_g_d/peer"
-	echo "$2" >"$_g_d/addr"
+	echo "${GOBGP_ROUTER_ID:-$2}" >"$_g_d/addr"
 	cat >"$_g_d/gobgpd.toml" <<EOF
 # $1: GoBGP test router for lbbgp integration tests.
 [global.config]
   as = $3
-  router-id = "$2"
+  router-id = "${GOBGP_ROUTER_ID:-$2}"
   port = 179
   local-address-list = ["$2"]
 [[neighbors]]
