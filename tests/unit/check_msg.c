@@ -686,6 +686,48 @@ START_TEST(negotiate_hold_keepalive)
 }
 END_TEST
 
+/* RFC 4724: what a peer's graceful restart capability tells us. */
+START_TEST(negotiate_gr)
+{
+	struct bgp_open a = { .version = 4, .hold = 90 };
+	struct bgp_open b = { .version = 4, .hold = 90 };
+	struct bgp_neg n;
+
+	/* Only the peer: it restarts, we are no helper (gr false). */
+	b.caps.gr = true;
+	b.caps.gr_flags = BGP_GR_RESTARTING;
+	b.caps.gr_time = 120;
+	b.caps.gr_afi[b.caps.ngr++] = (struct bgp_afisafi){ AFI_IPV4,
+	    SAFI_UNICAST, BGP_GR_AFI_FORWARDING };
+	b.caps.gr_afi[b.caps.ngr++] = (struct bgp_afisafi){ AFI_IPV6,
+	    SAFI_UNICAST, 0 };
+	bgp_negotiate(&a, &b, 0, &n);
+	ck_assert(n.peer_gr && !n.gr);
+	ck_assert(n.peer_restarted);
+	ck_assert_uint_eq(n.peer_gr_time, 120);
+	ck_assert(n.peer_gr_v4 && n.peer_fwd_v4);
+	ck_assert(n.peer_gr_v6 && !n.peer_fwd_v6);	/* no F bit */
+
+	/* Both: the procedures apply. */
+	a.caps.gr = true;
+	bgp_negotiate(&a, &b, 0, &n);
+	ck_assert(n.gr);
+
+	/* A peer without families in its capability keeps nothing. */
+	b.caps.ngr = 0;
+	b.caps.gr_flags = 0;
+	bgp_negotiate(&a, &b, 0, &n);
+	ck_assert(n.gr && !n.peer_restarted);
+	ck_assert(!n.peer_gr_v4 && !n.peer_gr_v6);
+
+	/* Only multicast listed: not ours to keep. */
+	b.caps.gr_afi[b.caps.ngr++] = (struct bgp_afisafi){ AFI_IPV4, 2,
+	    BGP_GR_AFI_FORWARDING };
+	bgp_negotiate(&a, &b, 0, &n);
+	ck_assert(!n.peer_gr_v4 && !n.peer_fwd_v4);
+}
+END_TEST
+
 START_TEST(negotiate_caps)
 {
 	struct bgp_open a = { .version = 4, .hold = 90 };
@@ -1466,6 +1508,7 @@ int main(void)
 	tcase_add_test(tc, open_check_table);
 	tcase_add_test(tc, negotiate_hold_keepalive);
 	tcase_add_test(tc, negotiate_caps);
+	tcase_add_test(tc, negotiate_gr);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("notification");
