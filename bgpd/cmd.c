@@ -376,6 +376,25 @@ static void cmd_show_neighbors(struct ctl_req *r)
 	json_object_object_add(r->reply, "neighbors", arr);
 }
 
+/* The reply of add/withdraw; the changed VIPs go to the state file. */
+static void batch_reply(struct ctl_req *r, bool ok,
+    const struct rib_res *res, struct prefix *vips, size_t n, size_t bad,
+    const char *count_key, size_t changed)
+{
+	if (!ok) {
+		rib_error(r, res);
+		if (n > 1)
+			json_object_object_add(r->reply, "vip",
+			    addr_json(&vips[bad]));
+	} else {
+		for (size_t i = 0; i < n; i++)
+			state_touch(r->d->state, &vips[i]);
+		json_object_object_add(r->reply, count_key,
+		    json_object_new_uint64(changed));
+	}
+	free(vips);
+}
+
 static void cmd_add(struct ctl_req *r)
 {
 	uint32_t comm[MAX_VIP_COMMUNITIES];
@@ -386,18 +405,8 @@ static void cmd_add(struct ctl_req *r)
 
 	if (!parse_holder(r, &req, comm) || !parse_vips(r, &vips, &n, true))
 		return;
-	if (!rib_vips_add(r->d->rib, vips, n, &req, &bad, &changed, &res)) {
-		rib_error(r, &res);
-		if (n > 1)
-			json_object_object_add(r->reply, "vip",
-			    addr_json(&vips[bad]));
-	} else {
-		for (size_t i = 0; i < n; i++)
-			state_touch(r->d->state, &vips[i]);
-		json_object_object_add(r->reply, "added",
-		    json_object_new_uint64(changed));
-	}
-	free(vips);
+	batch_reply(r, rib_vips_add(r->d->rib, vips, n, &req, &bad, &changed,
+	    &res), &res, vips, n, bad, "added", changed);
 }
 
 static void cmd_withdraw(struct ctl_req *r)
@@ -411,19 +420,8 @@ static void cmd_withdraw(struct ctl_req *r)
 		return;
 	if (owner == NULL)
 		owner = "default";
-	if (!rib_vips_withdraw(r->d->rib, vips, n, owner, &bad, &changed,
-	    &res)) {
-		rib_error(r, &res);
-		if (n > 1)
-			json_object_object_add(r->reply, "vip",
-			    addr_json(&vips[bad]));
-	} else {
-		for (size_t i = 0; i < n; i++)
-			state_touch(r->d->state, &vips[i]);
-		json_object_object_add(r->reply, "withdrawn",
-		    json_object_new_uint64(changed));
-	}
-	free(vips);
+	batch_reply(r, rib_vips_withdraw(r->d->rib, vips, n, owner, &bad,
+	    &changed, &res), &res, vips, n, bad, "withdrawn", changed);
 }
 
 static void cmd_allocate(struct ctl_req *r)
