@@ -405,8 +405,8 @@ static void cmd_add(struct ctl_req *r)
 
 	if (!parse_holder(r, &req, comm) || !parse_vips(r, &vips, &n, true))
 		return;
-	batch_reply(r, rib_vips_add(r->d->rib, vips, n, &req, &bad, &changed,
-	    &res), &res, vips, n, bad, "added", changed);
+	bool ok = rib_vips_add(r->d->rib, vips, n, &req, &bad, &changed, &res);
+	batch_reply(r, ok, &res, vips, n, bad, "added", changed);
 }
 
 static void cmd_withdraw(struct ctl_req *r)
@@ -420,8 +420,9 @@ static void cmd_withdraw(struct ctl_req *r)
 		return;
 	if (owner == NULL)
 		owner = "default";
-	batch_reply(r, rib_vips_withdraw(r->d->rib, vips, n, owner, &bad,
-	    &changed, &res), &res, vips, n, bad, "withdrawn", changed);
+	bool ok = rib_vips_withdraw(r->d->rib, vips, n, owner, &bad, &changed,
+	    &res);
+	batch_reply(r, ok, &res, vips, n, bad, "withdrawn", changed);
 }
 
 static void cmd_allocate(struct ctl_req *r)
