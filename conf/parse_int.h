@@ -1,0 +1,82 @@
+/*
+ * parse_int.h - what the parser's engine (parse.c), the value checkers
+ * (values.c) and the statements (stmt.c) share.  Only conf/ includes it.
+ */
+#ifndef LBBGP_PARSE_INT_H
+#define LBBGP_PARSE_INT_H
+
+#include "conf/conf_int.h"
+
+struct parser;
+typedef void kw_fn(struct parser *p, void *obj, const struct tok *a,
+    size_t n);
+
+struct block;
+
+struct kw {
+	const char *name;
+	kw_fn *fn;
+	unsigned min, max;	/* number of values after the keyword */
+	bool repeat;		/* may appear more than once */
+	const char *usage;
+	const struct block *block;	/* opens a block instead of fn */
+};
+
+struct block {
+	const char *kind;	/* "neighbor" */
+	const struct kw *kws;
+	size_t nkws;
+	void *(*open)(struct parser *p, const char *name);
+};
+
+#define MAX_KWS		32
+#define SUN_PATH_MAX	107	/* sizeof(sockaddr_un.sun_path) - 1 */
+#define TCP_MD5_MAXKEY	80	/* Linux TCP_MD5SIG_MAXKEYLEN */
+
+struct parser {
+	struct loader *l;
+	struct conf *c;
+	int line;			/* of the statement being parsed */
+	const struct kw *kw;		/* the statement being parsed */
+	const struct block *blk;	/* open block, or NULL at top level */
+	void *obj;			/* what the open block fills in */
+	char *prefix;			/* "neighbor router-1: " in a block */
+	int blk_line;
+	int seen[MAX_KWS];		/* line of each statement in the block */
+	int gseen[MAX_KWS];		/* the same at top level */
+};
+
+
+/* values.c: messages about the statement being parsed. */
+void p_err(struct parser *p, const char *fmt, ...) ATTR_PRINTF(2, 3);
+void p_warn(struct parser *p, const char *fmt, ...) ATTR_PRINTF(2, 3);
+/* A bad value: "hold-time: 2 is out of range; usage: hold-time ...". */
+void p_bad(struct parser *p, const char *fmt, ...) ATTR_PRINTF(2, 3);
+/* A bad value whose message already says the fix: no usage line. */
+void p_bad_fix(struct parser *p, const char *fmt, ...) ATTR_PRINTF(2, 3);
+
+/* values.c: each checks one token, says what is wrong, false if bad.
+ * what: the option the value belongs to ("restart-time"), or NULL. */
+bool v_opt_num(struct parser *p, const char *what, const struct tok *t,
+    uint64_t lo, uint64_t hi, uint64_t *out);
+bool v_num(struct parser *p, const struct tok *t, uint64_t lo, uint64_t hi,
+    uint64_t *out);
+bool v_u16(struct parser *p, const struct tok *t, unsigned lo, unsigned hi,
+    uint16_t *out);
+bool v_bool(struct parser *p, const struct tok *t, bool *out);
+bool v_addr(struct parser *p, const struct tok *t, unsigned afi,
+    struct prefix *out);
+bool v_asn(struct parser *p, const struct tok *t, uint32_t *out);
+bool v_name(struct parser *p, const struct tok *t);
+bool v_string(struct parser *p, const struct tok *t, size_t min, size_t max);
+void set_str(char **dst, const char *s);
+
+/* stmt.c: the blocks and their keywords. */
+extern const struct block conf_global_block;
+extern const struct block conf_pool_block;
+extern const struct block conf_neighbor_block;
+extern const struct block conf_adv_block;
+extern const struct block *const conf_blocks[];
+extern const size_t conf_nblocks;
+
+#endif

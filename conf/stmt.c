@@ -1,0 +1,773 @@
+/*
+ * stmt.c - the statements of lbbgp.conf: one handler per keyword and the
+ * keyword table of each block.  A handler checks its own values and fills
+ * in struct conf; anything that involves two statements is check.c's.
+ */
+#include "conf/parse_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- top-level statements ---- */
+
+static void g_router_id(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct prefix id;
+
+	if (!v_addr(p, &a[0], AFI_IPV4, &id))
+		return;
+	if (prefix_v4(&id) == 0) {
+		p_bad(p, "0.0.0.0 is not a valid BGP identifier (RFC 6286)");
+		return;
+	}
+	p->c->router_id_set = true;
+	p->c->router_id = prefix_v4(&id);
+	p->l->router_id_line = p->line;
+}
+
+static void g_local_as(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	if (v_asn(p, &a[0], &p->c->local_as))
+		p->l->local_as_line = p->line;
+}
+
+static void g_listen(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_listen li = { .port = CONF_DEFAULT_PORT, .line = p->line };
+
+	if (strcmp(a[0].text, "on") != 0) {
+		p_bad(p, "expected \"on\" after listen, not \"%s\"", a[0].text);
+		return;
+	}
+	if (n == 1) {
+		p_bad(p, "missing address after \"on\"");
+		return;
+	}
+	if (!v_addr(p, &a[1], AFI_NONE, &li.addr))
+		return;
+	if (n == 3 || (n == 4 && strcmp(a[2].text, "port") != 0)) {
+		p_bad(p, "expected \"port N\" after the address");
+		return;
+	}
+	if (n == 4 && !v_u16(p, &a[3], 1, 65535, &li.port))
+		return;
+	p->c->listens = append(p->c->listens, &p->c->nlistens,
+	    sizeof(*p->c->listens));
+	p->c->listens[p->c->nlistens - 1] = li;
+}
+
+static void g_socket(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	bool restricted = false;
+
+	if (!v_string(p, &a[0], 1, SUN_PATH_MAX))
+		return;
+	if (n == 2) {
+		if (strcmp(a[1].text, "restricted") != 0) {
+			p_bad(p, "expected \"restricted\", not \"%s\"",
+			    a[1].text);
+			return;
+		}
+		restricted = true;
+	}
+	p->c->sockets = append(p->c->sockets, &p->c->nsockets,
+	    sizeof(*p->c->sockets));
+	struct conf_socket *s = &p->c->sockets[p->c->nsockets - 1];
+	s->path = xstrdup(a[0].text);
+	s->restricted = restricted;
+	s->line = p->line;
+}
+
+static void g_state_file(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	if (v_string(p, &a[0], 1, 4096))
+		set_str(&p->c->state_file, a[0].text);
+}
+
+static void g_vip(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	static const char *const opts[] = { "pool", "owner" };
+	const char *val[2] = { NULL, NULL };
+	struct prefix addr;
+
+	if (!v_addr(p, &a[0], AFI_NONE, &addr))
+		return;
+	for (size_t i = 1; i < n; i += 2) {
+		size_t o;
+		for (o = 0; o < 2; o++)
+			if (strcmp(a[i].text, opts[o]) == 0)
+				break;
+		if (o == 2) {
+			struct suggest sg;
+			suggest_init(&sg, a[i].text);
+			suggest_try(&sg, opts[0]);
+			suggest_try(&sg, opts[1]);
+			if (suggest_best(&sg) != NULL)
+				p_bad_fix(p, "unknown option \"%s\"; did you mean "
+				    "\"%s\"?", a[i].text, suggest_best(&sg));
+			else
+				p_bad(p, "unknown option \"%s\"", a[i].text);
+			return;
+		}
+		if (i + 1 >= n) {
+			p_bad(p, "%s needs a value", opts[o]);
+			return;
+		}
+		if (val[o] != NULL) {
+			p_bad(p, "%s given twice", opts[o]);
+			return;
+		}
+		if (o == 0 && !v_name(p, &a[i + 1]))
+			return;
+		if (o == 1 && !v_string(p, &a[i + 1], 1, 256))
+			return;
+		val[o] = a[i + 1].text;
+	}
+	p->c->vips = append(p->c->vips, &p->c->nvips, sizeof(*p->c->vips));
+	struct conf_vip *v = &p->c->vips[p->c->nvips - 1];
+	v->addr = addr;
+	v->pool = val[0] ? xstrdup(val[0]) : NULL;
+	v->owner = val[1] ? xstrdup(val[1]) : NULL;
+	v->pool_idx = SIZE_MAX;
+	v->line = p->line;
+}
+
+/* ---- pool ---- */
+
+static void pool_addresses(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_pool *pl = obj;
+	struct conf_range r = { .line = p->line };
+	const char *s = a[0].text, *dash = strchr(s, '-');
+	char buf[PREFIX_STRLEN];
+
+	if (n == 3 && strcmp(a[1].text, "-") == 0) {
+		p_bad_fix(p, "write the range without spaces: %s-%s", a[0].text,
+		    a[2].text);
+		return;
+	}
+	if (n != 1) {
+		p_bad(p, "one range or CIDR per line");
+		return;
+	}
+	if (strchr(s, '/') != NULL) {
+		bool host_bits;
+		struct prefix net;
+		if (!prefix_parse(s, &net, &host_bits)) {
+			p_bad(p, "\"%s\" is not a CIDR block", s);
+			return;
+		}
+		if (host_bits) {
+			p_bad_fix(p, "%s has host bits set; did you mean %s?", s,
+			    prefix_fmt(&net, buf, sizeof(buf)));
+			return;
+		}
+		r.is_cidr = true;
+		r.cidr_len = net.len;
+		r.lo = net;
+		r.lo.len = (uint8_t)afi_bits(net.afi);
+		r.hi = r.lo;
+		/* The last address: every host bit set. */
+		for (unsigned b = net.len; b < afi_bits(net.afi); b++)
+			r.hi.a[b / 8] |= (uint8_t)(0x80 >> (b % 8));
+	} else if (dash != NULL) {
+		char first[PREFIX_STRLEN];
+		size_t fl = (size_t)(dash - s);
+		if (fl >= sizeof(first)) {
+			p_bad(p, "\"%s\" is not a range", s);
+			return;
+		}
+		memcpy(first, s, fl);
+		first[fl] = '\0';
+		if (!addr_parse(first, &r.lo) || !addr_parse(dash + 1, &r.hi)) {
+			p_bad(p, "\"%s\" is not a range of two addresses", s);
+			return;
+		}
+		if (r.lo.afi != r.hi.afi) {
+			p_bad(p, "%s mixes IPv4 and IPv6", s);
+			return;
+		}
+		if (addr_cmp(&r.lo, &r.hi) > 0) {
+			char b2[PREFIX_STRLEN];
+			p_bad_fix(p, "%s runs backwards; write %s-%s", s,
+			    addr_fmt(&r.hi, buf, sizeof(buf)),
+			    addr_fmt(&r.lo, b2, sizeof(b2)));
+			return;
+		}
+	} else if (addr_parse(s, &r.lo)) {
+		r.hi = r.lo;
+	} else {
+		p_bad(p, "\"%s\" is neither an address, a range nor a CIDR "
+		    "block", s);
+		return;
+	}
+	pl->ranges = append(pl->ranges, &pl->nranges, sizeof(*pl->ranges));
+	pl->ranges[pl->nranges - 1] = r;
+}
+
+static void pool_auto_assign(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	v_bool(p, &a[0], &((struct conf_pool *)obj)->auto_assign);
+}
+
+static void pool_avoid_buggy(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	v_bool(p, &a[0], &((struct conf_pool *)obj)->avoid_buggy_ips);
+}
+
+/* ---- neighbor ---- */
+
+
+/* The statement parsed: set its bit and remember its line. */
+static void mark(struct parser *p, struct conf_neighbor *nb, uint32_t bit)
+{
+	nb->set |= bit;
+	p->l->nbr[p->c->nneighbors - 1].line[nbr_bit_no(bit)] = p->line;
+}
+
+static void n_address(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_neighbor *nb = obj;
+
+	if (v_addr(p, &a[0], AFI_NONE, &nb->addr))
+		mark(p, nb, NBR_SET_ADDRESS);
+}
+
+static void n_remote_as(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_neighbor *nb = obj;
+
+	if (v_asn(p, &a[0], &nb->remote_as))
+		mark(p, nb, NBR_SET_REMOTE_AS);
+}
+
+static void n_local_as(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_neighbor *nb = obj;
+
+	if (v_asn(p, &a[0], &nb->local_as))
+		mark(p, nb, NBR_SET_LOCAL_AS);
+}
+
+static void n_local_address(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_neighbor *nb = obj;
+
+	if (v_addr(p, &a[0], AFI_NONE, &nb->local_addr))
+		mark(p, nb, NBR_SET_LOCAL_ADDRESS);
+}
+
+static void n_next_hop(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_neighbor *nb = obj;
+
+	if (v_addr(p, &a[0], AFI_IPV4, &nb->next_hop))
+		mark(p, nb, NBR_SET_NEXT_HOP);
+}
+
+static void n_next_hop_v6(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_neighbor *nb = obj;
+
+	if (v_addr(p, &a[0], AFI_IPV6, &nb->next_hop_v6))
+		mark(p, nb, NBR_SET_NEXT_HOP_V6);
+}
+
+static void n_port(struct parser *p, void *obj, const struct tok *a, size_t n)
+{
+	struct conf_neighbor *nb = obj;
+
+	if (v_u16(p, &a[0], 1, 65535, &nb->port))
+		mark(p, nb, NBR_SET_PORT);
+}
+
+static void n_hold_time(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_neighbor *nb = obj;
+	uint16_t v;
+
+	if (!v_u16(p, &a[0], 0, 65535, &v))
+		return;
+	if (v == 1 || v == 2) {
+		/* RFC 4271 §4.2: zero or at least three seconds. */
+		p_bad(p, "%u is too short: the hold time is 0 or at least 3 "
+		    "seconds (RFC 4271 section 4.2)", v);
+		return;
+	}
+	nb->hold_time = v;
+	mark(p, nb, NBR_SET_HOLD_TIME);
+}
+
+static void n_keepalive(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_neighbor *nb = obj;
+
+	if (v_u16(p, &a[0], 0, 65535, &nb->keepalive))
+		mark(p, nb, NBR_SET_KEEPALIVE);
+}
+
+static void n_min_hold_time(struct parser *p, void *obj,
+    const struct tok *a, size_t n)
+{
+	struct conf_neighbor *nb = obj;
+
+	if (v_u16(p, &a[0], 3, 65535, &nb->min_hold_time))
+		mark(p, nb, NBR_SET_MIN_HOLD_TIME);
+}
+
+static void n_send_hold_time(struct parser *p, void *obj,
+    const struct tok *a, size_t n)
+{
+	struct conf_neighbor *nb = obj;
+
+	if (v_u16(p, &a[0], 3, 65535, &nb->send_hold_time))
+		mark(p, nb, NBR_SET_SEND_HOLD_TIME);
+}
+
+static void n_connect_retry(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_neighbor *nb = obj;
+
+	if (v_u16(p, &a[0], 1, 65535, &nb->connect_retry))
+		mark(p, nb, NBR_SET_CONNECT_RETRY);
+}
+
+static void n_passive(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_neighbor *nb = obj;
+
+	if (v_bool(p, &a[0], &nb->passive))
+		mark(p, nb, NBR_SET_PASSIVE);
+}
+
+static void n_password(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_neighbor *nb = obj;
+
+	/* RFC 2385 keys go to the kernel, which caps them at 80 bytes. */
+	if (!v_string(p, &a[0], 1, TCP_MD5_MAXKEY))
+		return;
+	set_str(&nb->password, a[0].text);
+	mark(p, nb, NBR_SET_PASSWORD);
+}
+
+static void n_multihop(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_neighbor *nb = obj;
+	uint64_t v;
+
+	if (!v_num(p, &a[0], 1, 255, &v))
+		return;
+	nb->multihop = (uint8_t)v;
+	mark(p, nb, NBR_SET_MULTIHOP);
+}
+
+static void n_ttl_security(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_neighbor *nb = obj;
+
+	if (v_bool(p, &a[0], &nb->ttl_security))
+		mark(p, nb, NBR_SET_TTL_SECURITY);
+}
+
+static void n_graceful_restart(struct parser *p, void *obj,
+    const struct tok *a, size_t n)
+{
+	struct conf_neighbor *nb = obj;
+	bool on;
+	uint16_t t = CONF_DEFAULT_RESTART_TIME;
+	uint64_t v;
+
+	if (!v_bool(p, &a[0], &on))
+		return;
+	if (n == 2 || (n == 3 && strcmp(a[1].text, "restart-time") != 0)) {
+		p_bad(p, "expected \"restart-time N\" after yes or no");
+		return;
+	}
+	/* RFC 4724 §3: the Restart Time field has 12 bits. */
+	if (n == 3) {
+		if (!v_opt_num(p, "restart-time", &a[2], 1, 4095, &v))
+			return;
+		t = (uint16_t)v;
+	}
+	nb->graceful_restart = on;
+	nb->restart_time = t;
+	mark(p, nb, NBR_SET_GRACEFUL_RESTART);
+}
+
+static void n_max_prefix(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_neighbor *nb = obj;
+	uint64_t v;
+	uint16_t m = 0;
+
+	if (!v_num(p, &a[0], 1, UINT32_MAX, &v))
+		return;
+	if (n == 2 || (n == 3 && strcmp(a[1].text, "restart") != 0)) {
+		p_bad(p, "expected \"restart MINUTES\" after the count");
+		return;
+	}
+	if (n == 3) {
+		uint64_t r;
+		if (!v_opt_num(p, "restart", &a[2], 1, 65535, &r))
+			return;
+		m = (uint16_t)r;
+	}
+	nb->max_prefix = (uint32_t)v;
+	nb->max_prefix_restart = m;
+	mark(p, nb, NBR_SET_MAX_PREFIX);
+}
+
+static void n_description(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_neighbor *nb = obj;
+
+	if (!v_string(p, &a[0], 0, 256))
+		return;
+	set_str(&nb->description, a[0].text);
+	mark(p, nb, NBR_SET_DESCRIPTION);
+}
+
+static void n_shutdown(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_neighbor *nb = obj;
+
+	if (v_bool(p, &a[0], &nb->shutdown))
+		mark(p, nb, NBR_SET_SHUTDOWN);
+}
+
+/* ---- advertisement ---- */
+
+static struct adv_src *adv_src(struct parser *p)
+{
+	return &p->l->adv[p->c->nadvs - 1];
+}
+
+/* Append valid, new names to *v; lines go to *lines in step. */
+static void name_list(struct parser *p, const struct tok *a, size_t n,
+    char ***v, size_t *nv, int **lines)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!v_name(p, &a[i]))
+			continue;
+		size_t j;
+		for (j = 0; j < *nv; j++)
+			if (strcmp((*v)[j], a[i].text) == 0)
+				break;
+		if (j < *nv) {
+			p_warn(p, "%s: %s is listed twice; the repeat is "
+			    "ignored", p->kw->name, a[i].text);
+			continue;
+		}
+		size_t nl = *nv;
+		*lines = append(*lines, &nl, sizeof(**lines));
+		(*lines)[nl - 1] = p->line;
+		*v = append(*v, nv, sizeof(**v));
+		(*v)[*nv - 1] = xstrdup(a[i].text);
+	}
+}
+
+static void adv_pools(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_adv *ad = obj;
+
+	name_list(p, a, n, &ad->pools, &ad->npools, &adv_src(p)->pool_line);
+}
+
+static void adv_peers(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_adv *ad = obj;
+
+	name_list(p, a, n, &ad->peers, &ad->npeers, &adv_src(p)->peer_line);
+}
+
+static void bad_community(struct parser *p, const char *s)
+{
+	struct suggest sg;
+	const char *name;
+
+	if (strncmp(s, "large:", 6) == 0) {
+		p_bad_fix(p, "%s is not a large community: write "
+		    "large:GLOBAL:LOCAL1:LOCAL2, each 0..4294967295", s);
+		return;
+	}
+	if (strchr(s, ':') != NULL) {
+		p_bad_fix(p, "%s is not a community: write A:B with A and B in "
+		    "0..65535", s);
+		return;
+	}
+	suggest_init(&sg, s);
+	for (size_t i = 0; (name = community_name(i)) != NULL; i++)
+		suggest_try(&sg, name);
+	if (suggest_best(&sg) != NULL)
+		p_bad_fix(p, "unknown community \"%s\"; did you mean \"%s\"?", s,
+		    suggest_best(&sg));
+	else
+		p_bad(p, "unknown community \"%s\"", s);
+}
+
+static void adv_communities(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_adv *ad = obj;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *s = a[i].text;
+		struct large_community lc;
+		uint32_t c;
+		bool dup = false;
+
+		if (large_community_parse(s, &lc)) {
+			for (size_t j = 0; j < ad->nlarge; j++)
+				dup |= memcmp(&ad->large[j], &lc,
+				    sizeof(lc)) == 0;
+			if (!dup) {
+				ad->large = append(ad->large, &ad->nlarge,
+				    sizeof(*ad->large));
+				ad->large[ad->nlarge - 1] = lc;
+			}
+		} else if (community_parse(s, &c)) {
+			for (size_t j = 0; j < ad->ncommunities; j++)
+				dup |= ad->communities[j] == c;
+			if (!dup) {
+				ad->communities = append(ad->communities,
+				    &ad->ncommunities,
+				    sizeof(*ad->communities));
+				ad->communities[ad->ncommunities - 1] = c;
+			}
+		} else {
+			bad_community(p, s);
+			continue;
+		}
+		if (dup)
+			p_warn(p, "communities: %s is listed twice; the repeat "
+			    "is ignored", s);
+	}
+}
+
+static void adv_agg(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_adv *ad = obj;
+	uint64_t v;
+
+	if (v_num(p, &a[0], 0, 32, &v)) {
+		ad->agg_len = (uint8_t)v;
+		adv_src(p)->agg_line = p->line;
+	}
+}
+
+static void adv_agg6(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_adv *ad = obj;
+	uint64_t v;
+
+	if (v_num(p, &a[0], 0, 128, &v)) {
+		ad->agg_len_v6 = (uint8_t)v;
+		adv_src(p)->agg6_line = p->line;
+	}
+}
+
+static void adv_local_pref(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_adv *ad = obj;
+	uint64_t v;
+
+	if (v_num(p, &a[0], 0, UINT32_MAX, &v)) {
+		ad->local_pref = (uint32_t)v;
+		ad->local_pref_set = true;
+	}
+}
+
+/* ---- blocks ---- */
+
+static void *open_pool(struct parser *p, const char *name)
+{
+	struct conf *c = p->c;
+	size_t n = c->npools;
+
+	p->l->pool_tried = append(p->l->pool_tried, &n,
+	    sizeof(*p->l->pool_tried));
+	c->pools = append(c->pools, &c->npools, sizeof(*c->pools));
+	struct conf_pool *pl = &c->pools[c->npools - 1];
+	pl->name = xstrdup(name);
+	pl->line = p->line;
+	pl->auto_assign = true;
+	return pl;
+}
+
+static void *open_neighbor(struct parser *p, const char *name)
+{
+	struct conf *c = p->c;
+	size_t n = c->nneighbors;
+
+	p->l->nbr = append(p->l->nbr, &n, sizeof(*p->l->nbr));
+	c->neighbors = append(c->neighbors, &c->nneighbors,
+	    sizeof(*c->neighbors));
+	struct conf_neighbor *nb = &c->neighbors[c->nneighbors - 1];
+	nb->name = xstrdup(name);
+	nb->line = p->line;
+	nb->port = CONF_DEFAULT_PORT;
+	nb->hold_time = CONF_DEFAULT_HOLD;
+	nb->connect_retry = CONF_DEFAULT_CONNECT_RETRY;
+	nb->restart_time = CONF_DEFAULT_RESTART_TIME;
+	return nb;
+}
+
+static void *open_adv(struct parser *p, const char *name)
+{
+	struct conf *c = p->c;
+	size_t n = c->nadvs;
+
+	p->l->adv = append(p->l->adv, &n, sizeof(*p->l->adv));
+	c->advs = append(c->advs, &c->nadvs, sizeof(*c->advs));
+	struct conf_adv *ad = &c->advs[c->nadvs - 1];
+	ad->name = xstrdup(name);
+	ad->line = p->line;
+	ad->agg_len = 32;
+	ad->agg_len_v6 = 128;
+	ad->local_pref = CONF_DEFAULT_LOCAL_PREF;
+	return ad;
+}
+
+#define NKW(t)	(sizeof(t) / sizeof((t)[0]))
+#define ASN_USAGE "(1..4294967295, or asdot 1.10)"
+
+static const struct kw pool_kws[] = {
+	{ "addresses", pool_addresses, 1, 3, true,
+	    "addresses CIDR|FIRST-LAST|ADDRESS, e.g. addresses "
+	    "192.168.1.240/28 or addresses 192.168.1.250-192.168.1.254",
+	    NULL },
+	{ "auto-assign", pool_auto_assign, 1, 1, false,
+	    "auto-assign yes|no", NULL },
+	{ "avoid-buggy-ips", pool_avoid_buggy, 1, 1, false,
+	    "avoid-buggy-ips yes|no", NULL },
+};
+
+static const struct kw neighbor_kws[] = {
+	{ "address", n_address, 1, 1, false,
+	    "address ADDRESS, e.g. address 10.0.0.1", NULL },
+	{ "remote-as", n_remote_as, 1, 1, false,
+	    "remote-as ASN " ASN_USAGE, NULL },
+	{ "local-as", n_local_as, 1, 1, false,
+	    "local-as ASN " ASN_USAGE, NULL },
+	{ "local-address", n_local_address, 1, 1, false,
+	    "local-address ADDRESS (same family as address)", NULL },
+	{ "next-hop", n_next_hop, 1, 1, false,
+	    "next-hop IPV4-ADDRESS (next-hop-v6 for IPv6)", NULL },
+	{ "next-hop-v6", n_next_hop_v6, 1, 1, false,
+	    "next-hop-v6 IPV6-ADDRESS", NULL },
+	{ "port", n_port, 1, 1, false, "port 1..65535", NULL },
+	{ "hold-time", n_hold_time, 1, 1, false,
+	    "hold-time SECONDS (0 or 3..65535)", NULL },
+	{ "keepalive", n_keepalive, 1, 1, false,
+	    "keepalive SECONDS (0..65535, less than hold-time)", NULL },
+	{ "min-hold-time", n_min_hold_time, 1, 1, false,
+	    "min-hold-time SECONDS (3..65535)", NULL },
+	{ "send-hold-time", n_send_hold_time, 1, 1, false,
+	    "send-hold-time SECONDS (3..65535)", NULL },
+	{ "connect-retry", n_connect_retry, 1, 1, false,
+	    "connect-retry SECONDS (1..65535)", NULL },
+	{ "passive", n_passive, 1, 1, false, "passive yes|no", NULL },
+	{ "password", n_password, 1, 1, false,
+	    "password \"SECRET\" (1..80 characters)", NULL },
+	{ "multihop", n_multihop, 1, 1, false, "multihop TTL (1..255)", NULL },
+	{ "ttl-security", n_ttl_security, 1, 1, false,
+	    "ttl-security yes|no", NULL },
+	{ "graceful-restart", n_graceful_restart, 1, 3, false,
+	    "graceful-restart yes|no [restart-time 1..4095]", NULL },
+	{ "max-prefix", n_max_prefix, 1, 3, false,
+	    "max-prefix COUNT [restart MINUTES] (COUNT 1..4294967295, "
+	    "MINUTES 1..65535)", NULL },
+	{ "description", n_description, 1, 1, false,
+	    "description \"TEXT\"", NULL },
+	{ "shutdown", n_shutdown, 1, 1, false, "shutdown yes|no", NULL },
+};
+
+static const struct kw adv_kws[] = {
+	{ "pools", adv_pools, 1, UINT32_MAX, true, "pools NAME...", NULL },
+	{ "communities", adv_communities, 1, UINT32_MAX, true,
+	    "communities COMMUNITY... where COMMUNITY is A:B (each "
+	    "0..65535), no-export, no-advertise, no-export-subconfed, "
+	    "no-peer, blackhole, graceful-shutdown or large:G:L1:L2", NULL },
+	{ "aggregation-length", adv_agg, 1, 1, false,
+	    "aggregation-length 0..32", NULL },
+	{ "aggregation-length-v6", adv_agg6, 1, 1, false,
+	    "aggregation-length-v6 0..128", NULL },
+	{ "local-pref", adv_local_pref, 1, 1, false,
+	    "local-pref 0..4294967295", NULL },
+	{ "peers", adv_peers, 1, UINT32_MAX, true, "peers NAME...", NULL },
+};
+
+const struct block conf_pool_block = {
+	"pool", pool_kws, NKW(pool_kws), open_pool
+};
+const struct block conf_neighbor_block = {
+	"neighbor", neighbor_kws, NKW(neighbor_kws), open_neighbor
+};
+const struct block conf_adv_block = {
+	"advertisement", adv_kws, NKW(adv_kws), open_adv
+};
+
+static const struct kw global_kws[] = {
+	{ "router-id", g_router_id, 1, 1, false,
+	    "router-id A.B.C.D, e.g. router-id 10.0.1.1", NULL },
+	{ "local-as", g_local_as, 1, 1, false,
+	    "local-as ASN " ASN_USAGE, NULL },
+	{ "listen", g_listen, 1, 4, true,
+	    "listen on ADDRESS [port 1..65535]", NULL },
+	{ "socket", g_socket, 1, 2, true,
+	    "socket \"PATH\" [restricted]", NULL },
+	{ "state-file", g_state_file, 1, 1, false, "state-file \"PATH\"",
+	    NULL },
+	{ "pool", NULL, 1, 1, true, "pool NAME {", &conf_pool_block },
+	{ "neighbor", NULL, 1, 1, true, "neighbor NAME {", &conf_neighbor_block },
+	{ "advertisement", NULL, 1, 1, true, "advertisement NAME {",
+	    &conf_adv_block },
+	{ "vip", g_vip, 1, 5, true,
+	    "vip ADDRESS [pool NAME] [owner OWNER]", NULL },
+};
+
+const struct block conf_global_block = {
+	NULL, global_kws, NKW(global_kws), NULL
+};
+
+_Static_assert(NKW(neighbor_kws) == NBR_NSTMT,
+    "one neighbor keyword per NBR_SET_* bit");
+_Static_assert(NKW(global_kws) <= MAX_KWS && NKW(neighbor_kws) <= MAX_KWS,
+    "MAX_KWS too small");
+
+const struct block *const conf_blocks[] = {
+	&conf_global_block, &conf_pool_block, &conf_neighbor_block, &conf_adv_block
+};
+
+const size_t conf_nblocks = NKW(conf_blocks);
