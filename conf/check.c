@@ -188,6 +188,15 @@ static void check_global(struct loader *l)
 			}
 		}
 	}
+	/* lbbgpd puts its VIPs on the vip-interface: importing them back
+	 * would make every VIP hold itself. */
+	for (size_t i = 0; c->vip_interface && i < c->nimports; i++)
+		if (strcmp(c->imports[i].dev, c->vip_interface) == 0)
+			cerr(l, c->imports[i].line, "import-addresses dev %s: "
+			    "%s is the vip-interface (line %d), where lbbgpd "
+			    "puts the VIPs itself; import from another "
+			    "interface", c->imports[i].dev, c->vip_interface,
+			    l->vip_interface_line);
 }
 
 /* ---- neighbors ---- */

@@ -23,6 +23,9 @@
 #define CONF_DEFAULT_CONNECT_RETRY 5
 #define CONF_DEFAULT_RESTART_TIME 120
 #define CONF_DEFAULT_LOCAL_PREF 100
+#define CONF_DEFAULT_SOCKET_MODE 0660
+#define CONF_DEFAULT_MAX_CLIENTS 256
+#define CONF_IFNAMSIZ	16	/* IFNAMSIZ: names are 1..15 bytes */
 
 struct large_community {
 	uint32_t global;	/* global administrator (an AS) */
@@ -70,6 +73,7 @@ enum {
 	NBR_SET_SHUTDOWN	= 1u << 17,
 	NBR_SET_MIN_HOLD_TIME	= 1u << 18,
 	NBR_SET_SEND_HOLD_TIME	= 1u << 19,
+	NBR_SET_TRACK_INTERFACE	= 1u << 20,
 };
 
 struct conf_neighbor {
@@ -99,6 +103,7 @@ struct conf_neighbor {
 	uint16_t max_prefix_restart;	/* minutes; 0 = stay down */
 	char *description;		/* NULL when unset */
 	bool shutdown;
+	char *track_interface;		/* session down while it is; or NULL */
 };
 
 struct conf_adv {
@@ -142,6 +147,13 @@ struct conf_socket {
 	int line;
 };
 
+/* import-addresses: addresses on an interface become VIPs. */
+struct conf_import {
+	char *dev;
+	char *label;		/* IPv4 label to match, or NULL: every address */
+	int line;
+};
+
 struct conf {
 	char *file;		/* name used in messages */
 	bool router_id_set;
@@ -152,6 +164,19 @@ struct conf {
 	struct conf_socket *sockets;
 	size_t nsockets;
 	char *state_file;	/* NULL when unset */
+	uint16_t socket_mode;	/* main control socket; default 0660 */
+	bool socket_mode_set;
+	char *socket_group;	/* name or number; NULL: the daemon's group */
+	uint32_t max_clients;	/* concurrent control clients; default 256 */
+	bool max_clients_set;
+	char *vip_interface;	/* VIPs kept as addresses on it; or NULL */
+	char **track;		/* interfaces whose link all routes follow */
+	size_t ntrack;
+	struct conf_import *imports;
+	size_t nimports;
+	bool metrics_set;	/* metrics listen ADDR:PORT */
+	struct prefix metrics_addr;
+	uint16_t metrics_port;
 	struct conf_pool *pools;
 	size_t npools;
 	struct conf_neighbor *neighbors;

@@ -44,7 +44,7 @@ struct msg {
 };
 
 /* Bit numbers of NBR_SET_*: how many statements a neighbor block has. */
-#define NBR_NSTMT	20
+#define NBR_NSTMT	21
 
 /*
  * Where statements were written, for messages of the check pass.  The
@@ -74,6 +74,8 @@ struct loader {
 	int local_as_line;
 	bool local_as_tried;	/* written, even if invalid */
 	int router_id_line;
+	int vip_interface_line;
+	int *track_line;	/* parallel to conf->track */
 };
 
 /* util.c: allocation that aborts on exhaustion, as a daemon must not

@@ -23,7 +23,7 @@ static bool is_word_char(unsigned char ch)
 {
 	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
 	    (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == ':' ||
-	    ch == '/' || ch == '-' || ch == '+';
+	    ch == '/' || ch == '-' || ch == '+' || ch == '[' || ch == ']';
 }
 
 static void lex_error(struct lexer *lx, const char *fmt, ...) ATTR_PRINTF(2, 3);
@@ -107,7 +107,7 @@ static void lex_bad_char(struct lexer *lx)
 		    "without =");
 	else if (ch > 0x20 && ch < 0x7f)
 		lex_error(lx, "invalid character '%c': words are letters, "
-		    "digits and _ . : / - +; quote anything else", ch);
+		    "digits and _ . : / - + [ ]; quote anything else", ch);
 	else if (ch >= 0x80)
 		lex_error(lx, "non-ASCII character (byte 0x%02x) outside a "
 		    "quoted string; put it in quotes", ch);

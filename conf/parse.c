@@ -361,6 +361,8 @@ static struct conf *load(const char *name, const char *text, size_t len,
 
 	l.c = xcalloc(1, sizeof(*l.c));
 	l.c->file = xstrdup(name);
+	l.c->socket_mode = CONF_DEFAULT_SOCKET_MODE;
+	l.c->max_clients = CONF_DEFAULT_MAX_CLIENTS;
 	lex(&l, text, len, &lx);
 	parse(&l, &lx);
 	lexed_free(&lx);
@@ -372,6 +374,7 @@ static struct conf *load(const char *name, const char *text, size_t len,
 	}
 	free(l.adv);
 	free(l.nbr);
+	free(l.track_line);
 	free(l.pool_tried);
 	if (msg_flush(&l, diag) > 0) {
 		conf_free(l.c);

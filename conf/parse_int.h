@@ -69,6 +69,8 @@ bool v_addr(struct parser *p, const struct tok *t, unsigned afi,
 bool v_asn(struct parser *p, const struct tok *t, uint32_t *out);
 bool v_name(struct parser *p, const struct tok *t);
 bool v_string(struct parser *p, const struct tok *t, size_t min, size_t max);
+/* An interface name as the kernel allows it: 1..15 bytes, no / : or space. */
+bool v_ifname(struct parser *p, const struct tok *t);
 void set_str(char **dst, const char *s);
 
 /* stmt.c: the blocks and their keywords. */

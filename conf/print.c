@@ -28,7 +28,7 @@ static void print_word(FILE *out, const char *s)
 	bool word = n > 0;
 
 	for (size_t i = 0; i < n && word; i++)
-		word = strchr("_.:/-+", s[i]) != NULL ||
+		word = strchr("_.:/-+[]", s[i]) != NULL ||
 		    (s[i] >= 'a' && s[i] <= 'z') ||
 		    (s[i] >= 'A' && s[i] <= 'Z') ||
 		    (s[i] >= '0' && s[i] <= '9');
@@ -149,6 +149,8 @@ static void print_neighbor(FILE *out, const struct conf_neighbor *n)
 	}
 	if (s & NBR_SET_SHUTDOWN)
 		fprintf(out, "\tshutdown %s\n", yesno(n->shutdown));
+	if ((s & NBR_SET_TRACK_INTERFACE) && n->track_interface != NULL)
+		fprintf(out, "\ttrack-interface %s\n", n->track_interface);
 	fputs("}\n", out);
 }
 
@@ -243,6 +245,45 @@ void conf_print(const struct conf *c, FILE *out)
 		fputs("state-file ", out);
 		print_string(out, c->state_file);
 		fputc('\n', out);
+		globals = true;
+	}
+	if (c->socket_mode_set) {
+		fprintf(out, "socket-mode %04o\n", c->socket_mode);
+		globals = true;
+	}
+	if (c->socket_group != NULL) {
+		fputs("socket-group ", out);
+		print_word(out, c->socket_group);
+		fputc('\n', out);
+		globals = true;
+	}
+	if (c->max_clients_set) {
+		fprintf(out, "max-clients %u\n", c->max_clients);
+		globals = true;
+	}
+	if (c->vip_interface != NULL) {
+		fprintf(out, "vip-interface %s\n", c->vip_interface);
+		globals = true;
+	}
+	for (size_t i = 0; i < c->ntrack; i++) {
+		fprintf(out, "track-interface %s\n", c->track[i]);
+		globals = true;
+	}
+	for (size_t i = 0; i < c->nimports; i++) {
+		fprintf(out, "import-addresses dev %s", c->imports[i].dev);
+		if (c->imports[i].label != NULL) {
+			fputs(" label ", out);
+			print_word(out, c->imports[i].label);
+		}
+		fputc('\n', out);
+		globals = true;
+	}
+	if (c->metrics_set) {
+		char buf[PREFIX_STRLEN];
+		bool v6 = c->metrics_addr.afi == AFI_IPV6;
+		fprintf(out, "metrics listen %s%s%s:%u\n", v6 ? "[" : "",
+		    addr_fmt(&c->metrics_addr, buf, sizeof(buf)),
+		    v6 ? "]" : "", c->metrics_port);
 		globals = true;
 	}
 	printed = globals;

@@ -5,6 +5,7 @@
  */
 #include "conf/parse_int.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,6 +88,187 @@ static void g_state_file(struct parser *p, void *obj, const struct tok *a,
 {
 	if (v_string(p, &a[0], 1, 4096))
 		set_str(&p->c->state_file, a[0].text);
+}
+
+static void g_socket_mode(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	const char *s = a[0].text;
+	char *end;
+
+	errno = 0;
+	unsigned long m = strtoul(s, &end, 8);
+	if (*s == '\0' || *end != '\0' || errno != 0 || s[0] == '-' ||
+	    s[0] == '+') {
+		p_bad(p, "\"%s\" is not an octal mode", s);
+		return;
+	}
+	if (m > 0777) {
+		p_bad(p, "%s has bits beyond 0777", s);
+		return;
+	}
+	if ((m & 0600) != 0600) {
+		p_bad_fix(p, "%s does not let the owner read and write the "
+		    "socket; lbbgpd's own tools need that: use 0600 or more, "
+		    "e.g. 0660", s);
+		return;
+	}
+	if (m & 0002)
+		p_warn(p, "socket-mode %s lets every local user change the "
+		    "VIPs; a read-only socket \"PATH\" restricted is meant "
+		    "for that", s);
+	p->c->socket_mode = (uint16_t)m;
+	p->c->socket_mode_set = true;
+}
+
+static void g_socket_group(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	const char *s = a[0].text;
+
+	if (!v_string(p, &a[0], 1, 32))
+		return;
+	if (strpbrk(s, ": \t/") != NULL) {
+		p_bad(p, "\"%s\" is not a group name or number", s);
+		return;
+	}
+	set_str(&p->c->socket_group, s);
+}
+
+static void g_max_clients(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	uint64_t v;
+
+	if (!v_num(p, &a[0], 1, 65536, &v))
+		return;
+	p->c->max_clients = (uint32_t)v;
+	p->c->max_clients_set = true;
+}
+
+static void g_vip_interface(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	if (!v_ifname(p, &a[0]))
+		return;
+	set_str(&p->c->vip_interface, a[0].text);
+	p->l->vip_interface_line = p->line;
+}
+
+static void g_track_interface(struct parser *p, void *obj,
+    const struct tok *a, size_t n)
+{
+	struct conf *c = p->c;
+
+	if (!v_ifname(p, &a[0]))
+		return;
+	for (size_t i = 0; i < c->ntrack; i++) {
+		if (strcmp(c->track[i], a[0].text) == 0) {
+			p_err(p, "track-interface %s already given at line "
+			    "%d; keep only one", a[0].text,
+			    p->l->track_line[i]);
+			return;
+		}
+	}
+	size_t nl = c->ntrack;
+	p->l->track_line = append(p->l->track_line, &nl,
+	    sizeof(*p->l->track_line));
+	p->l->track_line[nl - 1] = p->line;
+	c->track = append(c->track, &c->ntrack, sizeof(*c->track));
+	c->track[c->ntrack - 1] = xstrdup(a[0].text);
+}
+
+/* import-addresses dev NAME [label LABEL] */
+static void g_import(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf *c = p->c;
+
+	if (strcmp(a[0].text, "dev") != 0) {
+		p_bad(p, "expected \"dev\", not \"%s\"", a[0].text);
+		return;
+	}
+	if (n == 1) {
+		p_bad(p, "missing interface name after \"dev\"");
+		return;
+	}
+	if (!v_ifname(p, &a[1]))
+		return;
+	if (n == 3 || (n == 4 && strcmp(a[2].text, "label") != 0)) {
+		p_bad(p, "expected \"label LABEL\" after the interface");
+		return;
+	}
+	if (n == 4 && !v_string(p, &a[3], 1, CONF_IFNAMSIZ - 1))
+		return;
+	const char *label = n == 4 ? a[3].text : NULL;
+	for (size_t i = 0; i < c->nimports; i++) {
+		const struct conf_import *o = &c->imports[i];
+		if (strcmp(o->dev, a[1].text) != 0)
+			continue;
+		if (o->label == NULL || label == NULL ||
+		    strcmp(o->label, label) == 0) {
+			p_err(p, "import-addresses dev %s overlaps the one at "
+			    "line %d; keep only one", a[1].text, o->line);
+			return;
+		}
+	}
+	c->imports = append(c->imports, &c->nimports, sizeof(*c->imports));
+	struct conf_import *im = &c->imports[c->nimports - 1];
+	im->dev = xstrdup(a[1].text);
+	im->label = label ? xstrdup(label) : NULL;
+	im->line = p->line;
+}
+
+/* metrics listen ADDR:PORT, [V6]:PORT for IPv6. */
+static void g_metrics(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	const char *s;
+	char host[PREFIX_STRLEN];
+	struct prefix addr;
+
+	if (strcmp(a[0].text, "listen") != 0) {
+		p_bad(p, "expected \"listen\", not \"%s\"", a[0].text);
+		return;
+	}
+	if (n == 1) {
+		p_bad(p, "missing ADDRESS:PORT after \"listen\"");
+		return;
+	}
+	s = a[1].text;
+	const char *colon = strrchr(s, ':');
+	size_t hl = colon ? (size_t)(colon - s) : 0;
+	if (colon == NULL || hl == 0) {
+		p_bad(p, "\"%s\" has no port", s);
+		return;
+	}
+	if (s[0] == '[') {
+		if (hl < 3 || s[hl - 1] != ']') {
+			p_bad(p, "\"%s\" is not [ADDRESS]:PORT", s);
+			return;
+		}
+		s++;
+		hl -= 2;
+	} else if (memchr(s, ':', hl) != NULL) {
+		p_bad_fix(p, "write an IPv6 address in brackets: [%.*s]:%s",
+		    (int)hl, s, colon + 1);
+		return;
+	}
+	if (hl >= sizeof(host)) {
+		p_bad(p, "\"%s\" is not an address", a[1].text);
+		return;
+	}
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	if (!addr_parse(host, &addr)) {
+		p_bad(p, "\"%s\" is not an IP address", host);
+		return;
+	}
+	struct tok port = { TOK_WORD, (char *)(colon + 1) };
+	if (!v_u16(p, &port, 1, 65535, &p->c->metrics_port))
+		return;
+	p->c->metrics_addr = addr;
+	p->c->metrics_set = true;
 }
 
 static void g_vip(struct parser *p, void *obj, const struct tok *a,
@@ -461,6 +643,17 @@ static void n_shutdown(struct parser *p, void *obj, const struct tok *a,
 		mark(p, nb, NBR_SET_SHUTDOWN);
 }
 
+static void n_track_interface(struct parser *p, void *obj,
+    const struct tok *a, size_t n)
+{
+	struct conf_neighbor *nb = obj;
+
+	if (!v_ifname(p, &a[0]))
+		return;
+	set_str(&nb->track_interface, a[0].text);
+	mark(p, nb, NBR_SET_TRACK_INTERFACE);
+}
+
 /* ---- advertisement ---- */
 
 static struct adv_src *adv_src(struct parser *p)
@@ -711,6 +904,8 @@ static const struct kw neighbor_kws[] = {
 	{ "description", n_description, 1, 1, false,
 	    "description \"TEXT\"", NULL },
 	{ "shutdown", n_shutdown, 1, 1, false, "shutdown yes|no", NULL },
+	{ "track-interface", n_track_interface, 1, 1, false,
+	    "track-interface IFNAME, e.g. track-interface eth0", NULL },
 };
 
 static const struct kw adv_kws[] = {
@@ -749,6 +944,21 @@ static const struct kw global_kws[] = {
 	    "socket \"PATH\" [restricted]", NULL },
 	{ "state-file", g_state_file, 1, 1, false, "state-file \"PATH\"",
 	    NULL },
+	{ "socket-mode", g_socket_mode, 1, 1, false,
+	    "socket-mode OCTAL-MODE, e.g. socket-mode 0660", NULL },
+	{ "socket-group", g_socket_group, 1, 1, false,
+	    "socket-group GROUP, e.g. socket-group lbbgp", NULL },
+	{ "max-clients", g_max_clients, 1, 1, false,
+	    "max-clients 1..65536", NULL },
+	{ "vip-interface", g_vip_interface, 1, 1, false,
+	    "vip-interface IFNAME, e.g. vip-interface lb0", NULL },
+	{ "track-interface", g_track_interface, 1, 1, true,
+	    "track-interface IFNAME, e.g. track-interface eth0", NULL },
+	{ "import-addresses", g_import, 1, 4, true,
+	    "import-addresses dev IFNAME [label LABEL]", NULL },
+	{ "metrics", g_metrics, 2, 2, false,
+	    "metrics listen ADDRESS:PORT, e.g. metrics listen "
+	    "127.0.0.1:9473 or metrics listen [::1]:9473", NULL },
 	{ "pool", NULL, 1, 1, true, "pool NAME {", &conf_pool_block },
 	{ "neighbor", NULL, 1, 1, true, "neighbor NAME {", &conf_neighbor_block },
 	{ "advertisement", NULL, 1, 1, true, "advertisement NAME {",

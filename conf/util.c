@@ -417,6 +417,14 @@ void conf_free(struct conf *c)
 		free(c->sockets[i].path);
 	free(c->sockets);
 	free(c->state_file);
+	free(c->socket_group);
+	free(c->vip_interface);
+	free_strv(c->track, c->ntrack);
+	for (size_t i = 0; i < c->nimports; i++) {
+		free(c->imports[i].dev);
+		free(c->imports[i].label);
+	}
+	free(c->imports);
 	for (size_t i = 0; i < c->npools; i++) {
 		free(c->pools[i].name);
 		free(c->pools[i].ranges);
@@ -426,6 +434,7 @@ void conf_free(struct conf *c)
 		free(c->neighbors[i].name);
 		free(c->neighbors[i].password);
 		free(c->neighbors[i].description);
+		free(c->neighbors[i].track_interface);
 	}
 	free(c->neighbors);
 	for (size_t i = 0; i < c->nadvs; i++) {
@@ -516,7 +525,8 @@ static bool nbr_eq(const struct conf_neighbor *a,
 	    a->max_prefix == b->max_prefix &&
 	    a->max_prefix_restart == b->max_prefix_restart &&
 	    str_eq(a->description, b->description) &&
-	    a->shutdown == b->shutdown;
+	    a->shutdown == b->shutdown &&
+	    str_eq(a->track_interface, b->track_interface);
 }
 
 static bool adv_eq(const struct conf_adv *a, const struct conf_adv *b)
@@ -541,8 +551,22 @@ bool conf_equal(const struct conf *a, const struct conf *b)
 	    !str_eq(a->state_file, b->state_file) ||
 	    a->nlistens != b->nlistens || a->nsockets != b->nsockets ||
 	    a->npools != b->npools || a->nneighbors != b->nneighbors ||
-	    a->nadvs != b->nadvs || a->nvips != b->nvips)
+	    a->nadvs != b->nadvs || a->nvips != b->nvips ||
+	    a->socket_mode != b->socket_mode ||
+	    a->socket_mode_set != b->socket_mode_set ||
+	    !str_eq(a->socket_group, b->socket_group) ||
+	    a->max_clients != b->max_clients ||
+	    a->max_clients_set != b->max_clients_set ||
+	    !str_eq(a->vip_interface, b->vip_interface) ||
+	    !strv_eq(a->track, a->ntrack, b->track, b->ntrack) ||
+	    a->nimports != b->nimports || a->metrics_set != b->metrics_set ||
+	    (a->metrics_set && (!pfx_eq(&a->metrics_addr, &b->metrics_addr) ||
+	    a->metrics_port != b->metrics_port)))
 		return false;
+	for (size_t i = 0; i < a->nimports; i++)
+		if (!str_eq(a->imports[i].dev, b->imports[i].dev) ||
+		    !str_eq(a->imports[i].label, b->imports[i].label))
+			return false;
 	for (size_t i = 0; i < a->nlistens; i++)
 		if (!pfx_eq(&a->listens[i].addr, &b->listens[i].addr) ||
 		    a->listens[i].port != b->listens[i].port)

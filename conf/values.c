@@ -182,3 +182,22 @@ void set_str(char **dst, const char *s)
 	free(*dst);
 	*dst = xstrdup(s);
 }
+
+bool v_ifname(struct parser *p, const struct tok *t)
+{
+	const char *s = t->text;
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= CONF_IFNAMSIZ) {
+		p_bad(p, "\"%s\" is not an interface name: 1 to %d "
+		    "characters", s, CONF_IFNAMSIZ - 1);
+		return false;
+	}
+	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0 ||
+	    strpbrk(s, "/: \t\"") != NULL) {
+		p_bad(p, "\"%s\" is not an interface name: no /, : or spaces",
+		    s);
+		return false;
+	}
+	return true;
+}

@@ -207,9 +207,11 @@ static const struct row rows[] = {
 	    "hold-time, keepalive, min-hold-time, send-hold-time, "
 	    "connect-retry, passive, password, "
 	    "multihop, ttl-security, graceful-restart, max-prefix, "
-	    "description, shutdown\n"
+	    "description, shutdown, track-interface\n"
 	    "t.conf:7: unknown statement \"xyzzy\" at top level; expected "
 	    "one of: router-id, local-as, listen, socket, state-file, "
+	    "socket-mode, socket-group, max-clients, vip-interface, "
+	    "track-interface, import-addresses, metrics, "
 	    "pool, neighbor, advertisement, vip\n" },
 	{ "statement of another block", false,
 	    "local-as 64513\nneighbor r1 {\n\taddress 10.0.0.1\n"
@@ -633,7 +635,7 @@ static const struct row rows[] = {
 	{ "lexer: one message per line", false,
 	    "local-as 1 @ # ,\nlocal-as 1 , ; \"\n",
 	    "t.conf:1: invalid character '@': words are letters, digits "
-	    "and _ . : / - +; quote anything else\n"
+	    "and _ . : / - + [ ]; quote anything else\n"
 	    "t.conf:2: invalid character ',': separate values with spaces\n" },
 	{ "missing closing brace", false,
 	    "pool p1 {\n\taddresses 10.0.0.0/24\nneighbor r1 {\n"
@@ -684,6 +686,8 @@ static const struct row rows[] = {
 	    "\"neighbor\" r1 {\n}\n",
 	    "t.conf:1: unknown statement \"filter\" at top level; expected "
 	    "one of: router-id, local-as, listen, socket, state-file, "
+	    "socket-mode, socket-group, max-clients, vip-interface, "
+	    "track-interface, import-addresses, metrics, "
 	    "pool, neighbor, advertisement, vip\n"
 	    "t.conf:7: expected a statement keyword, not a quoted string\n" },
 	{ "skipped block not closed", false,
@@ -691,6 +695,8 @@ static const struct row rows[] = {
 	    "\tremote-as 2\n\tlocal-as 3\n}\n",
 	    "t.conf:1: unknown statement \"bogus\" at top level; expected "
 	    "one of: router-id, local-as, listen, socket, state-file, "
+	    "socket-mode, socket-group, max-clients, vip-interface, "
+	    "track-interface, import-addresses, metrics, "
 	    "pool, neighbor, advertisement, vip\n"
 	    "t.conf:3: the block at line 1 is not closed; add } before "
 	    "line 3\n" },
