@@ -121,7 +121,7 @@ struct lbbgpd {
 	uint32_t router_id;		/* host order */
 	struct listener *listeners;
 	size_t nlisteners;
-	struct peer *peers;
+	struct peer **peers;		/* by neighbor index of the config */
 	size_t npeers;
 	struct conn *dead;		/* connections to free */
 	ev_prepare reaper;		/* before blocking: reap, pump, commit, reply */
@@ -140,9 +140,11 @@ struct lbbgpd {
 };
 
 /* session.c */
-void peer_init(struct lbbgpd *d, struct peer *p, size_t idx);
+/* A peer for neighbor idx of d->conf; NULL when out of memory. */
+struct peer *peer_new(struct lbbgpd *d, size_t idx);
 void peer_start(struct peer *p);
 void peer_stop(struct peer *p, uint8_t subcode, const char *reason);
+/* Drop the peer's connections without a word, and the peer. */
 void peer_free(struct peer *p);
 void peer_stop_for_restart(struct peer *p);
 void peer_accept(struct peer *p, int fd);

@@ -345,8 +345,8 @@ static json_object *neighbor_json(const struct peer *p, double now)
 static struct peer *find_peer(struct ctl_req *r, const char *name)
 {
 	for (size_t i = 0; i < r->d->npeers; i++)
-		if (strcmp(r->d->peers[i].conf->name, name) == 0)
-			return &r->d->peers[i];
+		if (strcmp(r->d->peers[i]->conf->name, name) == 0)
+			return r->d->peers[i];
 	ctl_fail(r->reply, "unknown-neighbor", "there is no neighbor named "
 	    "\"%s\"; bgpctl show summary lists them", name);
 	return NULL;
@@ -371,7 +371,7 @@ static void cmd_show_neighbors(struct ctl_req *r)
 	} else {
 		for (size_t i = 0; i < r->d->npeers; i++)
 			json_object_array_add(arr, neighbor_json(
-			    &r->d->peers[i], now));
+			    r->d->peers[i], now));
 	}
 	json_object_object_add(r->reply, "neighbors", arr);
 }
@@ -675,7 +675,7 @@ static void cmd_show_rib(struct ctl_req *r)
 		return;
 	arr = json_object_new_array();
 	for (size_t i = 0; i < r->d->npeers; i++) {
-		struct peer *p = &r->d->peers[i];
+		struct peer *p = r->d->peers[i];
 		if (only != NULL && p != only)
 			continue;
 		json_object *o = json_object_new_object();

@@ -72,8 +72,8 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		sockaddr_to_prefix(&ss, &from, NULL);
 		struct peer *p = NULL;
 		for (size_t i = 0; i < d->npeers && p == NULL; i++)
-			if (prefix_equal(&d->peers[i].conf->addr, &from))
-				p = &d->peers[i];
+			if (prefix_equal(&d->peers[i]->conf->addr, &from))
+				p = d->peers[i];
 		if (p == NULL || d->stopping) {
 			/* Closed before reading a byte. */
 			log_warnx("connection from %s refused: %s",
@@ -232,7 +232,7 @@ static void shutdown_all(struct lbbgpd *d, const char *why)
 	d->stopping = true;
 	log_info("%s: closing every session", why);
 	for (size_t i = 0; i < d->npeers; i++)
-		peer_stop_for_restart(&d->peers[i]);
+		peer_stop_for_restart(d->peers[i]);
 	ev_break(d->loop, EVBREAK_ALL);
 }
 
@@ -260,7 +260,7 @@ static void prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	/* Routes first: only the replies need to wait for the disk. */
 	bool backlog = false;
 	for (size_t i = 0; i < d->npeers; i++)
-		backlog |= peer_pump(&d->peers[i]);
+		backlog |= peer_pump(d->peers[i]);
 	/*
 	 * While a batch's UPDATEs still fill the sockets, the commit (and
 	 * the replies) wait a few rounds, so the disk never holds routes
@@ -297,7 +297,8 @@ static void cleanup(struct lbbgpd *d)
 	}
 	free(d->listeners);
 	for (size_t i = 0; d->peers && i < d->npeers; i++)
-		peer_free(&d->peers[i]);
+		if (d->peers[i] != NULL)
+			peer_free(d->peers[i]);
 	conns_reap(d);
 	free(d->peers);
 	state_close(d->state);
@@ -364,7 +365,8 @@ int daemon_run(struct conf *conf, const struct daemon_opts *opts)
 	if (d.peers == NULL)
 		goto out;
 	for (size_t i = 0; i < d.npeers; i++)
-		peer_init(&d, &d.peers[i], i);
+		if ((d.peers[i] = peer_new(&d, i)) == NULL)
+			goto out;
 
 	ev_signal_init(&d.sig_term, signal_cb, SIGTERM);
 	ev_signal_init(&d.sig_int, signal_cb, SIGINT);
@@ -391,7 +393,7 @@ int daemon_run(struct conf *conf, const struct daemon_opts *opts)
 	    (d.router_id >> 16) & 0xff, (d.router_id >> 8) & 0xff,
 	    d.router_id & 0xff, d.npeers, rib_vip_count(d.rib));
 	for (size_t i = 0; i < d.npeers; i++)
-		peer_start(&d.peers[i]);
+		peer_start(d.peers[i]);
 
 	ev_run(d.loop, 0);
 	rc = 0;

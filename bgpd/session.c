@@ -1123,9 +1123,12 @@ bool peer_request_refresh(struct peer *p)
 
 /* ---- peers ---------------------------------------------------------------- */
 
-void peer_init(struct lbbgpd *d, struct peer *p, size_t idx)
+struct peer *peer_new(struct lbbgpd *d, size_t idx)
 {
-	memset(p, 0, sizeof(*p));
+	struct peer *p = calloc(1, sizeof(*p));
+
+	if (p == NULL)
+		return NULL;
 	p->d = d;
 	p->idx = idx;
 	p->conf = &d->conf->neighbors[idx];
@@ -1137,6 +1140,11 @@ void peer_init(struct lbbgpd *d, struct peer *p, size_t idx)
 	p->restart.data = p;
 	ev_init(&p->stale, stale_cb);
 	p->stale.data = p;
+	if (p->conn == NULL) {
+		free(p);
+		return NULL;
+	}
+	return p;
 }
 
 void peer_start(struct peer *p)
@@ -1199,4 +1207,5 @@ void peer_free(struct peer *p)
 		conn_kill(c);
 		p->conn = NULL;
 	}
+	free(p);
 }
