@@ -44,6 +44,7 @@ static inline size_t buf_used(const struct buf *b)
 #define RBUF_SIZE	(2 * BGP_EXT_MAX_LEN)
 
 struct peer;
+struct drain;
 
 struct conn {
 	struct peer *peer;
@@ -125,6 +126,7 @@ struct lbbgpd {
 	struct peer **peers;		/* by neighbor index of the config */
 	size_t npeers;
 	struct conn *dead;		/* connections to free */
+	struct drain *lingering;	/* closed sockets draining */
 	ev_prepare reaper;		/* before blocking: reap, pump, commit, reply */
 	ev_idle compactor;		/* folds the state journal when idle */
 	unsigned commit_waits;		/* rounds the commit gave way to routes */
@@ -157,6 +159,8 @@ bool peer_can_send(const struct peer *p, unsigned afi);
 /* Send ROUTE-REFRESH for every family; false if the peer cannot. */
 bool peer_request_refresh(struct peer *p);
 void conns_reap(struct lbbgpd *d);
+/* Close the sockets of closed connections that still linger. */
+void conns_linger_end(struct lbbgpd *d);
 /* Reload. The session as the RIB sees it; false unless established. */
 bool peer_session(const struct peer *p, struct rib_session *s);
 /* The peer is now neighbor idx of a new config; its connections take the

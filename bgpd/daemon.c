@@ -404,6 +404,7 @@ static void cleanup(struct lbbgpd *d)
 		if (d->peers[i] != NULL)
 			peer_free(d->peers[i]);
 	conns_reap(d);
+	conns_linger_end(d);
 	free(d->peers);
 	state_close(d->state);
 	rib_free(d->rib);

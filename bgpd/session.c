@@ -196,6 +196,85 @@ static bool conn_write(struct conn *c)
 	return true;
 }
 
+/*
+ * A closed connection's socket lingers: our side is shut (FIN after what
+ * was written, a NOTIFICATION usually), and what the peer still sends is
+ * read and dropped until it closes too or LINGER_SECS pass.  Closing at
+ * once with unread data, or data arriving after close(), makes the
+ * kernel answer with a RST, and a peer that gets one may discard our
+ * NOTIFICATION unread.
+ */
+#define LINGER_SECS 3.0
+
+struct drain {
+	struct lbbgpd *d;
+	int fd;
+	ev_io io;
+	ev_timer timer;
+	struct drain *next, **prev;
+};
+
+static void linger_end(struct drain *l)
+{
+	ev_io_stop(l->d->loop, &l->io);
+	ev_timer_stop(l->d->loop, &l->timer);
+	close(l->fd);
+	*l->prev = l->next;
+	if (l->next != NULL)
+		l->next->prev = l->prev;
+	free(l);
+}
+
+static void linger_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct drain *l = w->data;
+	uint8_t sink[4096];
+	ssize_t n;
+
+	while ((n = recv(l->fd, sink, sizeof(sink), MSG_DONTWAIT)) > 0)
+		;
+	if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK &&
+	    errno != EINTR))
+		linger_end(l);
+}
+
+static void linger_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	linger_end(w->data);
+}
+
+static void linger_start(struct lbbgpd *d, int fd)
+{
+	struct drain *l = calloc(1, sizeof(*l));
+	uint8_t sink[4096];
+
+	while (recv(fd, sink, sizeof(sink), MSG_DONTWAIT) > 0)
+		;
+	shutdown(fd, SHUT_WR);
+	if (l == NULL) {
+		close(fd);
+		return;
+	}
+	l->d = d;
+	l->fd = fd;
+	ev_io_init(&l->io, linger_read_cb, fd, EV_READ);
+	ev_timer_init(&l->timer, linger_timer_cb, LINGER_SECS, 0);
+	l->io.data = l->timer.data = l;
+	ev_io_start(d->loop, &l->io);
+	ev_timer_start(d->loop, &l->timer);
+	l->next = d->lingering;
+	l->prev = &d->lingering;
+	if (l->next != NULL)
+		l->next->prev = &l->next;
+	d->lingering = l;
+}
+
+void conns_linger_end(struct lbbgpd *d)
+{
+	while (d->lingering != NULL)
+		linger_end(d->lingering);
+}
+
 /* Stop watchers and close the socket; the FSM object stays. */
 static void conn_close(struct conn *c)
 {
@@ -204,15 +283,10 @@ static void conn_close(struct conn *c)
 	ev_io_stop(loop, &c->rio);
 	ev_io_stop(loop, &c->wio);
 	ev_timer_stop(loop, &c->send_hold);
-	if (c->fd >= 0) {
-		/* Read what is pending so close() sends FIN, not RST: a RST
-		 * could make the peer discard our NOTIFICATION unread. */
-		uint8_t sink[4096];
-		while (recv(c->fd, sink, sizeof(sink), MSG_DONTWAIT) > 0)
-			;
-		shutdown(c->fd, SHUT_WR);
+	if (c->fd >= 0 && c->connecting)
 		close(c->fd);
-	}
+	else if (c->fd >= 0)
+		linger_start(c->peer->d, c->fd);
 	c->fd = -1;
 	c->connecting = false;
 	c->rlen = 0;
