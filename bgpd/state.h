@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "fsm/prefix.h"
 #include "rib/rib.h"
@@ -43,6 +44,16 @@ bool state_commit(struct state *st, struct rib *r);
 /* The journal has outgrown the snapshot: fold it when idle. */
 bool state_want_compact(const struct state *st);
 bool state_compact(struct state *st, const struct rib *r);
+
+/* What the state file did since start-up, for metrics. */
+struct state_stats {
+	uint64_t commits;		/* batches appended to the journal */
+	uint64_t commit_failures;	/* batches that could not be */
+	uint64_t records;		/* VIP records in those batches */
+	uint64_t snapshots;		/* snapshots written (journal folded) */
+	uint64_t snapshot_failures;
+};
+const struct state_stats *state_stats(const struct state *st);
 
 /* Orphaned records: how many, and a copy for show-vips. */
 size_t state_orphans(const struct state *st);
