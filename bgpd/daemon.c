@@ -9,6 +9,7 @@
 
 #include "bgpd/bgpd.h"
 #include "bgpd/control.h"
+#include "bgpd/metrics.h"
 #include "bgpd/state.h"
 
 #include <arpa/inet.h>
@@ -291,6 +292,7 @@ static void compact_cb(struct ev_loop *loop, ev_idle *w, int revents)
 static void cleanup(struct lbbgpd *d)
 {
 	ctl_close_all(d);
+	metrics_stop(d);
 	for (size_t i = 0; i < d->nlisteners; i++) {
 		ev_io_stop(d->loop, &d->listeners[i].io);
 		close(d->listeners[i].fd);
@@ -318,6 +320,7 @@ int daemon_run(struct conf *conf, const struct daemon_opts *opts)
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	d.loop = ev_default_loop(EVFLAG_AUTO);
 	d.started = now_mono();
+	d.start_time = (double)time(NULL);
 
 	if (conf->router_id_set) {
 		d.router_id = conf->router_id;
@@ -341,7 +344,7 @@ int daemon_run(struct conf *conf, const struct daemon_opts *opts)
 	else if (!state_load(d.state, d.rib))
 		log_warnx("state file %s cannot be written: changes will be "
 		    "refused as unsaved until it can", conf->state_file);
-	if (!start_listeners(&d))
+	if (!start_listeners(&d) || !metrics_start(&d))
 		goto out;
 	if (!ctl_listen(&d, opts->socket_path, false, 0660))
 		goto out;
