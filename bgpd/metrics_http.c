@@ -508,8 +508,13 @@ bool metrics_reconf(struct lbbgpd *d, const struct conf *old, char *err,
 	(void)old;	/* what listens is in s: the truth after a failure */
 	if (errlen > 0)
 		err[0] = '\0';
+	if (s == NULL && !metrics_start(d)) {
+		snprintf(err, errlen, "metrics: cannot start the metrics "
+		    "server; lbbgpd logs why");
+		return false;
+	}
 	if (s == NULL)
-		return metrics_start(d);
+		return true;
 	if (!c->metrics_set) {
 		if (s->fd >= 0)
 			log_info("metrics: no longer listening on %s",
