@@ -72,6 +72,7 @@ enum slot {
 	S_DIR,
 	S_ACTION,
 	S_REASON,
+	S_FORMAT,
 };
 
 struct token {
@@ -117,6 +118,14 @@ static const struct token t_vips[] = {
 	{ KEYWORD,	"pool",		S_NONE,		t_vips_pool },
 	{ KEYWORD,	"owner",	S_NONE,		t_vips_owner },
 	{ VALUE,	"VIP",		S_VIP,		t_vips_opts },
+	END
+};
+
+/* show metrics [openmetrics | prometheus] */
+static const struct token t_metrics[] = {
+	MAYEND,
+	{ KEYWORD,	"openmetrics",	S_FORMAT,	t_end },
+	{ KEYWORD,	"prometheus",	S_FORMAT,	t_end },
 	END
 };
 
@@ -311,6 +320,12 @@ build_add(json_object *req, const struct args *a)
 }
 
 static void
+build_metrics(json_object *req, const struct args *a)
+{
+	put(req, "format", a->format);
+}
+
+static void
 build_withdraw(json_object *req, const struct args *a)
 {
 	put_vips(req, a);
@@ -360,9 +375,9 @@ static const struct command commands[] = {
 	{ { "show", "rib" }, "show-rib", t_rib,
 	    build_rib, render_rib,
 	    "show rib [in | out] [neighbor NAME]" },
-	{ { "show", "metrics" }, "show-metrics", t_end,
-	    NULL, render_metrics,
-	    "show metrics" },
+	{ { "show", "metrics" }, "show-metrics", t_metrics,
+	    build_metrics, render_metrics,
+	    "show metrics [openmetrics | prometheus]" },
 	{ { "add", NULL }, "add", t_add,
 	    build_add, render_add,
 	    "add VIP ... [pool POOL] [owner OWNER] [sharing-key KEY]\n"
@@ -636,6 +651,7 @@ store(struct parser *p, const struct token *t, const char *word)
 	case S_KEY:	single = &a->key;	break;
 	case S_DIR:	single = &a->dir;	break;
 	case S_ACTION:	single = &a->action;	break;
+	case S_FORMAT:	single = &a->format;	break;
 	case S_VIPS:
 		a->vips[a->nvips++] = word;
 		return;

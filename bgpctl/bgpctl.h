@@ -27,6 +27,7 @@ struct args {
 	const char		*dir;		/* show rib in|out */
 	const char		*action;	/* neighbor NAME up|down|... */
 	char			*reason;	/* reason TEXT..., joined */
+	const char		*format;	/* show metrics FORMAT */
 };
 
 /*

@@ -77,11 +77,22 @@ struct notif_log {
 	double when;
 };
 
+/* NOTIFICATIONs by (code, subcode), for metrics (metrics_count_notif). */
+#define NOTIF_KINDS 16
+struct notif_counts {
+	struct {
+		uint8_t code, subcode;
+		uint64_t n;
+	} k[NOTIF_KINDS];
+	uint64_t other;			/* pairs beyond the first NOTIF_KINDS */
+};
+
 struct peer_stats {
 	uint64_t msgs_in[BGP_MSG_TYPE_MAX];
 	uint64_t msgs_out[BGP_MSG_TYPE_MAX];
 	uint64_t treat_as_withdraw;	/* UPDATEs RFC 7606 made withdraws */
 	uint32_t flaps;			/* times Established was left */
+	struct notif_counts notif_in, notif_out;
 };
 
 struct peer {
@@ -114,6 +125,8 @@ struct listener {
 struct ctl_listener;
 struct ctl_client;
 struct state;
+struct ctl_stat;
+struct metrics_http;
 
 struct lbbgpd {
 	struct ev_loop *loop;
@@ -140,6 +153,11 @@ struct lbbgpd {
 	bool md5;			/* some neighbor uses TCP-MD5 */
 	ev_timer md5_watch;
 	uint64_t md5_failure, md5_notfound, md5_unexpected;
+	/* metrics.h: what only the metrics show, and metrics listen */
+	double start_time;		/* wall clock, seconds since 1970 */
+	struct ctl_stat *ctl_stats;	/* control requests by command, result */
+	size_t nctl_stats;
+	struct metrics_http *metrics_http;	/* NULL without metrics listen */
 };
 
 /* session.c */

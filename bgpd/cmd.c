@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bgpd/metrics.h"
 #include "bgpd/state.h"
 #include "fsm/attr.h"
 
@@ -715,6 +716,30 @@ static void cmd_show_rib(struct ctl_req *r)
 	json_object_object_add(r->reply, "rib", arr);
 }
 
+/* OpenMetrics text (metrics.c), or Prometheus 0.0.4 with "format". */
+static void cmd_show_metrics(struct ctl_req *r)
+{
+	const char *format;
+	size_t len;
+
+	if (!opt_str(r, "format", &format))
+		return;
+	bool om = format == NULL || strcmp(format, "openmetrics") == 0;
+	if (!om && strcmp(format, "prometheus") != 0) {
+		ctl_fail(r->reply, "bad-request", "\"format\" is \"openmetrics\" "
+		    "or \"prometheus\", not \"%.32s\"", format);
+		return;
+	}
+	char *text = metrics_render(r->d, om, &len);
+	if (text == NULL) {
+		ctl_fail(r->reply, "out-of-memory", "out of memory");
+		return;
+	}
+	json_object_object_add(r->reply, "text",
+	    json_object_new_string_len(text, (int)len));
+	free(text);
+}
+
 static void cmd_neighbor(struct ctl_req *r)
 {
 	const char *name, *action, *reason;
@@ -777,6 +802,7 @@ const struct ctl_cmd ctl_cmds[] = {
 	{ "show-vips", cmd_show_vips, false },
 	{ "show-pools", cmd_show_pools, false },
 	{ "show-rib", cmd_show_rib, false },
+	{ "show-metrics", cmd_show_metrics, false },
 	{ "neighbor", cmd_neighbor, true },
 	{ "reload", cmd_reload, true },
 	{ NULL, NULL, false },

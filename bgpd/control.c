@@ -19,6 +19,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "bgpd/metrics.h"
+
 #define CTL_MAX_LINE	(4 * 1024 * 1024) /* longest request: ~280,000 VIPs */
 #define CTL_MAX_OUT	(16 * 1024 * 1024) /* replies a client may owe */
 #define CTL_PAUSE_OUT	(1024 * 1024)	/* stop reading above this */
@@ -29,7 +31,8 @@
 static void client_close(struct ctl_client *cl, const char *why);
 
 /* Queue a reply (taking a reference); it leaves with ctl_flush(). */
-static void reply_json(struct ctl_client *cl, json_object *o, bool write)
+static void reply_json(struct ctl_client *cl, json_object *o,
+    const char *cmd, bool write)
 {
 	struct ctl_held *h = malloc(sizeof(*h));
 
@@ -38,6 +41,7 @@ static void reply_json(struct ctl_client *cl, json_object *o, bool write)
 		return;
 	}
 	h->reply = json_object_get(o);
+	h->cmd = cmd;
 	h->write = write;
 	h->next = NULL;
 	if (cl->held == NULL)
@@ -61,12 +65,12 @@ void ctl_fail(json_object *reply, const char *code, const char *fmt, ...)
 	json_object_object_add(reply, "error", json_object_new_string(msg));
 }
 
-static void error_reply(struct ctl_client *cl, const char *code,
-    const char *msg)
+static void error_reply(struct ctl_client *cl, const char *cmd,
+    const char *code, const char *msg)
 {
 	json_object *o = json_object_new_object();
 	ctl_fail(o, code, "%s", msg);
-	reply_json(cl, o, false);
+	reply_json(cl, o, cmd, false);
 	json_object_put(o);
 }
 
@@ -110,7 +114,7 @@ static void handle_line(struct ctl_client *cl, const char *line, size_t len)
 	char msg[256];
 
 	if (tok == NULL) {
-		error_reply(cl, "out-of-memory", "out of memory");
+		error_reply(cl, NULL, "out-of-memory", "out of memory");
 		return;
 	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
@@ -130,14 +134,15 @@ static void handle_line(struct ctl_client *cl, const char *line, size_t len)
 		    "byte %d); send one JSON object per line",
 		    jerr == json_tokener_success ? "trailing data" :
 		    json_tokener_error_desc(jerr), end);
-		error_reply(cl, "bad-json", msg);
+		error_reply(cl, NULL, "bad-json", msg);
 		goto out;
 	}
 	if (!json_object_is_type(req, json_type_object) ||
 	    !json_object_object_get_ex(req, "cmd", &jcmd) ||
 	    !json_object_is_type(jcmd, json_type_string)) {
-		error_reply(cl, "bad-request", "a request is a JSON object "
-		    "with a \"cmd\" string, e.g. {\"cmd\":\"show-neighbors\"}");
+		error_reply(cl, NULL, "bad-request", "a request is a JSON "
+		    "object with a \"cmd\" string, e.g. "
+		    "{\"cmd\":\"show-neighbors\"}");
 		goto out;
 	}
 	const char *name = json_object_get_string(jcmd);
@@ -149,13 +154,13 @@ static void handle_line(struct ctl_client *cl, const char *line, size_t len)
 		snprintf(msg, sizeof(msg), "unknown command \"%.64s\"%s%s%s",
 		    name, near ? "; did you mean \"" : "", near ? near : "",
 		    near ? "\"?" : "");
-		error_reply(cl, "unknown-command", msg);
+		error_reply(cl, NULL, "unknown-command", msg);
 		goto out;
 	}
 	if (c->write && cl->restricted) {
 		snprintf(msg, sizeof(msg), "\"%s\" is not allowed on the "
 		    "read-only socket; use the main control socket", name);
-		error_reply(cl, "denied", msg);
+		error_reply(cl, c->name, "denied", msg);
 		goto out;
 	}
 	json_object *reply = json_object_new_object();
@@ -166,7 +171,7 @@ static void handle_line(struct ctl_client *cl, const char *line, size_t len)
 	if (c->write && (size_t)(c - ctl_cmds) < 16)
 		cl->writes[c - ctl_cmds]++;
 	c->fn(&r);
-	reply_json(cl, reply, c->write);
+	reply_json(cl, reply, c->name, c->write);
 	json_object_put(reply);
 out:
 	json_object_put(req);
@@ -233,8 +238,8 @@ static void client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		buf_consume(&cl->in, (size_t)(nl - start) + 1);
 	}
 	if (buf_used(&cl->in) > CTL_MAX_LINE) {
-		error_reply(cl, "line-too-long", "request longer than 4 MiB; "
-		    "split it into several requests");
+		error_reply(cl, NULL, "line-too-long", "request longer than "
+		    "4 MiB; split it into several requests");
 		cl->eof = true;
 		ev_io_stop(loop, &cl->rio);
 		return;
@@ -372,6 +377,7 @@ void ctl_flush(struct lbbgpd *d, bool committed)
 			size_t len;
 			if (h->write && !committed)
 				mark_unsaved(h->reply);
+			metrics_count_reply(d, h->cmd, h->reply);
 			const char *s = json_object_to_json_string_length(
 			    h->reply, JSON_C_TO_STRING_PLAIN |
 			    JSON_C_TO_STRING_NOSLASHESCAPE, &len);

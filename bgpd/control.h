@@ -44,6 +44,7 @@ struct ctl_listener {
 /* A reply waiting for the state file, in request order. */
 struct ctl_held {
 	json_object *reply;
+	const char *cmd;	/* its command, for metrics; NULL: none valid */
 	bool write;		/* acknowledges a change */
 	struct ctl_held *next;
 };

@@ -9,6 +9,7 @@
 
 #include "bgpd/bgpd.h"
 #include "bgpd/control.h"
+#include "bgpd/metrics.h"
 #include "bgpd/state.h"
 
 #include <arpa/inet.h>
@@ -395,6 +396,7 @@ static void compact_cb(struct ev_loop *loop, ev_idle *w, int revents)
 static void cleanup(struct lbbgpd *d)
 {
 	ctl_close_all(d);
+	metrics_stop(d);
 	while (d->listeners != NULL) {
 		struct listener *next = d->listeners->next;
 		listener_close(d, d->listeners);
@@ -423,6 +425,7 @@ int daemon_run(struct conf *conf, const struct daemon_opts *opts)
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	d.loop = ev_default_loop(EVFLAG_AUTO);
 	d.started = now_mono();
+	d.start_time = (double)time(NULL);
 
 	if (conf->router_id_set) {
 		d.router_id = conf->router_id;
@@ -447,7 +450,8 @@ int daemon_run(struct conf *conf, const struct daemon_opts *opts)
 		log_warnx("state file %s cannot be written: changes will be "
 		    "refused as unsaved until it can", conf->state_file);
 	char err[256];
-	if (!listeners_reconf(&d, NULL, err, sizeof(err)))
+	if (!listeners_reconf(&d, NULL, err, sizeof(err)) ||
+	    !metrics_start(&d))
 		goto out;
 	if (!ctl_listen(&d, opts->socket_path, false, 0660))
 		goto out;

@@ -21,6 +21,7 @@
 
 #include "bgpd/bgpd.h"
 #include "bgpd/control.h"
+#include "bgpd/metrics.h"
 #include "bgpd/state.h"
 
 #include <stdio.h>
@@ -189,8 +190,13 @@ void reload_run(struct lbbgpd *d, json_object *reply)
 	}
 	/* Sockets: opened with the new config, the old ones closed only
 	 * once the new ones work. */
-	if (!listeners_reconf(d, oc, err, sizeof(err))) {
+	bool metrics_ok = metrics_reconf(d, oc, err, sizeof(err));
+	if (!metrics_ok || !listeners_reconf(d, oc, err, sizeof(err))) {
+		char e2[sizeof(err)];
 		d->conf = keep_conf;
+		if (metrics_ok && !metrics_reconf(d, nc, e2, sizeof(e2)))
+			log_warnx("reload: the metrics socket of the running "
+			    "configuration cannot be opened again: %s", e2);
 		for (size_t i = 0; i < nc->nneighbors; i++)
 			if (old_peer(d, nc->neighbors[i].name) == NULL)
 				peer_free(npeers[i]);

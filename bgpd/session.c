@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bgpd/metrics.h"
 #include "fsm/attr.h"
 
 static const struct fsm_ops conn_ops;
@@ -110,6 +111,9 @@ static void conn_queue(struct conn *c, const uint8_t *msg, size_t len,
 		return;
 	}
 	c->peer->st.msgs_out[type]++;
+	if (type == BGP_MSG_NOTIFICATION && len >= BGP_NOTIFY_MIN_LEN)
+		metrics_count_notif(&c->peer->st.notif_out, msg[BGP_HDR_LEN],
+		    msg[BGP_HDR_LEN + 1]);
 	if (!c->connecting) {
 		ev_io_start(c->peer->d->loop, &c->wio);
 		send_hold_update(c);
@@ -803,6 +807,7 @@ static void handle_notification(struct conn *c, const uint8_t *msg,
 		fsm_event(&c->fsm, EV_NOTIF, NULL);
 		return;
 	}
+	metrics_count_notif(&p->st.notif_in, n.code, n.subcode);
 	bool has_text = bgp_shutdown_text(&n, text, sizeof(text));
 	log_warnx("neighbor %s%s: received NOTIFICATION %s%s%s%s",
 	    peer_name(p), conn_tag(c), bgp_err_fmt(n.code, n.subcode, e,

@@ -41,6 +41,7 @@ struct state {
 	size_t ndirty, capdirty;
 	json_object *orphans;		/* array of records */
 	json_object *deferred;		/* orphan records read, retried last */
+	struct state_stats stats;
 };
 
 static bool fsync_dir(const char *path)
@@ -274,6 +275,10 @@ bool state_compact(struct state *st, const struct rib *r)
 	st->journal_bytes = 0;
 	ok = true;
 out:
+	if (ok)
+		st->stats.snapshots++;
+	else
+		st->stats.snapshot_failures++;
 	if (fd >= 0) {
 		close(fd);
 		unlink(tmp);
@@ -342,9 +347,12 @@ bool state_commit(struct state *st, struct rib *r)
 			log_warn("state journal %s: cannot cut off a partly "
 			    "written batch", st->jpath);
 		free(buf);
+		st->stats.commit_failures++;
 		return false;
 	}
 	free(buf);
+	st->stats.commits++;
+	st->stats.records += st->ndirty;
 	st->journal_bytes += len;
 	st->ndirty = 0;
 	if (st->capdirty > 4096) {
@@ -779,6 +787,11 @@ struct json_object *state_orphans_json(const struct state *st)
 	if (json_object_deep_copy(st->orphans, &copy, NULL) != 0)
 		return json_object_new_array();
 	return copy;
+}
+
+const struct state_stats *state_stats(const struct state *st)
+{
+	return &st->stats;
 }
 
 size_t state_orphans(const struct state *st)

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "fsm/prefix.h"
 #include "rib/rib.h"
@@ -61,6 +62,16 @@ bool state_orphan_withdraw(struct state *st, const struct prefix *vip,
     const char *owner);
 /* The state file moves (path NULL: none); state_compact() writes it. */
 bool state_set_path(struct state *st, const char *path);
+
+/* What the state file did since start-up, for metrics. */
+struct state_stats {
+	uint64_t commits;		/* batches appended to the journal */
+	uint64_t commit_failures;	/* batches that could not be */
+	uint64_t records;		/* VIP records in those batches */
+	uint64_t snapshots;		/* snapshots written (journal folded) */
+	uint64_t snapshot_failures;
+};
+const struct state_stats *state_stats(const struct state *st);
 
 /* Orphaned records: how many, and a copy for show-vips. */
 size_t state_orphans(const struct state *st);

@@ -126,6 +126,18 @@ reload 60 64512:200 192.0.2.0/24
 [ "$(field a flaps)" = 0 ] || fail "listener changes reset a"
 pass "listeners open and close with the config; one that fails changes nothing"
 
+# ---- 3c: metrics listen comes and goes with a reload too.
+itest_metrics() {
+	"$ITEST_PY" -c 'import sys, urllib.request
+body = urllib.request.urlopen("http://127.0.13.1:19473/metrics", timeout=2).read()
+sys.exit(0 if b"metallb_bgp_session_up" in body else 1)'
+}
+reload 60 64512:200 192.0.2.0/24 "metrics listen 127.0.13.1:19473"
+wait_for 5 itest_metrics || fail "no metrics on 127.0.13.1:19473 after the reload"
+reload 60 64512:200 192.0.2.0/24
+! itest_listening 127.0.13.1 19473 2>/dev/null || fail "the metrics port stays open"
+pass "metrics listen is opened and closed by a reload"
+
 # ---- 4: the pool shrinks: 192.0.2.200 is withdrawn and kept as orphaned.
 reload 60 64512:200 192.0.2.0/25
 assert_contains "$out" "VIP 192.0.2.200 of db-svc withdrawn, kept as orphaned" \
