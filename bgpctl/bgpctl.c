@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <poll.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -870,30 +871,87 @@ struct exchange {
 
 static void connect_failed(const char *, int) __attribute__((noreturn));
 
+/* Is the caller in group gid in this login session? */
+static bool
+in_group(gid_t gid)
+{
+	gid_t groups[256];
+	int n = getgroups(256, groups);
+
+	if (getegid() == gid)
+		return true;
+	for (int i = 0; i < n; i++)
+		if (groups[i] == gid)
+			return true;
+	return false;
+}
+
+/* Listed as a member of gr, though not in this session's groups? */
+static bool
+listed_in(const struct group *gr)
+{
+	struct passwd *pw = getpwuid(geteuid());
+
+	for (char **m = gr->gr_mem; pw != NULL && m != NULL && *m; m++)
+		if (strcmp(*m, pw->pw_name) == 0)
+			return true;
+	return false;
+}
+
+/* Who may use the socket, from its mode and group, and how to get in. */
+static const char *
+access_fix(const char *path, char *buf, size_t size)
+{
+	struct group *gr;
+	struct stat st;
+	char gname[64];
+
+	if (stat(path, &st) == -1)
+		return "run bgpctl as root or as a member of the socket's "
+		    "group, which socket-group in lbbgp.conf names; a "
+		    "directory on the way to the socket may keep you out too";
+	if ((st.st_mode & 0020) == 0) {
+		snprintf(buf, size, "the socket has mode %04o: only its owner "
+		    "may connect; run bgpctl as root, or let a group in with "
+		    "socket-mode 0660 and socket-group in lbbgp.conf",
+		    (unsigned)(st.st_mode & 0777));
+		return buf;
+	}
+	gr = getgrgid(st.st_gid);
+	if (gr != NULL)
+		snprintf(gname, sizeof(gname), "%s", gr->gr_name);
+	else
+		snprintf(gname, sizeof(gname), "%u", (unsigned)st.st_gid);
+	if (gr != NULL && !in_group(st.st_gid) && listed_in(gr))
+		snprintf(buf, size, "you are a member of group %s, which owns "
+		    "the socket, but not in this login session: log in again "
+		    "or run newgrp %s", gname, gname);
+	else
+		snprintf(buf, size, "run bgpctl as root or as a member of "
+		    "group %s, which owns the socket; socket-group in "
+		    "lbbgp.conf chooses the group", gname);
+	return buf;
+}
+
 /* Name the cause and the fix. */
 static void
 connect_failed(const char *path, int e)
 {
 	const char *fix = "check the path given with -s or LBBGP_SOCKET";
-	char buf[256];
-	struct stat st;
-	struct group *gr;
+	char buf[320];
 
 	switch (e) {
 	case ENOENT:
-	case ECONNREFUSED:
 		fix = "is lbbgpd running? use -s to name its socket";
+		break;
+	case ECONNREFUSED:
+		fix = "the socket file is there but nothing answers on it: "
+		    "lbbgpd is not running, or stopped without removing it; "
+		    "start lbbgpd, or use -s to name its socket";
 		break;
 	case EACCES:
 	case EPERM:
-		fix = "run bgpctl as root or as a member of the socket's group";
-		if (stat(path, &st) == 0 && st.st_gid != 0 &&
-		    (gr = getgrgid(st.st_gid)) != NULL) {
-			snprintf(buf, sizeof(buf), "run bgpctl as root or as a "
-			    "member of group %s, which owns the socket",
-			    gr->gr_name);
-			fix = buf;
-		}
+		fix = access_fix(path, buf, sizeof(buf));
 		break;
 	}
 	die(EXIT_UNREACHABLE, "cannot connect to %s: %s (%s)", path,
