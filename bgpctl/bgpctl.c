@@ -32,6 +32,7 @@
 
 #define DEFAULT_SOCKET	"/run/lbbgp.sock"
 #define TIMEOUT		30		/* seconds lbbgpd may stay silent */
+#define COMPLETE_TIMEOUT 2		/* for -C: a shell must not hang */
 #define MAX_REPLY	(512u << 20)	/* 100,000 VIPs take ~20 MB */
 #define MAX_DEPTH	64		/* JSON nesting of a reply */
 #define MAX_REASON	255		/* RFC 9003 §2: shutdown text */
@@ -847,6 +848,8 @@ parse(int argc, char **argv, struct args *a)
 
 /* ---- the control socket ------------------------------------------------- */
 
+static int timeout = TIMEOUT;	/* seconds */
+
 static double
 now(void)
 {
@@ -963,7 +966,7 @@ ctl_connect(struct exchange *x)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	const char *path = x->path;
-	double give_up = now() + TIMEOUT;
+	double give_up = now() + timeout;
 	int fd;
 
 	if (strlen(path) >= sizeof(sun.sun_path))
@@ -985,7 +988,7 @@ ctl_connect(struct exchange *x)
 		if (errno == EAGAIN)
 			die(EXIT_UNREACHABLE, "lbbgpd accepts no connection "
 			    "on %s within %d s (is it stuck? see its log)",
-			    path, TIMEOUT);
+			    path, timeout);
 		connect_failed(path, errno);
 	}
 	x->fd = fd;
@@ -996,7 +999,7 @@ static bool
 wait_fd(int fd, short events)
 {
 	struct pollfd pfd = { .fd = fd, .events = events };
-	double give_up = now() + TIMEOUT;
+	double give_up = now() + timeout;
 
 	for (;;) {
 		int ms = (int)((give_up - now()) * 1000);
@@ -1019,7 +1022,7 @@ send_request(struct exchange *x)
 		if (!wait_fd(x->fd, POLLOUT))
 			die(EXIT_UNREACHABLE, "lbbgpd does not read its "
 			    "control socket (waited %d s; is it stuck? see "
-			    "its log)", TIMEOUT);
+			    "its log)", timeout);
 		ssize_t n = send(x->fd, x->req + off, x->reqlen - off,
 		    MSG_NOSIGNAL);
 		if (n == -1) {
@@ -1049,10 +1052,10 @@ read_reply(struct exchange *x)
 			if (x->len == 0)
 				die(EXIT_UNREACHABLE, "no reply from lbbgpd "
 				    "within %d s (is it stuck? see its log)",
-				    TIMEOUT);
+				    timeout);
 			die(EXIT_UNREACHABLE, "lbbgpd stopped in the middle "
 			    "of its reply (%zu bytes, then nothing for %d s)",
-			    x->len, TIMEOUT);
+			    x->len, timeout);
 		}
 		if (x->cap - x->len < (1 << 15)) {
 			if (x->cap >= MAX_REPLY)
@@ -1169,14 +1172,17 @@ main(int argc, char *argv[])
 {
 	const struct output *out = &text_output;
 	struct exchange x = { .fd = -1 };
-	const char *path = NULL, *line;
+	const char *path = NULL, *line, *complete = NULL;
 	struct args a = { 0 };
 	json_object *req, *reply;
 	bool ok;
 	int ch;
 
-	while ((ch = getopt(argc, argv, "+js:")) != -1) {
+	while ((ch = getopt(argc, argv, "+js:C:")) != -1) {
 		switch (ch) {
+		case 'C':	/* hidden: words for shell completion */
+			complete = optarg;
+			break;
 		case 'j':
 			out = &json_output;
 			break;
@@ -1196,11 +1202,21 @@ main(int argc, char *argv[])
 		path = DEFAULT_SOCKET;
 	x.path = path;
 
-	parse(argc, argv, &a);
 	req = json_object_new_object();
-	json_object_object_add(req, "cmd", json_object_new_string(a.cmd->cmd));
-	if (a.cmd->build != NULL)
-		a.cmd->build(req, &a);
+	if (complete != NULL) {
+		const char *cmd = complete_cmd(complete);
+		if (cmd == NULL || argc != 0)
+			die(EXIT_USAGE, "-C takes neighbors, pools, vips or "
+			    "owners, and no command");
+		json_object_object_add(req, "cmd", json_object_new_string(cmd));
+		timeout = COMPLETE_TIMEOUT;
+	} else {
+		parse(argc, argv, &a);
+		json_object_object_add(req, "cmd",
+		    json_object_new_string(a.cmd->cmd));
+		if (a.cmd->build != NULL)
+			a.cmd->build(req, &a);
+	}
 	line = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN |
 	    JSON_C_TO_STRING_NOSLASHESCAPE);
 	x.reqlen = strlen(line) + 1;
@@ -1218,7 +1234,10 @@ main(int argc, char *argv[])
 	free(x.buf);
 
 	ok = json_object_get_boolean(json_object_object_get(reply, "ok"));
-	if (ok)
+	if (complete != NULL) {
+		if (ok)
+			complete_print(reply, complete);
+	} else if (ok)
 		out->done(reply, &a);
 	else
 		out->refused(reply, &a);
