@@ -332,11 +332,27 @@ static bool check_main_path(const struct lbbgpd *d, char *err, size_t errlen)
 	return false;
 }
 
+/* Open, start and log one socket at start-up; false (logged) on failure. */
+static bool open_start(struct lbbgpd *d, const char *path, bool restricted,
+    bool main, gid_t group)
+{
+	struct ctl_perm perm = perm_for(d->conf, restricted, group);
+	char err[512];
+	struct ctl_listener *l = sock_open(d, path, restricted, main, &perm,
+	    err, sizeof(err));
+
+	if (l == NULL) {
+		log_warnx("%s", err);
+		return false;
+	}
+	sock_start(d, l);
+	sock_log(l, "");
+	return true;
+}
+
 bool ctl_open_all(struct lbbgpd *d)
 {
 	const struct conf *c = d->conf;
-	struct ctl_listener *l;
-	struct ctl_perm perm;
 	char err[512];
 	gid_t group;
 
@@ -345,27 +361,12 @@ bool ctl_open_all(struct lbbgpd *d)
 		log_warnx("%s", err);
 		return false;
 	}
-	perm = perm_for(c, false, group);
-	l = sock_open(d, d->opts->socket_path, false, true, &perm, err,
-	    sizeof(err));
-	if (l == NULL) {
-		log_warnx("%s", err);
+	if (!open_start(d, d->opts->socket_path, false, true, group))
 		return false;
-	}
-	sock_start(d, l);
-	sock_log(l, "");
-	for (size_t i = 0; i < c->nsockets; i++) {
-		const struct conf_socket *s = &c->sockets[i];
-		perm = perm_for(c, s->restricted, group);
-		l = sock_open(d, s->path, s->restricted, false, &perm, err,
-		    sizeof(err));
-		if (l == NULL) {
-			log_warnx("%s", err);
+	for (size_t i = 0; i < c->nsockets; i++)
+		if (!open_start(d, c->sockets[i].path, c->sockets[i].restricted,
+		    false, group))
 			return false;
-		}
-		sock_start(d, l);
-		sock_log(l, "");
-	}
 	return true;
 }
 

@@ -61,18 +61,6 @@ advertisement general {
 EOF
 }
 
-# run CMD...: sets rc, out (stdout) and err (stderr).
-run() {
-	rc=0
-	"$@" >"$T/stdout" 2>"$T/stderr" || rc=$?
-	out=$(cat "$T/stdout")
-	err=$(cat "$T/stderr")
-}
-expect_rc() {
-	[ "$rc" = "$1" ] && return 0
-	printf 'stdout: %s\nstderr: %s\n' "$out" "$err" >&2
-	fail "$2: exit status $rc, wanted $1"
-}
 # as_nobody [GROUP] -- CMD...: CMD as nobody, with GROUP as its only
 # supplementary group (or none).
 as_nobody() {
