@@ -1155,6 +1155,18 @@ text_refused(json_object *reply, const struct args *a)
 		fprintf(stderr, ")");
 	}
 	fprintf(stderr, "\n");
+	/* reload: every FILE:LINE: message of the config, one a line. */
+	json_object *errs;
+	if (json_object_object_get_ex(reply, "errors", &errs) &&
+	    json_object_is_type(errs, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(errs); i++) {
+			json_object *e = json_object_array_get_idx(errs, i);
+			if (!json_object_is_type(e, json_type_string))
+				continue;
+			put_safe(stderr, json_object_get_string(e));
+			fprintf(stderr, "\n");
+		}
+	}
 }
 
 static void

@@ -765,8 +765,62 @@ render_neighbor_action(json_object *r, const struct args *a)
 	printf(": %s\n", what);
 }
 
+/* Each {"name","why"} of a list as "neighbor NAME: WHAT (WHY)". */
+static void
+reload_neighbors(json_object *nb, const char *key, const char *what)
+{
+	json_object *arr = jget(nb, key);
+
+	for (size_t i = 0; i < jlen(arr); i++) {
+		json_object *n = json_object_array_get_idx(arr, i);
+		printf("neighbor ");
+		pr(jstr(n, "name"));
+		printf(": %s", what);
+		if (jstr(n, "why") != NULL) {
+			printf(" (");
+			pr(jstr(n, "why"));
+			printf(" changed)");
+		}
+		printf("\n");
+	}
+}
+
+/* Each {"vip","owner"[,"error"]} as "VIP v of o WHAT[error]". */
+static void
+reload_vips(json_object *arr, const char *what)
+{
+	for (size_t i = 0; i < jlen(arr); i++) {
+		json_object *o = json_object_array_get_idx(arr, i);
+		printf("VIP ");
+		pr(jstr(o, "vip"));
+		printf(" of ");
+		pr(jstr(o, "owner"));
+		printf("%s", what);
+		if (jstr(o, "error") != NULL)
+			pr(jstr(o, "error"));
+		printf("\n");
+	}
+}
+
 void
 render_reload(json_object *r, const struct args *a)
 {
-	printf("configuration reloaded\n");
+	json_object *nb = jget(r, "neighbors");
+	json_object *arr;
+
+	printf("configuration ");
+	pr(jstr(r, "file"));
+	printf(" reloaded; %zu neighbors kept as they were\n",
+	    jlen(jget(nb, "kept")));
+	reload_neighbors(nb, "reset", "session started again");
+	reload_neighbors(nb, "added", "added");
+	reload_neighbors(nb, "removed", "removed");
+	reload_vips(jget(r, "orphaned"), " withdrawn, kept as orphaned: ");
+	reload_vips(jget(r, "restored"), " announced again: no longer "
+	    "orphaned");
+	arr = jget(r, "warnings");
+	for (size_t i = 0; i < jlen(arr); i++) {
+		pr(json_object_get_string(json_object_array_get_idx(arr, i)));
+		printf("\n");
+	}
 }

@@ -106,6 +106,7 @@ struct listener {
 	ev_io io;
 	struct lbbgpd *d;
 	struct sockaddr_storage addr;
+	struct listener *next;
 };
 
 struct ctl_listener;
@@ -119,8 +120,7 @@ struct lbbgpd {
 	struct rib *rib;
 	struct state *state;
 	uint32_t router_id;		/* host order */
-	struct listener *listeners;
-	size_t nlisteners;
+	struct listener *listeners;	/* BGP port, a list */
 	struct peer **peers;		/* by neighbor index of the config */
 	size_t npeers;
 	struct conn *dead;		/* connections to free */
@@ -158,8 +158,27 @@ bool peer_can_send(const struct peer *p, unsigned afi);
 /* Send ROUTE-REFRESH for every family; false if the peer cannot. */
 bool peer_request_refresh(struct peer *p);
 void conns_reap(struct lbbgpd *d);
+/* Reload. The session as the RIB sees it; false unless established. */
+bool peer_session(const struct peer *p, struct rib_session *s);
+/* The peer is now neighbor idx of a new config; its connections take the
+ * new timers.  Only for changes that need no new session, or after
+ * peer_stop(). */
+void peer_reconf(struct peer *p, size_t idx, const struct conf_neighbor *nc);
+/* A lower max-prefix may already be exceeded. */
+void peer_check_max_prefix(struct peer *p);
 const char *peer_name(const struct peer *p);
 enum fsm_state peer_state(const struct peer *p);
+
+/* daemon.c: open the listeners d->conf asks for, close the others; with
+ * old, TCP-MD5 keys follow the changes from it.  On failure nothing
+ * changed and err says why. */
+bool listeners_reconf(struct lbbgpd *d, const struct conf *old, char *err,
+    size_t errlen);
+
+/* reload.c: read the config file again and apply it; the outcome goes
+ * into reply ({"ok":true,...} or ctl_fail()). */
+struct json_object;
+void reload_run(struct lbbgpd *d, struct json_object *reply);
 
 /* net.c: sockets */
 int net_listen(const struct sockaddr_storage *ss, int backlog);

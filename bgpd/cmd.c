@@ -409,20 +409,49 @@ static void cmd_add(struct ctl_req *r)
 	batch_reply(r, ok, &res, vips, n, bad, "added", changed);
 }
 
+static bool owned_by(const struct vip *v, const char *owner)
+{
+	for (uint32_t i = 0; i < v->nowners; i++)
+		if (strcmp(vip_owner(v, i)->name, owner) == 0)
+			return true;
+	return false;
+}
+
 static void cmd_withdraw(struct ctl_req *r)
 {
 	const char *owner;
 	struct prefix *vips;
-	size_t n, bad = 0, changed = 0;
+	size_t n, bad = 0, changed = 0, norph = 0;
 	struct rib_res res = { 0 };
 
 	if (!opt_str(r, "owner", &owner) || !parse_vips(r, &vips, &n, true))
 		return;
 	if (owner == NULL)
 		owner = "default";
-	bool ok = rib_vips_withdraw(r->d->rib, vips, n, owner, &bad, &changed,
-	    &res);
-	batch_reply(r, ok, &res, vips, n, bad, "withdrawn", changed);
+	/* A VIP a reload orphaned is withdrawn by forgetting it; the rest
+	 * of the batch goes to the RIB. */
+	for (size_t i = 0; i < n; i++) {
+		const struct vip *v = rib_vip_find(r->d->rib, &vips[i]);
+		if ((v == NULL || !owned_by(v, owner)) &&
+		    state_is_orphan(r->d->state, &vips[i], owner)) {
+			struct prefix t = vips[norph];
+			vips[norph++] = vips[i];
+			vips[i] = t;
+		}
+	}
+	bool ok = rib_vips_withdraw(r->d->rib, vips + norph, n - norph, owner,
+	    &bad, &changed, &res);
+	if (ok && norph > 0) {
+		for (size_t i = 0; i < norph; i++)
+			state_orphan_withdraw(r->d->state, &vips[i], owner);
+		if (!state_compact(r->d->state, r->d->rib))
+			ctl_fail(r->reply, "state-write-failed", "the orphaned "
+			    "VIPs are forgotten but the state file cannot be "
+			    "written; they come back at the next start");
+		json_object_object_add(r->reply, "orphans-withdrawn",
+		    json_object_new_uint64(norph));
+	}
+	batch_reply(r, ok, &res, vips, n, bad + norph, "withdrawn", changed);
 }
 
 static void cmd_allocate(struct ctl_req *r)
@@ -490,14 +519,6 @@ static json_object *vip_json(const struct lbbgpd *d, const struct vip *v)
 	}
 	json_object_object_add(o, "routes", routes);
 	return o;
-}
-
-static bool owned_by(const struct vip *v, const char *owner)
-{
-	for (uint32_t i = 0; i < v->nowners; i++)
-		if (strcmp(vip_owner(v, i)->name, owner) == 0)
-			return true;
-	return false;
 }
 
 static void cmd_show_vips(struct ctl_req *r)
@@ -745,8 +766,7 @@ static void cmd_neighbor(struct ctl_req *r)
 
 static void cmd_reload(struct ctl_req *r)
 {
-	ctl_fail(r->reply, "not-supported", "reloading the configuration is "
-	    "not supported yet; restart lbbgpd to apply changes");
+	reload_run(r->d, r->reply);
 }
 
 const struct ctl_cmd ctl_cmds[] = {

@@ -86,28 +86,27 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 	}
 }
 
-static bool add_listener(struct lbbgpd *d, const struct prefix *addr,
-    uint16_t port)
+/* RFC 2385 keys on a listener for every neighbor it may hear from; with
+ * old, keys of neighbors whose password went are deleted. */
+static bool listener_keys(struct lbbgpd *d, struct listener *l,
+    const struct conf *old)
 {
-	struct listener *nl = realloc(d->listeners, (d->nlisteners + 1) *
-	    sizeof(*nl));
+	const struct conf *c = d->conf;
 	char a[64];
 
-	if (nl == NULL)
-		return false;
-	d->listeners = nl;
-	struct listener *l = &d->listeners[d->nlisteners];
-	socklen_t len;
-	prefix_to_sockaddr(addr, port, &l->addr, &len);
-	l->fd = net_listen(&l->addr, LISTEN_BACKLOG);
-	if (l->fd < 0) {
-		log_warn("cannot listen on %s (is another BGP daemon "
-		    "running? set \"listen on\" in the config)",
-		    sockaddr_fmt(&l->addr, a, sizeof(a)));
-		return false;
+	for (size_t i = 0; old != NULL && i < old->nneighbors; i++) {
+		const struct conf_neighbor *o = &old->neighbors[i];
+		const struct conf *nc = c;
+		bool kept = false;
+		if (o->password == NULL)
+			continue;
+		for (size_t j = 0; j < nc->nneighbors && !kept; j++)
+			kept = nc->neighbors[j].password != NULL &&
+			    prefix_equal(&nc->neighbors[j].addr, &o->addr);
+		if (!kept && !(l->addr.ss_family == AF_INET &&
+		    o->addr.afi != AFI_IPV4))
+			net_set_md5(l->fd, l->addr.ss_family, &o->addr, NULL);
 	}
-	/* RFC 2385 keys of every neighbor this listener may hear from. */
-	const struct conf *c = d->conf;
 	for (size_t i = 0; i < c->nneighbors; i++) {
 		const struct conf_neighbor *n = &c->neighbors[i];
 		if (n->password == NULL || (l->addr.ss_family == AF_INET &&
@@ -118,49 +117,145 @@ static bool add_listener(struct lbbgpd *d, const struct prefix *addr,
 			log_warn("neighbor %s: cannot set the TCP-MD5 key on "
 			    "%s (does this kernel have CONFIG_TCP_MD5SIG?)",
 			    n->name, sockaddr_fmt(&l->addr, a, sizeof(a)));
-			close(l->fd);
 			return false;
 		}
 		d->md5 = true;
 	}
 	/* GTSM peers check our SYN-ACK too: it leaves with TTL 255. */
-	for (size_t i = 0; i < c->nneighbors; i++) {
-		int ttl = 255;
-		if (!c->neighbors[i].ttl_security)
-			continue;
-		setsockopt(l->fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
-		if (l->addr.ss_family == AF_INET6)
-			setsockopt(l->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl,
-			    sizeof(ttl));
-		break;
+	int ttl = -1;
+	for (size_t i = 0; i < c->nneighbors; i++)
+		if (c->neighbors[i].ttl_security)
+			ttl = 255;
+	setsockopt(l->fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
+	if (l->addr.ss_family == AF_INET6)
+		setsockopt(l->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl,
+		    sizeof(ttl));
+	return true;
+}
+
+static struct listener *listener_open(struct lbbgpd *d,
+    const struct prefix *addr, uint16_t port)
+{
+	struct listener *l = calloc(1, sizeof(*l));
+	char a[64];
+	socklen_t len;
+
+	if (l == NULL)
+		return NULL;
+	prefix_to_sockaddr(addr, port, &l->addr, &len);
+	l->fd = net_listen(&l->addr, LISTEN_BACKLOG);
+	if (l->fd < 0) {
+		log_warn("cannot listen on %s (is another BGP daemon "
+		    "running? set \"listen on\" in the config)",
+		    sockaddr_fmt(&l->addr, a, sizeof(a)));
+		free(l);
+		return NULL;
+	}
+	if (!listener_keys(d, l, NULL)) {
+		close(l->fd);
+		free(l);
+		return NULL;
 	}
 	l->d = d;
 	ev_io_init(&l->io, accept_cb, l->fd, EV_READ);
 	l->io.data = l;
-	ev_io_start(d->loop, &l->io);
-	d->nlisteners++;
-	log_info("listening on %s", sockaddr_fmt(&l->addr, a, sizeof(a)));
-	return true;
+	return l;
 }
 
-static bool start_listeners(struct lbbgpd *d)
+static void listener_close(struct lbbgpd *d, struct listener *l)
 {
-	const struct conf *c = d->conf;
+	ev_io_stop(d->loop, &l->io);
+	close(l->fd);
+	free(l);
+}
 
-	for (size_t i = 0; i < c->nlistens; i++)
-		if (!add_listener(d, &c->listens[i].addr, c->listens[i].port))
-			return false;
-	if (c->nlistens > 0)
-		return true;
-	/* Default: every address; one dual-stack socket when IPv6 works. */
-	struct prefix any6 = { .afi = AFI_IPV6, .len = 128 };
-	struct prefix any4 = { .afi = AFI_IPV4, .len = 32 };
-	int fd = socket(AF_INET6, SOCK_STREAM, 0);
-	if (fd >= 0) {
-		close(fd);
-		return add_listener(d, &any6, CONF_DEFAULT_PORT);
+/* Where the config says to listen: its listen lines, or every address on
+ * port 179, with one dual-stack socket when IPv6 works. */
+static size_t listen_set(const struct conf *c, struct prefix *addr,
+    uint16_t *port, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->nlistens && n < max; i++, n++) {
+		addr[n] = c->listens[i].addr;
+		port[n] = c->listens[i].port;
 	}
-	return add_listener(d, &any4, CONF_DEFAULT_PORT);
+	if (c->nlistens > 0)
+		return n;
+	int fd = socket(AF_INET6, SOCK_STREAM, 0);
+	addr[0] = (struct prefix){ .afi = fd >= 0 ? AFI_IPV6 : AFI_IPV4,
+	    .len = fd >= 0 ? 128 : 32 };
+	port[0] = CONF_DEFAULT_PORT;
+	if (fd >= 0)
+		close(fd);
+	return 1;
+}
+
+static bool listener_is(const struct listener *l, const struct prefix *addr,
+    uint16_t port)
+{
+	struct prefix a;
+	uint16_t p;
+
+	sockaddr_to_prefix(&l->addr, &a, &p);
+	return p == port && prefix_equal(&a, addr);
+}
+
+bool listeners_reconf(struct lbbgpd *d, const struct conf *old, char *err,
+    size_t errlen)
+{
+	struct prefix addr[64];
+	uint16_t port[64];
+	size_t n = listen_set(d->conf, addr, port, 64);
+	struct listener *opened = NULL, **tail = &opened;
+	char a[64];
+
+	/* Every new socket first: if one fails, nothing changed. */
+	for (size_t i = 0; i < n; i++) {
+		bool have = false;
+		for (struct listener *l = d->listeners; l && !have; l = l->next)
+			have = listener_is(l, &addr[i], port[i]);
+		if (have)
+			continue;
+		struct listener *l = listener_open(d, &addr[i], port[i]);
+		if (l == NULL) {
+			snprintf(err, errlen, "cannot listen on %s port %u: %s",
+			    addr_fmt(&addr[i], a, sizeof(a)), port[i],
+			    strerror(errno));
+			while (opened != NULL) {
+				struct listener *next = opened->next;
+				listener_close(d, opened);
+				opened = next;
+			}
+			return false;
+		}
+		*tail = l;
+		tail = &l->next;
+	}
+	for (struct listener **pp = &d->listeners; *pp;) {
+		struct listener *l = *pp;
+		bool keep = false;
+		for (size_t i = 0; i < n && !keep; i++)
+			keep = listener_is(l, &addr[i], port[i]);
+		if (keep) {
+			if (old != NULL)
+				listener_keys(d, l, old);
+			pp = &l->next;
+			continue;
+		}
+		log_info("no longer listening on %s", sockaddr_fmt(&l->addr, a,
+		    sizeof(a)));
+		*pp = l->next;
+		listener_close(d, l);
+	}
+	for (struct listener *l = opened; l != NULL; l = l->next) {
+		ev_io_start(d->loop, &l->io);
+		log_info("listening on %s", sockaddr_fmt(&l->addr, a,
+		    sizeof(a)));
+	}
+	*tail = d->listeners;
+	d->listeners = opened;
+	return true;
 }
 
 /*
@@ -241,8 +336,17 @@ static void signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	struct lbbgpd *d = w->data;
 
 	if (w->signum == SIGHUP) {
-		log_warnx("SIGHUP: reloading the configuration is not "
-		    "supported yet; restart lbbgpd to apply changes");
+		json_object *reply = json_object_new_object();
+		json_object *ok;
+		log_info("SIGHUP: reloading %s", d->opts->conf_file);
+		json_object_object_add(reply, "ok", json_object_new_boolean(1));
+		reload_run(d, reply);
+		json_object_object_get_ex(reply, "ok", &ok);
+		if (!json_object_get_boolean(ok))
+			log_warnx("SIGHUP: reload refused: %s",
+			    json_object_get_string(json_object_object_get(reply,
+			    "error")));
+		json_object_put(reply);
 		return;
 	}
 	shutdown_all(d, w->signum == SIGTERM ? "SIGTERM" : "SIGINT");
@@ -291,11 +395,11 @@ static void compact_cb(struct ev_loop *loop, ev_idle *w, int revents)
 static void cleanup(struct lbbgpd *d)
 {
 	ctl_close_all(d);
-	for (size_t i = 0; i < d->nlisteners; i++) {
-		ev_io_stop(d->loop, &d->listeners[i].io);
-		close(d->listeners[i].fd);
+	while (d->listeners != NULL) {
+		struct listener *next = d->listeners->next;
+		listener_close(d, d->listeners);
+		d->listeners = next;
 	}
-	free(d->listeners);
 	for (size_t i = 0; d->peers && i < d->npeers; i++)
 		if (d->peers[i] != NULL)
 			peer_free(d->peers[i]);
@@ -341,7 +445,8 @@ int daemon_run(struct conf *conf, const struct daemon_opts *opts)
 	else if (!state_load(d.state, d.rib))
 		log_warnx("state file %s cannot be written: changes will be "
 		    "refused as unsaved until it can", conf->state_file);
-	if (!start_listeners(&d))
+	char err[256];
+	if (!listeners_reconf(&d, NULL, err, sizeof(err)))
 		goto out;
 	if (!ctl_open_all(&d))
 		goto out;
@@ -394,7 +499,6 @@ int daemon_run(struct conf *conf, const struct daemon_opts *opts)
 	rc = 0;
 	log_info("lbbgpd stopped");
 out:
-	d.conf = conf;
 	cleanup(&d);
 	return rc;
 }

@@ -932,6 +932,54 @@ bool peer_can_send(const struct peer *p, unsigned afi)
 	return nexthop_for(p->conn, afi).afi == afi;
 }
 
+/* What the RIB needs to know of an established session. */
+static void session_of(const struct conn *c, struct rib_session *s)
+{
+	const struct peer *p = c->peer;
+
+	*s = (struct rib_session){
+		.ebgp = p->ebgp,
+		.local_as = p->conf->local_as,
+		.as4 = c->neg.as4,
+		.v4 = c->neg.v4,
+		.v6 = c->neg.v6,
+		.nexthop4 = nexthop_for(c, AFI_IPV4),
+		.nexthop6 = nexthop_for(c, AFI_IPV6),
+		.max_msg = max_msg(c),
+	};
+}
+
+bool peer_session(const struct peer *p, struct rib_session *s)
+{
+	if (p->conn == NULL || p->conn->fsm.state != FSM_ESTABLISHED)
+		return false;
+	session_of(p->conn, s);
+	return true;
+}
+
+void peer_reconf(struct peer *p, size_t idx, const struct conf_neighbor *nc)
+{
+	p->idx = idx;
+	p->conf = nc;
+	p->ebgp = nc->remote_as != nc->local_as;
+	for (struct conn *c = p->conn; c != NULL;
+	    c = c == p->conn ? p->coll : NULL) {
+		c->fsm.passive = c->fsm.secondary || nc->passive;
+		c->fsm.hold_conf = nc->hold_time;
+		c->fsm.connect_retry = nc->connect_retry;
+	}
+}
+
+void peer_check_max_prefix(struct peer *p)
+{
+	struct conn *c = p->conn;
+
+	if (c != NULL && c->fsm.state == FSM_ESTABLISHED &&
+	    p->conf->max_prefix != 0 &&
+	    rib_in_count(p->d->rib, p->idx) > p->conf->max_prefix)
+		max_prefix_exceeded(p, c, AFI_IPV4);
+}
+
 static void op_established(void *ctx)
 {
 	struct conn *c = ctx;
@@ -945,16 +993,8 @@ static void op_established(void *ctx)
 		if (!old->dead)
 			fsm_event(&old->fsm, EV_OPEN_COLLISION_DUMP, NULL);
 	}
-	struct rib_session s = {
-		.ebgp = p->ebgp,
-		.local_as = p->conf->local_as,
-		.as4 = c->neg.as4,
-		.v4 = c->neg.v4,
-		.v6 = c->neg.v6,
-		.nexthop4 = nexthop_for(c, AFI_IPV4),
-		.nexthop6 = nexthop_for(c, AFI_IPV6),
-		.max_msg = max_msg(c),
-	};
+	struct rib_session s;
+	session_of(c, &s);
 	p->eor_sent = false;
 	rib_peer_up(p->d->rib, p->idx, &s);
 	/* RFC 4724 §4.2: stale routes of a family the restarted peer did not

@@ -422,13 +422,15 @@ static bool parse_communities(json_object *o, uint32_t *out, size_t max,
 	return true;
 }
 
-/* Add one owner of a record; on refusal keep it as an orphan. */
-static void apply_owner(struct state *st, struct rib *r, json_object *rec,
-    const struct prefix *a, json_object *o)
+/*
+ * Add one owner of a record to the RIB.  -1: the owner is malformed;
+ * 0: refused (res says why); 1: added.
+ */
+static int add_owner(struct rib *r, json_object *rec, const struct prefix *a,
+    json_object *o, struct rib_res *res)
 {
 	uint32_t comm[MAX_COMMUNITIES];
 	size_t ncomm = 0;
-	struct rib_res res = { 0 };
 	const char *owner = jget_str(o, "owner");
 	struct vip_req req = {
 		.owner = owner,
@@ -438,16 +440,32 @@ static void apply_owner(struct state *st, struct rib *r, json_object *rec,
 	};
 
 	if (owner == NULL || !parse_communities(o, comm, MAX_COMMUNITIES,
-	    &ncomm)) {
+	    &ncomm))
+		return -1;
+	req.ncommunities = ncomm;
+	/* The pool may have been renamed, or its ranges moved to another:
+	 * the pool holding the address will do. */
+	const struct conf_pool *pool = req.pool ?
+	    conf_pool_by_name(rib_conf(r), req.pool) : NULL;
+	if (pool == NULL || !conf_pool_contains(pool, a))
+		req.pool = NULL;
+	return rib_vip_add(r, a, &req, res) ? 1 : 0;
+}
+
+/* Add one owner of a record; on refusal keep it as an orphan. */
+static void apply_owner(struct state *st, struct rib *r, json_object *rec,
+    const struct prefix *a, json_object *o)
+{
+	struct rib_res res = { 0 };
+	const char *owner = jget_str(o, "owner");
+	int added = add_owner(r, rec, a, o, &res);
+
+	if (added < 0) {
 		log_warnx("state file %s: a malformed owner of %s, skipped",
 		    st->path, jget_str(rec, "vip"));
 		return;
 	}
-	req.ncommunities = ncomm;
-	/* The pool may have been renamed: the pool holding it will do. */
-	if (req.pool && conf_pool_by_name(rib_conf(r), req.pool) == NULL)
-		req.pool = NULL;
-	if (rib_vip_add(r, a, &req, &res))
+	if (added > 0)
 		return;
 	log_warnx("state file: %s of %s not restored: %s; kept as orphaned "
 	    "until the config allows it again", jget_str(rec, "vip"), owner,
@@ -637,6 +655,121 @@ bool state_load(struct state *st, struct rib *r)
 	/* Loading churned the heap: give what is free back to the system. */
 	malloc_trim(0);
 	return ok;
+}
+
+/* ---- reload ------------------------------------------------------------- */
+
+void state_orphan(struct state *st, const struct vip *v, const char *pool,
+    const struct vip_owner *o, const char *why)
+{
+	char a[PREFIX_STRLEN], c[32];
+	json_object *orphan = json_object_new_object();
+	json_object *owners = json_object_new_array();
+	json_object *ow = json_object_new_object();
+
+	addr_fmt(&v->addr, a, sizeof(a));
+	drop_orphans(st, &v->addr, o->name);
+	json_object_object_add(orphan, "vip", json_object_new_string(a));
+	if (pool != NULL)
+		json_object_object_add(orphan, "pool",
+		    json_object_new_string(pool));
+	json_object_object_add(ow, "owner", json_object_new_string(o->name));
+	if (o->key != NULL)
+		json_object_object_add(ow, "sharing-key",
+		    json_object_new_string(o->key));
+	if (o->ncomm > 0) {
+		json_object *cs = json_object_new_array();
+		for (uint32_t i = 0; i < o->ncomm; i++)
+			json_object_array_add(cs, json_object_new_string(
+			    community_fmt(o->comm[i], c, sizeof(c))));
+		json_object_object_add(ow, "communities", cs);
+	}
+	json_object_array_add(owners, ow);
+	json_object_object_add(orphan, "owners", owners);
+	json_object_object_add(orphan, "orphaned", json_object_new_string(why));
+	json_object_array_add(st->orphans, orphan);
+}
+
+size_t state_orphans_retry(struct state *st, struct rib *r,
+    json_object *restored)
+{
+	size_t n = 0;
+
+	for (size_t i = json_object_array_length(st->orphans); i-- > 0;) {
+		json_object *rec = json_object_array_get_idx(st->orphans, i);
+		json_object *owners;
+		struct prefix a;
+		if (!record_ok(rec, &a))
+			continue;
+		json_object_object_get_ex(rec, "owners", &owners);
+		for (size_t j = json_object_array_length(owners); j-- > 0;) {
+			json_object *o = json_object_array_get_idx(owners, j);
+			struct rib_res res = { 0 };
+			if (add_owner(r, rec, &a, o, &res) <= 0)
+				continue;
+			log_info("%s of %s is back: the configuration allows "
+			    "it again", jget_str(rec, "vip"),
+			    jget_str(o, "owner"));
+			json_object *x = json_object_new_object();
+			json_object_object_add(x, "vip", json_object_new_string(
+			    jget_str(rec, "vip")));
+			json_object_object_add(x, "owner",
+			    json_object_new_string(jget_str(o, "owner")));
+			json_object_array_add(restored, x);
+			json_object_array_del_idx(owners, j, 1);
+			n++;
+		}
+		if (json_object_array_length(owners) == 0)
+			json_object_array_del_idx(st->orphans, i, 1);
+	}
+	return n;
+}
+
+bool state_is_orphan(const struct state *st, const struct prefix *vip,
+    const char *owner)
+{
+	for (size_t i = 0; i < json_object_array_length(st->orphans); i++) {
+		json_object *o = json_object_array_get_idx(st->orphans, i), *ow;
+		struct prefix b;
+		if (record_ok(o, &b) && prefix_equal(&b, vip) &&
+		    json_object_object_get_ex(o, "owners", &ow) &&
+		    listed(ow, owner))
+			return true;
+	}
+	return false;
+}
+
+bool state_orphan_withdraw(struct state *st, const struct prefix *vip,
+    const char *owner)
+{
+	size_t before = json_object_array_length(st->orphans);
+
+	drop_orphans(st, vip, owner);
+	return json_object_array_length(st->orphans) != before;
+}
+
+bool state_set_path(struct state *st, const char *path)
+{
+	char *np = path ? strdup(path) : NULL;
+	char *nj = path ? malloc(strlen(path) + sizeof(".journal")) : NULL;
+
+	if (path != NULL && (np == NULL || nj == NULL)) {
+		free(np);
+		free(nj);
+		return false;
+	}
+	if (nj != NULL)
+		sprintf(nj, "%s.journal", path);
+	if (st->jfd >= 0)
+		close(st->jfd);
+	st->jfd = -1;
+	free(st->path);
+	free(st->jpath);
+	st->path = np;
+	st->jpath = nj;
+	st->journal_bytes = st->snapshot_bytes = 0;
+	st->ndirty = 0;		/* the snapshot that follows has it all */
+	return true;
 }
 
 struct json_object *state_orphans_json(const struct state *st)

@@ -44,6 +44,24 @@ bool state_commit(struct state *st, struct rib *r);
 bool state_want_compact(const struct state *st);
 bool state_compact(struct state *st, const struct rib *r);
 
+/*
+ * Reload.  An owner the new config refused becomes an orphan (pool: its
+ * pool's name, or NULL); orphans the new config allows are added to the
+ * RIB again, each appended to `restored` as {"vip","owner"}.  Call
+ * state_compact() after.
+ */
+void state_orphan(struct state *st, const struct vip *v, const char *pool,
+    const struct vip_owner *o, const char *why);
+size_t state_orphans_retry(struct state *st, struct rib *r,
+    struct json_object *restored);
+/* The owner withdraws an orphaned VIP: forgotten.  False if none. */
+bool state_is_orphan(const struct state *st, const struct prefix *vip,
+    const char *owner);
+bool state_orphan_withdraw(struct state *st, const struct prefix *vip,
+    const char *owner);
+/* The state file moves (path NULL: none); state_compact() writes it. */
+bool state_set_path(struct state *st, const char *path);
+
 /* Orphaned records: how many, and a copy for show-vips. */
 size_t state_orphans(const struct state *st);
 struct json_object *state_orphans_json(const struct state *st);

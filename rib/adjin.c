@@ -292,6 +292,28 @@ size_t rib_in_purge_stale(struct rib *r, size_t peer, uint16_t afi)
 	return n;
 }
 
+void rib_in_adopt(struct rib *r, size_t peer, const struct rib *from,
+    size_t from_peer)
+{
+	struct rib_peer *p = &r->peers[peer];
+	const struct rib_peer *o = &from->peers[from_peer];
+
+	rib_in_clear(r, peer);
+	for (struct pt_entry *e = pt_next(&o->in, NULL); e;
+	    e = pt_next(&o->in, e)) {
+		const struct blob *b = &from->blobs[e->v1 - 1];
+		uint32_t id = blob_intern(r, b->data, b->len);
+		if (id == 0)
+			continue;
+		struct prefix pfx = pt_key_prefix(&e->k);
+		in_set(r, p, &pfx, id);
+		blob_release(r, id);	/* when the insert failed */
+		struct pt_entry *ne = pt_find(&p->in, &e->k);
+		if (ne != NULL)
+			ne->v2 = e->v2;	/* stale stays stale */
+	}
+}
+
 size_t rib_in_count(const struct rib *r, size_t peer)
 {
 	return r->peers[peer].in.n;

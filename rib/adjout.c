@@ -112,16 +112,17 @@ void adj_route_changed(struct rib *r, size_t adv, const struct prefix *route)
 	}
 }
 
-void rib_peer_up(struct rib *r, size_t peer, const struct rib_session *s)
+static void session_set(struct rib_peer *p, const struct rib_session *s)
 {
-	struct rib_peer *p = &r->peers[peer];
-
-	clear_out(p);
 	p->up = true;
 	p->s = *s;
 	if (p->s.max_msg < BGP_MAX_LEN || p->s.max_msg > BGP_EXT_MAX_LEN)
 		p->s.max_msg = BGP_MAX_LEN;
-	/* The whole table is new to the peer: aggregates, then VIPs. */
+}
+
+/* Every route the peer should have, aggregates then VIPs, marked. */
+static void mark_all(struct rib *r, struct rib_peer *p)
+{
 	for (struct pt_entry *e = pt_next(&r->exp, NULL); e;
 	    e = pt_next(&r->exp, e)) {
 		if (p->adv_slot[e->k.tag] < 0)
@@ -140,6 +141,98 @@ void rib_peer_up(struct rib *r, size_t peer, const struct rib_session *s)
 			}
 		}
 	}
+}
+
+void rib_peer_up(struct rib *r, size_t peer, const struct rib_session *s)
+{
+	struct rib_peer *p = &r->peers[peer];
+
+	clear_out(p);
+	session_set(p, s);
+	mark_all(r, p);
+}
+
+/* A deep copy of an attribute set of another peer, for adoption. */
+static bool set_copy(struct attrset *dst, const struct attrset *src)
+{
+	*dst = (struct attrset){
+		.too_big = src->too_big,
+		.ncomm = src->ncomm,
+		.nlarge = src->nlarge,
+		.has_local_pref = src->has_local_pref,
+		.local_pref = src->local_pref,
+		.enc_len = { src->enc_len[0], src->enc_len[1] },
+	};
+	dst->comm = malloc((src->ncomm ? src->ncomm : 1) * sizeof(*dst->comm));
+	dst->large = malloc((src->nlarge ? src->nlarge : 1) *
+	    sizeof(*dst->large));
+	for (int f = 0; f < 2; f++)
+		dst->enc[f] = malloc(src->enc_len[f] ? src->enc_len[f] : 1);
+	if (!dst->comm || !dst->large || !dst->enc[0] || !dst->enc[1]) {
+		set_free(dst);
+		return false;
+	}
+	if (src->ncomm)
+		memcpy(dst->comm, src->comm, src->ncomm * sizeof(*dst->comm));
+	if (src->nlarge)
+		memcpy(dst->large, src->large, src->nlarge *
+		    sizeof(*dst->large));
+	for (int f = 0; f < 2; f++)
+		if (src->enc_len[f])
+			memcpy(dst->enc[f], src->enc[f], src->enc_len[f]);
+	return true;
+}
+
+void rib_peer_adopt(struct rib *r, size_t peer, const struct rib *from,
+    size_t from_peer, const struct rib_session *s)
+{
+	struct rib_peer *p = &r->peers[peer];
+	const struct rib_peer *o = &from->peers[from_peer];
+	uint32_t *map = NULL;
+
+	clear_out(p);
+	session_set(p, s);
+	/*
+	 * The sets the peer was sent are copied as they are, outside the
+	 * index (mask 0 is never looked up), so the new config's sets never
+	 * match them by key: the flush compares the encoded attributes and
+	 * sends only what differs.
+	 */
+	if (o->nsets > 0) {
+		map = calloc(o->nsets, sizeof(*map));
+		p->sets = calloc(o->nsets, sizeof(*p->sets));
+		if (map == NULL || p->sets == NULL) {
+			free(map);
+			free(p->sets);
+			p->sets = NULL;
+			mark_all(r, p);	/* out of memory: a full resend */
+			return;
+		}
+		p->capsets = o->nsets;
+	}
+	/* The IPv6 next hop is written per message, not in the set. */
+	bool nh6_moved = !prefix_equal(&o->s.nexthop6, &p->s.nexthop6);
+	for (struct pt_entry *e = pt_next(&o->adj, NULL); e;
+	    e = pt_next(&o->adj, e)) {
+		if (e->v1 == 0)
+			continue;
+		uint32_t id = map[e->v1 - 1];
+		if (id == 0 && set_copy(&p->sets[p->nsets],
+		    &o->sets[e->v1 - 1]))
+			id = map[e->v1 - 1] = (uint32_t)++p->nsets;
+		struct pt_entry *ne = id ? pt_insert(&p->adj, &e->k, NULL) :
+		    NULL;
+		if (ne == NULL)
+			continue;	/* not taken over: sent again */
+		ne->v1 = id;
+		p->announced++;
+		if (nh6_moved && e->k.afi == AFI_IPV6)
+			ne->v2 |= ADJ_RESEND;
+		struct prefix route = pt_key_prefix(&e->k);
+		adj_mark(r, p, &route);
+	}
+	free(map);
+	mark_all(r, p);
 }
 
 void rib_peer_resend(struct rib *r, size_t peer, uint16_t afi)
@@ -625,6 +718,16 @@ static size_t emit_run(struct rib *r, struct rib_peer *p,
 	return bytes;
 }
 
+static bool same_attrs(const struct rib_peer *p, uint32_t a, uint32_t b,
+    uint16_t afi)
+{
+	const struct attrset *x = &p->sets[a - 1], *y = &p->sets[b - 1];
+	int f = afi == AFI_IPV4 ? 0 : 1;
+
+	return x->enc_len[f] == y->enc_len[f] &&
+	    memcmp(x->enc[f], y->enc[f], x->enc_len[f]) == 0;
+}
+
 bool rib_peer_flush(struct rib *r, size_t peer, size_t budget,
     rib_emit_fn *emit, void *ctx)
 {
@@ -653,6 +756,11 @@ bool rib_peer_flush(struct rib *r, size_t peer, size_t budget,
 			bool resend = e->v2 & ADJ_RESEND;
 			e->v2 &= ~(uint32_t)(ADJ_DIRTY | ADJ_RESEND);
 			uint32_t want = wanted(r, p, k);
+			/* Another set, the same attributes: only after a
+			 * reload, which keeps what was sent. */
+			if (want != e->v1 && want != 0 && e->v1 != 0 &&
+			    !resend && same_attrs(p, want, e->v1, k->afi))
+				e->v1 = want;
 			if (want != e->v1 || (resend && want != 0)) {
 				ch[n].set = want;
 				ch[n].pfx = pt_key_prefix(k);

@@ -636,6 +636,35 @@ struct rib *rib_new(const struct conf *c, struct rib_res *res)
 	return r;
 }
 
+size_t rib_vips_migrate(struct rib *r, const struct rib *from,
+    rib_migrate_fail_fn *fail, void *arg)
+{
+	size_t added = 0;
+
+	for (const struct vip *v = rib_vip_next(from, NULL); v;
+	    v = rib_vip_next(from, v)) {
+		for (uint32_t i = 0; i < v->nowners; i++) {
+			const struct vip_owner *o = vip_owner(v, i);
+			struct rib_res res = { 0 };
+			/* The pool holding the address: pools cannot
+			 * overlap, and one may have been renamed. */
+			struct vip_req req = {
+				.owner = o->name,
+				.sharing_key = o->key,
+				.communities = o->comm,
+				.ncommunities = o->ncomm,
+			};
+			if (o->is_static)
+				continue;	/* r has its own config's */
+			if (rib_vip_add(r, &v->addr, &req, &res))
+				added++;
+			else if (fail != NULL)
+				fail(arg, v, o, &res);
+		}
+	}
+	return added;
+}
+
 const struct conf *rib_conf(const struct rib *r)
 {
 	return r->conf;

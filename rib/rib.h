@@ -101,6 +101,17 @@ struct vip_req {
 
 /* Build the RIB for a config; static VIPs of the config are added. */
 struct rib *rib_new(const struct conf *c, struct rib_res *res);
+
+/*
+ * Reload: every run-time owner of every VIP of `from` is added to r, in
+ * the pool of r's config that holds the address (static VIPs come from
+ * r's own config).  An owner r refuses (the address is in no pool any
+ * more, ...) goes to fail().  Returns the number of owners added.
+ */
+typedef void rib_migrate_fail_fn(void *arg, const struct vip *v,
+    const struct vip_owner *o, const struct rib_res *res);
+size_t rib_vips_migrate(struct rib *r, const struct rib *from,
+    rib_migrate_fail_fn *fail, void *arg);
 void rib_free(struct rib *r);
 const struct conf *rib_conf(const struct rib *r);
 
@@ -157,6 +168,15 @@ bool rib_peer_has(const struct rib *r, size_t peer, const struct prefix *route);
 void rib_peer_up(struct rib *r, size_t peer, const struct rib_session *s);
 void rib_peer_down(struct rib *r, size_t peer);
 bool rib_peer_is_up(const struct rib *r, size_t peer);
+/*
+ * Reload: the session of from_peer in the RIB `from` goes on as `peer`
+ * here, under a new config.  What was sent to it is taken over, and the
+ * first flush sends only the difference: routes whose attributes the new
+ * config changes, routes it adds, withdrawals of routes it drops.  s is
+ * the session as the new config sees it (next hops may have changed).
+ */
+void rib_peer_adopt(struct rib *r, size_t peer, const struct rib *from,
+    size_t from_peer, const struct rib_session *s);
 /* Send the Adj-RIB-Out of a family (0: all) again: a route refresh. */
 void rib_peer_resend(struct rib *r, size_t peer, uint16_t afi);
 
@@ -194,6 +214,9 @@ void rib_in_clear(struct rib *r, size_t peer);
 void rib_in_mark_stale(struct rib *r, size_t peer, uint16_t afi);
 size_t rib_in_purge_stale(struct rib *r, size_t peer, uint16_t afi);
 size_t rib_in_count(const struct rib *r, size_t peer);
+/* Reload: the peer's Adj-RIB-In in another RIB becomes its own here. */
+void rib_in_adopt(struct rib *r, size_t peer, const struct rib *from,
+    size_t from_peer);
 void rib_in_walk(const struct rib *r, size_t peer,
     void (*fn)(const struct rib_in_route *rt, void *arg), void *arg);
 

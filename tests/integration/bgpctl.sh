@@ -251,9 +251,21 @@ assert_eq "neighbor router-1: session taken down" "$out" "neighbor down output"
 fake '{"ok":true}' neighbor router-1 ref
 assert_eq '{"cmd":"neighbor","name":"router-1","action":"refresh"}' "$req" \
 	"neighbor refresh request"
-fake '{"ok":false,"code":"not-supported","error":"reload is not supported yet"}' reload
+fake '{"ok":false,"code":"config-error","error":"/etc/lbbgp.conf has 2 errors; the running configuration stays in force","errors":["/etc/lbbgp.conf:3: neighbor r: hold-time: 2 is too short","/etc/lbbgp.conf:9: unknown statement \"x\""]}' reload
 expect_rc 1 "reload refused"
 assert_eq '{"cmd":"reload"}' "$req" "reload request"
+assert_eq 'bgpctl: /etc/lbbgp.conf has 2 errors; the running configuration stays in force (config-error)
+/etc/lbbgp.conf:3: neighbor r: hold-time: 2 is too short
+/etc/lbbgp.conf:9: unknown statement "x"' "$err" "reload errors, one a line"
+fake '{"ok":true,"file":"/etc/lbbgp.conf","neighbors":{"kept":[{"name":"a"},{"name":"c"}],"reset":[{"name":"b","why":"hold-time"}],"added":[{"name":"d"}],"removed":[{"name":"e"}]},"orphaned":[{"vip":"192.0.2.7","owner":"web","error":"192.0.2.7 is in no configured pool"}],"restored":[{"vip":"192.0.2.8","owner":"db"}],"warnings":["/etc/lbbgp.conf:4: warning: pool p is in no advertisement"]}' reload
+expect_rc 0 "reload"
+assert_eq 'configuration /etc/lbbgp.conf reloaded; 2 neighbors kept as they were
+neighbor b: session started again (hold-time changed)
+neighbor d: added
+neighbor e: removed
+VIP 192.0.2.7 of web withdrawn, kept as orphaned: 192.0.2.7 is in no configured pool
+VIP 192.0.2.8 of db announced again: no longer orphaned
+/etc/lbbgp.conf:4: warning: pool p is in no advertisement' "$out" "reload output"
 pass "add, withdraw, allocate, neighbor, reload: requests and output"
 
 fake '{"ok":true,"vips":[{"vip":"192.168.1.250","pool":"istio-pool","owners":[{"owner":"istio-system/istio-ingressgateway","sharing-key":"gw","communities":[],"static":true},{"owner":"a/b","sharing-key":"gw","communities":["64512:1"],"static":false}],"routes":[{"prefix":"192.168.1.250/32","advertisement":"istio","peers":["router-1","router-2"]},{"prefix":"192.168.1.0/24","advertisement":"agg","peers":[]}]},{"vip":"192.168.1.240","pool":"general-pool","owners":[{"owner":"default/web","static":false}],"routes":[]}]}' \

@@ -364,7 +364,6 @@ bad-request {"cmd":"neighbor","action":"down"}
 bad-address {"cmd":"show-vips","vip":"nope"}
 unknown-pool {"cmd":"show-vips","pool":"nope"}
 bad-request {"cmd":"show-rib","dir":"sideways"}
-not-supported {"cmd":"reload"}
 EOF
 # Invalid UTF-8 inside a string.
 printf 'bad-json {"cmd":"add","vip":"192.168.1.24\377"}\n' >>"$T/bad.list"

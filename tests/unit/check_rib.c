@@ -636,6 +636,40 @@ static const char conf_pack_comm[] =
     "neighbor r1 {\n\taddress 192.0.2.1\n\tremote-as 64512\n}\n"
     "advertisement a {\n\tcommunities 1:1 1:2 1:3 1:4 1:5\n}\n";
 
+/* conf_share as reload sees it changed: a community, a smaller pool,
+ * aggregation, a second neighbor ahead of the first. */
+static const char conf_share_comm[] =
+    "local-as 64513\n"
+    "pool p1 {\n\taddresses 10.0.0.0/24\n}\n"
+    "pool p6 {\n\taddresses 2001:db8::/120\n}\n"
+    "neighbor r1 {\n\taddress 192.0.2.1\n\tremote-as 64512\n}\n"
+    "advertisement a {\n\tcommunities 64512:200 no-export\n}\n";
+
+static const char conf_share_small[] =
+    "local-as 64513\n"
+    "pool p1 {\n\taddresses 10.0.0.0/28\n}\n"
+    "pool p6 {\n\taddresses 2001:db8::/120\n}\n"
+    "neighbor r1 {\n\taddress 192.0.2.1\n\tremote-as 64512\n}\n"
+    "advertisement a {\n\tcommunities 64512:200 no-export\n}\n";
+
+static const char conf_share_agg[] =
+    "local-as 64513\n"
+    "pool p1 {\n\taddresses 10.0.0.0/28\n}\n"
+    "pool p6 {\n\taddresses 2001:db8::/120\n}\n"
+    "neighbor r1 {\n\taddress 192.0.2.1\n\tremote-as 64512\n}\n"
+    "advertisement a {\n\tcommunities 64512:200 no-export\n"
+    "\taggregation-length 28\n}\n";
+
+static const struct {
+	const char *name;
+	const char *text;
+} reload_confs[] = {
+	{ "share", conf_share },
+	{ "share_comm", conf_share_comm },
+	{ "share_small", conf_share_small },
+	{ "share_agg", conf_share_agg },
+};
+
 #define NH6 "IPv6 unicast next hop 2001:db8:ffff::1"
 
 /*
@@ -645,7 +679,9 @@ static const char conf_pack_comm[] =
  * "upds"/"full | UPDATEs" (flush_upds), "walk | routes" (walk_str),
  * "owners VIP | a,b", "count | VIPs", "announced | N",
  * "alloc VIP|- OWNER [opts] | address or error code",
- * "usage POOL | size/used/free".
+ * "usage POOL | size/used/free",
+ * "reload CONF [nh6=ADDR] | owners refused": a new RIB from the named
+ * config takes over VIPs and sessions (peers keep their index).
  */
 static const struct script {
 	const char *name;
@@ -725,6 +761,32 @@ static const struct script {
 	    /* only the peers an advertisement names get its routes */
 	    "add 10.1.0.1 o", "sent1 | ", "upds | +10.1.0.1 lpref 120 comm "
 	    "64512:1 64512:2 large 64512:1:2" } },
+	{ "reload: what was sent is kept, only changes go out", conf_share, {
+	    "up 0", "add 10.0.0.1 o", "add 10.0.0.100 o comm=1:1",
+	    "add 2001:db8::1 o", "wd 10.0.0.1 o", "add 10.0.0.1 o key=k",
+	    "add 10.0.0.1 p key=k",
+	    "sent | +10.0.0.1 +10.0.0.100 +2001:db8::1",
+	    /* the same config: nothing at all */
+	    "reload share | 0", "sent | ", "announced | 3", "count | 3",
+	    "owners 10.0.0.1 | o,p",
+	    /* a community changes: every route again, with it */
+	    "reload share_comm | 0",
+	    "upds | +10.0.0.1 path 64513 comm 64512:200 no-export | "
+	    "+10.0.0.100 path 64513 comm 1:1 64512:200 no-export | "
+	    "+2001:db8::1 path 64513 comm 64512:200 no-export",
+	    /* the pool shrinks: the VIP outside it goes, the owner is
+	     * refused */
+	    "reload share_small | 1", "sent | -10.0.0.100", "count | 2",
+	    "announced | 2",
+	    /* aggregation: the /32 goes, the /28 comes */
+	    "reload share_agg | 0", "sent | +10.0.0.0/28 -10.0.0.1",
+	    "announced | 2",
+	    "wd 10.0.0.1 o", "sent | ", "wd 10.0.0.1 p", "sent | -10.0.0.0/28",
+	    /* a new IPv6 next hop: the IPv6 routes again */
+	    "reload share_agg nh6=2001:db8:ffff::2 | 0",
+	    "sent | +2001:db8::1", "sent | ",
+	    /* a session that is down is not taken over */
+	    "down 0", "reload share | 0", "sent | ", "announced | 0" } },
 	{ "session down and up", conf_share, {
 	    "add 10.0.0.1 o", "add 10.0.0.2 o", "sent | ",
 	    "up 0", "sent | +10.0.0.1 +10.0.0.2", "down 0", "announced | 0",
@@ -824,6 +886,54 @@ static const struct script {
 	    "lpref 100 | +2001:db8::1 origin IGP mp " NH6 " lpref 100" } },
 };
 
+static void count_fail(void *arg, const struct vip *v,
+    const struct vip_owner *o, const struct rib_res *res)
+{
+	(void)v;
+	(void)o;
+	ck_assert(res->err != RIB_OK);
+	(*(size_t *)arg)++;
+}
+
+/* "reload NAME [nh6=ADDR]": the daemon's reload, for the RIB alone. */
+static size_t reload(struct fx *f, const char *line)
+{
+	char name[32];
+	const char *text = NULL;
+	struct conf_diag d;
+	struct rib_res res = { 0 };
+	size_t failed = 0;
+
+	ck_assert(sscanf(line, "reload %31s", name) == 1);
+	for (size_t i = 0; i < NELEM(reload_confs); i++)
+		if (strcmp(reload_confs[i].name, name) == 0)
+			text = reload_confs[i].text;
+	ck_assert_msg(text != NULL, "no config %s", name);
+	conf_diag_init(&d);
+	struct conf *c = conf_load_string("t.conf", text, &d);
+	ck_assert_msg(c != NULL, "%s: %s", name, d.nmsgs ? d.msgs[0] : "?");
+	conf_diag_free(&d);
+	struct rib *r = rib_new(c, &res);
+	ck_assert(r != NULL);
+	rib_vips_migrate(r, f->r, count_fail, &failed);
+	const char *nh6 = strstr(line, " nh6=");
+	for (size_t i = 0; i < c->nneighbors && i < NELEM(f->s); i++) {
+		if (!rib_peer_is_up(f->r, i))
+			continue;
+		if (nh6 != NULL) {
+			char a[64];
+			ck_assert(sscanf(nh6 + 5, "%63s", a) == 1);
+			f->s[i].nexthop6 = pfx(a);
+		}
+		rib_peer_adopt(r, i, f->r, i, &f->s[i]);
+	}
+	rib_free(f->r);
+	conf_free(f->c);
+	f->r = r;
+	f->c = c;
+	return failed;
+}
+
 static void step(struct fx *f, const char *line)
 {
 	struct req q;
@@ -874,6 +984,8 @@ static void step(struct fx *f, const char *line)
 		ck_assert(!ok || (q.r.pool == NULL || strcmp(f->c->pools[
 		    rib_vip_find(f->r, &out)->pool].name, q.r.pool) == 0));
 		ck_assert(!ok || strstr(owners_str(f->r, got), q.r.owner));
+	} else if (strcmp(q.verb, "reload") == 0) {
+		snprintf(got, sizeof(got), "%zu", reload(f, line));
 	} else if (strcmp(q.verb, "usage") == 0) {
 		const struct conf_pool *p = conf_pool_by_name(f->c, v);
 		struct rib_pool_usage u;

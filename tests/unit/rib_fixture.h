@@ -71,6 +71,7 @@ struct fx {
 	struct msgs m;
 	struct bgp_upd_ctx ctx;		/* how to read what the peers get */
 	size_t max;			/* their message size */
+	struct rib_session s[4];	/* of each peer fx_up() started */
 };
 
 static inline void fx_open(struct fx *f, const char *text)
@@ -112,6 +113,8 @@ static inline struct rib_session session_ebgp(void)
 static inline void fx_up(struct fx *f, size_t peer, const struct rib_session *s)
 {
 	rib_peer_up(f->r, peer, s);
+	if (peer < NELEM(f->s))
+		f->s[peer] = *s;
 	f->ctx.as4 = s->as4;
 	f->ctx.ebgp = s->ebgp;
 	f->max = s->max_msg;
