@@ -115,7 +115,7 @@ void reload_run(struct lbbgpd *d, json_object *reply)
 	const char *file = d->opts->conf_file;
 	struct conf_diag diag;
 	struct rib_res res = { 0 };
-	char err[256];
+	char err[512];
 
 	if (d->stopping) {
 		ctl_fail(reply, "stopping", "lbbgpd is shutting down");
@@ -188,9 +188,15 @@ void reload_run(struct lbbgpd *d, json_object *reply)
 		why[i] = NULL;
 	}
 	/* Sockets: opened with the new config, the old ones closed only
-	 * once the new ones work. */
-	if (!listeners_reconf(d, oc, err, sizeof(err))) {
+	 * once the new ones work.  The control sockets first: an unknown
+	 * socket-group is the likeliest refusal, and they can be put back. */
+	bool ctl_done = false;
+	if (!(ctl_done = ctl_reconf(d, oc, err, sizeof(err))) ||
+	    !listeners_reconf(d, oc, err, sizeof(err))) {
 		d->conf = keep_conf;
+		char undo[512];
+		if (ctl_done && !ctl_reconf(d, nc, undo, sizeof(undo)))
+			log_warnx("reload: control sockets: %s", undo);
 		for (size_t i = 0; i < nc->nneighbors; i++)
 			if (old_peer(d, nc->neighbors[i].name) == NULL)
 				peer_free(npeers[i]);

@@ -11,7 +11,9 @@
 # and answers show-*; writes and refusals are logged with uid and pid;
 # max-clients 2 over all sockets: the third client gets "busy", the
 # refusals are logged at most 10 times in a row; an unknown socket-group
-# stops start-up; a stale socket file gets the "nothing answers" hint.
+# stops start-up; a reload applies new socket lines, mode, group and
+# max-clients, or, with an unknown group, nothing; a stale socket file
+# gets the "nothing answers" hint.
 # Test 16: 127.0.16.0/24, no GoBGP.
 . "$(dirname "$0")/lib.sh"
 itest_init ctlsec
@@ -35,7 +37,7 @@ main=$T/lbbgpd.sock
 full=$T/full.sock
 ro=$T/ro.sock
 
-# conf EXTRA: write the config with extra global lines.
+# [maxc=N] conf EXTRA: write the config with extra global lines.
 conf() {
 	cat >"$T/lbbgp.conf" <<EOF
 router-id 10.0.16.1
@@ -43,7 +45,7 @@ local-as 64513
 listen on 127.0.16.1 port 179
 socket "$full"
 socket "$ro" restricted
-max-clients 2
+max-clients ${maxc:-2}
 $1
 
 pool general-pool {
@@ -232,6 +234,75 @@ run as_nobody "$grp" -- "$NCTL" -s "$main" show summary
 expect_rc 3 "nobody in group $grp on a 0600 socket"
 assert_contains "$err" "the socket has mode 0600" "the message gives the mode"
 pass "socket-mode 0600 keeps the group out, and bgpctl says so"
+
+# ---- reload -----------------------------------------------------------------
+
+# conf2 EXTRA: like conf, with full.sock restricted, ro.sock gone and
+# new.sock added.
+conf2() {
+	conf "$1"
+	sed -i "s|^socket \"$full\"\$|socket \"$full\" restricted|;
+		s|^socket \"$ro\" restricted\$|socket \"$T/new.sock\"|" "$T/lbbgp.conf"
+}
+# A client on full.sock, connected before the reload, that sends an add
+# after it (once $T/go exists) and prints the reply.
+cat >"$T/late.py" <<'EOF'
+import os, socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(b'{"cmd":"show-pools"}\n')
+f = s.makefile("rb")
+f.readline()
+open(sys.argv[2], "w").write("ready\n")
+while not os.path.exists(sys.argv[3]):
+    time.sleep(0.05)
+s.sendall(b'{"cmd":"add","vip":"192.168.1.249","owner":"t/late"}\n')
+sys.stdout.write(f.readline().decode())
+EOF
+lbbgpd_stop
+conf "socket-group $grp"
+lbbgpd_start "$T/lbbgp.conf"
+"$ITEST_PY" "$T/late.py" "$full" "$T/late.ready" "$T/go" >"$T/late.out" 2>&1 &
+late=$!
+itest_track "$late"
+wait_for 10 test -f "$T/late.ready" || fail "the early client did not connect"
+# An unknown group: refused, and nothing changes.
+conf2 "socket-group lbbgp-no-such-group"
+run ctl -j reload
+expect_rc 1 "reload with an unknown socket-group"
+assert_contains "$out" "socket-group lbbgp-no-such-group: no such group" "reload: unknown group message"
+assert_eq "660 $gid" "$(perm "$main")" "main socket after a refused reload"
+[ -e "$ro" ] || fail "a refused reload removed the read-only socket"
+[ ! -e "$T/new.sock" ] || fail "a refused reload left a new socket behind"
+# Now one that works: mode 0600, the daemon's group, socket lines changed.
+maxc=1 conf2 "socket-mode 0600"
+run ctl reload
+expect_rc 0 "reload of the control sockets"
+assert_eq "600 $(id -g)" "$(perm "$main")" "main socket after the reload"
+assert_eq "666 $(id -g)" "$(perm "$full")" "full.sock, now restricted, after the reload"
+assert_eq "600 $(id -g)" "$(perm "$T/new.sock")" "new.sock after the reload"
+[ ! -e "$ro" ] || fail "the socket removed from the config is still there"
+touch "$T/go"
+wait "$late" || { cat "$T/late.out" >&2; fail "the early client"; }
+itest_untrack "$late"
+assert_contains "$(cat "$T/late.out")" '"code":"denied"' \
+	"a connection open on a socket that became read-only is read-only too"
+# max-clients 1: one held connection makes the next one busy.
+"$ITEST_PY" "$T/hold.py" "$T/hold1.ready" "$main" 2>"$T/hold.err" &
+hold=$!
+itest_track "$hold"
+wait_for 10 test -f "$T/hold1.ready" || { cat "$T/hold.err" >&2; fail "could not hold a connection"; }
+run ctl -j show summary
+expect_rc 1 "a second client with max-clients 1"
+assert_contains "$out" "max-clients 1" "busy after the reload names max-clients 1"
+itest_kill "$hold"
+itest_untrack "$hold"
+wait_for 5 ctl show summary || fail "no connection after the holder left"
+grep -q "control socket $T/new.sock (mode 0600, group " "$T/lbbgpd.log" ||
+	fail "the new socket is not logged"
+grep -q "control: max-clients 1, was 2" "$T/lbbgpd.log" ||
+	fail "the new max-clients is not logged"
+pass "reload: new mode and group on the open sockets, sockets added and removed, max-clients; a bad group changes nothing"
 
 # ---- start-up failures ------------------------------------------------------
 
