@@ -177,10 +177,22 @@ for path in sys.argv[2:]:
 open(sys.argv[1], "w").write("ready\n")
 time.sleep(600)
 EOF
-"$ITEST_PY" "$T/hold.py" "$T/hold.ready" "$main" "$ro" 2>"$T/hold.err" &
-hold=$!
-itest_track "$hold"
-wait_for 10 test -f "$T/hold.ready" || { cat "$T/hold.err" >&2; fail "could not hold two connections"; }
+# hold_start SOCKET...: one connection on each, answered, kept open by
+# the process $hold; hold_stop closes them.
+hold_start() {
+	rm -f "$T/hold.ready"
+	"$ITEST_PY" "$T/hold.py" "$T/hold.ready" "$@" 2>"$T/hold.err" &
+	hold=$!
+	itest_track "$hold"
+	wait_for 10 test -f "$T/hold.ready" ||
+		{ cat "$T/hold.err" >&2; fail "could not hold connections on $*"; }
+}
+hold_stop() {
+	itest_kill "$hold"
+	itest_untrack "$hold"
+	wait_for 5 ctl show summary || fail "no connection after the holder left"
+}
+hold_start "$main" "$ro"
 run ctl -j show summary
 expect_rc 1 "a third client"
 assert_contains "$out" '"code": "busy"' "the third client gets busy"
@@ -198,9 +210,7 @@ while [ $i -lt 20 ]; do
 done
 n=$(grep -c "control: refused a connection" "$T/lbbgpd.log")
 [ "$n" -le 11 ] || fail "$n busy refusals logged for 22: not rate-limited"
-itest_kill "$hold"
-itest_untrack "$hold"
-wait_for 5 ctl show summary || fail "connections are not counted down when clients leave"
+hold_stop
 pass "max-clients 2: the third client gets busy, over every socket; the log is rate-limited ($n lines for 22)"
 
 # ---- socket-group, by name --------------------------------------------------
@@ -288,16 +298,11 @@ itest_untrack "$late"
 assert_contains "$(cat "$T/late.out")" '"code":"denied"' \
 	"a connection open on a socket that became read-only is read-only too"
 # max-clients 1: one held connection makes the next one busy.
-"$ITEST_PY" "$T/hold.py" "$T/hold1.ready" "$main" 2>"$T/hold.err" &
-hold=$!
-itest_track "$hold"
-wait_for 10 test -f "$T/hold1.ready" || { cat "$T/hold.err" >&2; fail "could not hold a connection"; }
+hold_start "$main"
 run ctl -j show summary
 expect_rc 1 "a second client with max-clients 1"
 assert_contains "$out" "max-clients 1" "busy after the reload names max-clients 1"
-itest_kill "$hold"
-itest_untrack "$hold"
-wait_for 5 ctl show summary || fail "no connection after the holder left"
+hold_stop
 grep -q "control socket $T/new.sock (mode 0600, group " "$T/lbbgpd.log" ||
 	fail "the new socket is not logged"
 grep -q "control: max-clients 1, was 2" "$T/lbbgpd.log" ||
