@@ -56,6 +56,7 @@ struct conn {
 	ev_timer timers[FSM_NTIMERS];
 	ev_timer send_hold;		/* RFC 9687: output not draining */
 	double send_hold_secs;
+	uint64_t send_hold_mark;	/* bytes acked when it was armed */
 	uint8_t *rbuf;
 	size_t rlen;
 	struct buf wbuf;

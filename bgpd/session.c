@@ -11,7 +11,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <linux/sockios.h>
+#include <linux/tcp.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -94,7 +97,7 @@ static size_t max_msg(const struct conn *c)
 	return c->neg.ext_message ? BGP_EXT_MAX_LEN : BGP_MAX_LEN;
 }
 
-static void send_hold_update(struct conn *c, bool progress);
+static void send_hold_update(struct conn *c);
 
 static void conn_queue(struct conn *c, const uint8_t *msg, size_t len,
     uint8_t type)
@@ -109,40 +112,74 @@ static void conn_queue(struct conn *c, const uint8_t *msg, size_t len,
 	c->peer->st.msgs_out[type]++;
 	if (!c->connecting) {
 		ev_io_start(c->peer->d->loop, &c->wio);
-		send_hold_update(c, false);
+		send_hold_update(c);
 	}
 }
 
 /*
- * RFC 9687: the send hold timer runs while output is queued and restarts
- * with every bit of progress; a peer that stops reading is dropped when
- * it fires.  Default: the larger of 8 minutes and twice the hold time.
+ * Output the peer has not taken yet: our queue, and what the kernel holds
+ * that the peer has not acknowledged (SIOCOUTQ).  A peer that stops
+ * reading fills the kernel's send buffer first, several MB of it on a
+ * fast path; counting only our queue would miss a peer that stalls on
+ * less than that.
  */
-static void send_hold_update(struct conn *c, bool progress)
+static size_t unsent(const struct conn *c)
+{
+	int k = 0;
+
+	if (c->fd < 0 || c->connecting || ioctl(c->fd, SIOCOUTQ, &k) < 0 ||
+	    k < 0)
+		k = 0;
+	return buf_used(&c->wbuf) + (size_t)k;
+}
+
+/* Bytes the peer acknowledged so far: its progress, whatever we queue. */
+static uint64_t acked(const struct conn *c)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	memset(&ti, 0, sizeof(ti));
+	if (c->fd < 0 || getsockopt(c->fd, IPPROTO_TCP, TCP_INFO, &ti,
+	    &len) < 0)
+		return 0;
+	return ti.tcpi_bytes_acked;
+}
+
+static void send_hold_arm(struct conn *c)
 {
 	struct ev_loop *loop = c->peer->d->loop;
 	const struct conf_neighbor *n = c->peer->conf;
-
-	if (buf_used(&c->wbuf) == 0 || c->fsm.state < FSM_OPENSENT) {
-		ev_timer_stop(loop, &c->send_hold);
-		return;
-	}
-	if (ev_is_active(&c->send_hold) && !progress)
-		return;
 	double t = n->send_hold_time;
+
 	if (t == 0)
 		t = 2.0 * c->fsm.hold > 480 ? 2.0 * c->fsm.hold : 480;
 	ev_timer_stop(loop, &c->send_hold);
 	c->send_hold_secs = t;
+	c->send_hold_mark = acked(c);
 	ev_timer_set(&c->send_hold, t, 0);
 	ev_timer_start(loop, &c->send_hold);
+}
+
+/*
+ * RFC 9687: the send hold timer runs while output waits for the peer and
+ * starts again whenever the peer takes some; a peer that takes nothing
+ * for its whole length is dropped.  Default: the larger of 8 minutes and
+ * twice the hold time.
+ */
+static void send_hold_update(struct conn *c)
+{
+	if (c->fsm.state < FSM_OPENSENT || unsent(c) == 0) {
+		ev_timer_stop(c->peer->d->loop, &c->send_hold);
+		return;
+	}
+	if (!ev_is_active(&c->send_hold) || acked(c) > c->send_hold_mark)
+		send_hold_arm(c);
 }
 
 /* Write what the socket takes now; false on a broken connection. */
 static bool conn_write(struct conn *c)
 {
-	bool progress = false;
-
 	while (buf_used(&c->wbuf) > 0) {
 		ssize_t n = send(c->fd, c->wbuf.p + c->wbuf.off,
 		    buf_used(&c->wbuf), MSG_NOSIGNAL);
@@ -154,9 +191,8 @@ static bool conn_write(struct conn *c)
 			return false;
 		}
 		buf_consume(&c->wbuf, (size_t)n);
-		progress = true;
 	}
-	send_hold_update(c, progress);
+	send_hold_update(c);
 	return true;
 }
 
@@ -189,6 +225,10 @@ static void conn_kill(struct conn *c)
 
 	if (c->dead)
 		return;
+	/* Best effort: a NOTIFICATION (a collision's Cease 6/7, an OPEN
+	 * error) may be queued on a connection that goes at once. */
+	if (c->fd >= 0 && !c->connecting)
+		conn_write(c);
 	for (int t = 0; t < FSM_NTIMERS; t++)
 		ev_timer_stop(d->loop, &c->timers[t]);
 	ev_timer_stop(d->loop, &c->send_hold);
@@ -240,10 +280,18 @@ static void handle_msg(struct conn *c, const uint8_t *msg, size_t len,
 static void send_hold_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct conn *c = w->data;
+	size_t left = unsent(c);
 
+	/* Nothing waits, or the peer took some since the timer started. */
+	if (left == 0)
+		return;
+	if (acked(c) > c->send_hold_mark) {
+		send_hold_arm(c);
+		return;
+	}
 	log_warnx("neighbor %s%s: send hold timer expired: %zu bytes queued "
 	    "and the peer has read nothing for %.0fs (RFC 9687); dropping the "
-	    "session", peer_name(c->peer), conn_tag(c), buf_used(&c->wbuf),
+	    "session", peer_name(c->peer), conn_tag(c), left,
 	    c->send_hold_secs);
 	/* The NOTIFICATION cannot get through a full queue: drop it all. */
 	buf_free(&c->wbuf);
@@ -708,10 +756,14 @@ static void handle_refresh(struct conn *c, const uint8_t *msg, size_t len)
 		fsm_event(&c->fsm, EV_UPDATE_ERR, &err);
 		return;
 	}
-	/* RFC 2918 §4: ignore a request we did not advertise for. */
+	/*
+	 * RFC 2918 §4: ignore a request we did not advertise for.  What we
+	 * advertised is what counts (§3): a peer may ask without having
+	 * announced the capability itself.
+	 */
 	bool family = rr.safi == SAFI_UNICAST && (rr.afi == AFI_IPV4 ?
 	    c->neg.v4 : rr.afi == AFI_IPV6 ? c->neg.v6 : false);
-	if (!c->neg.route_refresh || !family) {
+	if (!c->sent.caps.route_refresh || !family) {
 		fsm_event(&c->fsm, EV_ROUTE_REFRESH, NULL);
 		return;
 	}

@@ -850,6 +850,16 @@ static void one_attr(struct upd_state *s, uint8_t flags, uint8_t code,
 	}
 	attr_set(a, code);
 	if (!d->decode(&v, s->ctx, a)) {
+		/*
+		 * RFC 4760 §3: without IPv4 NLRI the NEXT_HOP is ignored, so
+		 * a semantically bad value (RFC 4271 §6.3: "the route SHOULD
+		 * be ignored") has no route to act on; it must not withdraw
+		 * the MP_REACH routes.  Its length was checked above.
+		 */
+		if (code == BGP_ATTR_NEXT_HOP && s->u->nlri_len == 0) {
+			attr_clear(a, code);
+			return;
+		}
 		problem(s, act, code, d->subcode, attr, attr_len);
 		if (act != ATTR_DISCARD)
 			attr_clear(a, code);
@@ -887,18 +897,30 @@ static bool attr_next(struct rd *attrs, uint8_t *flags, uint8_t *code,
 	return true;
 }
 
-/* Run every attribute through one_attr(); true on a framing error. */
-static bool parse_block(struct upd_state *s, struct rd attrs)
+/*
+ * Run every attribute through one_attr(); true on a framing error, with
+ * *bad the type code of the attribute that overran the block (0 when too
+ * few octets were left for one).
+ */
+static bool parse_block(struct upd_state *s, struct rd attrs, uint8_t *bad)
 {
 	uint8_t flags = 0, code = 0;
 	struct rd v;
 	const uint8_t *whole;
-	size_t whole_len;
+	size_t whole_len, left;
 	bool framing;
 
-	while (attr_next(&attrs, &flags, &code, &v, &whole, &whole_len,
-	    &framing))
+	for (;;) {
+		left = rd_left(&attrs);
+		code = 0;
+		if (!attr_next(&attrs, &flags, &code, &v, &whole, &whole_len,
+		    &framing))
+			break;
 		one_attr(s, flags, code, v, whole, whole_len);
+	}
+	/* A whole header was read: the code is the overrunning one's. */
+	if (bad != NULL)
+		*bad = left >= ((flags & BGP_ATTRF_EXTLEN) ? 4u : 3u) ? code : 0;
 	return framing;
 }
 
@@ -910,7 +932,7 @@ bool bgp_attrs_parse(const uint8_t *block, size_t len,
 	struct upd_state s = { .u = &u, .ctx = ctx, .err = &err };
 
 	memset(&u, 0, sizeof(u));
-	bool framing = parse_block(&s, rd_init(block, len));
+	bool framing = parse_block(&s, rd_init(block, len), NULL);
 	*a = u.a;
 	return !framing && s.worst != ATTR_RESET;
 }
@@ -969,18 +991,20 @@ bool bgp_update_decode(const uint8_t *msg, size_t len,
 		return false;
 	}
 
-	bool framing = parse_block(&s, attrs);
+	uint8_t bad = 0;
+	bool framing = parse_block(&s, attrs, &bad);
 	if (framing) {
 		/*
 		 * RFC 7606 §4: an attribute overrunning the block, or too few
-		 * octets left for one, calls for treat-as-withdraw.  That is
-		 * only possible if every NLRI of the message is known; an MP
-		 * attribute may hide behind the bad one, so unless one was
-		 * already found we cannot tell and must reset.
+		 * octets left for one, calls for treat-as-withdraw; the total
+		 * attribute length still locates the NLRI.  Nothing can hide
+		 * behind the bad attribute: it is the last one.  Unless it is
+		 * itself MP_REACH or MP_UNREACH, whose NLRI is then lost
+		 * (RFC 7606 §3 (j)): that resets.
 		 */
-		bool mp_seen = attr_has(&u->a, BGP_ATTR_MP_REACH) ||
-		    attr_has(&u->a, BGP_ATTR_MP_UNREACH);
-		problem(&s, mp_seen ? ATTR_WITHDRAW : ATTR_RESET, 0,
+		bool mp = bad == BGP_ATTR_MP_REACH ||
+		    bad == BGP_ATTR_MP_UNREACH;
+		problem(&s, mp ? ATTR_RESET : ATTR_WITHDRAW, bad,
 		    BGP_UPD_MALFORMED_ATTR_LIST, NULL, 0);
 	}
 	if (s.worst == ATTR_RESET)

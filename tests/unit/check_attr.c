@@ -167,20 +167,33 @@ static const struct row {
 	    "0000 0020 40010100", EB4, W_RESET, 3, 1, 0, NULL },
 	{ "total attribute length missing", NULL, NULL, NULL, "0000", EB4,
 	    W_RESET, 3, 1, 0, NULL },
+	/* RFC 7606 §4: the last attribute overruns, or too few octets
+	 * are left for one: treat-as-withdraw, the NLRI is still found. */
 	{ "attribute length overrun", NULL, ORIGIN ASP4 "40 03 05 c0000201",
-	    NLRI, NULL, EB4, W_RESET, 3, 1, 0, NULL },
+	    NLRI, NULL, EB4, W_WITHDRAW, 3, 1, BGP_ATTR_NEXT_HOP, NULL },
 	{ "extended attribute length overrun", NULL, ORIGIN "50 02 0100 02",
-	    NLRI, NULL, EB4, W_RESET, 3, 1, 0, NULL },
+	    NLRI, NULL, EB4, W_WITHDRAW, 3, 1, BGP_ATTR_AS_PATH, NULL },
 	{ "lone flags octet at the end", NULL, BASE4 "40", NLRI, NULL, EB4,
-	    W_RESET, 3, 1, 0, NULL },
+	    W_WITHDRAW, 3, 1, 0, NULL },
 	{ "attribute header cut", NULL, BASE4 "40 08", NLRI, NULL, EB4,
-	    W_RESET, 3, 1, 0, NULL },
+	    W_WITHDRAW, 3, 1, 0, NULL },
 	{ "extended length cut", NULL, BASE4 "d0 08 00", NLRI, NULL, EB4,
-	    W_RESET, 3, 1, 0, NULL },
-	/* With an MP attribute already found, every NLRI is known. */
+	    W_WITHDRAW, 3, 1, 0, NULL },
 	{ "overrun after MP_UNREACH: withdraw", NULL,
-	    UNREACH6 "40 01 05 00", NULL, NULL, EB4, W_WITHDRAW, 3, 1, 0,
+	    UNREACH6 "40 01 05 00", NULL, NULL, EB4, W_WITHDRAW, 3, 1,
+	    BGP_ATTR_ORIGIN, NULL },
+	/* ... but an MP attribute that overruns loses its NLRI. */
+	{ "MP_REACH overruns the block: reset", NULL,
+	    BASE4 "80 0e 30 0002 01 10 " NH6, NULL, NULL, EB4, W_RESET, 3, 1,
+	    0, NULL },
+	{ "MP_UNREACH overruns the block: reset", NULL,
+	    BASE4 "80 0f 0a 0002 01 30", NULL, NULL, EB4, W_RESET, 3, 1, 0,
 	    NULL },
+	/* RFC 4760 §3: a bad NEXT_HOP value beside MP_REACH and no IPv4
+	 * NLRI is ignored, as the NEXT_HOP is. */
+	{ "NEXT_HOP 0.0.0.0 in an MP-only UPDATE: ignored", NULL,
+	    ORIGIN ASP4 "40 03 04 00000000 " REACH6, NULL, NULL, EB4,
+	    W_IGNORED, 0, 0, BGP_ATTR_NEXT_HOP, NULL },
 	/* RFC 4271 §6.3, RFC 7606 §5.3: bad NLRI field. */
 	{ "NLRI prefix length 33", NULL, BASE4, "21 c0000201 00", NULL, EB4,
 	    W_RESET, 3, 10, 0, NULL },
