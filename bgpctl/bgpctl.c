@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <poll.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -31,6 +32,7 @@
 
 #define DEFAULT_SOCKET	"/run/lbbgp.sock"
 #define TIMEOUT		30		/* seconds lbbgpd may stay silent */
+#define COMPLETE_TIMEOUT 2		/* for -C: a shell must not hang */
 #define MAX_REPLY	(512u << 20)	/* 100,000 VIPs take ~20 MB */
 #define MAX_DEPTH	64		/* JSON nesting of a reply */
 #define MAX_REASON	255		/* RFC 9003 §2: shutdown text */
@@ -862,6 +864,8 @@ parse(int argc, char **argv, struct args *a)
 
 /* ---- the control socket ------------------------------------------------- */
 
+static int timeout = TIMEOUT;	/* seconds */
+
 static double
 now(void)
 {
@@ -886,30 +890,87 @@ struct exchange {
 
 static void connect_failed(const char *, int) __attribute__((noreturn));
 
+/* Is the caller in group gid in this login session? */
+static bool
+in_group(gid_t gid)
+{
+	gid_t groups[256];
+	int n = getgroups(256, groups);
+
+	if (getegid() == gid)
+		return true;
+	for (int i = 0; i < n; i++)
+		if (groups[i] == gid)
+			return true;
+	return false;
+}
+
+/* Listed as a member of gr, though not in this session's groups? */
+static bool
+listed_in(const struct group *gr)
+{
+	struct passwd *pw = getpwuid(geteuid());
+
+	for (char **m = gr->gr_mem; pw != NULL && m != NULL && *m; m++)
+		if (strcmp(*m, pw->pw_name) == 0)
+			return true;
+	return false;
+}
+
+/* Who may use the socket, from its mode and group, and how to get in. */
+static const char *
+access_fix(const char *path, char *buf, size_t size)
+{
+	struct group *gr;
+	struct stat st;
+	char gname[64];
+
+	if (stat(path, &st) == -1)
+		return "run bgpctl as root or as a member of the socket's "
+		    "group, which socket-group in lbbgp.conf names; a "
+		    "directory on the way to the socket may keep you out too";
+	if ((st.st_mode & 0020) == 0) {
+		snprintf(buf, size, "the socket has mode %04o: only its owner "
+		    "may connect; run bgpctl as root, or let a group in with "
+		    "socket-mode 0660 and socket-group in lbbgp.conf",
+		    (unsigned)(st.st_mode & 0777));
+		return buf;
+	}
+	gr = getgrgid(st.st_gid);
+	if (gr != NULL)
+		snprintf(gname, sizeof(gname), "%s", gr->gr_name);
+	else
+		snprintf(gname, sizeof(gname), "%u", (unsigned)st.st_gid);
+	if (gr != NULL && !in_group(st.st_gid) && listed_in(gr))
+		snprintf(buf, size, "you are a member of group %s, which owns "
+		    "the socket, but not in this login session: log in again "
+		    "or run newgrp %s", gname, gname);
+	else
+		snprintf(buf, size, "run bgpctl as root or as a member of "
+		    "group %s, which owns the socket; socket-group in "
+		    "lbbgp.conf chooses the group", gname);
+	return buf;
+}
+
 /* Name the cause and the fix. */
 static void
 connect_failed(const char *path, int e)
 {
 	const char *fix = "check the path given with -s or LBBGP_SOCKET";
-	char buf[256];
-	struct stat st;
-	struct group *gr;
+	char buf[320];
 
 	switch (e) {
 	case ENOENT:
-	case ECONNREFUSED:
 		fix = "is lbbgpd running? use -s to name its socket";
+		break;
+	case ECONNREFUSED:
+		fix = "the socket file is there but nothing answers on it: "
+		    "lbbgpd is not running, or stopped without removing it; "
+		    "start lbbgpd, or use -s to name its socket";
 		break;
 	case EACCES:
 	case EPERM:
-		fix = "run bgpctl as root or as a member of the socket's group";
-		if (stat(path, &st) == 0 && st.st_gid != 0 &&
-		    (gr = getgrgid(st.st_gid)) != NULL) {
-			snprintf(buf, sizeof(buf), "run bgpctl as root or as a "
-			    "member of group %s, which owns the socket",
-			    gr->gr_name);
-			fix = buf;
-		}
+		fix = access_fix(path, buf, sizeof(buf));
 		break;
 	}
 	die(EXIT_UNREACHABLE, "cannot connect to %s: %s (%s)", path,
@@ -921,7 +982,7 @@ ctl_connect(struct exchange *x)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	const char *path = x->path;
-	double give_up = now() + TIMEOUT;
+	double give_up = now() + timeout;
 	int fd;
 
 	if (strlen(path) >= sizeof(sun.sun_path))
@@ -943,7 +1004,7 @@ ctl_connect(struct exchange *x)
 		if (errno == EAGAIN)
 			die(EXIT_UNREACHABLE, "lbbgpd accepts no connection "
 			    "on %s within %d s (is it stuck? see its log)",
-			    path, TIMEOUT);
+			    path, timeout);
 		connect_failed(path, errno);
 	}
 	x->fd = fd;
@@ -954,7 +1015,7 @@ static bool
 wait_fd(int fd, short events)
 {
 	struct pollfd pfd = { .fd = fd, .events = events };
-	double give_up = now() + TIMEOUT;
+	double give_up = now() + timeout;
 
 	for (;;) {
 		int ms = (int)((give_up - now()) * 1000);
@@ -977,7 +1038,7 @@ send_request(struct exchange *x)
 		if (!wait_fd(x->fd, POLLOUT))
 			die(EXIT_UNREACHABLE, "lbbgpd does not read its "
 			    "control socket (waited %d s; is it stuck? see "
-			    "its log)", TIMEOUT);
+			    "its log)", timeout);
 		ssize_t n = send(x->fd, x->req + off, x->reqlen - off,
 		    MSG_NOSIGNAL);
 		if (n == -1) {
@@ -1007,10 +1068,10 @@ read_reply(struct exchange *x)
 			if (x->len == 0)
 				die(EXIT_UNREACHABLE, "no reply from lbbgpd "
 				    "within %d s (is it stuck? see its log)",
-				    TIMEOUT);
+				    timeout);
 			die(EXIT_UNREACHABLE, "lbbgpd stopped in the middle "
 			    "of its reply (%zu bytes, then nothing for %d s)",
-			    x->len, TIMEOUT);
+			    x->len, timeout);
 		}
 		if (x->cap - x->len < (1 << 15)) {
 			if (x->cap >= MAX_REPLY)
@@ -1139,14 +1200,17 @@ main(int argc, char *argv[])
 {
 	const struct output *out = &text_output;
 	struct exchange x = { .fd = -1 };
-	const char *path = NULL, *line;
+	const char *path = NULL, *line, *complete = NULL;
 	struct args a = { 0 };
 	json_object *req, *reply;
 	bool ok;
 	int ch;
 
-	while ((ch = getopt(argc, argv, "+js:")) != -1) {
+	while ((ch = getopt(argc, argv, "+js:C:")) != -1) {
 		switch (ch) {
+		case 'C':	/* hidden: words for shell completion */
+			complete = optarg;
+			break;
 		case 'j':
 			out = &json_output;
 			break;
@@ -1166,11 +1230,21 @@ main(int argc, char *argv[])
 		path = DEFAULT_SOCKET;
 	x.path = path;
 
-	parse(argc, argv, &a);
 	req = json_object_new_object();
-	json_object_object_add(req, "cmd", json_object_new_string(a.cmd->cmd));
-	if (a.cmd->build != NULL)
-		a.cmd->build(req, &a);
+	if (complete != NULL) {
+		const char *cmd = complete_cmd(complete);
+		if (cmd == NULL || argc != 0)
+			die(EXIT_USAGE, "-C takes neighbors, pools, vips or "
+			    "owners, and no command");
+		json_object_object_add(req, "cmd", json_object_new_string(cmd));
+		timeout = COMPLETE_TIMEOUT;
+	} else {
+		parse(argc, argv, &a);
+		json_object_object_add(req, "cmd",
+		    json_object_new_string(a.cmd->cmd));
+		if (a.cmd->build != NULL)
+			a.cmd->build(req, &a);
+	}
 	line = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN |
 	    JSON_C_TO_STRING_NOSLASHESCAPE);
 	x.reqlen = strlen(line) + 1;
@@ -1188,7 +1262,10 @@ main(int argc, char *argv[])
 	free(x.buf);
 
 	ok = json_object_get_boolean(json_object_object_get(reply, "ok"));
-	if (ok)
+	if (complete != NULL) {
+		if (ok)
+			complete_print(reply, complete);
+	} else if (ok)
 		out->done(reply, &a);
 	else
 		out->refused(reply, &a);

@@ -47,6 +47,14 @@ void	render_allocate(json_object *, const struct args *);
 void	render_neighbor_action(json_object *, const struct args *);
 void	render_reload(json_object *, const struct args *);
 
+/*
+ * bgpctl -C WHAT, for shell completion (complete.c): the request that
+ * lists WHAT (neighbors, pools, vips, owners), or NULL; then its words,
+ * one per line.
+ */
+const char *complete_cmd(const char *);
+void	complete_print(json_object *, const char *);
+
 /* Print a daemon-supplied string to stream, control bytes escaped. */
 void	put_safe(FILE *, const char *);
 

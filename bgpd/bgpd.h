@@ -150,6 +150,8 @@ struct lbbgpd {
 	struct ctl_client *ctl_clients;
 	size_t nctl_clients;
 	bool ctl_pending;		/* replies held for ctl_flush() */
+	struct log_limit ctl_busy_log;	/* connections over max-clients */
+	struct log_limit ctl_denied_log; /* writes on a read-only socket */
 	bool md5;			/* some neighbor uses TCP-MD5 */
 	ev_timer md5_watch;
 	uint64_t md5_failure, md5_notfound, md5_unexpected;

@@ -26,9 +26,9 @@
 #define CTL_PAUSE_OUT	(1024 * 1024)	/* stop reading above this */
 #define CTL_MAX_DEPTH	32		/* JSON nesting */
 #define CTL_PAUSE_HELD	65536		/* replies held in one iteration */
-#define CTL_MAX_CLIENTS	256
 
 static void client_close(struct ctl_client *cl, const char *why);
+static void log_writes(struct ctl_client *cl);
 
 /* Queue a reply (taking a reference); it leaves with ctl_flush(). */
 static void reply_json(struct ctl_client *cl, json_object *o,
@@ -107,6 +107,28 @@ static const char *nearest_cmd(const char *name)
 	return best;
 }
 
+/* Refuse a command on a read-only socket, naming the socket to use. */
+static void deny(struct ctl_client *cl, const char *name)
+{
+	struct lbbgpd *d = cl->d;
+	const char *path = cl->from ? cl->from->path : "";
+	unsigned suppressed = 0;
+	char msg[512];
+
+	const char *main_path = d->opts->socket_path;
+	bool dflt = strcmp(main_path, DAEMON_DEFAULT_SOCKET) == 0;
+
+	snprintf(msg, sizeof(msg), "\"%s\" is not allowed on the read-only "
+	    "socket %s; use the main control socket %s (bgpctl%s%s), as root "
+	    "or as a member of its socket-group", name, path, main_path,
+	    dflt ? " without -s" : " -s ", dflt ? "" : main_path);
+	error_reply(cl, name, "denied", msg);
+	if (log_limit_ok(&d->ctl_denied_log, now_mono(), &suppressed))
+		log_warnx("control: denied %s from uid %d pid %d on read-only "
+		    "socket %s%s", name, (int)cl->uid, (int)cl->pid, path,
+		    suppressed ? " (and more refusals not logged)" : "");
+}
+
 static void handle_line(struct ctl_client *cl, const char *line, size_t len)
 {
 	struct json_tokener *tok = json_tokener_new_ex(CTL_MAX_DEPTH);
@@ -157,10 +179,10 @@ static void handle_line(struct ctl_client *cl, const char *line, size_t len)
 		error_reply(cl, NULL, "unknown-command", msg);
 		goto out;
 	}
-	if (c->write && cl->restricted) {
-		snprintf(msg, sizeof(msg), "\"%s\" is not allowed on the "
-		    "read-only socket; use the main control socket", name);
-		error_reply(cl, c->name, "denied", msg);
+	/* A read-only socket answers show-* and nothing else, whatever
+	 * commands are added to the table later. */
+	if (cl->restricted && (c->write || strncmp(name, "show-", 5) != 0)) {
+		deny(cl, c->name);
 		goto out;
 	}
 	json_object *reply = json_object_new_object();
@@ -249,7 +271,36 @@ static void client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		ev_io_stop(loop, &cl->rio);
 }
 
-static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
+/*
+ * One reply line for a connection beyond max-clients, then close it.  It
+ * is sent before the client's request is read: the kernel keeps it for
+ * the client whatever the client writes meanwhile.
+ */
+static void refuse_busy(struct lbbgpd *d, const struct ctl_listener *l,
+    int fd)
+{
+	struct ucred cred = { .pid = -1, .uid = (uid_t)-1 };
+	socklen_t clen = sizeof(cred);
+	unsigned max = d->conf->max_clients, suppressed = 0;
+	char line[384];
+
+	int n = snprintf(line, sizeof(line), "{\"ok\":false,\"code\":\"busy\","
+	    "\"error\":\"lbbgpd already has %zu control connections open, "
+	    "its max-clients %u; try again later, or raise max-clients in "
+	    "lbbgp.conf\"}\n", d->nctl_clients, max);
+	if (n > 0 && (size_t)n < sizeof(line))
+		(void)!send(fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (log_limit_ok(&d->ctl_busy_log, now_mono(), &suppressed)) {
+		getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen);
+		log_warnx("control: refused a connection from uid %d pid %d on "
+		    "%s: max-clients %u connections are open%s", (int)cred.uid,
+		    (int)cred.pid, l->path, max, suppressed ?
+		    " (and more refusals not logged)" : "");
+	}
+	close(fd);
+}
+
+void ctl_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct ctl_listener *l = w->data;
 	struct lbbgpd *d = l->d;
@@ -263,10 +314,9 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 				log_warn("control: accept");
 			return;
 		}
-		if (d->nctl_clients >= CTL_MAX_CLIENTS) {
-			log_warnx("control: too many clients (%d), refusing "
-			    "one", CTL_MAX_CLIENTS);
-			close(fd);
+		/* d->conf, not a copy: a reload may change max-clients. */
+		if (d->nctl_clients >= d->conf->max_clients) {
+			refuse_busy(d, l, fd);
 			continue;
 		}
 		struct ctl_client *cl = calloc(1, sizeof(*cl));
@@ -280,6 +330,7 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		cl->d = d;
 		cl->fd = fd;
 		cl->restricted = l->restricted;
+		cl->from = l;
 		cl->uid = cred.uid;
 		cl->pid = cred.pid;
 		ev_io_init(&cl->rio, client_read_cb, fd, EV_READ);
@@ -299,6 +350,7 @@ static void client_close(struct ctl_client *cl, const char *why)
 	if (why)
 		log_warnx("control: closing client pid %d: %s", (int)cl->pid,
 		    why);
+	log_writes(cl);	/* what it asked for, even if never answered */
 	ev_io_stop(d->loop, &cl->rio);
 	ev_io_stop(d->loop, &cl->wio);
 	close(cl->fd);
@@ -401,83 +453,9 @@ void ctl_flush(struct lbbgpd *d, bool committed)
 	}
 }
 
-/* Remove a stale socket, but never one a running daemon answers on. */
-static bool clear_stale(const char *path)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	if (fd < 0)
-		return false;
-	bool live = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
-	close(fd);
-	if (live) {
-		log_warnx("control socket %s is in use: is another lbbgpd "
-		    "running? stop it or use -s", path);
-		return false;
-	}
-	unlink(path);
-	return true;
-}
-
-bool ctl_listen(struct lbbgpd *d, const char *path, bool restricted,
-    mode_t mode)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		log_warnx("control socket path %s is too long (at most %zu "
-		    "bytes)", path, sizeof(sun.sun_path) - 1);
-		return false;
-	}
-	if (!clear_stale(path))
-		return false;
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0);
-	if (fd < 0) {
-		log_warn("control socket");
-		return false;
-	}
-	mode_t old = umask(0777 & ~mode);
-	int rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
-	umask(old);
-	if (rc < 0 || chmod(path, mode) < 0 || listen(fd, 16) < 0) {
-		log_warn("control socket %s", path);
-		close(fd);
-		return false;
-	}
-	struct ctl_listener *l = calloc(1, sizeof(*l));
-	if (l == NULL) {
-		close(fd);
-		return false;
-	}
-	l->d = d;
-	l->fd = fd;
-	l->restricted = restricted;
-	l->path = strdup(path);
-	ev_io_init(&l->io, accept_cb, fd, EV_READ);
-	l->io.data = l;
-	ev_io_start(d->loop, &l->io);
-	l->next = d->ctl_listeners;
-	d->ctl_listeners = l;
-	log_info("control socket %s%s", path, restricted ? " (read-only)" : "");
-	return true;
-}
-
 void ctl_close_all(struct lbbgpd *d)
 {
 	while (d->ctl_clients)
 		client_close(d->ctl_clients, NULL);
-	while (d->ctl_listeners) {
-		struct ctl_listener *l = d->ctl_listeners;
-		d->ctl_listeners = l->next;
-		ev_io_stop(d->loop, &l->io);
-		close(l->fd);
-		if (l->path)
-			unlink(l->path);
-		free(l->path);
-		free(l);
-	}
+	ctl_close_listeners(d);
 }

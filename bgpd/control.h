@@ -32,12 +32,25 @@ struct ctl_cmd {
 /* The command table, ended by a NULL name (cmd.c). */
 extern const struct ctl_cmd ctl_cmds[];
 
+/* Who may connect: Linux wants write permission on the socket file. */
+struct ctl_perm {
+	mode_t mode;
+	gid_t gid;
+};
+
+/* A control socket (ctlsock.c). */
 struct ctl_listener {
 	struct lbbgpd *d;
 	int fd;
 	ev_io io;
 	bool restricted;
+	bool main;		/* the -s socket: never closed by a reload */
 	char *path;
+	struct ctl_perm perm;	/* of the file, as last set */
+	struct ctl_perm prev;	/* before ctl_reconf() changed it */
+	bool changed;
+	dev_t dev;		/* the file we bound, so that we only */
+	ino_t ino;		/* ever remove our own */
 	struct ctl_listener *next;
 };
 
@@ -54,6 +67,7 @@ struct ctl_client {
 	int fd;
 	ev_io rio, wio;
 	bool restricted;
+	struct ctl_listener *from;	/* NULL once that socket is closed */
 	bool eof;		/* no more requests: close once answered */
 	bool failed;
 	uid_t uid;
@@ -66,8 +80,24 @@ struct ctl_client {
 	struct ctl_client *next;
 };
 
-bool ctl_listen(struct lbbgpd *d, const char *path, bool restricted,
-    mode_t mode);
+/*
+ * ctlsock.c: open the main socket (-s) and those of the config's socket
+ * lines with socket-mode and socket-group; false (logged) when one
+ * cannot be opened or the group does not exist.
+ */
+bool ctl_open_all(struct lbbgpd *d);
+/*
+ * After a reload replaced d->conf (old is the previous config, still
+ * readable): apply socket-mode and socket-group to the open sockets, open
+ * the sockets added to the config, close those removed (never the -s
+ * one), and take max-clients from d->conf.  On failure, err says why and
+ * the sockets are left as they were.  Connections already open stay.
+ */
+bool ctl_reconf(struct lbbgpd *d, const struct conf *old, char *err,
+    size_t errlen);
+void ctl_close_listeners(struct lbbgpd *d);
+/* control.c: a listener's read callback; takes the new connections. */
+void ctl_accept_cb(struct ev_loop *loop, ev_io *w, int revents);
 /*
  * Release held replies once the state file was written.  With committed
  * false, replies that acknowledge a change become state-write-failed.

@@ -453,13 +453,8 @@ int daemon_run(struct conf *conf, const struct daemon_opts *opts)
 	if (!listeners_reconf(&d, NULL, err, sizeof(err)) ||
 	    !metrics_start(&d))
 		goto out;
-	if (!ctl_listen(&d, opts->socket_path, false, 0660))
+	if (!ctl_open_all(&d))
 		goto out;
-	for (size_t i = 0; i < conf->nsockets; i++)
-		if (!ctl_listen(&d, conf->sockets[i].path,
-		    conf->sockets[i].restricted,
-		    conf->sockets[i].restricted ? 0666 : 0660))
-			goto out;
 	/* Detach only once every socket is open, so a bind failure is
 	 * seen by whoever started us. */
 	if (!opts->foreground) {

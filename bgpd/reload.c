@@ -116,7 +116,7 @@ void reload_run(struct lbbgpd *d, json_object *reply)
 	const char *file = d->opts->conf_file;
 	struct conf_diag diag;
 	struct rib_res res = { 0 };
-	char err[256];
+	char err[512];
 
 	if (d->stopping) {
 		ctl_fail(reply, "stopping", "lbbgpd is shutting down");
@@ -189,14 +189,19 @@ void reload_run(struct lbbgpd *d, json_object *reply)
 		why[i] = NULL;
 	}
 	/* Sockets: opened with the new config, the old ones closed only
-	 * once the new ones work. */
-	bool metrics_ok = metrics_reconf(d, oc, err, sizeof(err));
-	if (!metrics_ok || !listeners_reconf(d, oc, err, sizeof(err))) {
-		char e2[sizeof(err)];
+	 * once the new ones work.  The control sockets first: an unknown
+	 * socket-group is the likeliest refusal, and they can be put back. */
+	bool ctl_done = false, metrics_done = false;
+	if (!(ctl_done = ctl_reconf(d, oc, err, sizeof(err))) ||
+	    !(metrics_done = metrics_reconf(d, oc, err, sizeof(err))) ||
+	    !listeners_reconf(d, oc, err, sizeof(err))) {
 		d->conf = keep_conf;
-		if (metrics_ok && !metrics_reconf(d, nc, e2, sizeof(e2)))
+		char undo[512];
+		if (metrics_done && !metrics_reconf(d, nc, undo, sizeof(undo)))
 			log_warnx("reload: the metrics socket of the running "
-			    "configuration cannot be opened again: %s", e2);
+			    "configuration cannot be opened again: %s", undo);
+		if (ctl_done && !ctl_reconf(d, nc, undo, sizeof(undo)))
+			log_warnx("reload: control sockets: %s", undo);
 		for (size_t i = 0; i < nc->nneighbors; i++)
 			if (old_peer(d, nc->neighbors[i].name) == NULL)
 				peer_free(npeers[i]);

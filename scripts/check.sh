@@ -56,6 +56,28 @@ for f in sbin/lbbgpd bin/bgpctl share/man/man8/lbbgpd.8 \
     share/man/man5/lbbgp.conf.5 share/doc/lbbgp/examples/lbbgp.conf; do
 	[ -e "$dest/usr/local/$f" ] || die "make install did not install $f"
 done
+# The systemd unit and the bash completion go where systemd and
+# bash-completion look (pkg-config), which may be outside the prefix.
+unit=$(find "$dest" -name lbbgpd.service)
+if [ -z "$unit" ] || [ "$(echo "$unit" | wc -l)" != 1 ]; then
+	die "make install did not install one lbbgpd.service: '$unit'"
+fi
+exe=$(sed -n 's/^ExecStart=\(\/[^ ]*\)$/\1/p' "$unit")
+[ -x "$dest$exe" ] || die "lbbgpd.service starts '$exe', not the lbbgpd make install put in $dest"
+comp=$(find "$dest" -path '*/bash-completion/completions/bgpctl')
+[ -n "$comp" ] || die "make install did not install the bash completion of bgpctl"
+bash -n "$comp" || die "the bash completion of bgpctl does not parse"
+if command -v systemd-analyze >/dev/null 2>&1; then
+	# verify wants the binaries to exist: point the unit at the DESTDIR.
+	sed "s|$exe|$dest$exe|g" "$unit" >"$dest/lbbgpd.service"
+	if ! systemd-analyze verify --man=no "$dest/lbbgpd.service" \
+	    >"$dest/verify" 2>&1 || grep -q . "$dest/verify"; then
+		cat "$dest/verify" >&2
+		die "systemd-analyze verify lbbgpd.service failed"
+	fi
+else
+	echo "systemd-analyze not installed: lbbgpd.service not verified"
+fi
 rm -rf "$dest"
 
 section "distcheck"

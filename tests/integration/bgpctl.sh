@@ -38,19 +38,6 @@ EOF
 itest_port_free 127.0.5.1 179
 lbbgpd_start "$T/lbbgp.conf"
 
-# run CMD...: sets rc, out (stdout) and err (stderr).
-run() {
-	rc=0
-	"$@" >"$T/stdout" 2>"$T/stderr" || rc=$?
-	out=$(cat "$T/stdout")
-	err=$(cat "$T/stderr")
-}
-# expect_rc RC WHAT: the last run exited RC.
-expect_rc() {
-	[ "$rc" = "$1" ] && return 0
-	printf 'stdout: %s\nstderr: %s\n' "$out" "$err" >&2
-	fail "$2: exit status $rc, wanted $1"
-}
 state_is_active() {
 	ctl -j show neighbor router-1 | grep -q '"state": *"Active"'
 }

@@ -154,6 +154,20 @@ assert_contains() {
 	fail "$3"
 }
 
+# run CMD...: sets rc (exit status), out (stdout) and err (stderr).
+run() {
+	rc=0
+	"$@" >"$T/stdout" 2>"$T/stderr" || rc=$?
+	out=$(cat "$T/stdout")
+	err=$(cat "$T/stderr")
+}
+# expect_rc RC WHAT: the last run exited RC.
+expect_rc() {
+	[ "$rc" = "$1" ] && return 0
+	printf 'stdout: %s\nstderr: %s\n' "$out" "$err" >&2
+	fail "$2: exit status $rc, wanted $1"
+}
+
 # ---- route normaliser (python: BIRD text or GoBGP json on stdin) ----------
 
 ITEST_NORMALISE='
