@@ -121,6 +121,13 @@ void rib_peer_up(struct rib *r, size_t peer, const struct rib_session *s)
 	p->s = *s;
 	if (p->s.max_msg < BGP_MAX_LEN || p->s.max_msg > BGP_EXT_MAX_LEN)
 		p->s.max_msg = BGP_MAX_LEN;
+	/* Suspended: nothing to send until rib_set_suspended(r, false). */
+	if (!r->suspended)
+		adj_mark_all(r, p);
+}
+
+void adj_mark_all(struct rib *r, struct rib_peer *p)
+{
 	/* The whole table is new to the peer: aggregates, then VIPs. */
 	for (struct pt_entry *e = pt_next(&r->exp, NULL); e;
 	    e = pt_next(&r->exp, e)) {
@@ -162,6 +169,35 @@ void rib_peer_resend(struct rib *r, size_t peer, uint16_t afi)
 		e->v2 |= ADJ_RESEND;
 		adj_mark(r, p, &route);
 	}
+}
+
+void rib_set_suspended(struct rib *r, bool on)
+{
+	if (r->suspended == on)
+		return;
+	r->suspended = on;
+	for (size_t i = 0; i < r->npeers; i++) {
+		struct rib_peer *p = &r->peers[i];
+		if (!p->up)
+			continue;
+		if (on) {
+			/* Everything sent (or on its way) goes: wanted() says
+			 * no to each.  Existing entries only: the table does
+			 * not change under the walk. */
+			for (struct pt_entry *e = pt_next(&p->adj, NULL); e;
+			    e = pt_next(&p->adj, e)) {
+				struct prefix route = pt_key_prefix(&e->k);
+				adj_mark(r, p, &route);
+			}
+		} else {
+			adj_mark_all(r, p);
+		}
+	}
+}
+
+bool rib_is_suspended(const struct rib *r)
+{
+	return r->suspended;
 }
 
 void rib_peer_down(struct rib *r, size_t peer)
@@ -503,6 +539,8 @@ static uint32_t wanted(struct rib *r, struct rib_peer *p,
 	uint64_t mask = 0;
 	bool extras = false;
 
+	if (r->suspended)
+		return 0;
 	if (route->afi == AFI_IPV4 ? !(p->s.v4 && p->s.nexthop4.afi) :
 	    !(p->s.v6 && p->s.nexthop6.afi))
 		return 0;
