@@ -99,6 +99,8 @@ struct peer {
 	bool max_prefix_tripped;
 	ev_timer stale;			/* peer's graceful restart time */
 	unsigned eorr_pending;		/* 1 << AFI: EoRR owed (RFC 7313) */
+	bool link_down;			/* its track-interface is down */
+	bool local_addr_missing;	/* local-address not on the host */
 };
 
 struct listener {
@@ -111,6 +113,7 @@ struct listener {
 struct ctl_listener;
 struct ctl_client;
 struct state;
+struct nl;
 
 struct lbbgpd {
 	struct ev_loop *loop;
@@ -137,6 +140,7 @@ struct lbbgpd {
 	bool md5;			/* some neighbor uses TCP-MD5 */
 	ev_timer md5_watch;
 	uint64_t md5_failure, md5_notfound, md5_unexpected;
+	struct nl *nl;			/* netlink.c: the host's links */
 };
 
 /* session.c */
