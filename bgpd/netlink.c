@@ -602,8 +602,9 @@ static void import_add(struct nl *nl, const char *dev,
 	    addr_fmt(addr, a, sizeof(a)), owner);
 }
 
+/* why: "left lo", "is no longer imported", ... for the log. */
 static void import_del(struct nl *nl, const char *dev,
-    const struct prefix *addr)
+    const struct prefix *addr, const char *why)
 {
 	struct lbbgpd *d = nl->d;
 	char owner[sizeof(OWNER_PREFIX) + IFNAMSIZ], a[PREFIX_STRLEN];
@@ -615,8 +616,16 @@ static void import_del(struct nl *nl, const char *dev,
 	    !rib_vip_withdraw(d->rib, addr, owner, &res))
 		return;
 	state_touch(d->state, addr);
-	log_info("import-addresses dev %s: %s left %s: withdrawn", dev,
-	    addr_fmt(addr, a, sizeof(a)), dev);
+	log_info("import-addresses dev %s: %s %s: withdrawn", dev,
+	    addr_fmt(addr, a, sizeof(a)), why);
+}
+
+static bool imports_dev(const struct conf *c, const char *dev)
+{
+	for (size_t i = 0; i < c->nimports; i++)
+		if (strcmp(c->imports[i].dev, dev) == 0)
+			return true;
+	return false;
 }
 
 /* The imported addresses present on the host, from a dump. */
@@ -668,10 +677,7 @@ void nl_imports_sync(struct lbbgpd *d)
 	nl->imports_dirty = false;
 	for (size_t i = 0; i < nl->nlinks; i++) {
 		const struct nl_link *l = &nl->links[i];
-		bool imported = false;
-		for (size_t j = 0; j < c->nimports; j++)
-			imported |= strcmp(c->imports[j].dev, l->name) == 0;
-		if (!imported)
+		if (!imports_dev(c, l->name))
 			continue;
 		if (l->ifindex == 0) {
 			log_info("import-addresses dev %s: no such interface "
@@ -723,7 +729,9 @@ void nl_imports_sync(struct lbbgpd *d)
 	}
 	for (size_t i = 0; i < nwd; i++) {
 		if (wdev[i] != NULL)
-			import_del(nl, wdev[i], &wd[i]);
+			import_del(nl, wdev[i], &wd[i], imports_dev(c,
+			    wdev[i]) ? "is not on it (any more)" :
+			    "is no longer imported");
 		free(wdev[i]);
 	}
 	for (size_t i = 0; i < p.n; i++)
@@ -750,7 +758,7 @@ static void addr_msg(struct nl *nl, const struct nlmsghdr *h)
 	if (dev == NULL)
 		return;
 	if (h->nlmsg_type == RTM_DELADDR)
-		import_del(nl, dev, &a.addr);
+		import_del(nl, dev, &a.addr, "left it");
 	else if (!(a.flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED)))
 		import_add(nl, dev, &a.addr);	/* after DAD, for IPv6 */
 }
@@ -853,6 +861,41 @@ static bool setup(struct nl *nl)
 	return links_rebuild(nl);
 }
 
+/*
+ * Follow the config in d->conf: sockets, links, the vip-interface (a new
+ * one, or none any more), then judge links, imports and local addresses.
+ * At start any failure is fatal; after a reload the rest still applies.
+ */
+static bool follow_conf(struct nl *nl, bool at_start)
+{
+	const struct conf *c = nl->d->conf;
+	const char *vif = c->vip_interface ? c->vip_interface : "";
+	bool ok = setup(nl);
+
+	if (!ok && at_start)
+		return false;
+	if (strcmp(nl->vip_name, vif) != 0) {
+		if (nl->vip_ifindex != 0) {
+			log_info("vip-interface %s: no longer used; removing "
+			    "the VIP addresses lbbgpd put there", nl->vip_name);
+			vif_release(nl, nl->vip_ifindex);
+		}
+		rib_set_vip_hook(nl->d->rib, NULL, NULL);
+		nl->vip_ifindex = 0;
+		nl->vip_down_warned = false;
+		snprintf(nl->vip_name, sizeof(nl->vip_name), "%s", vif);
+		if (vif[0] != '\0' && !vif_start(nl, true)) {
+			ok = false;
+			if (at_start)
+				return false;
+		}
+	}
+	apply_links(nl);
+	nl_imports_sync(nl->d);
+	check_local_addrs(nl, true);
+	return ok;
+}
+
 bool nl_start(struct lbbgpd *d)
 {
 	struct nl *nl = calloc(1, sizeof(*nl));
@@ -862,18 +905,7 @@ bool nl_start(struct lbbgpd *d)
 	nl->d = d;
 	nl->proto_ok = kernel_keeps_proto();
 	d->nl = nl;
-	if (!setup(nl))
-		return false;
-	if (d->conf->vip_interface != NULL) {
-		snprintf(nl->vip_name, sizeof(nl->vip_name), "%s",
-		    d->conf->vip_interface);
-		if (!vif_start(nl, true))
-			return false;
-	}
-	apply_links(nl);
-	nl_imports_sync(d);
-	check_local_addrs(nl, true);
-	return true;
+	return follow_conf(nl, true);
 }
 
 void nl_stop(struct lbbgpd *d)
@@ -896,33 +928,12 @@ void nl_stop(struct lbbgpd *d)
 	d->nl = NULL;
 }
 
+/* old is not needed: what lbbgpd follows now is kept in struct nl. */
 bool nl_reconf(struct lbbgpd *d, const struct conf *old)
 {
-	struct nl *nl = d->nl;
-	const struct conf *c = d->conf;
-	bool ok;
-
-	if (nl == NULL)
+	if (d->nl == NULL)
 		return nl_start(d);
-	ok = setup(nl);
-	const char *now = c->vip_interface ? c->vip_interface : "";
-	if (strcmp(nl->vip_name, now) != 0) {
-		if (nl->vip_ifindex != 0) {
-			log_info("vip-interface %s: no longer used; removing "
-			    "the VIP addresses lbbgpd put there", nl->vip_name);
-			vif_release(nl, nl->vip_ifindex);
-		}
-		rib_set_vip_hook(d->rib, NULL, NULL);
-		nl->vip_ifindex = 0;
-		nl->vip_down_warned = false;
-		snprintf(nl->vip_name, sizeof(nl->vip_name), "%s", now);
-		if (now[0] != '\0')
-			ok &= vif_start(nl, true);
-	}
-	apply_links(nl);
-	nl_imports_sync(d);
-	check_local_addrs(nl, true);
-	return ok;
+	return follow_conf(d->nl, false);
 }
 
 void nl_rib_replaced(struct lbbgpd *d)
