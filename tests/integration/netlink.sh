@@ -7,8 +7,9 @@
 # - vip-interface lb0: created as a dummy (or, on a kernel without dummy
 #   interfaces, a clear refusal, then a bridge made by hand is used); VIP
 #   addresses come and go with bgpctl add/withdraw, /32 and /128 (IPv6
-#   without DAD); addresses lbbgpd did not put there stay; the VIPs stay
-#   over a restart, which removes only stale addresses of its own;
+#   without DAD); addresses lbbgpd did not put there stay; lb0 deleted is
+#   made again with every VIP; the VIPs stay over a restart, which
+#   removes only stale addresses of its own;
 #   10,000 VIPs in one add reach lb0 (the time is printed) and leave it.
 # - import-addresses dev lo label vip: addresses labelled lo:vip, and the
 #   literal label vip, reach BIRD and leave it when deleted; unlabelled
@@ -39,7 +40,6 @@ fi
 . "$(dirname "$0")/lib.sh"
 itest_init netlink
 itest_need bird birdc "$ITEST_PY"
-NS=$LBBGP_IN_NETNS
 
 write_conf() {
 	cat >"$T/lbbgp.conf" <<EOF
@@ -83,7 +83,7 @@ ctl_json() { "$ITEST_PY" "$ITEST_DIR/ctljson.py" "$T/lbbgpd.sock" 120; }
 # lb0_has ADDR/LEN: the address is on lb0 (IPv6: and usable, not tentative).
 lb0_has() { ip -o addr show dev lb0 | grep " $1 " | grep -qv tentative; }
 lb0_lacks() { ! ip -o addr show dev lb0 | grep -q " $1 "; }
-lb0_count() { ip -o addr show dev lb0 | grep -c " $1"; }
+lb0_bulk_is() { [ "$(ip -o addr show dev lb0 | grep -c ' 10\.150\.')" -eq "$1" ]; }
 bird_has() { bird_cli bird show route "$1" protocol lb | grep -q "^$1"; }
 bird_lacks() { ! bird_has "$1"; }
 log_has() { grep -q "$1" "$T/lbbgpd.log"; }
@@ -110,8 +110,10 @@ BIRD_ROUTER_ID=10.0.15.2 bird_start bird 127.0.15.2 64512 127.0.15.1 64513
 
 # ---- vip-interface: created, or a clear word when it cannot be -------------
 
+DUMMY=no
 if ip link add lbprobe type dummy 2>/dev/null; then
 	ip link del lbprobe
+	DUMMY=yes
 	lbbgpd_start "$T/lbbgp.conf"
 	wait_for 5 ip link show lb0 || fail "lbbgpd did not create lb0"
 	ip -d link show lb0 | grep -q dummy || fail "lb0 is not a dummy interface"
@@ -121,7 +123,7 @@ else
 	rc=0
 	timeout 10 "$top_builddir/bgpd/lbbgpd" -d -f "$T/lbbgp.conf" -s "$T/lbbgpd.sock" \
 		>"$T/refused.log" 2>&1 || rc=$?
-	[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] || fail "lbbgpd started (rc $rc) without lb0 and without dummy interfaces"
+	{ [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ]; } || fail "lbbgpd started (rc $rc) without lb0 and without dummy interfaces"
 	grep -q "vip-interface lb0: no such interface, and it cannot be created as a dummy interface: .*CONFIG_DUMMY.*create the interface yourself" \
 		"$T/refused.log" || { cat "$T/refused.log" >&2; fail "no clear message about the missing dummy driver"; }
 	pass "kernel without dummy interfaces: lbbgpd refuses to start and says what to do"
@@ -130,6 +132,7 @@ else
 	ip link show lb0 | grep -q ",UP" || fail "lbbgpd did not set lb0 up"
 	pass "vip-interface lb0 made by hand (bridge): lbbgpd sets it up and uses it"
 fi
+
 ip addr add 198.51.100.1/32 dev lb0	# not lbbgpd's
 ip addr add 192.0.2.99/32 dev lb0	# a pool address, put there by hand
 
@@ -153,8 +156,24 @@ ctl withdraw 192.0.2.70 owner t >/dev/null || fail "withdraw 192.0.2.70"
 ctl withdraw 2001:db8:15::5 owner t >/dev/null || fail "withdraw 2001:db8:15::5"
 wait_for 2 lb0_lacks 192.0.2.70/32 || fail "192.0.2.70 still on lb0 after withdraw"
 wait_for 2 lb0_lacks 2001:db8:15::5/128 || fail "2001:db8:15::5 still on lb0 after withdraw"
-lb0_has 198.51.100.1/32 && lb0_has 192.0.2.99/32 || fail "lbbgpd removed addresses it did not add"
+{ lb0_has 198.51.100.1/32 && lb0_has 192.0.2.99/32; } || fail "lbbgpd removed addresses it did not add"
 pass "bgpctl add and withdraw put /32 and /128 (nodad) addresses on lb0 and take them off; others stay"
+
+# lb0 deleted under lbbgpd: made again (by lbbgpd, or by hand without dummy
+# interfaces) with every VIP.
+ip link del lb0
+if [ "$DUMMY" = yes ]; then
+	wait_for 5 lb0_has 192.0.2.65/32 || fail "lb0 not created again with its VIPs"
+	wait_for 2 log_has "vip-interface lb0 was deleted: creating it again" || fail "no log line for lb0 deleted"
+else
+	wait_for 5 log_has "vip-interface lb0 was deleted: creating it again" || fail "no log line for lb0 deleted"
+	ip link add lb0 type bridge && ip link set lb0 up
+	wait_for 5 lb0_has 192.0.2.65/32 || fail "lb0 made again by hand did not get the VIPs"
+fi
+lb0_has 192.0.2.77/32 || fail "imported VIP missing on lb0 made again"
+ip addr add 198.51.100.1/32 dev lb0
+ip addr add 192.0.2.99/32 dev lb0
+pass "lb0 deleted: made again with every VIP"
 
 # ---- import-addresses ------------------------------------------------------------
 
@@ -234,13 +253,13 @@ pass "a local-address that is not on the host is logged and noted until it is"
 # ---- restart: VIPs stay on lb0; only stale ones of lbbgpd's go -----------------------
 
 lbbgpd_stop
-lb0_has 192.0.2.65/32 && lb0_has 192.0.2.77/32 || fail "VIP addresses left lb0 when lbbgpd stopped"
+{ lb0_has 192.0.2.65/32 && lb0_has 192.0.2.77/32; } || fail "VIP addresses left lb0 when lbbgpd stopped"
 ip addr del 192.0.2.77/32 dev lo		# leaves while lbbgpd is down
 write_conf ""				# and the static VIP goes from the config
 lbbgpd_start "$T/lbbgp.conf"
 wait_for 5 lb0_lacks 192.0.2.65/32 || fail "stale static VIP 192.0.2.65 stayed on lb0"
 wait_for 5 lb0_lacks 192.0.2.77/32 || fail "192.0.2.77, gone from lo while lbbgpd was down, stayed on lb0"
-lb0_has 198.51.100.1/32 && lb0_has 192.0.2.99/32 || fail "a restart removed addresses lbbgpd did not add"
+{ lb0_has 198.51.100.1/32 && lb0_has 192.0.2.99/32; } || fail "a restart removed addresses lbbgpd did not add"
 wait_state bird bird Established 20 || fail "no session after the restart"
 sleep 1
 bird_lacks 192.0.2.77/32 || fail "192.0.2.77 announced after it left lo while lbbgpd was down"
@@ -254,13 +273,13 @@ print(json.dumps({"cmd": "add", "vips": vips, "owner": "bulk"}))' >"$T/add.json"
 sed 's/"add"/"withdraw"/' "$T/add.json" >"$T/withdraw.json"
 t0=$(itest_now)
 ctl_json <"$T/add.json" | grep -q '"added":10000' || fail "the 10,000-VIP add failed"
-wait_for 60 sh -c '[ "$(ip -o addr show dev lb0 | grep -c " 10\.150\.")" -eq 10000 ]' ||
+wait_for 60 lb0_bulk_is 10000 ||
 	fail "lb0 does not hold 10,000 addresses within 60 s"
 ms=$((($(itest_now) - t0) * 10))
 wait_for 5 log_has "vip-interface lb0: 10000 addresses added, 0 removed, 0 failed" || fail "no log line for the burst"
 itest_log "10,000 VIPs on lb0 after $ms ms; lbbgpd: $(grep -o "vip-interface lb0: 10000 addresses added.*" "$T/lbbgpd.log")"
 ctl_json <"$T/withdraw.json" | grep -q '"withdrawn":10000' || fail "the 10,000-VIP withdraw failed"
-wait_for 60 sh -c '[ "$(ip -o addr show dev lb0 | grep -c " 10\.150\.")" -eq 0 ]' ||
+wait_for 60 lb0_bulk_is 0 ||
 	fail "lb0 still holds bulk addresses 60 s after the withdraw"
 itest_log "lbbgpd: $(grep -o "vip-interface lb0: 0 addresses added, 10000 removed.*" "$T/lbbgpd.log")"
 pass "10,000 VIPs reach lb0 in $ms ms and leave it"
