@@ -112,6 +112,8 @@ struct peer {
 	bool max_prefix_tripped;
 	ev_timer stale;			/* peer's graceful restart time */
 	unsigned eorr_pending;		/* 1 << AFI: EoRR owed (RFC 7313) */
+	bool link_down;			/* its track-interface is down */
+	bool local_addr_missing;	/* local-address not on the host */
 };
 
 struct listener {
@@ -127,6 +129,7 @@ struct ctl_client;
 struct state;
 struct ctl_stat;
 struct metrics_http;
+struct nl;
 
 struct lbbgpd {
 	struct ev_loop *loop;
@@ -160,6 +163,7 @@ struct lbbgpd {
 	struct ctl_stat *ctl_stats;	/* control requests by command, result */
 	size_t nctl_stats;
 	struct metrics_http *metrics_http;	/* NULL without metrics listen */
+	struct nl *nl;			/* netlink.c: the host's links */
 };
 
 /* session.c */

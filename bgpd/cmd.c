@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bgpd/metrics.h"
+#include "bgpd/netlink.h"
 #include "bgpd/state.h"
 #include "fsm/attr.h"
 
@@ -262,6 +263,23 @@ static json_object *neighbor_json(const struct peer *p, double now)
 			snprintf(note, sizeof(note), "stopped: the peer sent "
 			    "more than max-prefix %u prefixes; bgpctl neighbor "
 			    "%s up restarts it", n->max_prefix, n->name);
+		json_object_array_add(notes, jstr(note));
+	}
+	if (p->link_down) {
+		snprintf(note, sizeof(note), "stopped: track-interface %s is "
+		    "down; the session starts again when the link is up",
+		    n->track_interface);
+		json_object_array_add(notes, jstr(note));
+	}
+	if (p->local_addr_missing) {
+		snprintf(note, sizeof(note), "local-address %s is not an "
+		    "address of this host; the session cannot start until it "
+		    "is", addr_fmt(&n->local_addr, a, sizeof(a)));
+		json_object_array_add(notes, jstr(note));
+	}
+	if (nl_suspended_by(p->d) != NULL) {
+		snprintf(note, sizeof(note), "no route is announced: "
+		    "track-interface %s is down", nl_suspended_by(p->d));
 		json_object_array_add(notes, jstr(note));
 	}
 	if (open && c->neg.v6 && !peer_can_send(p, AFI_IPV6)) {

@@ -10,6 +10,7 @@
 #include "bgpd/bgpd.h"
 #include "bgpd/control.h"
 #include "bgpd/metrics.h"
+#include "bgpd/netlink.h"
 #include "bgpd/state.h"
 
 #include <arpa/inet.h>
@@ -395,6 +396,7 @@ static void compact_cb(struct ev_loop *loop, ev_idle *w, int revents)
 
 static void cleanup(struct lbbgpd *d)
 {
+	nl_stop(d);
 	ctl_close_all(d);
 	metrics_stop(d);
 	while (d->listeners != NULL) {
@@ -449,6 +451,20 @@ int daemon_run(struct conf *conf, const struct daemon_opts *opts)
 	else if (!state_load(d.state, d.rib))
 		log_warnx("state file %s cannot be written: changes will be "
 		    "refused as unsaved until it can", conf->state_file);
+	d.npeers = conf->nneighbors;
+	d.peers = calloc(d.npeers ? d.npeers : 1, sizeof(*d.peers));
+	if (d.peers == NULL)
+		goto out;
+	for (size_t i = 0; i < d.npeers; i++)
+		if ((d.peers[i] = peer_new(&d, i)) == NULL)
+			goto out;
+	/* The host follows the RIB before anything is announced. */
+	if (!nl_start(&d)) {
+		log_warnx("cannot set up the host integration of %s "
+		    "(vip-interface, track-interface, import-addresses); "
+		    "lbbgpd stops", opts->conf_file);
+		goto out;
+	}
 	char err[256];
 	if (!listeners_reconf(&d, NULL, err, sizeof(err)) ||
 	    !metrics_start(&d))
@@ -464,14 +480,6 @@ int daemon_run(struct conf *conf, const struct daemon_opts *opts)
 		}
 		ev_loop_fork(d.loop);
 	}
-
-	d.npeers = conf->nneighbors;
-	d.peers = calloc(d.npeers ? d.npeers : 1, sizeof(*d.peers));
-	if (d.peers == NULL)
-		goto out;
-	for (size_t i = 0; i < d.npeers; i++)
-		if ((d.peers[i] = peer_new(&d, i)) == NULL)
-			goto out;
 
 	ev_signal_init(&d.sig_term, signal_cb, SIGTERM);
 	ev_signal_init(&d.sig_int, signal_cb, SIGINT);

@@ -22,6 +22,7 @@
 #include "bgpd/bgpd.h"
 #include "bgpd/control.h"
 #include "bgpd/metrics.h"
+#include "bgpd/netlink.h"
 #include "bgpd/state.h"
 
 #include <stdio.h>
@@ -311,6 +312,11 @@ void reload_run(struct lbbgpd *d, json_object *reply)
 	}
 	if (!state_compact(d->state, nrib))
 		log_warnx("reload: the state file cannot be written");
+	/* The host follows: VIP addresses, tracked links, imports. */
+	nl_rib_replaced(d);
+	if (!nl_reconf(d, oc))
+		log_warnx("reload: the host integration did not follow the "
+		    "whole new configuration; see the messages above");
 	for (size_t i = 0; i < nc->nneighbors; i++) {
 		if (fate == NULL || fate[i] != R_KEPT)
 			peer_start(d->peers[i]);

@@ -594,10 +594,11 @@ void peer_accept(struct peer *p, int fd)
 	char a[PREFIX_STRLEN];
 
 	addr_fmt(&p->conf->addr, a, sizeof(a));
-	if (p->admin_down || c->fsm.state == FSM_IDLE) {
+	if (p->admin_down || p->link_down || c->fsm.state == FSM_IDLE) {
 		log_info("neighbor %s: connection from %s refused: session is "
 		    "%s", peer_name(p), a, p->admin_down ?
-		    "administratively down" : "Idle (waiting to restart)");
+		    "administratively down" : p->link_down ? "down: its "
+		    "track-interface is down" : "Idle (waiting to restart)");
 		close(fd);
 		return;
 	}
@@ -1320,7 +1321,7 @@ struct peer *peer_new(struct lbbgpd *d, size_t idx)
 
 void peer_start(struct peer *p)
 {
-	if (p->admin_down || p->conn == NULL)
+	if (p->admin_down || p->link_down || p->conn == NULL)
 		return;
 	fsm_event(&p->conn->fsm, p->conf->passive ? EV_MANUAL_START_PASSIVE :
 	    EV_MANUAL_START, NULL);

@@ -121,7 +121,7 @@ static void session_set(struct rib_peer *p, const struct rib_session *s)
 }
 
 /* Every route the peer should have, aggregates then VIPs, marked. */
-static void mark_all(struct rib *r, struct rib_peer *p)
+void adj_mark_all(struct rib *r, struct rib_peer *p)
 {
 	for (struct pt_entry *e = pt_next(&r->exp, NULL); e;
 	    e = pt_next(&r->exp, e)) {
@@ -149,7 +149,9 @@ void rib_peer_up(struct rib *r, size_t peer, const struct rib_session *s)
 
 	clear_out(p);
 	session_set(p, s);
-	mark_all(r, p);
+	/* Suspended: nothing to send until rib_set_suspended(r, false). */
+	if (!r->suspended)
+		adj_mark_all(r, p);
 }
 
 /* A deep copy of an attribute set of another peer, for adoption. */
@@ -205,7 +207,7 @@ void rib_peer_adopt(struct rib *r, size_t peer, const struct rib *from,
 			free(map);
 			free(p->sets);
 			p->sets = NULL;
-			mark_all(r, p);	/* out of memory: a full resend */
+			adj_mark_all(r, p);	/* out of memory: resend */
 			return;
 		}
 		p->capsets = o->nsets;
@@ -232,7 +234,7 @@ void rib_peer_adopt(struct rib *r, size_t peer, const struct rib *from,
 		adj_mark(r, p, &route);
 	}
 	free(map);
-	mark_all(r, p);
+	adj_mark_all(r, p);
 }
 
 void rib_peer_resend(struct rib *r, size_t peer, uint16_t afi)
@@ -255,6 +257,35 @@ void rib_peer_resend(struct rib *r, size_t peer, uint16_t afi)
 		e->v2 |= ADJ_RESEND;
 		adj_mark(r, p, &route);
 	}
+}
+
+void rib_set_suspended(struct rib *r, bool on)
+{
+	if (r->suspended == on)
+		return;
+	r->suspended = on;
+	for (size_t i = 0; i < r->npeers; i++) {
+		struct rib_peer *p = &r->peers[i];
+		if (!p->up)
+			continue;
+		if (on) {
+			/* Everything sent (or on its way) goes: wanted() says
+			 * no to each.  Existing entries only: the table does
+			 * not change under the walk. */
+			for (struct pt_entry *e = pt_next(&p->adj, NULL); e;
+			    e = pt_next(&p->adj, e)) {
+				struct prefix route = pt_key_prefix(&e->k);
+				adj_mark(r, p, &route);
+			}
+		} else {
+			adj_mark_all(r, p);
+		}
+	}
+}
+
+bool rib_is_suspended(const struct rib *r)
+{
+	return r->suspended;
 }
 
 void rib_peer_down(struct rib *r, size_t peer)
@@ -596,6 +627,8 @@ static uint32_t wanted(struct rib *r, struct rib_peer *p,
 	uint64_t mask = 0;
 	bool extras = false;
 
+	if (r->suspended)
+		return 0;
 	if (route->afi == AFI_IPV4 ? !(p->s.v4 && p->s.nexthop4.afi) :
 	    !(p->s.v6 && p->s.nexthop6.afi))
 		return 0;

@@ -422,6 +422,8 @@ static bool vip_apply(struct rib *r, const struct prefix *addr,
 		if (extras_of(v, &v->ecomm, &n) &&
 		    (v->necomm = (uint16_t)n, export_vip(r, v))) {
 			*created = true;
+			if (r->vip_hook != NULL)
+				r->vip_hook(r->vip_hook_ctx, addr, true);
 			return ok(res);
 		}
 	}
@@ -522,8 +524,11 @@ static bool withdraw_apply(struct rib *r, const struct prefix *addr,
 		v->more = NULL;
 	}
 	if (v->nowners == 0) {
+		struct prefix gone = v->addr;
 		unexport_vip(r, v, r->npool_advs[v->pool]);
 		vip_destroy(r, v);
+		if (r->vip_hook != NULL)
+			r->vip_hook(r->vip_hook_ctx, &gone, false);
 		return true;
 	}
 	/* Fewer owners cannot need more memory: shrinking the union. */
@@ -663,6 +668,12 @@ size_t rib_vips_migrate(struct rib *r, const struct rib *from,
 		}
 	}
 	return added;
+}
+
+void rib_set_vip_hook(struct rib *r, rib_vip_hook_fn *fn, void *ctx)
+{
+	r->vip_hook = fn;
+	r->vip_hook_ctx = fn ? ctx : NULL;
 }
 
 const struct conf *rib_conf(const struct rib *r)

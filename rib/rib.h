@@ -115,6 +115,25 @@ size_t rib_vips_migrate(struct rib *r, const struct rib *from,
 void rib_free(struct rib *r);
 const struct conf *rib_conf(const struct rib *r);
 
+/*
+ * Told when a VIP gets its first owner (present true) and when it loses
+ * its last (present false), whichever request did it: single or batch add
+ * and withdraw, allocate, the state file.  Static VIPs of the config are
+ * added by rib_new(), before a hook can be set: walk the VIPs once after
+ * setting it.  fn NULL removes the hook.  The hook must not change the RIB.
+ */
+typedef void rib_vip_hook_fn(void *ctx, const struct prefix *vip,
+    bool present);
+void rib_set_vip_hook(struct rib *r, rib_vip_hook_fn *fn, void *ctx);
+
+/*
+ * Suspended: no route is wanted for any peer (a tracked interface is
+ * down).  Sessions stay up; what was sent is withdrawn, and everything
+ * is announced again when the suspension ends.
+ */
+void rib_set_suspended(struct rib *r, bool on);
+bool rib_is_suspended(const struct rib *r);
+
 bool rib_vip_add(struct rib *r, const struct prefix *vip,
     const struct vip_req *req, struct rib_res *res);
 bool rib_vip_withdraw(struct rib *r, const struct prefix *vip,

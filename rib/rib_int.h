@@ -107,6 +107,9 @@ struct rib {
 	size_t nfree_blobs;
 	uint32_t *blob_index;		/* hash of ids, 0 = empty */
 	size_t blob_index_cap;
+	rib_vip_hook_fn *vip_hook;	/* told of VIPs coming and going */
+	void *vip_hook_ctx;
+	bool suspended;			/* no route wanted for any peer */
 };
 
 /* rib.c */
@@ -127,6 +130,8 @@ void pool_note_free(struct rib *r, const struct vip *v);
 void adj_mark(struct rib *r, struct rib_peer *p, const struct prefix *route);
 void adj_peer_init(struct rib *r, size_t peer);
 void adj_peer_free(struct rib_peer *p);
+/* Mark every route the peer should see (session up, suspension over). */
+void adj_mark_all(struct rib *r, struct rib_peer *p);
 /* A route of advertisement adv appeared, went or changed: tell its peers. */
 void adj_route_changed(struct rib *r, size_t adv, const struct prefix *route);
 

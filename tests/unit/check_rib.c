@@ -395,6 +395,25 @@ static const char conf_noauto[] =
 
 static void step(struct fx *f, const char *line);
 
+/* What rib_set_vip_hook() reported since the last "events" step. */
+static char hook_log[2048];
+
+static void hook_fn(void *ctx, const struct prefix *vip, bool present)
+{
+	char a[PREFIX_STRLEN];
+	size_t n = strlen(hook_log);
+
+	ck_assert_ptr_eq(ctx, hook_log);
+	snprintf(hook_log + n, sizeof(hook_log) - n, "%s%c%s", n ? " " : "",
+	    present ? '+' : '-', prefix_fmt(vip, a, sizeof(a)));
+}
+
+static void hook_on(struct rib *r)
+{
+	hook_log[0] = '\0';
+	rib_set_vip_hook(r, hook_fn, hook_log);
+}
+
 /* What the error rows run against; the auto-assign pools are full. */
 static void main_baseline(struct fx *f)
 {
@@ -482,6 +501,7 @@ START_TEST(errors_table)
 	} else {
 		main_baseline(&f);
 	}
+	hook_on(f.r);
 	char *before = dump(f.r);
 	struct prefix out;
 	ck_assert_msg(!req_run(f.r, &q, &res, &out), "%s: succeeded", line);
@@ -499,6 +519,7 @@ START_TEST(errors_table)
 	/* A failed request changes nothing, and sends nothing. */
 	char *after = dump(f.r);
 	ck_assert_str_eq(after, before);
+	ck_assert_str_eq(hook_log, "");
 	ck_assert_uint_eq(rib_peer_pending(f.r, 0), 0);
 	ck_assert_uint_eq(flush(&f, 0), 0);
 	free(before);
@@ -552,6 +573,7 @@ START_TEST(batch_table)
 	size_t n = parse_list(q.vip, ",", v, NULL, NELEM(v));
 	fx_open(&f, conf_main);
 	main_baseline(&f);
+	hook_on(f.r);
 	char *before = dump(f.r);
 	if (strcmp(q.verb, "wd") == 0)
 		ok = rib_vips_withdraw(f.r, v, n, q.r.owner, &bad, &changed,
@@ -564,6 +586,7 @@ START_TEST(batch_table)
 	ck_assert_uint_eq(changed, 0);
 	char *after = dump(f.r);
 	ck_assert_str_eq(after, before);
+	ck_assert_str_eq(hook_log, "");
 	ck_assert_uint_eq(flush(&f, 0), 0);
 	free(before);
 	free(after);
@@ -679,7 +702,8 @@ static const struct {
  * "upds"/"full | UPDATEs" (flush_upds), "walk | routes" (walk_str),
  * "owners VIP | a,b", "count | VIPs", "announced | N",
  * "alloc VIP|- OWNER [opts] | address or error code",
- * "usage POOL | size/used/free",
+ * "usage POOL | size/used/free", "suspend on|off", "hook on|off",
+ * "events | +VIP -VIP" (what the VIP hook said since the last events),
  * "reload CONF [nh6=ADDR] | owners refused": a new RIB from the named
  * config takes over VIPs and sessions (peers keep their index).
  */
@@ -801,6 +825,43 @@ static const struct script {
 	    "add 10.0.0.3 o", "wd 10.0.0.1 o", "resend 0",
 	    "sent | +10.0.0.2 +10.0.0.3 -10.0.0.1", "announced | 2",
 	    "sent | ", "down 0", "resend 0", "sent | " } },
+	{ "suspended: every route goes, sessions stay, all come back",
+	    conf_share, {
+	    "up 0", "add 10.0.0.1 o", "add 2001:db8::1 o",
+	    "sent | +10.0.0.1 +2001:db8::1", "suspend on",
+	    "sent | -10.0.0.1 -2001:db8::1", "announced | 0", "suspend on",
+	    /* changes while suspended send nothing, nor does a refresh or
+	     * a session coming up */
+	    "add 10.0.0.2 o", "wd 10.0.0.1 o", "sent | ", "resend 0",
+	    "sent | ", "down 0", "up 0", "sent | ", "announced | 0",
+	    "suspend off", "sent | +10.0.0.2 +2001:db8::1", "announced | 2",
+	    "suspend off", "sent | ", "count | 2" } },
+	{ "suspended: aggregates too; on and off before a flush", conf_agg, {
+	    "up 0", "add 10.0.0.1 o", "add 2001:db8::7 o",
+	    "sent | +10.0.0.0/24 +2001:db8::/120",
+	    "suspend on", "add 10.0.0.2 o",
+	    "sent | -10.0.0.0/24 -2001:db8::/120",
+	    "suspend off", "sent | +10.0.0.0/24 +2001:db8::/120",
+	    /* a withdrawal pending when the suspension starts still goes */
+	    "wd 2001:db8::7 o", "suspend on", "suspend off",
+	    "sent | -2001:db8::/120", "suspend on", "suspend off", "sent | ",
+	    "announced | 1" } },
+	{ "VIP hook: first owner in, last owner out", conf_share, {
+	    "hook on", "add 10.0.0.1 a key=k", "events | +10.0.0.1",
+	    "add 10.0.0.1 b key=k", "add 10.0.0.1 a key=k comm=1:1",
+	    "events | ", "wd 10.0.0.1 a", "events | ",
+	    "wd 10.0.0.1 b", "events | -10.0.0.1",
+	    "adds 10.0.0.2,2001:db8::2,10.0.0.2,10.0.0.3 o | 3",
+	    "events | +10.0.0.2 +2001:db8::2 +10.0.0.3",
+	    "adds 10.0.0.3,10.0.0.4 o | 1", "events | +10.0.0.4",
+	    "wds 10.0.0.2,10.0.0.3,2001:db8::2,10.0.0.2 o | 3",
+	    "events | -10.0.0.2 -10.0.0.3 -2001:db8::2",
+	    "alloc - x | 10.0.0.0", "alloc 10.0.0.9 y | 10.0.0.9",
+	    "events | +10.0.0.0 +10.0.0.9",
+	    /* suspension is about routes, not VIPs */
+	    "suspend on", "wd 10.0.0.9 y", "events | -10.0.0.9",
+	    "hook off", "wd 10.0.0.0 x", "add 10.0.0.5 z", "events | ",
+	    "count | 2" } },
 	{ "walk: what was sent, as sent", conf_share, {
 	    "up 0 ibgp", "add 10.0.0.1 o", "sent | +10.0.0.1",
 	    "add 2001:db8::1 o", "wd 10.0.0.1 o",
@@ -970,6 +1031,17 @@ static void step(struct fx *f, const char *line)
 		ck_assert_uint_eq(rib_peer_pending(f->r, peer), 0);
 	} else if (strcmp(q.verb, "resend") == 0) {
 		rib_peer_resend(f->r, peer, 0);
+	} else if (strcmp(q.verb, "suspend") == 0) {
+		rib_set_suspended(f->r, strcmp(v, "on") == 0);
+		ck_assert(rib_is_suspended(f->r) == (strcmp(v, "on") == 0));
+	} else if (strcmp(q.verb, "hook") == 0) {
+		if (strcmp(v, "on") == 0)
+			hook_on(f->r);
+		else
+			rib_set_vip_hook(f->r, NULL, NULL);
+	} else if (strcmp(q.verb, "events") == 0) {
+		snprintf(got, sizeof(got), "%s", hook_log);
+		hook_log[0] = '\0';
 	} else if (strcmp(q.verb, "add") == 0 || strcmp(q.verb, "wd") == 0) {
 		ck_assert_msg(req_run(f->r, &q, &res, NULL), "%s: %s", line,
 		    res.msg);
