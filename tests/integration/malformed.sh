@@ -263,6 +263,8 @@ EOF
 	raw_neighbor stall-peer 127.0.10.201
 	raw_neighbor active-peer 127.0.10.202 no
 	raw_neighbor dup-peer 127.0.10.203
+	# RFC 6793 §4.2.2: a 4-octet local AS towards a 2-octet speaker.
+	raw_neighbor old-speaker 127.0.10.204 | sed 's/^}$/	local-as 4200000000\n}/'
 } >"$T/lbbgp.conf"
 NROWS=$(printf '%s\n' "$CASES" | grep -c '^[a-z]')
 [ "$NROWS" -ge 30 ] || fail "only $NROWS cases in the table"
@@ -523,6 +525,24 @@ case $(cat "$T/cases/silent-bird.json") in
 *'"outcome": "error"'*) res="got rawpeer: $(cat "$T/cases/silent-bird.json")" ;;
 esac
 report silent-from-bird "BIRD stays up, and comes back after a restart" "$res"
+
+# A speaker without the 4-octet AS capability (RFC 6793 §4.2.2) to a
+# neighbor in AS 4200000000: AS_TRANS in its OPEN and AS_PATH, the real
+# AS in AS4_PATH.
+rawpeer old-speaker 127.0.10.204 --caps mp4+mp6+rr
+OLD_PID=$RPID
+wait_for 20 has_line "$T/cases/old-speaker.json" "$OLD_PID" 2>/dev/null || :
+old_out=$(cat "$T/cases/old-speaker.json")
+rawpeer_done old-speaker "$OLD_PID"
+res=ok
+case $old_out in
+*'"as4_path": "0201fa56ea00"'*'"as_path": "02015ba0"'*) ;;
+*) more "the UPDATE of a 4-octet AS to a 2-octet speaker: $old_out" ;;
+esac
+in_log 'neighbor old-speaker: OpenConfirm -> Established' ||
+	more "no session with the 2-octet speaker"
+report old-speaker "AS_PATH [23456] and AS4_PATH [4200000000] to a 2-octet \
+speaker" "$res"
 
 # ---- a peer that stops reading: the send hold timer (RFC 9687) ---------------
 # With loopback's 64 KB MSS, Linux grows lbbgpd's socket send buffer to

@@ -229,6 +229,7 @@ class Conn:
         self.eor = set()           # AFIs whose End-of-RIB arrived
         self.notification = None
         self.write_error = None
+        self.paths = {}            # first AS_PATH / AS4_PATH seen, as hex
 
     def send(self, data):
         try:
@@ -298,6 +299,9 @@ class Conn:
             if code == 14 and len(val) >= 5:
                 nhl = val[3]
                 self.prefixes += count_prefixes(val[5 + nhl:])
+            elif code in (2, 17):
+                self.paths.setdefault("as_path" if code == 2 else
+                                      "as4_path", val.hex())
             elif code == 15 and len(val) == 3 and alen == 3 + 3 and \
                     wlen == 0 and not nlri:
                 self.eor.add(struct.unpack("!H", val[:2])[0])
@@ -607,6 +611,7 @@ class Peer:
         self.out["received"] = c.received if c else {}
         if c:
             self.out["prefixes"] = c.prefixes
+            self.out.update(c.paths)
         self.out["elapsed"] = round(time.monotonic() - self.t0, 2)
         print(json.dumps(self.out, sort_keys=True), flush=True)
         self.printed = True
