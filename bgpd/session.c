@@ -814,10 +814,13 @@ static void handle_notification(struct conn *c, const uint8_t *msg,
 	    peer_name(p), conn_tag(c), bgp_err_fmt(n.code, n.subcode, e,
 	    sizeof(e)), has_text ? ": \"" : "", text, has_text ? "\"" : "");
 	record_notif(&p->last_recv, n.code, n.subcode, text);
-	/* RFC 4271 §8.1.2 event 24 is about a version mismatch. */
+	/* RFC 4271 §8.1.2 event 24 is about a version mismatch.  The FSM
+	 * sees the code: a Cease the router's operator caused is no error
+	 * to back off from. */
+	struct bgp_err got = { .code = n.code, .subcode = n.subcode };
 	fsm_event(&c->fsm, n.code == BGP_ERR_OPEN &&
 	    n.subcode == BGP_OPEN_BAD_VERSION ? EV_NOTIF_VERSION_ERR :
-	    EV_NOTIF, NULL);
+	    EV_NOTIF, &got);
 }
 
 static void handle_refresh(struct conn *c, const uint8_t *msg, size_t len)

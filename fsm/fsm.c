@@ -11,7 +11,10 @@
  *   FSM error.
  * Entering Idle after an error starts the IdleHold timer, doubling from
  * FSM_IDLE_HOLD_MIN to FSM_IDLE_HOLD_MAX (the DampPeerOscillations idea
- * of §8.1.1), so a broken peer cannot make us flap fast.
+ * of §8.1.1), so a broken peer cannot make us flap fast.  A Cease the
+ * peer's operator caused (shutdown, reset, de-configured, configuration
+ * change) is no error: a router that restarts comes back at once, however
+ * often it restarts (BIRD does not delay after a received Cease either).
  */
 #include "fsm.h"
 
@@ -186,6 +189,25 @@ static void manual_stop(struct fsm *f, const struct bgp_err *err)
 	fsm_enter(f, FSM_IDLE, EV_MANUAL_STOP, false);
 }
 
+/*
+ * A received Cease (RFC 4486) that an operator's action caused rather than
+ * a fault: no reason to back off before the next attempt.
+ */
+static bool operator_cease(const struct bgp_err *err)
+{
+	if (err == NULL || err->code != BGP_ERR_CEASE)
+		return false;
+	switch (err->subcode) {
+	case BGP_CEASE_ADMIN_SHUTDOWN:
+	case BGP_CEASE_PEER_DECONF:
+	case BGP_CEASE_ADMIN_RESET:
+	case BGP_CEASE_CONFIG_CHANGE:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* RFC 6608: the FSM error subcode names the state. */
 static uint8_t fsm_subcode(enum fsm_state s)
 {
@@ -229,6 +251,11 @@ void fsm_event(struct fsm *f, enum fsm_event ev, const struct bgp_err *err)
 		case EV_NOTIF:
 		case EV_NOTIF_VERSION_ERR:
 			/* Never answer a NOTIFICATION. */
+			if (operator_cease(err)) {
+				f->connect_retry_counter++;
+				fsm_enter(f, FSM_IDLE, ev, false);
+				return;
+			}
 			fail(f, ev, NULL, 0, 0);
 			return;
 		case EV_HEADER_ERR:

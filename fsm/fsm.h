@@ -111,7 +111,9 @@ void fsm_init(struct fsm *f, const struct fsm_ops *ops, void *ctx);
 /*
  * Feed one event.  err is the NOTIFICATION to send for the error events
  * (EV_HEADER_ERR, EV_OPEN_ERR, EV_UPDATE_ERR) and optionally for
- * EV_MANUAL_STOP (default: Cease/Administrative Shutdown); else NULL.
+ * EV_MANUAL_STOP (default: Cease/Administrative Shutdown); for EV_NOTIF
+ * optionally the code and subcode received (an operator's Cease does not
+ * grow the idle hold backoff); else NULL.
  */
 void fsm_event(struct fsm *f, enum fsm_event ev, const struct bgp_err *err);
 

@@ -741,6 +741,51 @@ START_TEST(backoff_reset_when_stable)
 }
 END_TEST
 
+/* A router restarting, however often, is back after the shortest wait:
+ * its operator's Cease is no error.  Other NOTIFICATIONs still count. */
+START_TEST(backoff_not_for_operator_cease)
+{
+	static const struct {
+		uint8_t code, subcode;
+		unsigned want;		/* idle hold after the 3rd one */
+	} crows[] = {
+		{ BGP_ERR_CEASE, BGP_CEASE_ADMIN_SHUTDOWN, 1 },
+		{ BGP_ERR_CEASE, BGP_CEASE_PEER_DECONF, 1 },
+		{ BGP_ERR_CEASE, BGP_CEASE_ADMIN_RESET, 1 },
+		{ BGP_ERR_CEASE, BGP_CEASE_CONFIG_CHANGE, 1 },
+		{ BGP_ERR_CEASE, BGP_CEASE_MAX_PREFIX, 4 },
+		{ BGP_ERR_CEASE, BGP_CEASE_RESOURCES, 4 },
+		{ BGP_ERR_CEASE, BGP_CEASE_HARD_RESET, 4 },
+		{ BGP_ERR_HOLD, 0, 4 },
+		{ BGP_ERR_UPDATE, 1, 4 },
+	};
+	for (size_t i = 0; i < NELEM(crows); i++) {
+		struct fsm f;
+		struct rec rec;
+		struct bgp_err e = { .code = crows[i].code,
+		    .subcode = crows[i].subcode };
+		setup(&f, &rec, 0);
+		ev(&f, EV_MANUAL_START);
+		for (int k = 0; k < 3; k++) {
+			if (k > 0)
+				ev(&f, EV_IDLE_HOLD_EXPIRES);
+			ev(&f, EV_TCP_CR_ACKED);
+			ev(&f, EV_OPEN);
+			ev(&f, EV_KEEPALIVE);
+			ck_assert(f.state == FSM_ESTABLISHED);
+			clear(&rec);
+			fsm_event(&f, EV_NOTIF, &e);
+			ck_assert(f.state == FSM_IDLE);
+			ck_assert_uint_eq(rec.nnotify, 0);
+		}
+		ck_assert_msg(rec.armed[FSM_T_IDLE_HOLD] == crows[i].want,
+		    "%u/%u: idle hold %u", crows[i].code, crows[i].subcode,
+		    rec.armed[FSM_T_IDLE_HOLD]);
+		ck_assert_uint_eq(f.connect_retry_counter, 1);
+	}
+}
+END_TEST
+
 START_TEST(backoff_not_for_manual_stop)
 {
 	struct fsm f;
@@ -950,6 +995,7 @@ int main(void)
 	tc = tcase_create("backoff");
 	tcase_add_test(tc, backoff_doubles_and_caps);
 	tcase_add_test(tc, backoff_reset_when_stable);
+	tcase_add_test(tc, backoff_not_for_operator_cease);
 	tcase_add_test(tc, backoff_not_for_manual_stop);
 	tcase_add_test(tc, secondary_never_restarts);
 	tcase_add_test(tc, retry_counter);
