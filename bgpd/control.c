@@ -6,6 +6,11 @@
  * line or a client that never reads its replies gets that client an
  * error and a closed socket, never anyone else a delay.  Replies leave
  * in request order, after the state file holds what they acknowledge.
+ * A client is read only while it owes less than CTL_PAUSE_OUT bytes of
+ * replies: its pipelined requests wait in its input buffer, unparsed, so
+ * that requests sent faster than their replies are read cost neither
+ * memory nor the event loop's time (thousands of show-rib requests in one
+ * write once took gigabytes and starved every BGP session).
  */
 #include "bgpd/control.h"
 
@@ -22,25 +27,50 @@
 #include "bgpd/metrics.h"
 
 #define CTL_MAX_LINE	(4 * 1024 * 1024) /* longest request: ~280,000 VIPs */
-#define CTL_MAX_OUT	(16 * 1024 * 1024) /* replies a client may owe */
-#define CTL_PAUSE_OUT	(1024 * 1024)	/* stop reading above this */
+#define CTL_PAUSE_OUT	(1024 * 1024)	/* owed: stop handling requests */
 #define CTL_MAX_DEPTH	32		/* JSON nesting */
 #define CTL_PAUSE_HELD	65536		/* replies held in one iteration */
+#define CTL_HELD_WRITE	64		/* bytes a write's reply counts for */
+#define CTL_STALL_SECS	10.0		/* owed replies, none read: close */
 
 static void client_close(struct ctl_client *cl, const char *why);
 static void log_writes(struct ctl_client *cl);
 
-/* Queue a reply (taking a reference); it leaves with ctl_flush(). */
+/*
+ * Queue a reply; it leaves with ctl_flush().  A write's reply stays an
+ * object (taking a reference), as an unsaved change turns it into an
+ * error; any other is a line at once, so that what a client is owed is
+ * known in bytes and a big show reply does not linger as JSON objects.
+ */
 static void reply_json(struct ctl_client *cl, json_object *o,
     const char *cmd, bool write)
 {
-	struct ctl_held *h = malloc(sizeof(*h));
+	struct ctl_held *h = calloc(1, sizeof(*h));
 
 	if (h == NULL) {
 		cl->failed = true;
 		return;
 	}
-	h->reply = json_object_get(o);
+	if (write) {
+		h->reply = json_object_get(o);
+		cl->held_bytes += CTL_HELD_WRITE;
+	} else {
+		size_t len;
+		metrics_count_reply(cl->d, cmd, o);
+		const char *s = json_object_to_json_string_length(o,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
+		    &len);
+		h->text = malloc(len + 1);
+		if (h->text == NULL) {
+			free(h);
+			cl->failed = true;
+			return;
+		}
+		memcpy(h->text, s, len);
+		h->text[len] = '\n';
+		h->len = len + 1;
+		cl->held_bytes += h->len;
+	}
 	h->cmd = cmd;
 	h->write = write;
 	h->next = NULL;
@@ -200,6 +230,63 @@ out:
 	json_tokener_free(tok);
 }
 
+/* Owes so much that its next requests must wait until it reads. */
+static bool client_owes_much(const struct ctl_client *cl)
+{
+	return buf_used(&cl->out) + cl->held_bytes > CTL_PAUSE_OUT ||
+	    cl->nheld >= CTL_PAUSE_HELD;
+}
+
+/*
+ * Handle the whole request lines read so far, in order, until the client
+ * owes too much; the rest wait in cl->in.  Reading goes on only while it
+ * can be handled: a paused client's socket buffer fills and its writes
+ * block, which is all the flow control a pipelining client needs.
+ */
+static void client_lines(struct ctl_client *cl)
+{
+	struct ev_loop *loop = cl->d->loop;
+	bool whole = false;		/* a complete line still waits */
+
+	while (!cl->eof && buf_used(&cl->in) > 0) {
+		uint8_t *start = cl->in.p + cl->in.off;
+		uint8_t *nl = memchr(start, '\n', buf_used(&cl->in));
+		if (nl == NULL)
+			break;
+		if (client_owes_much(cl)) {
+			whole = true;
+			break;
+		}
+		size_t len = (size_t)(nl - start);
+		if (len > 0 && start[len - 1] == '\r')
+			len--;
+		if (len > 0)
+			handle_line(cl, (const char *)start, len);
+		buf_consume(&cl->in, (size_t)(nl - start) + 1);
+	}
+	if (!whole && !cl->eof && buf_used(&cl->in) > CTL_MAX_LINE) {
+		error_reply(cl, NULL, "line-too-long", "request longer than "
+		    "4 MiB; split it into several requests");
+		cl->eof = true;
+	}
+	if (cl->eof || whole || client_owes_much(cl))
+		ev_io_stop(loop, &cl->rio);
+	else if (!ev_is_active(&cl->rio))
+		ev_io_start(loop, &cl->rio);
+}
+
+/* Its replies have waited CTL_STALL_SECS without a byte read. */
+static void client_stall_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct ctl_client *cl = w->data;
+	char why[128];
+
+	snprintf(why, sizeof(why), "it has read none of its replies for "
+	    "%.0f s (%zu bytes waiting)", CTL_STALL_SECS,
+	    buf_used(&cl->out));
+	client_close(cl, why);
+}
+
 static void client_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct ctl_client *cl = w->data;
@@ -216,14 +303,16 @@ static void client_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 			return;
 		}
 		buf_consume(&cl->out, (size_t)n);
+		ev_timer_again(loop, &cl->stall);	/* it reads */
 	}
 	ev_io_stop(loop, &cl->wio);
+	ev_timer_stop(loop, &cl->stall);
 	if (cl->eof) {
 		client_close(cl, NULL);
 		return;
 	}
-	if (!ev_is_active(&cl->rio))
-		ev_io_start(loop, &cl->rio);
+	/* Requests that waited for this. */
+	client_lines(cl);
 }
 
 static void client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
@@ -247,28 +336,7 @@ static void client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		client_close(cl, "out of memory");
 		return;
 	}
-	for (;;) {
-		uint8_t *start = cl->in.p + cl->in.off;
-		uint8_t *nl = memchr(start, '\n', buf_used(&cl->in));
-		if (nl == NULL)
-			break;
-		size_t len = (size_t)(nl - start);
-		if (len > 0 && start[len - 1] == '\r')
-			len--;
-		if (len > 0)
-			handle_line(cl, (const char *)start, len);
-		buf_consume(&cl->in, (size_t)(nl - start) + 1);
-	}
-	if (buf_used(&cl->in) > CTL_MAX_LINE) {
-		error_reply(cl, NULL, "line-too-long", "request longer than "
-		    "4 MiB; split it into several requests");
-		cl->eof = true;
-		ev_io_stop(loop, &cl->rio);
-		return;
-	}
-	/* A client that does not read its replies stops being read. */
-	if (buf_used(&cl->out) > CTL_PAUSE_OUT || cl->nheld > CTL_PAUSE_HELD)
-		ev_io_stop(loop, &cl->rio);
+	client_lines(cl);
 }
 
 /*
@@ -335,7 +403,9 @@ void ctl_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		cl->pid = cred.pid;
 		ev_io_init(&cl->rio, client_read_cb, fd, EV_READ);
 		ev_io_init(&cl->wio, client_write_cb, fd, EV_WRITE);
-		cl->rio.data = cl->wio.data = cl;
+		ev_init(&cl->stall, client_stall_cb);
+		cl->stall.repeat = CTL_STALL_SECS;
+		cl->rio.data = cl->wio.data = cl->stall.data = cl;
 		ev_io_start(loop, &cl->rio);
 		cl->next = d->ctl_clients;
 		d->ctl_clients = cl;
@@ -353,6 +423,7 @@ static void client_close(struct ctl_client *cl, const char *why)
 	log_writes(cl);	/* what it asked for, even if never answered */
 	ev_io_stop(d->loop, &cl->rio);
 	ev_io_stop(d->loop, &cl->wio);
+	ev_timer_stop(d->loop, &cl->stall);
 	close(cl->fd);
 	for (struct ctl_client **pp = &d->ctl_clients; *pp; pp = &(*pp)->next)
 		if (*pp == cl) {
@@ -364,6 +435,7 @@ static void client_close(struct ctl_client *cl, const char *why)
 		struct ctl_held *h = cl->held;
 		cl->held = h->next;
 		json_object_put(h->reply);
+		free(h->text);
 		free(h);
 	}
 	buf_free(&cl->in);
@@ -426,29 +498,34 @@ void ctl_flush(struct lbbgpd *d, bool committed)
 			continue;
 		while (cl->held != NULL) {
 			struct ctl_held *h = cl->held;
-			size_t len;
-			if (h->write && !committed)
-				mark_unsaved(h->reply);
-			metrics_count_reply(d, h->cmd, h->reply);
-			const char *s = json_object_to_json_string_length(
-			    h->reply, JSON_C_TO_STRING_PLAIN |
-			    JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-			if (!buf_append(&cl->out, s, len) ||
-			    !buf_append(&cl->out, "\n", 1))
+			if (h->reply != NULL) {
+				size_t len;
+				if (!committed)
+					mark_unsaved(h->reply);
+				metrics_count_reply(d, h->cmd, h->reply);
+				const char *s = json_object_to_json_string_length(
+				    h->reply, JSON_C_TO_STRING_PLAIN |
+				    JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+				if (!buf_append(&cl->out, s, len) ||
+				    !buf_append(&cl->out, "\n", 1))
+					cl->failed = true;
+			} else if (!buf_append(&cl->out, h->text, h->len)) {
 				cl->failed = true;
+			}
 			cl->held = h->next;
 			json_object_put(h->reply);
+			free(h->text);
 			free(h);
 		}
 		cl->nheld = 0;
+		cl->held_bytes = 0;
 		if (cl->failed) {
 			client_close(cl, "out of memory");
 			continue;
 		}
-		if (buf_used(&cl->out) > CTL_MAX_OUT) {
-			client_close(cl, "it does not read its replies");
-			continue;
-		}
+		/* Whatever its size: a client may owe one big reply. */
+		if (!ev_is_active(&cl->stall))
+			ev_timer_again(d->loop, &cl->stall);
 		ev_io_start(d->loop, &cl->wio);
 	}
 }

@@ -56,7 +56,9 @@ struct ctl_listener {
 
 /* A reply waiting for the state file, in request order. */
 struct ctl_held {
-	json_object *reply;
+	json_object *reply;	/* a write's, until released; else NULL */
+	char *text;		/* any other reply, as a line */
+	size_t len;
 	const char *cmd;	/* its command, for metrics; NULL: none valid */
 	bool write;		/* acknowledges a change */
 	struct ctl_held *next;
@@ -76,7 +78,9 @@ struct ctl_client {
 	uint32_t writes[16];	/* write requests this round, by command */
 	struct ctl_held *held, **held_tail;
 	size_t nheld;
+	size_t held_bytes;	/* their size, about */
 	struct buf out;		/* replies being written */
+	ev_timer stall;		/* replies owed, none read: close */
 	struct ctl_client *next;
 };
 

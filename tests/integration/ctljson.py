@@ -5,7 +5,7 @@ Reads request lines on stdin and writes lbbgpd's reply lines on stdout, in
 order, one per request.  Requests are pipelined: a thread sends them all
 while the main thread reads replies, so a big batch never deadlocks on full
 socket buffers (lbbgpd stops reading a client that owes over 1 MiB of
-replies).  Lines are passed through as bytes, so tests can send garbage and
+replies, and disconnects one that reads nothing for 10 s).  Lines are passed through as bytes, so tests can send garbage and
 invalid UTF-8.  Empty lines are not sent (lbbgpd ignores them and would not
 answer).  After the last request the write side is shut down; lbbgpd
 answers what it was asked and closes, which ends the reply stream.
