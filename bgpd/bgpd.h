@@ -139,6 +139,7 @@ struct lbbgpd {
 	struct state *state;
 	uint32_t router_id;		/* host order */
 	struct listener *listeners;	/* BGP port, a list */
+	struct log_limit refused_log;	/* connections from non-neighbors */
 	struct peer **peers;		/* by neighbor index of the config */
 	size_t npeers;
 	struct conn *dead;		/* connections to free */

@@ -77,10 +77,16 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 			if (prefix_equal(&d->peers[i]->conf->addr, &from))
 				p = d->peers[i];
 		if (p == NULL || d->stopping) {
-			/* Closed before reading a byte. */
-			log_warnx("connection from %s refused: %s",
-			    sockaddr_fmt(&ss, a, sizeof(a)), d->stopping ?
-			    "shutting down" : "not a configured neighbor");
+			/* Closed before reading a byte; logged at a rate a
+			 * connection flood cannot turn into a log flood. */
+			unsigned suppressed = 0;
+			if (log_limit_ok(&d->refused_log, now_mono(),
+			    &suppressed))
+				log_warnx("connection from %s refused: %s%s",
+				    sockaddr_fmt(&ss, a, sizeof(a)),
+				    d->stopping ? "shutting down" :
+				    "not a configured neighbor", suppressed ?
+				    " (and more refusals not logged)" : "");
 			close(fd);
 			continue;
 		}
