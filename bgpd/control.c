@@ -159,12 +159,66 @@ static void deny(struct ctl_client *cl, const char *name)
 		    suppressed ? " (and more refusals not logged)" : "");
 }
 
+/*
+ * RFC 3629 §3, §4: well-formed UTF-8 only: no overlong form, no UTF-16
+ * surrogate, nothing above U+10FFFF.  json-c's check counts continuation
+ * octets and no more, and a string it let through came back quoted in an
+ * error reply (unknown command "\xc0\xaf..."), a line that strict JSON
+ * parsers refuse.  Returns the offset of the first bad octet, or len.
+ */
+static size_t utf8_check(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i], lo = 0x80, hi = 0xbf;
+		size_t n;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			n = 1;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2;
+			if (c == 0xe0)
+				lo = 0xa0;	/* overlong below U+0800 */
+			else if (c == 0xed)
+				hi = 0x9f;	/* U+D800..U+DFFF */
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3;
+			if (c == 0xf0)
+				lo = 0x90;	/* overlong below U+10000 */
+			else if (c == 0xf4)
+				hi = 0x8f;	/* above U+10FFFF */
+		} else {
+			return i;		/* 0x80..0xc1, 0xf5..0xff */
+		}
+		if (len - i <= n || s[i + 1] < lo || s[i + 1] > hi)
+			return i;
+		for (size_t k = 2; k <= n; k++)
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i;
+		i += n + 1;
+	}
+	return len;
+}
+
 static void handle_line(struct ctl_client *cl, const char *line, size_t len)
 {
-	struct json_tokener *tok = json_tokener_new_ex(CTL_MAX_DEPTH);
+	struct json_tokener *tok;
 	json_object *req = NULL, *jcmd;
 	char msg[256];
 
+	size_t bad = utf8_check((const unsigned char *)line, len);
+	if (bad < len) {
+		snprintf(msg, sizeof(msg), "request is not valid UTF-8 (at "
+		    "byte %zu); send one JSON object per line, in UTF-8", bad);
+		error_reply(cl, NULL, "bad-json", msg);
+		return;
+	}
+	tok = json_tokener_new_ex(CTL_MAX_DEPTH);
 	if (tok == NULL) {
 		error_reply(cl, NULL, "out-of-memory", "out of memory");
 		return;
