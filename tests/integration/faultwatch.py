@@ -1,23 +1,32 @@
 #!/usr/bin/python3
 """faultwatch.py: watch a BGP session and lbbgpd while a test does harm.
 
-  faultwatch.py --until FILE [--bird SOCK] [--bgpctl BGPCTL --sock SOCK]
-                [--pid PID] [--max SECONDS]
+  faultwatch.py --until FILE [--bird SOCK] [--bgpctl BGPCTL --sock SOCK
+                [--neighbor NAME]] [--pid PID [--kill-above KB]] [--max SECONDS]
 
 Until FILE exists (or --max seconds pass), every 0.2 s:
   --bird SOCK   asks BIRD (birdc -s SOCK show protocols all lb) for the
-                session's state, since when it is up, and its hold timer:
-                the time left on it says how long ago lbbgpd's last message
-                (KEEPALIVE or UPDATE) arrived.
-  --pid PID     reads lbbgpd's open file descriptors and VmRSS from /proc.
+                session's state, since when it is up, and the time left on
+                its hold timer (BIRD starts it at 75% to 100% of the hold
+                time, RFC 4271 §10 jitter, so it only bounds the gap).
+  --neighbor N  asks lbbgpd (bgpctl -j show neighbor N) how many messages
+                it has sent to N: the time between two increments is the
+                gap between two of its messages (KEEPALIVE or UPDATE), to
+                within a sample.
+  --pid PID     reads lbbgpd's open file descriptors and VmRSS from /proc;
+                with --kill-above, SIGKILLs it (the test started it) once its
+                VmRSS is over KB, so that a runaway lbbgpd cannot take the
+                test machine's memory (killed_at_kb says so).
 and every 0.5 s, with --bgpctl and --sock, runs `bgpctl -s SOCK show
 summary` and times it (another client must always be served).
 
 Prints one JSON object on stdout at the end:
   samples, seconds, bird_states (state -> count), bird_since (distinct
-  "since" values while Established: more than one is a flap),
-  max_gap (the longest time BIRD waited for a message from lbbgpd, from
-  the hold timer), hold (the negotiated hold time), summary_n,
+  "since" values while Established, 0.1 s apart or more: more than one is
+  a flap),
+  min_left (the least time left on BIRD's hold timer), hold (the
+  negotiated hold time), max_send_gap (the longest time lbbgpd sent
+  nothing to the neighbor, seconds), summary_n,
   summary_max_ms, summary_fail (count of failures and of answers slower
   than 1 s, with the first few), max_fds, last_fds, max_rss_kb.
 Standard library only; run with /usr/bin/python3.  Stops only itself.
@@ -26,6 +35,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -49,6 +59,26 @@ def bird_sample(sock):
     }
 
 
+def same_time(a, b):
+    """hh:mm:ss.mmm strings within 0.1 s of each other (or equal)."""
+    def secs(x):
+        h, m, sec = x.split(":")
+        return int(h) * 3600 + int(m) * 60 + float(sec)
+    try:
+        return abs(secs(a) - secs(b)) < 0.1
+    except ValueError:
+        return a == b
+
+
+def sent_total(bgpctl, sock, name):
+    try:
+        p = subprocess.run([bgpctl, "-j", "-s", sock, "show", "neighbor", name],
+                           capture_output=True, text=True, timeout=10)
+        return json.loads(p.stdout)["neighbors"][0]["messages"]["sent"]["total"]
+    except (subprocess.TimeoutExpired, ValueError, KeyError, IndexError):
+        return None
+
+
 def proc_sample(pid):
     try:
         fds = len(os.listdir("/proc/%d/fd" % pid))
@@ -65,16 +95,20 @@ def main():
     ap.add_argument("--bird")
     ap.add_argument("--bgpctl")
     ap.add_argument("--sock")
+    ap.add_argument("--neighbor")
     ap.add_argument("--pid", type=int)
+    ap.add_argument("--kill-above", type=int)
     ap.add_argument("--max", type=float, default=600.0)
     a = ap.parse_args()
 
-    r = {"samples": 0, "bird_states": {}, "bird_since": [], "max_gap": 0.0,
-         "hold": None, "summary_n": 0, "summary_max_ms": 0,
+    r = {"samples": 0, "bird_states": {}, "bird_since": [], "min_left": None,
+         "hold": None, "max_send_gap": 0.0, "summary_n": 0, "summary_max_ms": 0,
          "summary_fail": 0, "summary_errors": [], "max_fds": 0,
-         "last_fds": None, "max_rss_kb": 0}
+         "last_fds": None, "max_rss_kb": 0, "killed_at_kb": None}
     start = time.monotonic()
     next_summary = start
+    sent = None                 # (total, time of the sample that saw it)
+    prev_t = start
     while not os.path.exists(a.until) and time.monotonic() - start < a.max:
         r["samples"] += 1
         if a.bird:
@@ -82,18 +116,36 @@ def main():
             if b is not None:
                 r["bird_states"][b["state"]] = r["bird_states"].get(b["state"], 0) + 1
                 if b["state"] == "Established":
-                    if b["since"] not in r["bird_since"]:
+                    # BIRD prints a monotonic time converted to the wall
+                    # clock: the same instant may differ by a millisecond.
+                    if not any(same_time(b["since"], x) for x in r["bird_since"]):
                         r["bird_since"].append(b["since"])
                     if b["left"] is not None:
                         r["hold"] = b["hold"]
-                        r["max_gap"] = max(r["max_gap"],
-                                           round(b["hold"] - b["left"], 3))
+                        if r["min_left"] is None or b["left"] < r["min_left"]:
+                            r["min_left"] = b["left"]
+        if a.neighbor:
+            n = sent_total(a.bgpctl, a.sock, a.neighbor)
+            t = time.monotonic()
+            if n is not None:
+                # A message left between the previous sample and this
+                # one: take the middle.
+                when = (prev_t + t) / 2
+                if sent is None or n != sent[0]:
+                    if sent is not None:
+                        r["max_send_gap"] = max(r["max_send_gap"],
+                                                round(when - sent[1], 2))
+                    sent = (n, when)
+            prev_t = t
         if a.pid:
             fds, rss = proc_sample(a.pid)
             if fds is not None:
                 r["max_fds"] = max(r["max_fds"], fds)
                 r["last_fds"] = fds
                 r["max_rss_kb"] = max(r["max_rss_kb"], rss)
+                if a.kill_above and rss > a.kill_above and r["killed_at_kb"] is None:
+                    os.kill(a.pid, signal.SIGKILL)
+                    r["killed_at_kb"] = rss
         now = time.monotonic()
         if a.bgpctl and now >= next_summary:
             next_summary = now + 0.5
@@ -112,7 +164,10 @@ def main():
                 if len(r["summary_errors"]) < 5:
                     r["summary_errors"].append("rc %s after %d ms: %s" % (rc, ms, err))
         time.sleep(0.2)
-    r["seconds"] = round(time.monotonic() - start, 1)
+    end = time.monotonic()
+    if sent is not None:        # silence up to the end counts too
+        r["max_send_gap"] = max(r["max_send_gap"], round(end - sent[1], 2))
+    r["seconds"] = round(end - start, 1)
     print(json.dumps(r, sort_keys=True), flush=True)
     return 0
 
