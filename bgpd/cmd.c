@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bgpd/jsontext.h"
 #include "bgpd/metrics.h"
 #include "bgpd/netlink.h"
 #include "bgpd/state.h"
@@ -559,14 +560,22 @@ static void cmd_show_vips(struct ctl_req *r)
 		    "\"%s\"; bgpctl show pools lists them", pool);
 		return;
 	}
-	arr = json_object_new_array();
-	for (const struct vip *v = rib_vip_next(r->d->rib, NULL); v;
-	    v = rib_vip_next(r->d->rib, v)) {
+	/* Text: a million VIPs as a json-c tree would take gigabytes. */
+	arr = jtext_array_new();
+	for (const struct vip *v = rib_vip_next(r->d->rib, NULL);
+	    v && arr; v = rib_vip_next(r->d->rib, v)) {
 		if ((vip && !prefix_equal(&v->addr, &want)) ||
 		    (pool && strcmp(r->d->conf->pools[v->pool].name, pool)) ||
 		    (owner && !owned_by(v, owner)))
 			continue;
-		json_object_array_add(arr, vip_json(r->d, v));
+		if (!jtext_array_add(arr, vip_json(r->d, v)))
+			break;
+	}
+	if (arr == NULL || !jtext_array_ok(arr)) {
+		json_object_put(arr);
+		ctl_fail(r->reply, "out-of-memory", "out of memory listing "
+		    "the VIPs");
+		return;
 	}
 	json_object_object_add(r->reply, "vips", arr);
 	if (vip == NULL && pool == NULL && owner == NULL)
@@ -645,7 +654,7 @@ static void out_route(const struct rib_out_route *rt, void *arg)
 	if (rt->has_local_pref)
 		json_object_object_add(o, "local-pref",
 		    json_object_new_int64(rt->local_pref));
-	json_object_array_add(routes, o);
+	jtext_array_add(routes, o);
 }
 
 struct in_walk {
@@ -664,7 +673,7 @@ static void in_route(const struct rib_in_route *rt, void *arg)
 	json_object_object_add(o, "prefix", prefix_json(&rt->prefix));
 	json_object_object_add(o, "next-hop", addr_json(&rt->nexthop));
 	if (!bgp_attrs_parse(rt->attrs, rt->attrs_len, &ctx, &a)) {
-		json_object_array_add(w->routes, o);
+		jtext_array_add(w->routes, o);
 		return;
 	}
 	json_object_object_add(o, "as-path", jstr(bgp_attr_print(&a,
@@ -693,7 +702,7 @@ static void in_route(const struct rib_in_route *rt, void *arg)
 		    json_object_new_int64(a.local_pref));
 	if (attr_has(&a, BGP_ATTR_MED))
 		json_object_object_add(o, "med", json_object_new_int64(a.med));
-	json_object_array_add(w->routes, o);
+	jtext_array_add(w->routes, o);
 }
 
 static void cmd_show_rib(struct ctl_req *r)
@@ -719,10 +728,13 @@ static void cmd_show_rib(struct ctl_req *r)
 		if (only != NULL && p != only)
 			continue;
 		json_object *o = json_object_new_object();
-		json_object *routes = json_object_new_array();
+		/* Text, as in show-vips. */
+		json_object *routes = jtext_array_new();
 		json_object_object_add(o, "neighbor", jstr(p->conf->name));
 		json_object_object_add(o, "dir", jstr(dir));
-		if (strcmp(dir, "out") == 0) {
+		if (routes == NULL) {
+			/* below: out of memory */
+		} else if (strcmp(dir, "out") == 0) {
 			rib_peer_walk(r->d->rib, p->idx, out_route, routes);
 		} else {
 			struct in_walk w = { routes, p->ebgp };
@@ -730,6 +742,12 @@ static void cmd_show_rib(struct ctl_req *r)
 		}
 		json_object_object_add(o, "routes", routes);
 		json_object_array_add(arr, o);
+		if (routes == NULL || !jtext_array_ok(routes)) {
+			json_object_put(arr);
+			ctl_fail(r->reply, "out-of-memory", "out of memory "
+			    "listing the routes of %s", p->conf->name);
+			return;
+		}
 	}
 	json_object_object_add(r->reply, "rib", arr);
 }

@@ -577,9 +577,13 @@ void ctl_flush(struct lbbgpd *d, bool committed)
 			client_close(cl, "out of memory");
 			continue;
 		}
-		/* Whatever its size: a client may owe one big reply. */
-		if (!ev_is_active(&cl->stall))
+		/* Whatever its size: a client may owe one big reply.  The
+		 * time to read it from starts now, not when this round of the
+		 * loop began (a show of a million VIPs takes seconds). */
+		if (!ev_is_active(&cl->stall)) {
+			ev_now_update(d->loop);
 			ev_timer_again(d->loop, &cl->stall);
+		}
 		ev_io_start(d->loop, &cl->wio);
 	}
 }
