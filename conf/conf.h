@@ -218,6 +218,9 @@ const struct conf_pool *conf_pool_by_name(const struct conf *c,
 const struct conf_pool *conf_pool_for_addr(const struct conf *c,
     const struct prefix *addr);
 bool conf_pool_contains(const struct conf_pool *p, const struct prefix *addr);
+/* MetalLB's avoidBuggyIPs: an IPv4 address ending in .0 or .255, which
+ * some old firmware takes for a network or broadcast address. */
+bool conf_addr_buggy(const struct prefix *addr);
 
 /* "64512:100", "no-export", "large:64512:1:2" and back. */
 bool community_parse(const char *s, uint32_t *out);

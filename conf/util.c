@@ -378,6 +378,11 @@ const struct conf_pool *conf_pool_by_name(const struct conf *c,
 	return NULL;
 }
 
+bool conf_addr_buggy(const struct prefix *addr)
+{
+	return addr->afi == AFI_IPV4 && (addr->a[3] == 0 || addr->a[3] == 255);
+}
+
 bool conf_pool_contains(const struct conf_pool *p, const struct prefix *addr)
 {
 	for (size_t i = 0; i < p->nranges; i++) {

@@ -382,6 +382,8 @@ static const char conf_main[] =
     "pool small {\n\taddresses 10.2.0.1-10.2.0.2\n}\n"
     "pool tiny {\n\taddresses 10.3.0.1\n}\n"
     "pool v6 {\n\taddresses 2001:db8::/120\n\tauto-assign no\n}\n"
+    "pool old {\n\taddresses 10.4.0.0/23\n\tauto-assign no\n"
+    "\tavoid-buggy-ips yes\n}\n"
     "neighbor r1 {\n\taddress 192.0.2.1\n\tremote-as 64512\n}\n"
     "advertisement all {\n\tcommunities 64512:100\n}\n"
     "vip 10.0.0.100 pool p1\n";
@@ -446,6 +448,10 @@ static const char *const err_rows[] = {
 	"add 192.0.2.9 team-b/api | not-in-pool | 192.0.2.9",
 	"add 2001:db8:1::1 team-b/api | not-in-pool | 2001:db8:1::1",
 	"alloc 192.0.2.9 team-b/api | not-in-pool | 192.0.2.9",
+	/* MetalLB's avoidBuggyIPs: the pool has no .0 and .255 */
+	"add 10.4.0.255 team-b/api | not-in-pool | 10.4.0.255,old,avoid-buggy",
+	"add 10.4.1.0 team-b/api pool=old | not-in-pool | 10.4.1.0,old",
+	"alloc 10.4.0.0 team-b/api | not-in-pool | 10.4.0.0,avoid-buggy",
 	"add 10.0.0.5 team-b/api pool=p2 | wrong-pool | 10.0.0.5,p2",
 	"add 10.0.0.1 team-a/web pool=p2 | wrong-pool | 10.0.0.1,p2",
 	"alloc 10.1.0.5 team-b/api pool=p1 | wrong-pool | 10.1.0.5,p1",
