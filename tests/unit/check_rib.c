@@ -1101,6 +1101,33 @@ static void step(struct fx *f, const char *line)
 		    got);
 }
 
+/* An aggregate's per-VIP communities when the RIB holds more VIPs than
+ * the aggregate has addresses: its own addresses are looked up. */
+START_TEST(aggregate_extras_many_vips)
+{
+	static const char conf[] =
+	    "local-as 64513\n"
+	    "pool p {\n\taddresses 10.0.0.0/16\n}\n"
+	    "neighbor r1 {\n\taddress 192.0.2.1\n\tremote-as 64512\n}\n"
+	    "advertisement agg {\n\taggregation-length 24\n}\n";
+	struct fx f;
+
+	fx_open(&f, conf);
+	step(&f, "up 0");
+	add_many(f.r, "10.0.1.0", 600, "filler");
+	step(&f, "sent | +10.0.1.0/24 +10.0.2.0/24 +10.0.3.0/24");
+	step(&f, "add 10.0.0.5 p comm=64512:5");
+	step(&f, "upds | +10.0.0.0/24 path 64513 comm 64512:5");
+	step(&f, "add 10.0.0.250 q comm=64512:6");
+	step(&f, "upds | +10.0.0.0/24 path 64513 comm 64512:5 64512:6");
+	step(&f, "add 10.0.3.200 q comm=64512:9");
+	step(&f, "upds | +10.0.3.0/24 path 64513 comm 64512:9");
+	step(&f, "wd 10.0.0.5 p");
+	step(&f, "upds | +10.0.0.0/24 path 64513 comm 64512:6");
+	fx_close(&f);
+}
+END_TEST
+
 START_TEST(scenario)
 {
 	struct fx f;
@@ -1423,6 +1450,7 @@ int main(void)
 	tcase_add_test(tc, error_codes);
 	tcase_add_loop_test(tc, batch_table, 0, (int)NELEM(batch_rows));
 	tcase_add_loop_test(tc, scenario, 0, (int)NELEM(scripts));
+	tcase_add_test(tc, aggregate_extras_many_vips);
 	tcase_add_test(tc, alloc_avoid_buggy);
 	tcase_add_loop_test(tc, pool_usage_table, 0, (int)NELEM(usage_rows));
 	suite_add_tcase(s, tc);
