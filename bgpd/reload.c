@@ -29,41 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What makes a neighbor need a new session; NULL when nothing does. */
-static const char *session_change(const struct conf_neighbor *a,
-    const struct conf_neighbor *b, bool rid_changed)
-{
-	if (rid_changed)
-		return "router-id";
-	if (!prefix_equal(&a->addr, &b->addr))
-		return "address";
-	if (a->port != b->port)
-		return "port";
-	if (a->remote_as != b->remote_as)
-		return "remote-as";
-	if (a->local_as != b->local_as)
-		return "local-as";
-	if (!prefix_equal(&a->local_addr, &b->local_addr))
-		return "local-address";
-	if (a->hold_time != b->hold_time)
-		return "hold-time";
-	if (a->keepalive != b->keepalive)
-		return "keepalive";
-	if (a->passive != b->passive)
-		return "passive";
-	if ((a->password == NULL) != (b->password == NULL) ||
-	    (a->password && strcmp(a->password, b->password) != 0))
-		return "password";
-	if (a->multihop != b->multihop)
-		return "multihop";
-	if (a->ttl_security != b->ttl_security)
-		return "ttl-security";
-	if (a->graceful_restart != b->graceful_restart ||
-	    a->restart_time != b->restart_time)
-		return "graceful-restart";
-	return NULL;
-}
-
 /* The old peer a new neighbor continues, by name; NULL: a new one. */
 static struct peer *old_peer(struct lbbgpd *d, const char *name)
 {
@@ -168,8 +133,8 @@ void reload_run(struct lbbgpd *d, json_object *reply)
 		struct peer *p = old_peer(d, nc->neighbors[i].name);
 		npeers[i] = p;
 		if (p != NULL)
-			why[i] = session_change(p->conf, &nc->neighbors[i],
-			    rid_changed);
+			why[i] = rid_changed ? "router-id" :
+			    conf_session_change(p->conf, &nc->neighbors[i]);
 	}
 	/* New peers are made now, started later: memory is the only
 	 * failure.  They point at the new config from the start. */

@@ -209,6 +209,14 @@ void conf_diag_free(struct conf_diag *d);
 /* The config in canonical form; the output parses to an equal config. */
 void conf_print(const struct conf *c, FILE *out);
 
+/*
+ * Reload: the first statement of neighbor a that differs in b and needs a
+ * new session ("hold-time", "password", ...), or NULL when the session
+ * can go on.  The global router-id is the caller's to compare.
+ */
+const char *conf_session_change(const struct conf_neighbor *a,
+    const struct conf_neighbor *b);
+
 /* Lookups used by the daemon; NULL when absent. */
 const struct conf_neighbor *conf_neighbor_by_name(const struct conf *c,
     const char *name);
