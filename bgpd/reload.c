@@ -72,6 +72,34 @@ static void add_name(json_object *arr, const char *name, const char *why)
 	json_object_array_add(arr, j);
 }
 
+static const char *const change_name[] = {
+	[CONF_ADDED] = "added", [CONF_REMOVED] = "removed",
+	[CONF_CHANGED] = "changed",
+};
+
+/* {"added":[],"removed":[],"changed":[]} */
+static json_object *changes_new(void)
+{
+	json_object *k = json_object_new_object();
+
+	for (size_t i = 0; i < 3; i++)
+		json_object_object_add(k, change_name[i],
+		    json_object_new_array());
+	return k;
+}
+
+/* blocks: {"pool": changes, "advertisement": changes} */
+static void block_changed(void *arg, const char *kind, const char *name,
+    enum conf_change ch)
+{
+	json_object *blocks = arg, *k, *list;
+
+	json_object_object_get_ex(blocks, kind, &k);
+	json_object_object_get_ex(k, change_name[ch], &list);
+	json_object_array_add(list, json_object_new_string(name));
+	log_info("reload: %s %s %s", kind, name, change_name[ch]);
+}
+
 static bool str_same(const char *a, const char *b)
 {
 	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
@@ -178,6 +206,10 @@ void reload_run(struct lbbgpd *d, json_object *reply)
 	d->conf = keep_conf;
 
 	/* ---- from here on the reload happens ---- */
+	json_object *blocks = json_object_new_object();
+	json_object_object_add(blocks, "pool", changes_new());
+	json_object_object_add(blocks, "advertisement", changes_new());
+	conf_diff_blocks(oc, nc, block_changed, blocks);
 	json_object *kept = json_object_new_array();
 	json_object *reset = json_object_new_array();
 	json_object *added = json_object_new_array();
@@ -305,6 +337,11 @@ void reload_run(struct lbbgpd *d, json_object *reply)
 	json_object_object_add(nb, "removed", removed);
 	json_object_object_add(reply, "file", json_object_new_string(file));
 	json_object_object_add(reply, "neighbors", nb);
+	json_object_object_add(reply, "pools", json_object_get(
+	    json_object_object_get(blocks, "pool")));
+	json_object_object_add(reply, "advertisements", json_object_get(
+	    json_object_object_get(blocks, "advertisement")));
+	json_object_put(blocks);
 	json_object_object_add(reply, "orphaned", orph);
 	json_object_object_add(reply, "restored", restored);
 	json_object_object_add(reply, "warnings", msgs);

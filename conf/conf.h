@@ -217,6 +217,13 @@ void conf_print(const struct conf *c, FILE *out);
 const char *conf_session_change(const struct conf_neighbor *a,
     const struct conf_neighbor *b);
 
+/* Reload: pools and advertisements added, removed or changed, by name;
+ * fn is called once for each that is not the same in both. */
+enum conf_change { CONF_ADDED, CONF_REMOVED, CONF_CHANGED };
+void conf_diff_blocks(const struct conf *old, const struct conf *nc,
+    void (*fn)(void *arg, const char *kind, const char *name,
+    enum conf_change ch), void *arg);
+
 /* Lookups used by the daemon; NULL when absent. */
 const struct conf_neighbor *conf_neighbor_by_name(const struct conf *c,
     const char *name);

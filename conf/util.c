@@ -494,7 +494,7 @@ static bool idx_eq(const size_t *a, const size_t *b, size_t n)
 	return memcmp(a, b, n * sizeof(*a)) == 0;
 }
 
-static bool pool_eq(const struct conf_pool *a, const struct conf_pool *b)
+bool pool_eq(const struct conf_pool *a, const struct conf_pool *b)
 {
 	if (!str_eq(a->name, b->name) || a->nranges != b->nranges ||
 	    a->auto_assign != b->auto_assign ||
@@ -534,7 +534,7 @@ static bool nbr_eq(const struct conf_neighbor *a,
 	    str_eq(a->track_interface, b->track_interface);
 }
 
-static bool adv_eq(const struct conf_adv *a, const struct conf_adv *b)
+bool adv_eq(const struct conf_adv *a, const struct conf_adv *b)
 {
 	return str_eq(a->name, b->name) &&
 	    strv_eq(a->pools, a->npools, b->pools, b->npools) &&

@@ -1340,6 +1340,54 @@ START_TEST(session_change)
 }
 END_TEST
 
+static void blocks_log(void *arg, const char *kind, const char *name,
+    enum conf_change ch)
+{
+	static const char *const what[] = { "+", "-", "~" };
+	char *log = arg;
+	size_t n = strlen(log);
+
+	snprintf(log + n, 512 - n, "%s%s%s %s", n ? " " : "", what[ch], kind,
+	    name);
+}
+
+/* Pools and advertisements by name; an advertisement without a pools
+ * line changes when a pool comes or goes. */
+START_TEST(diff_blocks)
+{
+	static const char a[] = "local-as 1\n"
+	    "pool p1 {\n\taddresses 10.0.0.0/24\n}\n"
+	    "pool p2 {\n\taddresses 10.1.0.0/24\n}\n"
+	    "pool p3 {\n\taddresses 10.3.0.0/24\n}\n"
+	    "advertisement all {\n}\n"
+	    "advertisement one {\n\tpools p1\n}\n"
+	    "advertisement gone {\n\tpools p1\n}\n";
+	static const char b[] = "local-as 1\n"
+	    "pool p1 {\n\taddresses 10.0.0.0/24\n}\n"
+	    "pool p2 {\n\taddresses 10.1.0.0/25\n}\n"
+	    "pool p4 {\n\taddresses 10.4.0.0/24\n}\n"
+	    "advertisement all {\n}\n"
+	    "advertisement one {\n\tpools p1\n}\n"
+	    "advertisement new {\n\tpools p1\n\tlocal-pref 5\n}\n";
+	char log[512] = "";
+	struct conf_diag d;
+
+	conf_diag_init(&d);
+	struct conf *ca = conf_load_string("a.conf", a, &d);
+	struct conf *cb = conf_load_string("b.conf", b, &d);
+	ck_assert(ca && cb);
+	conf_diff_blocks(ca, cb, blocks_log, log);
+	ck_assert_str_eq(log, "~pool p2 +pool p4 -pool p3 "
+	    "~advertisement all +advertisement new -advertisement gone");
+	log[0] = '\0';
+	conf_diff_blocks(ca, ca, blocks_log, log);
+	ck_assert_str_eq(log, "");
+	conf_free(ca);
+	conf_free(cb);
+	conf_diag_free(&d);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("conf");
@@ -1352,6 +1400,7 @@ int main(void)
 	tcase_add_test(tc, communities);
 	tcase_add_test(tc, files);
 	tcase_add_test(tc, print_refused);
+	tcase_add_test(tc, diff_blocks);
 	tcase_add_loop_test(tc, session_change, 0,
 	    (int)(sizeof(diff_rows) / sizeof(diff_rows[0])));
 	tcase_add_loop_test(tc, fuzz, 0, 8);
