@@ -785,6 +785,23 @@ reload_neighbors(json_object *nb, const char *key, const char *what)
 	}
 }
 
+/* "pool NAME: added" and so on, for each name of each list. */
+static void
+reload_blocks(json_object *o, const char *kind)
+{
+	static const char *const lists[] = { "added", "removed", "changed" };
+
+	for (size_t l = 0; l < 3; l++) {
+		json_object *arr = jget(o, lists[l]);
+		for (size_t i = 0; i < jlen(arr); i++) {
+			printf("%s ", kind);
+			pr(json_object_get_string(
+			    json_object_array_get_idx(arr, i)));
+			printf(": %s\n", lists[l]);
+		}
+	}
+}
+
 /* Each {"vip","owner"[,"error"]} as "VIP v of o WHAT[error]". */
 static void
 reload_vips(json_object *arr, const char *what)
@@ -815,6 +832,8 @@ render_reload(json_object *r, const struct args *a)
 	reload_neighbors(nb, "reset", "session started again");
 	reload_neighbors(nb, "added", "added");
 	reload_neighbors(nb, "removed", "removed");
+	reload_blocks(jget(r, "pools"), "pool");
+	reload_blocks(jget(r, "advertisements"), "advertisement");
 	reload_vips(jget(r, "orphaned"), " withdrawn, kept as orphaned: ");
 	reload_vips(jget(r, "restored"), " announced again: no longer "
 	    "orphaned");

@@ -29,41 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What makes a neighbor need a new session; NULL when nothing does. */
-static const char *session_change(const struct conf_neighbor *a,
-    const struct conf_neighbor *b, bool rid_changed)
-{
-	if (rid_changed)
-		return "router-id";
-	if (!prefix_equal(&a->addr, &b->addr))
-		return "address";
-	if (a->port != b->port)
-		return "port";
-	if (a->remote_as != b->remote_as)
-		return "remote-as";
-	if (a->local_as != b->local_as)
-		return "local-as";
-	if (!prefix_equal(&a->local_addr, &b->local_addr))
-		return "local-address";
-	if (a->hold_time != b->hold_time)
-		return "hold-time";
-	if (a->keepalive != b->keepalive)
-		return "keepalive";
-	if (a->passive != b->passive)
-		return "passive";
-	if ((a->password == NULL) != (b->password == NULL) ||
-	    (a->password && strcmp(a->password, b->password) != 0))
-		return "password";
-	if (a->multihop != b->multihop)
-		return "multihop";
-	if (a->ttl_security != b->ttl_security)
-		return "ttl-security";
-	if (a->graceful_restart != b->graceful_restart ||
-	    a->restart_time != b->restart_time)
-		return "graceful-restart";
-	return NULL;
-}
-
 /* The old peer a new neighbor continues, by name; NULL: a new one. */
 static struct peer *old_peer(struct lbbgpd *d, const char *name)
 {
@@ -105,6 +70,34 @@ static void add_name(json_object *arr, const char *name, const char *why)
 	if (why != NULL)
 		json_object_object_add(j, "why", json_object_new_string(why));
 	json_object_array_add(arr, j);
+}
+
+static const char *const change_name[] = {
+	[CONF_ADDED] = "added", [CONF_REMOVED] = "removed",
+	[CONF_CHANGED] = "changed",
+};
+
+/* {"added":[],"removed":[],"changed":[]} */
+static json_object *changes_new(void)
+{
+	json_object *k = json_object_new_object();
+
+	for (size_t i = 0; i < 3; i++)
+		json_object_object_add(k, change_name[i],
+		    json_object_new_array());
+	return k;
+}
+
+/* blocks: {"pool": changes, "advertisement": changes} */
+static void block_changed(void *arg, const char *kind, const char *name,
+    enum conf_change ch)
+{
+	json_object *blocks = arg, *k, *list;
+
+	json_object_object_get_ex(blocks, kind, &k);
+	json_object_object_get_ex(k, change_name[ch], &list);
+	json_object_array_add(list, json_object_new_string(name));
+	log_info("reload: %s %s %s", kind, name, change_name[ch]);
 }
 
 static bool str_same(const char *a, const char *b)
@@ -168,8 +161,8 @@ void reload_run(struct lbbgpd *d, json_object *reply)
 		struct peer *p = old_peer(d, nc->neighbors[i].name);
 		npeers[i] = p;
 		if (p != NULL)
-			why[i] = session_change(p->conf, &nc->neighbors[i],
-			    rid_changed);
+			why[i] = rid_changed ? "router-id" :
+			    conf_session_change(p->conf, &nc->neighbors[i]);
 	}
 	/* New peers are made now, started later: memory is the only
 	 * failure.  They point at the new config from the start. */
@@ -213,6 +206,10 @@ void reload_run(struct lbbgpd *d, json_object *reply)
 	d->conf = keep_conf;
 
 	/* ---- from here on the reload happens ---- */
+	json_object *blocks = json_object_new_object();
+	json_object_object_add(blocks, "pool", changes_new());
+	json_object_object_add(blocks, "advertisement", changes_new());
+	conf_diff_blocks(oc, nc, block_changed, blocks);
 	json_object *kept = json_object_new_array();
 	json_object *reset = json_object_new_array();
 	json_object *added = json_object_new_array();
@@ -340,6 +337,11 @@ void reload_run(struct lbbgpd *d, json_object *reply)
 	json_object_object_add(nb, "removed", removed);
 	json_object_object_add(reply, "file", json_object_new_string(file));
 	json_object_object_add(reply, "neighbors", nb);
+	json_object_object_add(reply, "pools", json_object_get(
+	    json_object_object_get(blocks, "pool")));
+	json_object_object_add(reply, "advertisements", json_object_get(
+	    json_object_object_get(blocks, "advertisement")));
+	json_object_put(blocks);
 	json_object_object_add(reply, "orphaned", orph);
 	json_object_object_add(reply, "restored", restored);
 	json_object_object_add(reply, "warnings", msgs);

@@ -449,6 +449,20 @@ static void check_adv(struct loader *l, size_t ai)
 
 /* ---- VIPs ---- */
 
+/* MetalLB's avoidBuggyIPs: such a pool never uses .0 and .255. */
+static void check_vip_buggy(struct loader *l, const struct conf_vip *v)
+{
+	const struct conf_pool *p = v->pool_idx != SIZE_MAX ?
+	    &l->c->pools[v->pool_idx] : NULL;
+	char a[PREFIX_STRLEN];
+
+	if (p != NULL && p->avoid_buggy_ips && conf_addr_buggy(&v->addr))
+		cerr(l, v->line, "vip %s ends in .%u, which pool %s does not "
+		    "use (avoid-buggy-ips yes, line %d); pick another address "
+		    "or set avoid-buggy-ips no", addr_fmt(&v->addr, a,
+		    sizeof(a)), v->addr.a[3], p->name, p->line);
+}
+
 static void check_vip(struct loader *l, size_t vi)
 {
 	struct conf *c = l->c;
@@ -470,6 +484,7 @@ static void check_vip(struct loader *l, size_t vi)
 			    "addresses of a pool", a);
 		else
 			v->pool_idx = (size_t)(in - c->pools);
+		check_vip_buggy(l, v);
 		return;
 	}
 	const char **pools = pool_names(c);
@@ -492,6 +507,7 @@ static void check_vip(struct loader *l, size_t vi)
 	}
 	free(who);
 	free(pools);
+	check_vip_buggy(l, v);
 }
 
 void check(struct loader *l)

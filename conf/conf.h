@@ -209,6 +209,21 @@ void conf_diag_free(struct conf_diag *d);
 /* The config in canonical form; the output parses to an equal config. */
 void conf_print(const struct conf *c, FILE *out);
 
+/*
+ * Reload: the first statement of neighbor a that differs in b and needs a
+ * new session ("hold-time", "password", ...), or NULL when the session
+ * can go on.  The global router-id is the caller's to compare.
+ */
+const char *conf_session_change(const struct conf_neighbor *a,
+    const struct conf_neighbor *b);
+
+/* Reload: pools and advertisements added, removed or changed, by name;
+ * fn is called once for each that is not the same in both. */
+enum conf_change { CONF_ADDED, CONF_REMOVED, CONF_CHANGED };
+void conf_diff_blocks(const struct conf *old, const struct conf *nc,
+    void (*fn)(void *arg, const char *kind, const char *name,
+    enum conf_change ch), void *arg);
+
 /* Lookups used by the daemon; NULL when absent. */
 const struct conf_neighbor *conf_neighbor_by_name(const struct conf *c,
     const char *name);
@@ -218,6 +233,9 @@ const struct conf_pool *conf_pool_by_name(const struct conf *c,
 const struct conf_pool *conf_pool_for_addr(const struct conf *c,
     const struct prefix *addr);
 bool conf_pool_contains(const struct conf_pool *p, const struct prefix *addr);
+/* MetalLB's avoidBuggyIPs: an IPv4 address ending in .0 or .255, which
+ * some old firmware takes for a network or broadcast address. */
+bool conf_addr_buggy(const struct prefix *addr);
 
 /* "64512:100", "no-export", "large:64512:1:2" and back. */
 bool community_parse(const char *s, uint32_t *out);

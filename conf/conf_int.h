@@ -116,6 +116,10 @@ bool num_parse(const char *s, uint64_t *out);
 /* The well-known community names, for suggestions. */
 const char *community_name(size_t i);
 
+/* Equality of one block as written (util.c). */
+bool pool_eq(const struct conf_pool *a, const struct conf_pool *b);
+bool adv_eq(const struct conf_adv *a, const struct conf_adv *b);
+
 /* Structural equality, ignoring lines and the file name. */
 bool conf_equal(const struct conf *a, const struct conf *b);
 

@@ -378,6 +378,11 @@ const struct conf_pool *conf_pool_by_name(const struct conf *c,
 	return NULL;
 }
 
+bool conf_addr_buggy(const struct prefix *addr)
+{
+	return addr->afi == AFI_IPV4 && (addr->a[3] == 0 || addr->a[3] == 255);
+}
+
 bool conf_pool_contains(const struct conf_pool *p, const struct prefix *addr)
 {
 	for (size_t i = 0; i < p->nranges; i++) {
@@ -489,7 +494,7 @@ static bool idx_eq(const size_t *a, const size_t *b, size_t n)
 	return memcmp(a, b, n * sizeof(*a)) == 0;
 }
 
-static bool pool_eq(const struct conf_pool *a, const struct conf_pool *b)
+bool pool_eq(const struct conf_pool *a, const struct conf_pool *b)
 {
 	if (!str_eq(a->name, b->name) || a->nranges != b->nranges ||
 	    a->auto_assign != b->auto_assign ||
@@ -529,7 +534,7 @@ static bool nbr_eq(const struct conf_neighbor *a,
 	    str_eq(a->track_interface, b->track_interface);
 }
 
-static bool adv_eq(const struct conf_adv *a, const struct conf_adv *b)
+bool adv_eq(const struct conf_adv *a, const struct conf_adv *b)
 {
 	return str_eq(a->name, b->name) &&
 	    strv_eq(a->pools, a->npools, b->pools, b->npools) &&

@@ -585,8 +585,29 @@ static size_t route_extras(struct rib *r, const struct rib_peer *p,
 		first = (size_t)(host - r->vips);
 		last = first + 1;
 	}
+	/*
+	 * An aggregate: look at its own addresses when there are fewer of
+	 * them than VIPs (a /24 has 256), else at every VIP.
+	 */
+	unsigned host_bits = afi_bits(pfx.afi) - pfx.len;
+	struct prefix cur = pfx;
+	size_t span = host_bits < 20 ? (size_t)1 << host_bits : SIZE_MAX;
+	bool walk = host == NULL && span < r->nvips;
+	if (walk) {
+		cur.len = (uint8_t)afi_bits(pfx.afi);
+		first = 0;
+		last = span;
+	}
 	for (size_t i = first; i < last; i++) {
-		const struct vip *v = &r->vips[i];
+		const struct vip *v;
+		if (walk) {
+			v = vip_lookup(r, &cur);
+			addr_add(&cur, 1);
+			if (v == NULL)
+				continue;
+		} else {
+			v = &r->vips[i];
+		}
 		bool counted = false;
 		if (v->addr.afi == AFI_NONE || v->necomm == 0)
 			continue;

@@ -10,10 +10,9 @@
 
 #include <string.h>
 
-/* MetalLB's avoidBuggyIPs: .0 and .255 confuse some old firmware. */
 static bool buggy(const struct prefix *a)
 {
-	return a->afi == AFI_IPV4 && (a->a[3] == 0 || a->a[3] == 255);
+	return conf_addr_buggy(a);
 }
 
 static bool in_range(const struct conf_range *rg, const struct prefix *a)

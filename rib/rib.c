@@ -272,6 +272,20 @@ static bool key_eq(const char *a, const char *b)
 	return a != NULL && b != NULL && strcmp(a, b) == 0;
 }
 
+/* MetalLB's avoidBuggyIPs holds for addresses asked for too: such a
+ * pool does not have its .0 and .255 addresses. */
+static bool buggy_ok(const struct conf_pool *p, const struct prefix *addr,
+    struct rib_res *res)
+{
+	char a[PREFIX_STRLEN];
+
+	if (!p->avoid_buggy_ips || !conf_addr_buggy(addr))
+		return true;
+	return rib_fail(res, RIB_E_NOT_IN_POOL, "%s ends in .%u, which pool "
+	    "%s does not use (avoid-buggy-ips); pick another address",
+	    addr_fmt(addr, a, sizeof(a)), addr->a[3], p->name);
+}
+
 /* Which pool takes this VIP: the named one, or the one holding it. */
 static bool pick_pool(const struct rib *r, const struct prefix *addr,
     const char *name, uint32_t *pool, struct rib_res *res)
@@ -291,7 +305,7 @@ static bool pick_pool(const struct rib *r, const struct prefix *addr,
 			    "the pool that holds it", addr_fmt(addr, a,
 			    sizeof(a)), name);
 		*pool = (uint32_t)(p - r->conf->pools);
-		return true;
+		return buggy_ok(p, addr, res);
 	}
 	const struct conf_pool *p = conf_pool_for_addr(r->conf, addr);
 	if (p == NULL)
@@ -300,7 +314,7 @@ static bool pick_pool(const struct rib *r, const struct prefix *addr,
 		    "addresses in the config first", addr_fmt(addr, a,
 		    sizeof(a)));
 	*pool = (uint32_t)(p - r->conf->pools);
-	return true;
+	return buggy_ok(p, addr, res);
 }
 
 /* Would adding succeed?  Changes nothing. */

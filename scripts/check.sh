@@ -49,6 +49,19 @@ autoreconf -fi || die "autoreconf failed"
 section "build and test (build/, --enable-werror)"
 build build --enable-werror
 
+section "valgrind: unit tests (build/)"
+# Memory errors and definite leaks fail; Check runs the tests in this
+# process (CK_FORK=no) so valgrind sees them.
+for t in build/tests/unit/check_*; do
+	[ -x "$t" ] || continue
+	case $t in *.o | *.log | *.trs) continue ;; esac
+	CK_FORK=no valgrind -q --error-exitcode=99 --leak-check=full \
+	    --show-leak-kinds=definite --errors-for-leak-kinds=definite \
+	    "$t" >"$t.valgrind.log" 2>&1 ||
+		{ tail -40 "$t.valgrind.log" >&2; die "valgrind: $t"; }
+	echo "valgrind: $t clean"
+done
+
 section "install (DESTDIR)"
 dest=$(mktemp -d)
 make -C build install DESTDIR="$dest" >/dev/null || die "make install failed"

@@ -257,12 +257,15 @@ assert_eq '{"cmd":"reload"}' "$req" "reload request"
 assert_eq 'bgpctl: /etc/lbbgp.conf has 2 errors; the running configuration stays in force (config-error)
 /etc/lbbgp.conf:3: neighbor r: hold-time: 2 is too short
 /etc/lbbgp.conf:9: unknown statement "x"' "$err" "reload errors, one a line"
-fake '{"ok":true,"file":"/etc/lbbgp.conf","neighbors":{"kept":[{"name":"a"},{"name":"c"}],"reset":[{"name":"b","why":"hold-time"}],"added":[{"name":"d"}],"removed":[{"name":"e"}]},"orphaned":[{"vip":"192.0.2.7","owner":"web","error":"192.0.2.7 is in no configured pool"}],"restored":[{"vip":"192.0.2.8","owner":"db"}],"warnings":["/etc/lbbgp.conf:4: warning: pool p is in no advertisement"]}' reload
+fake '{"ok":true,"file":"/etc/lbbgp.conf","neighbors":{"kept":[{"name":"a"},{"name":"c"}],"reset":[{"name":"b","why":"hold-time"}],"added":[{"name":"d"}],"removed":[{"name":"e"}]},"pools":{"added":["new"],"removed":[],"changed":[]},"advertisements":{"added":[],"removed":["old"],"changed":["agg"]},"orphaned":[{"vip":"192.0.2.7","owner":"web","error":"192.0.2.7 is in no configured pool"}],"restored":[{"vip":"192.0.2.8","owner":"db"}],"warnings":["/etc/lbbgp.conf:4: warning: pool p is in no advertisement"]}' reload
 expect_rc 0 "reload"
 assert_eq 'configuration /etc/lbbgp.conf reloaded; 2 neighbors kept as they were
 neighbor b: session started again (hold-time changed)
 neighbor d: added
 neighbor e: removed
+pool new: added
+advertisement old: removed
+advertisement agg: changed
 VIP 192.0.2.7 of web withdrawn, kept as orphaned: 192.0.2.7 is in no configured pool
 VIP 192.0.2.8 of db announced again: no longer orphaned
 /etc/lbbgp.conf:4: warning: pool p is in no advertisement' "$out" "reload output"

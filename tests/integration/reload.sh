@@ -86,6 +86,7 @@ pass "a hold-time change of b resets b (6/6) and not a (up $(field a since)s, 0 
 # ---- 2: a community changes: new routes at both, no session resets.
 flaps_b=$(field b flaps)
 reload 60 64512:200 192.0.2.0/24
+assert_contains "$out" "advertisement adv: changed" "reload names the changed advertisement"
 itest_comm200() { bird_routes "$1" | grep -c "comm=(64512,200)" | grep -qx 2; }
 wait_for 10 itest_comm200 a || fail "a did not get the new community: $(bird_routes a)"
 wait_for 10 itest_comm200 b || fail "b did not get the new community: $(bird_routes b)"
@@ -142,6 +143,7 @@ pass "metrics listen is opened and closed by a reload"
 reload 60 64512:200 192.0.2.0/25
 assert_contains "$out" "VIP 192.0.2.200 of db-svc withdrawn, kept as orphaned" \
 	"reload reports the orphan"
+assert_contains "$out" "pool web: changed" "reload names the changed pool"
 wait_routes bird a 1 10 || fail "a still has 192.0.2.200: $(bird_routes a)"
 grep -q '"orphaned"' "$T/state.json" || fail "the state file has no orphan"
 ctl -j show vips | grep -q '"192.0.2.200"' || fail "show vips does not list the orphan"

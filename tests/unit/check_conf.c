@@ -1274,6 +1274,120 @@ START_TEST(fuzz)
 }
 END_TEST
 
+/* ---- reload: which neighbor changes need a new session ---------------- */
+
+static const struct {
+	const char *extra;	/* one more statement in the neighbor block */
+	const char *want;	/* conf_session_change(), NULL: none */
+} diff_rows[] = {
+	{ "", NULL },
+	{ "description \"core 2\"", NULL },
+	{ "next-hop 10.0.1.9", NULL },
+	{ "next-hop-v6 2001:db8::9", NULL },
+	{ "connect-retry 9", NULL },
+	{ "min-hold-time 10", NULL },
+	{ "send-hold-time 600", NULL },
+	{ "max-prefix 10 restart 5", NULL },
+	{ "shutdown yes", NULL },
+	{ "track-interface eth1", NULL },
+	{ "port 1179", "port" },
+	{ "remote-as 64599", "remote-as" },
+	{ "local-as 64600", "local-as" },
+	{ "local-address 10.0.1.2", "local-address" },
+	{ "hold-time 30", "hold-time" },
+	{ "keepalive 10", "keepalive" },
+	{ "passive yes", "passive" },
+	{ "password \"x\"", "password" },
+	{ "multihop 3", "multihop" },
+	{ "ttl-security yes", "ttl-security" },
+	{ "graceful-restart yes", "graceful-restart" },
+};
+
+START_TEST(session_change)
+{
+	static const char head[] = "local-as 64513\nneighbor r1 {\n"
+	    "\taddress 10.0.0.1\n";
+	char a[256], b[256];
+	struct conf_diag d;
+
+	/* remote-as last, so a row can give its own instead */
+	snprintf(a, sizeof(a), "%s\tremote-as 64512\n}\n", head);
+	if (strncmp(diff_rows[_i].extra, "remote-as", 9) == 0)
+		snprintf(b, sizeof(b), "%s\t%s\n}\n", head,
+		    diff_rows[_i].extra);
+	else
+		snprintf(b, sizeof(b), "%s\t%s\n\tremote-as 64512\n}\n",
+		    head, diff_rows[_i].extra);
+	conf_diag_init(&d);
+	struct conf *ca = conf_load_string("a.conf", a, &d);
+	struct conf *cb = conf_load_string("b.conf", b, &d);
+	ck_assert_msg(ca && cb, "%s: %s", diff_rows[_i].extra,
+	    d.nmsgs ? d.msgs[0] : "?");
+	const char *got = conf_session_change(&ca->neighbors[0],
+	    &cb->neighbors[0]);
+	const char *want = diff_rows[_i].want;
+	ck_assert_msg(want ? got && strcmp(got, want) == 0 : got == NULL,
+	    "%s: got %s, want %s", diff_rows[_i].extra, got ? got : "none",
+	    want ? want : "none");
+	/* Symmetric, and nothing against itself. */
+	got = conf_session_change(&cb->neighbors[0], &ca->neighbors[0]);
+	ck_assert(want ? got != NULL : got == NULL);
+	ck_assert_ptr_null(conf_session_change(&ca->neighbors[0],
+	    &ca->neighbors[0]));
+	conf_free(ca);
+	conf_free(cb);
+	conf_diag_free(&d);
+}
+END_TEST
+
+static void blocks_log(void *arg, const char *kind, const char *name,
+    enum conf_change ch)
+{
+	static const char *const what[] = { "+", "-", "~" };
+	char *log = arg;
+	size_t n = strlen(log);
+
+	snprintf(log + n, 512 - n, "%s%s%s %s", n ? " " : "", what[ch], kind,
+	    name);
+}
+
+/* Pools and advertisements by name; an advertisement without a pools
+ * line changes when a pool comes or goes. */
+START_TEST(diff_blocks)
+{
+	static const char a[] = "local-as 1\n"
+	    "pool p1 {\n\taddresses 10.0.0.0/24\n}\n"
+	    "pool p2 {\n\taddresses 10.1.0.0/24\n}\n"
+	    "pool p3 {\n\taddresses 10.3.0.0/24\n}\n"
+	    "advertisement all {\n}\n"
+	    "advertisement one {\n\tpools p1\n}\n"
+	    "advertisement gone {\n\tpools p1\n}\n";
+	static const char b[] = "local-as 1\n"
+	    "pool p1 {\n\taddresses 10.0.0.0/24\n}\n"
+	    "pool p2 {\n\taddresses 10.1.0.0/25\n}\n"
+	    "pool p4 {\n\taddresses 10.4.0.0/24\n}\n"
+	    "advertisement all {\n}\n"
+	    "advertisement one {\n\tpools p1\n}\n"
+	    "advertisement new {\n\tpools p1\n\tlocal-pref 5\n}\n";
+	char log[512] = "";
+	struct conf_diag d;
+
+	conf_diag_init(&d);
+	struct conf *ca = conf_load_string("a.conf", a, &d);
+	struct conf *cb = conf_load_string("b.conf", b, &d);
+	ck_assert(ca && cb);
+	conf_diff_blocks(ca, cb, blocks_log, log);
+	ck_assert_str_eq(log, "~pool p2 +pool p4 -pool p3 "
+	    "~advertisement all +advertisement new -advertisement gone");
+	log[0] = '\0';
+	conf_diff_blocks(ca, ca, blocks_log, log);
+	ck_assert_str_eq(log, "");
+	conf_free(ca);
+	conf_free(cb);
+	conf_diag_free(&d);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("conf");
@@ -1286,6 +1400,9 @@ int main(void)
 	tcase_add_test(tc, communities);
 	tcase_add_test(tc, files);
 	tcase_add_test(tc, print_refused);
+	tcase_add_test(tc, diff_blocks);
+	tcase_add_loop_test(tc, session_change, 0,
+	    (int)(sizeof(diff_rows) / sizeof(diff_rows[0])));
 	tcase_add_loop_test(tc, fuzz, 0, 8);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);

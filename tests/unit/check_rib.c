@@ -382,6 +382,8 @@ static const char conf_main[] =
     "pool small {\n\taddresses 10.2.0.1-10.2.0.2\n}\n"
     "pool tiny {\n\taddresses 10.3.0.1\n}\n"
     "pool v6 {\n\taddresses 2001:db8::/120\n\tauto-assign no\n}\n"
+    "pool old {\n\taddresses 10.4.0.0/23\n\tauto-assign no\n"
+    "\tavoid-buggy-ips yes\n}\n"
     "neighbor r1 {\n\taddress 192.0.2.1\n\tremote-as 64512\n}\n"
     "advertisement all {\n\tcommunities 64512:100\n}\n"
     "vip 10.0.0.100 pool p1\n";
@@ -446,6 +448,10 @@ static const char *const err_rows[] = {
 	"add 192.0.2.9 team-b/api | not-in-pool | 192.0.2.9",
 	"add 2001:db8:1::1 team-b/api | not-in-pool | 2001:db8:1::1",
 	"alloc 192.0.2.9 team-b/api | not-in-pool | 192.0.2.9",
+	/* MetalLB's avoidBuggyIPs: the pool has no .0 and .255 */
+	"add 10.4.0.255 team-b/api | not-in-pool | 10.4.0.255,old,avoid-buggy",
+	"add 10.4.1.0 team-b/api pool=old | not-in-pool | 10.4.1.0,old",
+	"alloc 10.4.0.0 team-b/api | not-in-pool | 10.4.0.0,avoid-buggy",
 	"add 10.0.0.5 team-b/api pool=p2 | wrong-pool | 10.0.0.5,p2",
 	"add 10.0.0.1 team-a/web pool=p2 | wrong-pool | 10.0.0.1,p2",
 	"alloc 10.1.0.5 team-b/api pool=p1 | wrong-pool | 10.1.0.5,p1",
@@ -1095,6 +1101,33 @@ static void step(struct fx *f, const char *line)
 		    got);
 }
 
+/* An aggregate's per-VIP communities when the RIB holds more VIPs than
+ * the aggregate has addresses: its own addresses are looked up. */
+START_TEST(aggregate_extras_many_vips)
+{
+	static const char conf[] =
+	    "local-as 64513\n"
+	    "pool p {\n\taddresses 10.0.0.0/16\n}\n"
+	    "neighbor r1 {\n\taddress 192.0.2.1\n\tremote-as 64512\n}\n"
+	    "advertisement agg {\n\taggregation-length 24\n}\n";
+	struct fx f;
+
+	fx_open(&f, conf);
+	step(&f, "up 0");
+	add_many(f.r, "10.0.1.0", 600, "filler");
+	step(&f, "sent | +10.0.1.0/24 +10.0.2.0/24 +10.0.3.0/24");
+	step(&f, "add 10.0.0.5 p comm=64512:5");
+	step(&f, "upds | +10.0.0.0/24 path 64513 comm 64512:5");
+	step(&f, "add 10.0.0.250 q comm=64512:6");
+	step(&f, "upds | +10.0.0.0/24 path 64513 comm 64512:5 64512:6");
+	step(&f, "add 10.0.3.200 q comm=64512:9");
+	step(&f, "upds | +10.0.3.0/24 path 64513 comm 64512:9");
+	step(&f, "wd 10.0.0.5 p");
+	step(&f, "upds | +10.0.0.0/24 path 64513 comm 64512:6");
+	fx_close(&f);
+}
+END_TEST
+
 START_TEST(scenario)
 {
 	struct fx f;
@@ -1417,6 +1450,7 @@ int main(void)
 	tcase_add_test(tc, error_codes);
 	tcase_add_loop_test(tc, batch_table, 0, (int)NELEM(batch_rows));
 	tcase_add_loop_test(tc, scenario, 0, (int)NELEM(scripts));
+	tcase_add_test(tc, aggregate_extras_many_vips);
 	tcase_add_test(tc, alloc_avoid_buggy);
 	tcase_add_loop_test(tc, pool_usage_table, 0, (int)NELEM(usage_rows));
 	suite_add_tcase(s, tc);

@@ -1,0 +1,102 @@
+/*
+ * diff.c - what a reload changes: which statements of a neighbor need a
+ * new BGP session, and which pools and advertisements are new, gone or
+ * different.  Pure: the daemon (bgpd/reload.c) decides what to do.
+ */
+#include "conf/conf_int.h"
+
+#include <string.h>
+
+/*
+ * The OPEN, the TCP connection or the socket options depend on these; a
+ * change needs a new session.  The others (next hops, timers that apply
+ * later, max-prefix, description, shutdown, track-interface) are applied
+ * to the running session.
+ */
+const char *conf_session_change(const struct conf_neighbor *a,
+    const struct conf_neighbor *b)
+{
+	if (!prefix_equal(&a->addr, &b->addr))
+		return "address";
+	if (a->port != b->port)
+		return "port";
+	if (a->remote_as != b->remote_as)
+		return "remote-as";
+	if (a->local_as != b->local_as)
+		return "local-as";
+	if (!prefix_equal(&a->local_addr, &b->local_addr))
+		return "local-address";
+	if (a->hold_time != b->hold_time)
+		return "hold-time";
+	if (a->keepalive != b->keepalive)
+		return "keepalive";
+	if (a->passive != b->passive)
+		return "passive";
+	if ((a->password == NULL) != (b->password == NULL) ||
+	    (a->password && strcmp(a->password, b->password) != 0))
+		return "password";
+	if (a->multihop != b->multihop)
+		return "multihop";
+	if (a->ttl_security != b->ttl_security)
+		return "ttl-security";
+	if (a->graceful_restart != b->graceful_restart ||
+	    a->restart_time != b->restart_time)
+		return "graceful-restart";
+	return NULL;
+}
+
+static const struct conf_pool *pool_named(const struct conf *c,
+    const char *name)
+{
+	for (size_t i = 0; i < c->npools; i++)
+		if (strcmp(c->pools[i].name, name) == 0)
+			return &c->pools[i];
+	return NULL;
+}
+
+static const struct conf_adv *adv_named(const struct conf *c,
+    const char *name)
+{
+	for (size_t i = 0; i < c->nadvs; i++)
+		if (strcmp(c->advs[i].name, name) == 0)
+			return &c->advs[i];
+	return NULL;
+}
+
+void conf_diff_blocks(const struct conf *old, const struct conf *nc,
+    void (*fn)(void *arg, const char *kind, const char *name,
+    enum conf_change ch), void *arg)
+{
+	for (size_t i = 0; i < nc->npools; i++) {
+		const struct conf_pool *o = pool_named(old, nc->pools[i].name);
+		if (o == NULL)
+			fn(arg, "pool", nc->pools[i].name, CONF_ADDED);
+		else if (!pool_eq(o, &nc->pools[i]))
+			fn(arg, "pool", nc->pools[i].name, CONF_CHANGED);
+	}
+	for (size_t i = 0; i < old->npools; i++)
+		if (pool_named(nc, old->pools[i].name) == NULL)
+			fn(arg, "pool", old->pools[i].name, CONF_REMOVED);
+	/* An advertisement is compared as written, and by what it covers:
+	 * with no pools or peers listed, a new pool or neighbor changes it. */
+	for (size_t i = 0; i < nc->nadvs; i++) {
+		const struct conf_adv *n = &nc->advs[i];
+		const struct conf_adv *o = adv_named(old, n->name);
+		bool same = o != NULL && adv_eq(o, n) &&
+		    o->npool_idx == n->npool_idx && o->npeer_idx == n->npeer_idx;
+		for (size_t k = 0; same && k < n->npool_idx; k++)
+			same = strcmp(old->pools[o->pool_idx[k]].name,
+			    nc->pools[n->pool_idx[k]].name) == 0;
+		for (size_t k = 0; same && k < n->npeer_idx; k++)
+			same = strcmp(old->neighbors[o->peer_idx[k]].name,
+			    nc->neighbors[n->peer_idx[k]].name) == 0;
+		if (o == NULL)
+			fn(arg, "advertisement", n->name, CONF_ADDED);
+		else if (!same)
+			fn(arg, "advertisement", n->name, CONF_CHANGED);
+	}
+	for (size_t i = 0; i < old->nadvs; i++)
+		if (adv_named(nc, old->advs[i].name) == NULL)
+			fn(arg, "advertisement", old->advs[i].name,
+			    CONF_REMOVED);
+}
