@@ -4,7 +4,8 @@
 # what CI runs (.ci/run). From the repository root, as root on Debian 12:
 #   sh scripts/check.sh
 # Installs missing packages, builds with -Werror in build/, runs make check
-# (unit and integration tests), make distcheck, then an ASan/UBSan build in
+# (unit and integration tests), the unit tests under valgrind, the load
+# tests at a tenth of their size, make distcheck, then an ASan/UBSan build in
 # build-asan/ with make check, and mandoc -Tlint on the man pages.
 # Stops at the first failure and says which step failed.
 set -eu
@@ -61,6 +62,11 @@ for t in build/tests/unit/check_*; do
 		{ tail -40 "$t.valgrind.log" >&2; die "valgrind: $t"; }
 	echo "valgrind: $t clean"
 done
+
+section "load tests, a tenth of the size (build/; full size: scripts/load.sh)"
+# Fails only on routes lost or added at the routers, never on time.
+LOAD_SCALE=0.1 top_builddir=build sh tests/load/load.sh ||
+	die "the load tests found routes lost or added at a router"
 
 section "install (DESTDIR)"
 dest=$(mktemp -d)

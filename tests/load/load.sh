@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2086 # $BIRDS: a list of names, split on purpose
 # load.sh: load tests of lbbgpd against BIRD routers on loopback.
 #
 #	sh tests/load/load.sh			# from a built tree, as root
@@ -29,6 +30,7 @@
 # Test 18 of the integration harness: 127.0.18.0/24; lbbgpd .1 (AS
 # 64513), BIRD .2 .3 .4 .5 (AS 64512; import all, export none, no
 # protocol kernel).  Everything it starts is stopped on exit.
+# shellcheck source-path=SCRIPTDIR source=../integration/lib.sh
 . "$(dirname "$0")/../integration/lib.sh"
 itest_log() { echo "# $*" >&2; }
 pass() { echo "PASS: $*" >&2; }
