@@ -12,6 +12,17 @@
 fds() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 | wc -l | tr -d ' '; }
 rss_kb() { sed -n 's/^VmRSS:[^0-9]*\([0-9]*\).*/\1/p' "/proc/$1/status"; }
 
+# asan_no_quarantine: in an ASan build, no quarantine for freed memory
+# (256 MB by default), so that lbbgpd's RSS means what it means in a
+# normal build; ASan finds leaks itself, at exit.
+asan_no_quarantine() {
+	if ldd "${LBBGPD:-$top_builddir/bgpd/lbbgpd}" 2>/dev/null | grep -q libasan; then
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0
+		export ASAN_OPTIONS
+		itest_log "an ASan build: ASAN_OPTIONS=$ASAN_OPTIONS"
+	fi
+}
+
 # jq_py EXPR: a Python expression of r, the JSON document on stdin.
 jq_py() {
 	"$ITEST_PY" -c 'import json, sys

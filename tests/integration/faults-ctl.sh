@@ -31,6 +31,7 @@ itest_need bird birdc "$ITEST_PY"
 NVIPS=20000
 MAXRSS=524288
 BAD=$ITEST_DIR/badclient.py
+asan_no_quarantine
 
 cat >"$T/lbbgp.conf" <<EOF
 router-id 10.0.17.31

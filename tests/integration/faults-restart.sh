@@ -17,6 +17,7 @@ itest_init faults-restart
 itest_need bird birdc "$ITEST_PY"
 
 RESTARTS=${FAULT_RESTARTS:-100}
+asan_no_quarantine
 NVIPS=2000
 [ "$RESTARTS" -ge 10 ] || fail "FAULT_RESTARTS must be at least 10"
 
