@@ -259,11 +259,16 @@ job_million() {
 	compare "$T/mil.expected" bird1
 	row million "restart" "$N_MIL" 1 "-" $LOST $EXTRA "start to all at the router; state file ${state_kib} KiB; CPU and RSS since start"
 
+	# bgpctl's own peak RSS too, from getrusage() of its parent.
 	phase_start
-	ctl -j show vips >"$T/vips.json" 2>"$T/vips.err" || itest_log "show vips: $(cat "$T/vips.err")"
+	ctl_kb=$("$ITEST_PY" -c 'import resource, subprocess, sys
+with open(sys.argv[1], "w") as out, open(sys.argv[2], "w") as err:
+    subprocess.run(sys.argv[3:], stdout=out, stderr=err)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$T/vips.json" "$T/vips.err" \
+		"${BGPCTL:-$top_builddir/bgpctl/bgpctl}" -s "$T/lbbgpd.sock" -j show vips)
 	phase_end
 	nshown=$(jv "len(r['vips'])" <"$T/vips.json")
-	P_NOTE="bgpctl -j show vips listed $nshown VIPs, $(($(wc -c <"$T/vips.json") / 1048576)) MiB of JSON"
+	P_NOTE="bgpctl -j show vips listed $nshown VIPs, $(($(wc -c <"$T/vips.json") / 1048576)) MiB of JSON; bgpctl's peak RSS $((ctl_kb / 1024)) MiB"
 	[ "$nshown" = "$N_MIL" ] || P_NOTE="$P_NOTE: NOT ALL ($(head -c 200 "$T/vips.err"))"
 	rm -f "$T/vips.json"
 	LOST=0 EXTRA=0
