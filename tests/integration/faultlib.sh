@@ -23,6 +23,18 @@ asan_no_quarantine() {
 	fi
 }
 
+# add_vips OWNER FIRST N: one add request of the N IPv4 VIPs from FIRST
+# on (ctljson.py); fails unless all N are new and added.
+add_vips() {
+	"$ITEST_PY" -c 'import ipaddress, json, sys
+first, n = int(ipaddress.ip_address(sys.argv[2])), int(sys.argv[3])
+print(json.dumps({"cmd": "add", "owner": sys.argv[1],
+    "vips": [str(ipaddress.ip_address(first + i)) for i in range(n)]}))' "$@" |
+		"$ITEST_PY" "$ITEST_DIR/ctljson.py" "$T/lbbgpd.sock" 60 >"$T/add.reply" ||
+		fail "adding $3 VIPs: $(head -c 300 "$T/add.reply")"
+	grep -q "\"added\":$3" "$T/add.reply" || fail "adding $3 VIPs: $(head -c 300 "$T/add.reply")"
+}
+
 # jq_py EXPR: a Python expression of r, the JSON document on stdin.
 jq_py() {
 	"$ITEST_PY" -c 'import json, sys
