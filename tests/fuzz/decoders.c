@@ -77,7 +77,8 @@ void fz_check_printable(const char *what, const char *s)
 	const unsigned char *u = (const unsigned char *)s;
 
 	for (size_t i = 0; u[i] != '\0';) {
-		FZ_CHECK(u[i] >= 0x20 && u[i] != 0x7f, "%s: control byte "
+		FZ_CHECK((u[i] >= 0x20 || u[i] == '\t') && u[i] != 0x7f,
+		    "%s: control byte "
 		    "0x%02x at %zu in \"%s\"", what, u[i], i, s);
 		size_t n = utf8_len(u + i);
 		FZ_CHECK(n > 0, "%s: invalid UTF-8 at %zu in \"%s\"", what, i,
