@@ -66,35 +66,53 @@ for h in "$@"; do
 	for d in tests/fuzz/corpus/$h tests/fuzz/regress/$h; do
 		[ -d "$d" ] && dirs="$dirs $top/$d"
 	done
-	# Run from its output directory: -jobs writes fuzz-0.log there.
-	rm -f "$out/fuzz-0.log"
-	# shellcheck disable=SC2086 # one word per directory
-	(cd "$out" && {
-		nice -n 19 "$bin" -jobs=1 -workers=1 -max_total_time="$secs" \
-		    -max_len="$(max_len "$h")" -rss_limit_mb=2048 \
-		    -timeout=25 -print_final_stats=1 -artifact_prefix="$out/" \
-		    $dirs >/dev/null 2>&1 || true
-		times >times.out
-	})
-	log=$out/fuzz-0.log
-	# CPU of the fuzzer: user + system time of the subshell's children.
-	cpu=$(tail -n 1 "$out/times.out" | awk '{ n = 0
-		for (i = 1; i <= 2; i++) {
-			split($i, t, "m"); sub("s", "", t[2]); n += t[1] * 60 + t[2]
-		}
-		printf "%.0f", n }')
-	last=$(grep -E '^#[0-9]+' "$log" | tail -n 1)
-	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-	eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+	# Run from its output directory: -jobs writes fuzz-0.log there.  A
+	# job ends at its first crash: start another for the time left.
+	log=$out/fuzz.log
+	: >"$log"
+	begin=$(date +%s)
+	left=$secs
+	cpu=0
+	runs=0
+	found=0
+	while [ "$left" -gt 0 ]; do
+		rm -f "$out/fuzz-0.log"
+		# shellcheck disable=SC2086 # one word per directory
+		(cd "$out" && {
+			nice -n 19 "$bin" -jobs=1 -workers=1 \
+			    -max_total_time="$left" -max_len="$(max_len "$h")" \
+			    -rss_limit_mb=2048 -timeout=25 -print_final_stats=1 \
+			    -artifact_prefix="$out/" $dirs >/dev/null 2>&1 || true
+			times >times.out
+		})
+		cat "$out/fuzz-0.log" >>"$log"
+		# CPU: user + system time of the subshell's children.
+		cpu=$(tail -n 1 "$out/times.out" | awk -v c="$cpu" '{
+			for (i = 1; i <= 2; i++) {
+				split($i, t, "m"); sub("s", "", t[2])
+				c += t[1] * 60 + t[2]
+			}
+			printf "%.0f", c }')
+		n=$(sed -n 's/^stat::number_of_executed_units: *//p' \
+		    "$out/fuzz-0.log")
+		runs=$((runs + ${n:-0}))
+		left=$((secs - ($(date +%s) - begin)))
+		grep -qE '^(==[0-9]+==ERROR|SUMMARY: |fuzz: .*check failed)' \
+		    "$out/fuzz-0.log" || break
+		found=$((found + 1))
+	done
+	wall=$(($(date +%s) - begin))
+	last=$(grep -aE '^#[0-9]+' "$log" | tail -n 1)
 	cov=$(echo "$last" | sed -n 's/.*cov: \([0-9]*\).*/\1/p')
 	ft=$(echo "$last" | sed -n 's/.*ft: \([0-9]*\).*/\1/p')
-	printf 'fuzz %-13s %5ss CPU, %s runs, %s exec/s, cov %s, ft %s, corpus %s\n' \
-	    "$h" "$cpu" "${runs:-?}" "${eps:-?}" "${cov:-?}" "${ft:-?}" \
-	    "$(ls "$corpus" | wc -l)"
-	if grep -qE '^(==[0-9]+==ERROR|SUMMARY: |fuzz: .*check failed)' "$log"; then
-		echo "fuzz.sh: $h found a problem; its log: $log; the input:" >&2
-		ls "$out"/crash-* "$out"/leak-* "$out"/timeout-* "$out"/oom-* 2>/dev/null >&2 || true
-		grep -E 'ERROR|SUMMARY|check failed' "$log" | head -n 5 >&2
+	printf 'fuzz %-13s %5ss CPU, %s runs, %s exec/s, cov %s, ft %s, corpus %s, %s findings\n' \
+	    "$h" "$cpu" "$runs" "$((runs / (wall > 0 ? wall : 1)))" \
+	    "${cov:-?}" "${ft:-?}" "$(find "$corpus" -type f | wc -l)" "$found"
+	if [ "$found" -gt 0 ]; then
+		echo "fuzz.sh: $h found $found problems; its log: $log; the inputs:" >&2
+		ls "$out"/crash-* "$out"/leak-* "$out"/timeout-* "$out"/oom-* \
+		    2>/dev/null >&2 || true
+		grep -aE 'ERROR|check failed' "$log" | sort | uniq -c | head -n 10 >&2
 		rc=1
 	fi
 done
