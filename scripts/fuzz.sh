@@ -19,6 +19,7 @@ case ${1:-} in
 [0-9]*) secs=$1; shift ;;
 esac
 all="msg open update notification session conf control"
+# shellcheck disable=SC2086 # one word per harness
 [ $# -gt 0 ] || set -- $all
 build=${FUZZ_BUILD:-$top/build-fuzz}
 jobs=$(nproc 2>/dev/null || echo 2)
