@@ -30,6 +30,9 @@ void log_set_sink(void (*fn)(int pri, const char *line))
 }
 
 static void vlog(int pri, const char *fmt, va_list ap, const char *suffix)
+    __attribute__((format(printf, 2, 0)));
+
+static void vlog(int pri, const char *fmt, va_list ap, const char *suffix)
 {
 	char msg[2048];
 

@@ -20,6 +20,7 @@
  *   3 CLOSE                           the router closes the connection
  *   4 RECONNECT caps0 caps1           a new connection, OPEN, KEEPALIVE
  *   5 CTL   action [len reason]       what bgpctl or lbbgpd would do
+ *   6 RAWCONNECT                      a new connection, nothing sent yet
  * After each one: whatever lbbgpd sent must decode cleanly, the
  * Adj-RIB-In is empty unless a session is up or graceful restart keeps
  * it, and max-prefix holds; at the end every stored route must parse
@@ -41,10 +42,10 @@
 	" passive yes\n}\n"
 
 static const char *const confs[] = {
-	/* eBGP, graceful restart, max-prefix with a restart time. */
+	/* eBGP, graceful restart, max-prefix 3 with a restart time. */
 	COMMON "local-as 64513\n"
 	"neighbor r1 {\n address 127.0.0.2\n remote-as 64512\n passive yes\n"
-	" graceful-restart yes\n max-prefix 20 restart 1\n"
+	" graceful-restart yes\n max-prefix 3 restart 1\n"
 	" next-hop 192.0.2.1\n next-hop-v6 2001:db8::1\n}\n"
 	"advertisement a {\n communities 64512:100 no-export "
 	"large:64512:1:2\n}\n" IDLE,
@@ -251,7 +252,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	while (s.left > 0) {
 		size_t n;
-		switch (take_u8(&s) % 6) {
+		switch (take_u8(&s) % 7) {
 		case 0:
 			n = take_u16(&s);
 			n = n < s.left ? n : s.left;
@@ -279,8 +280,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			c1 = (uint8_t)take_u8(&s);
 			router_open(f, c0, c1);
 			break;
-		default:
+		case 5:
 			ctl(f, &s);
+			break;
+		default:	/* the OPEN is up to the next operations */
+			fx_connect(f, 0);
 			break;
 		}
 		invariants(f);

@@ -327,7 +327,11 @@ def seeds():
 
 # ---- session scripts (fuzz_session.c's format) ----------------------------
 
-OP_DATA, OP_MSG, OP_TIMER, OP_CLOSE, OP_RECONNECT, OP_CTL = range(6)
+OP_DATA, OP_MSG, OP_TIMER, OP_CLOSE, OP_RECONNECT, OP_CTL, OP_RAW = range(7)
+T_IDLE_HOLD, T_RESTART = 3, 6
+# OPEN capabilities (fixture.c fx_open): everything, graceful restart with
+# the R bit and F for both families, hold time 90.
+ALL_CAPS = b'\xff\x3e'
 
 
 def op_data(b):
@@ -348,6 +352,35 @@ def session_seeds(caps):
             script = bytes([variant]) + opencaps
             out.append(script + b''.join(op_msg(m) for m in ups))
             out.append(script + op_data(b''.join(ups)[:4000]))
+    # Deep paths, step by step, for the fuzzer to start from:
+    upd = caps['cap_bird_update_v4_comm']
+    eor = caps['cap_bird_eor_v4']
+    # graceful restart: routes, the TCP connection drops, the routes are
+    # kept stale, the router comes back and its End-of-RIB removes them;
+    # (config variant 1: no max-prefix to trip)
+    out.append(b'\x01' + ALL_CAPS + op_msg(upd) + bytes([OP_CLOSE]) +
+               bytes([OP_TIMER, T_IDLE_HOLD, OP_RECONNECT]) + ALL_CAPS +
+               op_msg(eor))
+    # ... or the stale timer does;
+    out.append(b'\x01' + ALL_CAPS + op_msg(upd) + bytes([OP_CLOSE]) +
+               bytes([OP_TIMER, 5]))
+    # enhanced route refresh: BoRR, nothing again, EoRR removes them;
+    out.append(b'\x01' + ALL_CAPS + op_msg(upd) +
+               op_msg(message(5, b'\x00\x01\x01\x01')) +
+               op_msg(message(5, b'\x00\x01\x02\x01')))
+    # max-prefix 3 exceeded, then its restart timer, then back;
+    attrs = (b'\x40\x01\x01\x00' + b'\x40\x02\x06\x02\x01\x00\x00\xfc\x00' +
+             b'\x40\x03\x04\xc0\x00\x02\x02')
+    nlri = b''.join(b'\x20\xc6\x33\x64' + bytes([i]) for i in range(5))
+    many = message(2, b'\x00\x00' + len(attrs).to_bytes(2, 'big') + attrs +
+                   nlri)
+    out.append(b'\x00' + ALL_CAPS + op_msg(many) +
+               bytes([OP_TIMER, T_RESTART, OP_RECONNECT]) + ALL_CAPS)
+    # an OPEN of the router's own, byte by byte.
+    out.append(b'\x03' + ALL_CAPS + bytes([OP_CLOSE, OP_TIMER, T_IDLE_HOLD,
+                                           OP_RAW]) +
+               op_data(caps['cap_bird_open_gr'] +
+                       caps['cap_bird_keepalive']) + op_msg(upd))
     notes = [m for n, m in sorted(caps.items()) if m[18] == 3]
     out.append(b'\x01\xff\xff' + op_msg(ups[0]) + bytes([OP_CLOSE]) +
                bytes([OP_TIMER, 3]) + bytes([OP_RECONNECT]) + b'\xff\xff' +
