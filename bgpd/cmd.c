@@ -791,9 +791,14 @@ static void cmd_neighbor(struct ctl_req *r)
 	}
 	if ((p = find_peer(r, name)) == NULL)
 		return;
+	/* The reason is the client's text: one printable log line. */
+	char why[4 * 128 + 1] = "";
+	if (reason != NULL)
+		bgp_escape((const uint8_t *)reason, strlen(reason), why,
+		    sizeof(why));
 	if (strcmp(action, "up") == 0) {
 		log_info("neighbor %s: up requested by uid %d%s%s", name,
-		    (int)r->uid, reason ? ": " : "", reason ? reason : "");
+		    (int)r->uid, reason ? ": " : "", why);
 		p->admin_down = false;
 		p->max_prefix_tripped = false;
 		ev_timer_stop(p->d->loop, &p->restart);
@@ -801,17 +806,17 @@ static void cmd_neighbor(struct ctl_req *r)
 			peer_start(p);
 	} else if (strcmp(action, "down") == 0) {
 		log_info("neighbor %s: down requested by uid %d%s%s", name,
-		    (int)r->uid, reason ? ": " : "", reason ? reason : "");
+		    (int)r->uid, reason ? ": " : "", why);
 		p->admin_down = true;
 		peer_stop(p, BGP_CEASE_ADMIN_SHUTDOWN, reason);
 	} else if (strcmp(action, "clear") == 0) {
 		log_info("neighbor %s: clear requested by uid %d%s%s", name,
-		    (int)r->uid, reason ? ": " : "", reason ? reason : "");
+		    (int)r->uid, reason ? ": " : "", why);
 		peer_stop(p, BGP_CEASE_ADMIN_RESET, reason);
 		peer_start(p);
 	} else if (strcmp(action, "refresh") == 0) {
 		log_info("neighbor %s: refresh requested by uid %d%s%s", name,
-		    (int)r->uid, reason ? ": " : "", reason ? reason : "");
+		    (int)r->uid, reason ? ": " : "", why);
 		if (peer_state(p) != FSM_ESTABLISHED)
 			ctl_fail(r->reply, "not-established", "neighbor %s is "
 			    "%s; a refresh needs an Established session", name,

@@ -14,6 +14,7 @@
 
 static bool use_stderr = true;
 static int verbosity;
+static void (*sink)(int pri, const char *line);
 
 void log_init(bool to_stderr, int verbose)
 {
@@ -23,12 +24,25 @@ void log_init(bool to_stderr, int verbose)
 		openlog("lbbgpd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
+void log_set_sink(void (*fn)(int pri, const char *line))
+{
+	sink = fn;
+}
+
+static void vlog(int pri, const char *fmt, va_list ap, const char *suffix)
+    __attribute__((format(printf, 2, 0)));
+
 static void vlog(int pri, const char *fmt, va_list ap, const char *suffix)
 {
 	char msg[2048];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (use_stderr) {
+	if (sink != NULL) {
+		char line[2304];
+		snprintf(line, sizeof(line), "%s%s%s", msg, suffix ? ": " : "",
+		    suffix ? suffix : "");
+		sink(pri, line);
+	} else if (use_stderr) {
 		struct timespec ts;
 		struct tm tm;
 		char when[32];

@@ -12,6 +12,11 @@
 #include <stdbool.h>
 
 void log_init(bool to_stderr, int verbose);
+/*
+ * Send every line to fn instead of syslog or stderr (NULL: back to
+ * those).  The fuzzers use it to check and discard what lbbgpd logs.
+ */
+void log_set_sink(void (*fn)(int pri, const char *line));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -7,6 +7,7 @@
  * braces of a damaged line and stay in step with the blocks.
  */
 #include "conf/conf_int.h"
+#include "fsm/msg.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,20 @@ static void lex_string(struct lexer *lx)
 		if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
 			lex_error(lx, "control character (byte 0x%02x) in "
 			    "string; remove it", ch);
+			continue;
+		}
+		/* Strings reach messages, logs and JSON replies: UTF-8 only. */
+		if (ch >= 0x80) {
+			size_t s = bgp_utf8_len((const uint8_t *)lx->s + i,
+			    lx->len - i);
+			if (s == 0) {
+				lex_error(lx, "invalid UTF-8 in string (byte "
+				    "0x%02x): write the file in UTF-8", ch);
+				continue;
+			}
+			memcpy(buf + n, lx->s + i, s);
+			n += s;
+			i += s - 1;
 			continue;
 		}
 		buf[n++] = (char)ch;

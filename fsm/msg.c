@@ -428,8 +428,7 @@ size_t bgp_notification_encode(uint8_t *buf, size_t cap, size_t max_len,
 	return w.overflow ? 0 : w.len;
 }
 
-/* Length of the UTF-8 sequence at p (at most n bytes), 0 if invalid. */
-static size_t utf8_seq(const uint8_t *p, size_t n)
+size_t bgp_utf8_len(const uint8_t *p, size_t n)
 {
 	size_t need;
 
@@ -462,7 +461,7 @@ void bgp_escape(const uint8_t *in, size_t len, char *out, size_t size)
 	if (size == 0)
 		return;
 	for (size_t i = 0; i < len;) {
-		size_t s = utf8_seq(in + i, len - i);
+		size_t s = bgp_utf8_len(in + i, len - i);
 		if (s == 1 && in[i] >= 0x20 && in[i] != 0x7f && in[i] != '\\') {
 			if (o + 1 >= size)
 				break;

@@ -183,6 +183,9 @@ bool bgp_refresh_decode(const uint8_t *msg, size_t len, struct bgp_refresh *r,
 size_t bgp_refresh_encode(uint8_t *buf, size_t cap,
     const struct bgp_refresh *r);
 
+/* Length of the UTF-8 sequence at p (at most n bytes), 0 if invalid. */
+size_t bgp_utf8_len(const uint8_t *p, size_t n);
+
 /* Printable-escape arbitrary bytes (for logs of peer-supplied text). */
 void bgp_escape(const uint8_t *in, size_t len, char *out, size_t size);
 

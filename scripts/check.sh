@@ -6,7 +6,9 @@
 # Installs missing packages, builds with -Werror in build/, runs make check
 # (unit and integration tests), the unit tests under valgrind, the load
 # tests at a tenth of their size, make distcheck, then an ASan/UBSan build in
-# build-asan/ with make check, and mandoc -Tlint on the man pages.
+# build-asan/ with make check, the fuzzers in build-fuzz/ (clang: replay
+# the corpora, then each harness for 30 s), and mandoc -Tlint on the man
+# pages.
 # Stops at the first failure and says which step failed.
 set -eu
 cd "$(dirname "$0")/.."
@@ -106,6 +108,26 @@ make -C build -j"$jobs" distcheck \
 
 section "sanitizers (build-asan/, ASan + UBSan)"
 build build-asan --enable-sanitizers --enable-werror
+
+section "fuzzing (build-fuzz/, clang + libFuzzer)"
+# The corpora and every regression vector first, then each harness for
+# FUZZ_SECONDS (30): about 5 minutes on 2 cores.
+fuzz_start=$(date +%s)
+if printf 'int LLVMFuzzerTestOneInput(const char *d, long n) { return d && n < 0; }\n' |
+    clang -x c -fsanitize=fuzzer -o /dev/null - 2>/dev/null; then
+	mkdir -p build-fuzz
+	(cd build-fuzz && ../configure --enable-fuzzing >/dev/null) ||
+		die "configure --enable-fuzzing failed (see build-fuzz/config.log)"
+	make -C build-fuzz -j"$jobs" fuzz >/dev/null || die "building the fuzzers failed"
+	sh tests/fuzz/replay.sh build-fuzz || die "a corpus or regression input fails"
+	FUZZ_BUILD=$(pwd)/build-fuzz sh scripts/fuzz.sh "${FUZZ_SECONDS:-30}" ||
+		die "the fuzzers found a problem (inputs in build-fuzz/fuzz-out/)"
+	echo "fuzzing took $(($(date +%s) - fuzz_start))s"
+elif [ "$(id -u)" -eq 0 ]; then
+	die "clang cannot link libFuzzer harnesses though deps.sh installed clang and libclang-rt-dev"
+else
+	echo "no clang with libFuzzer (apt-get install clang libclang-rt-dev): fuzzing skipped"
+fi
 
 section "man pages"
 set -- man/*.[1-8]

@@ -632,6 +632,18 @@ static const struct row rows[] = {
 	    "it\n"
 	    "t.conf:14: non-ASCII character (byte 0xc3) outside a quoted "
 	    "string; put it in quotes\n" },
+	/* Found by fuzz_conf: messages and JSON replies quoted the bytes. */
+	{ "lexer: strings are UTF-8", false,
+	    "local-as 64513\nneighbor r1 {\n\taddress 10.0.0.1\n"
+	    "\tremote-as 64512\n\tdescription \"a\x90""b\"\n"
+	    "\tpassword \"\xc3""(\"\n\tdescription \"\xe2""\x82""\"\n"
+	    "\tdescription \"ok \xe2""\x82""\xac""\"\n}\n",
+	    "t.conf:5: invalid UTF-8 in string (byte 0x90): write the file "
+	    "in UTF-8\n"
+	    "t.conf:6: invalid UTF-8 in string (byte 0xc3): write the file "
+	    "in UTF-8\n"
+	    "t.conf:7: invalid UTF-8 in string (byte 0xe2): write the file "
+	    "in UTF-8\n" },
 	{ "lexer: one message per line", false,
 	    "local-as 1 @ # ,\nlocal-as 1 , ; \"\n",
 	    "t.conf:1: invalid character '@': words are letters, digits "

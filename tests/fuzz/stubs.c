@@ -1,0 +1,37 @@
+/*
+ * stubs.c - the parts of lbbgpd a fuzzer must not run: the host's
+ * netlink (bgpd/netlink.c changes interfaces and needs a kernel to talk
+ * to) and the BGP listeners (bgpd/daemon.c binds port 179).  A reload in
+ * the control harness goes through reload.c for real; these answer as
+ * if the host followed it and no listener changed.
+ */
+#include "bgpd/bgpd.h"
+#include "bgpd/netlink.h"
+
+const char *nl_suspended_by(const struct lbbgpd *d)
+{
+	(void)d;
+	return NULL;
+}
+
+void nl_rib_replaced(struct lbbgpd *d)
+{
+	(void)d;
+}
+
+bool nl_reconf(struct lbbgpd *d, const struct conf *old)
+{
+	(void)d;
+	(void)old;
+	return true;
+}
+
+bool listeners_reconf(struct lbbgpd *d, const struct conf *old, char *err,
+    size_t errlen)
+{
+	(void)d;
+	(void)old;
+	if (errlen > 0)
+		err[0] = '\0';
+	return true;
+}
