@@ -974,6 +974,8 @@ def targets(r):
 
 def cmd_report(a):
     r = load_results(a.results)
+    if a.require and not cmd_require(r, a.require):
+        sys.exit(1)
     present = [w for w in WHO if any(k.startswith(w + ".") or
                                      k == "lat." + w for k in r)]
     p = []
@@ -1014,6 +1016,31 @@ def cmd_report(a):
             p.append("| %s | %s | %s |" % (text, val, "yes" if met else
                                             "**no**"))
     print("\n".join(p))
+
+
+def cmd_require(r, who):
+    """Smoke test: every row has a value for every announcer that has that
+    job (BIRD: no per-VIP API and no CLI job; ExaBGP: no CLI)."""
+    missing = []
+    for label, cells in rows(r):
+        for w in who:
+            if w == "bird" and ("one request per VIP" in label or
+                                "CLI process per VIP" in label):
+                continue
+            if w == "exabgp" and ("CLI" in label):
+                continue
+            if "its reply" in label and w != "lbbgpd":
+                continue
+            if w not in cells:
+                missing.append("%s: %s" % (NAMES[w], label))
+    want = ["%s.bulk." % w for w in who] + ["rss2.%s" % w for w in who] + \
+        ["lat.%s" % w for w in who]
+    for k in want:
+        if not any(x.startswith(k) for x in r):
+            missing.append("no results %s*" % k)
+    for m in missing:
+        log("missing: " + m)
+    return not missing
 
 
 def cmd_spread(a):
@@ -1126,6 +1153,8 @@ def main():
     s.set_defaults(fn=cmd_record)
 
     s = sub.add_parser("report")
+    s.add_argument("--require", nargs="+", choices=WHO,
+                   help="fail unless every job has results for these")
     s.set_defaults(fn=cmd_report)
 
     s = sub.add_parser("spread")
