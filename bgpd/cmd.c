@@ -6,6 +6,9 @@
 #include "bgpd/control.h"
 
 #include <stdio.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,6 +126,10 @@ static bool parse_vips(struct ctl_req *r, struct prefix **vips, size_t *n,
 	 * before the RIB grows, not after (peak memory). */
 	if (has_many)
 		json_object_object_del(r->req, "vips");
+#ifdef __GLIBC__
+	if (count >= 10000)
+		malloc_trim(0);
+#endif
 	*n = count;
 	return true;
 }
