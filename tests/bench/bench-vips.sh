@@ -52,6 +52,8 @@ fi
 [ "$SMOKE" = 1 ] && $PY record "note.smoke=\"smoke run (BENCH_SMOKE=1): tiny counts; the numbers and the targets mean nothing\""
 NMAX=0
 for _n in $NS; do [ "$_n" -gt "$NMAX" ] && NMAX=$_n; done
+# The two-peer memory job: the largest count unless BENCH_FILL_N says.
+NMAX=${BENCH_FILL_N:-$NMAX}
 GOBGP_PORT=50120
 # GoBGP's debug log (lib.sh's default) costs it time per route.
 GOBGP_LOG_LEVEL=info
