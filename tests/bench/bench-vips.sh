@@ -23,7 +23,9 @@
 # BENCH_CLI_N (VIPs of the one-CLI-process-per-VIP job, default 1000),
 # BENCH_POLL (collector poll interval, default 0.005 s), BENCH_RESULTS (copy
 # the raw JSON results there), BENCH_ONLY (announcers to run, default
-# "lbbgpd gobgp exabgp bird"), BENCH_SMOKE=1 (N=200, 1 run, 5 single adds,
+# "lbbgpd gobgp exabgp bird"), BENCH_FILL_N (VIPs of the two-peer memory
+# job, default the largest of BENCH_N), BENCH_EXABGP_ENV (more exabgp_*=V
+# settings), BENCH_SMOKE=1 (N=200, 1 run, 5 single adds,
 # 5 CLI calls: checks that the driver works), and lib.sh's: LBBGPD, BGPCTL,
 # top_builddir, KEEP_TMP=1.
 # shellcheck source-path=SCRIPTDIR source=../integration/lib.sh
