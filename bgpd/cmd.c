@@ -460,8 +460,10 @@ static void cmd_withdraw(struct ctl_req *r)
 	if (owner == NULL)
 		owner = "default";
 	/* A VIP a reload orphaned is withdrawn by forgetting it; the rest
-	 * of the batch goes to the RIB. */
-	for (size_t i = 0; i < n; i++) {
+	 * of the batch goes to the RIB.  Without orphans (the usual case)
+	 * there is nothing to sort out: skip a lookup per VIP. */
+	bool orphans = state_orphans(r->d->state) > 0;
+	for (size_t i = 0; orphans && i < n; i++) {
 		const struct vip *v = rib_vip_find(r->d->rib, &vips[i]);
 		if ((v == NULL || !owned_by(v, owner)) &&
 		    state_is_orphan(r->d->state, &vips[i], owner)) {
