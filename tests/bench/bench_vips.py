@@ -1069,7 +1069,7 @@ def cmd_spread(a):
             if not vals:
                 line += " – |"
                 continue
-            f = (fmt_kb if "RSS" in label else fmt_ms if "p50" in label
+            f = (fmt_kb if "RSS" in label else fmt_ms if "single add" in label
                  else (lambda x: "%.2f s" % x) if "CPU" in label else fmt_s)
             txt = " / ".join(f(v) for v in vals)
             if ratios:
