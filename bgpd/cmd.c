@@ -6,6 +6,9 @@
 #include "bgpd/control.h"
 
 #include <stdio.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,6 +123,14 @@ static bool parse_vips(struct ctl_req *r, struct prefix **vips, size_t *n,
 			return false;
 		}
 	}
+	/* The request's array is megabytes at 100,000 VIPs: give it back
+	 * before the RIB grows, not after (peak memory). */
+	if (has_many)
+		json_object_object_del(r->req, "vips");
+#ifdef __GLIBC__
+	if (count >= 10000)
+		malloc_trim(0);
+#endif
 	*n = count;
 	return true;
 }
@@ -406,13 +417,14 @@ static void batch_reply(struct ctl_req *r, bool ok,
 		if (n > 1)
 			json_object_object_add(r->reply, "vip",
 			    addr_json(&vips[bad]));
+		free(vips);
 	} else {
-		for (size_t i = 0; i < n; i++)
-			state_touch(r->d->state, &vips[i]);
+		/* The state takes the array: a second copy of 100,000
+		 * addresses would raise the peak. */
+		state_touch_all(r->d->state, vips, n);
 		json_object_object_add(r->reply, count_key,
 		    json_object_new_uint64(changed));
 	}
-	free(vips);
 }
 
 static void cmd_add(struct ctl_req *r)
@@ -449,8 +461,10 @@ static void cmd_withdraw(struct ctl_req *r)
 	if (owner == NULL)
 		owner = "default";
 	/* A VIP a reload orphaned is withdrawn by forgetting it; the rest
-	 * of the batch goes to the RIB. */
-	for (size_t i = 0; i < n; i++) {
+	 * of the batch goes to the RIB.  Without orphans (the usual case)
+	 * there is nothing to sort out: skip a lookup per VIP. */
+	bool orphans = state_orphans(r->d->state) > 0;
+	for (size_t i = 0; orphans && i < n; i++) {
 		const struct vip *v = rib_vip_find(r->d->rib, &vips[i]);
 		if ((v == NULL || !owned_by(v, owner)) &&
 		    state_is_orphan(r->d->state, &vips[i], owner)) {

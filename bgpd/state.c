@@ -226,37 +226,59 @@ static bool open_journal(struct state *st)
 	return true;
 }
 
+/* Write out what b holds (and forget it); false on a write error, or
+ * when building it ran out of memory. */
+static bool sb_flush(struct sbuf *b, int fd, size_t *total)
+{
+	if (b->failed)
+		return false;
+	bool ok = write_all(fd, b->p, b->len);
+	*total += b->len;
+	b->len = 0;
+	return ok;
+}
+
 bool state_compact(struct state *st, const struct rib *r)
 {
 	char *tmp = NULL;
 	struct sbuf b = { 0 };
-	bool ok = false;
+	size_t len = 0;
+	bool ok = false, wok = true;
 	int fd = -1;
 
 	if (st->path == NULL)
 		return true;
-	sb_str(&b, STATE_HEADER "\n");
-	for (const struct vip *v = rib_vip_next(r, NULL); v;
-	    v = rib_vip_next(r, v)) {
-		if (has_dynamic_owner(v))
-			put_record(&b, r, &v->addr);
-	}
-	for (size_t i = 0; i < json_object_array_length(st->orphans); i++) {
-		sb_str(&b, json_object_to_json_string_ext(
-		    json_object_array_get_idx(st->orphans, i),
-		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-		sb_str(&b, "\n");
-	}
-	if (b.failed)
-		goto out;
-	const char *text = b.p;
-	size_t len = b.len;
 	tmp = malloc(strlen(st->path) + sizeof(".tmp"));
 	if (tmp == NULL)
 		goto out;
 	sprintf(tmp, "%s.tmp", st->path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || !write_all(fd, text, len) || fsync(fd) < 0) {
+	if (fd < 0) {
+		log_warn("state file %s", tmp);
+		goto out;
+	}
+	/* Written in 1 MiB pieces, as commits are: the whole snapshot of
+	 * 100,000 VIPs in memory was the peak of a big batch. */
+	sb_str(&b, STATE_HEADER "\n");
+	for (const struct vip *v = rib_vip_next(r, NULL); wok && v;
+	    v = rib_vip_next(r, v)) {
+		if (has_dynamic_owner(v))
+			put_record(&b, r, &v->addr);
+		if (b.failed || b.len >= (1u << 20))
+			wok = sb_flush(&b, fd, &len);
+	}
+	for (size_t i = 0; wok && i < json_object_array_length(st->orphans);
+	    i++) {
+		sb_str(&b, json_object_to_json_string_ext(
+		    json_object_array_get_idx(st->orphans, i),
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		sb_str(&b, "\n");
+	}
+	if (wok)
+		wok = sb_flush(&b, fd, &len);
+	if (b.failed)
+		goto out;	/* out of memory: the old snapshot stays */
+	if (!wok || fsync(fd) < 0) {
 		log_warn("state file %s", tmp);
 		goto out;
 	}
@@ -301,6 +323,19 @@ void state_touch(struct state *st, const struct prefix *vip)
 		st->capdirty = ncap;
 	}
 	st->dirty[st->ndirty++] = *vip;
+}
+
+void state_touch_all(struct state *st, struct prefix *vips, size_t n)
+{
+	if (st->path != NULL && st->ndirty == 0 && n > 0) {
+		free(st->dirty);
+		st->dirty = vips;
+		st->ndirty = st->capdirty = n;
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		state_touch(st, &vips[i]);
+	free(vips);
 }
 
 bool state_dirty(const struct state *st)

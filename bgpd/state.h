@@ -37,6 +37,8 @@ bool state_load(struct state *st, struct rib *r);
 
 /* A VIP changed: its record goes out with the next commit. */
 void state_touch(struct state *st, const struct prefix *vip);
+/* The same for n VIPs; takes the malloc'd array (no copy of a big batch). */
+void state_touch_all(struct state *st, struct prefix *vips, size_t n);
 bool state_dirty(const struct state *st);
 /* Write every touched VIP; false (and still dirty) on failure. */
 bool state_commit(struct state *st, struct rib *r);

@@ -8,7 +8,7 @@
 LBBGP_PKGS="build-essential autoconf automake libtool pkg-config
 	libev-dev libjson-c-dev libnl-3-dev libnl-route-3-dev check
 	bird2 gobgpd mandoc iproute2 procps python3 valgrind bash-completion
-	clang libclang-rt-dev"
+	clang libclang-rt-dev exabgp python3-grpcio tcpdump"
 
 # lbbgp_missing: the packages of LBBGP_PKGS that are not installed.
 lbbgp_missing() {

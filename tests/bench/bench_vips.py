@@ -1,27 +1,32 @@
 #!/usr/bin/python3
 """bench_vips.py: the measuring half of tests/bench/bench-vips.sh.
 
-bench-vips.sh starts and stops the daemons; this file talks to them and
-keeps the numbers.  Every subcommand adds its results to a JSON file
-(--results) and `report` turns that file into a Markdown table.
+bench-vips.sh starts and stops the routers; this file talks to them and
+keeps the numbers.  Four announcers feed the same collector, a BIRD that
+imports everything: lbbgpd, GoBGP, ExaBGP and BIRD itself.  Each
+subcommand adds its results to a JSON file (--results); `report` turns that
+file into one Markdown table, `spread` compares the results of several runs.
 
 Subcommands:
-  bulk-lbbgpd   (a) announce/withdraw N VIPs through lbbgpd's control socket,
-                timed until the collector BIRD's imported count is N / 0
-  bulk-bird     (a) the same N routes from a BIRD `protocol static`
-                (birdc enable/disable), timed the same way
-  add-latency   (b) N single `add` requests on an idle session; send times
-  gobgp-latency (b) N `gobgp global rib add`; send times
-  match         (b) pcap: first UPDATE carrying each /32 -> latency stats
-  pipeline      (c) N single-VIP `add` requests pipelined on one connection
-  add-wait      (d) add N VIPs and wait until several collectors hold them
-  wait-routes   (d) wait until several collectors hold N routes (restart)
-  record        store KEY=VALUE pairs given by the shell (versions, RSS)
-  report        print the Markdown report
+  job       announce then withdraw N VIPs through one announcer, REPS times,
+            timed until the collector holds all / none of them; the
+            announcer's CPU time from /proc/PID/stat.  --how bulk (the
+            announcer's batch form), each (one request per route, on one
+            connection), cli (one CLI process per route)
+  fill      announce N VIPs in bulk and wait until several collectors hold
+            them all (peak RSS with two peers); no withdraw
+  latency   N single adds on an idle session, 10 ms apart: send times
+  match     pcap: the first UPDATE carrying each /32 -> latency statistics
+  record    store KEY=VALUE pairs given by the shell (versions, RSS)
+  report    print the Markdown table
+  spread    the same rows over several results files: the median of each
+            run, and the min-max over runs
 
-Only /usr/bin/python3 and its standard library are used.  Addresses are
-only ever the 127.0.20.0/24 loopback ones the script passes in; VIPs are
-just BGP prefixes, nothing is sent to them.
+Only /usr/bin/python3 and its standard library are used, plus Debian's
+python3-grpcio for GoBGP's API when it is installed (the gobgp CLI has no
+usable bulk path: see README.md).  The protobuf messages are encoded here
+by hand.  Addresses are only ever the 127.0.20.0/24 loopback ones the script
+passes in; VIPs are just BGP prefixes, nothing is sent to them.
 """
 import argparse
 import ipaddress
@@ -29,6 +34,7 @@ import json
 import math
 import os
 import platform
+import resource
 import socket
 import statistics
 import struct
@@ -37,7 +43,11 @@ import sys
 import threading
 import time
 
-CTL_MAX_LINE = 1024 * 1024  # docs/control-protocol.md: longer lines are refused
+CTL_MAX_LINE = 4 * 1024 * 1024  # docs/control-protocol.md
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+WHO = ("lbbgpd", "gobgp", "exabgp", "bird")
+NAMES = {"lbbgpd": "lbbgpd", "gobgp": "GoBGP", "exabgp": "ExaBGP",
+         "bird": "BIRD"}
 
 
 def now_mono():
@@ -55,6 +65,19 @@ def log(msg):
 def vip_list(base, n):
     b = int(ipaddress.IPv4Address(base))
     return [str(ipaddress.IPv4Address(b + i)) for i in range(n)]
+
+
+def proc_cpu(pid):
+    """utime + stime of a process (all its threads), seconds."""
+    with open("/proc/%d/stat" % pid) as f:
+        st = f.read()
+    fields = st[st.rindex(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def children_cpu():
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
 
 
 # ---- results file ----------------------------------------------------------
@@ -112,49 +135,33 @@ class Bird:
                 n += int(line[i + 7:].split()[0])
         return n
 
-    def close(self):
-        self.s.close()
-
 
 class Timeout(Exception):
     pass
 
 
-def wait_count(bird, proto, target, timeout, interval):
-    """Poll until proto's count is target; the time of the poll that saw it."""
-    end = now_mono() + timeout
-    polls = 0
-    while True:
-        n = bird.count(proto)
-        t = now_mono()
-        polls += 1
-        if n == target:
-            return t, polls
-        if t > end:
-            raise Timeout("%s: %d routes after %.0f s, wanted %d" %
-                          (proto, n, timeout, target))
-        time.sleep(interval)
-
-
-def wait_counts(birds, target, timeout, interval):
-    """Several (bird, proto): the time when the last of them had target."""
+def wait_counts(birds, target, timeout, interval, alive=None):
+    """Poll [(bird, proto)] until each holds target routes: the time of the
+    poll that saw the last of them.  alive() raises when the sender failed."""
     end = now_mono() + timeout
     done = {}
-    while len(done) < len(birds):
+    polls = 0
+    while True:
         for i, (b, proto) in enumerate(birds):
-            if i in done:
-                continue
-            if b.count(proto) == target:
+            if i not in done and b.count(proto) == target:
                 done[i] = now_mono()
+        polls += 1
         if len(done) == len(birds):
-            break
+            return max(done.values()), polls
+        if alive:
+            alive()
         if now_mono() > end:
-            raise Timeout("collectors did not reach %d routes" % target)
+            raise Timeout("collector: %s routes after %.0f s, wanted %d" %
+                          ([b.count(p) for b, p in birds], timeout, target))
         time.sleep(interval)
-    return max(done.values())
 
 
-# ---- lbbgpd control socket ----------------------------------------------------
+# ---- lbbgpd ---------------------------------------------------------------------
 
 class Ctl:
     """A control connection whose replies a thread reads and time-stamps."""
@@ -184,15 +191,7 @@ class Ctl:
                 self.replies.append((t, json.loads(line)))
                 self.cond.notify_all()
 
-    def send(self, data):
-        """Write; False when lbbgpd closed the connection meanwhile."""
-        try:
-            self.s.sendall(data)
-            return True
-        except (BrokenPipeError, ConnectionResetError):
-            return False
-
-    def wait_replies(self, n, timeout=600):
+    def wait_replies(self, n, timeout=900):
         end = time.monotonic() + timeout
         with self.cond:
             while len(self.replies) < n and not self.eof:
@@ -215,152 +214,384 @@ def req_line(obj):
     return json.dumps(obj, separators=(",", ":")).encode() + b"\n"
 
 
-def batch_lines(cmd, vips, owner, nreq):
+def batch_lines(cmd, vips, owner):
+    """As few `vips` requests as fit under the 4 MiB line limit."""
+    one = len(req_line({"cmd": cmd, "vips": vips, "owner": owner}))
+    nreq = max(1, math.ceil(one / (CTL_MAX_LINE - 4096)))
     per = math.ceil(len(vips) / nreq)
     return [req_line({"cmd": cmd, "vips": vips[i:i + per], "owner": owner})
             for i in range(0, len(vips), per)]
 
 
-def lb_batch(ctl_path, bird, proto, cmd, vips, owner, nreq, target, a):
-    """Send cmd for vips in nreq requests, back to back on one connection;
-    time until the collector's count is target.  Returns a dict, or None
-    when lbbgpd refused a line as too long."""
-    lines = batch_lines(cmd, vips, owner, nreq)
-    c = Ctl(ctl_path)
-    t0 = now_mono()
-    c.send(b"".join(lines))
-    # A refused request changes nothing: look at the first reply before
-    # waiting for routes that will not come.
-    first = c.wait_replies(1)
-    if not first or not first[0][1].get("ok"):
+class Lbbgpd:
+    """bulk: one `add`/`withdraw` with a `vips` array; each: one request per
+    VIP, written back to back on one connection (pipelined); cli: one
+    `bgpctl add VIP` process per VIP."""
+    how = {"bulk": "`add`/`withdraw` with a `vips` array",
+           "each": "one `add`/`withdraw` request per VIP, pipelined on one "
+                   "connection",
+           "cli": "`bgpctl add VIP` / `bgpctl withdraw VIP`"}
+
+    def __init__(self, a):
+        self.a = a
+        self.owner = "bench"
+
+    def prepare(self, how, cmd, vips):
+        if how == "bulk":
+            return batch_lines(cmd, vips, self.owner)
+        if how == "each":
+            return [req_line({"cmd": cmd, "vip": v, "owner": self.owner})
+                    for v in vips]
+        return [[self.a.bgpctl, "-s", self.a.ctl, cmd, v, "owner",
+                 self.owner] for v in vips]
+
+    def send(self, how, cmd, payload):
+        if how == "cli":
+            for argv in payload:
+                subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+            return
+        c = Ctl(self.a.ctl)
+        c.s.sendall(b"".join(payload))
+        replies = c.wait_replies(len(payload))
         c.close()
-        if first and first[0][1].get("code") == "line-too-long":
-            return None
-        raise RuntimeError("lbbgpd refused %s: %s" % (cmd, first))
-    t1, polls = wait_count(bird, proto, target, a.timeout, a.poll)
-    replies = c.wait_replies(len(lines))
-    c.close()
-    bad = [r for _, r in replies if not r.get("ok")]
-    if bad:
-        raise RuntimeError("lbbgpd refused %s: %s" % (cmd, bad[0]))
-    return {"s": t1 - t0, "reply_s": replies[-1][0] - t0, "polls": polls,
-            "requests": len(lines),
-            "max_line": max(len(x) for x in lines)}
+        bad = [r for _, r in replies if not r.get("ok")]
+        if len(replies) != len(payload) or bad:
+            raise RuntimeError("lbbgpd: %d of %d replies, refused: %s" %
+                               (len(replies), len(payload), bad[:1]))
 
+    # (latency) one add, wait for its reply; the send time
+    def single_open(self):
+        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.s.connect(self.a.ctl)
+        self.f = self.s.makefile("rb")
+        self.reply_ms = []
 
-def summary(values):
-    v = sorted(values)
-    return {"median": statistics.median(v), "min": v[0], "max": v[-1],
-            "runs": v}
-
-
-def cmd_bulk_lbbgpd(a):
-    vips = vip_list(a.base, a.n)
-    bird = Bird(a.bird)
-    if bird.count(a.proto) != 0:
-        raise RuntimeError("collector holds routes from %s already" % a.proto)
-    one_line = len(batch_lines("add", vips, a.owner, 1)[0])
-    nreq = 1
-    ann, wd, reply_ann, reply_wd = [], [], [], []
-    refused = None
-    for rep in range(a.reps):
-        r = lb_batch(a.ctl, bird, a.proto, "add", vips, a.owner, nreq, a.n, a)
-        if r is None:
-            # The request limit (4 MiB): use as few requests as fit.
-            refused = one_line
-            nreq = math.ceil(one_line / (CTL_MAX_LINE - 4096))
-            log("one add of %d VIPs (%d bytes) refused: line-too-long; "
-                "using %d requests" % (a.n, one_line, nreq))
-            r = lb_batch(a.ctl, bird, a.proto, "add", vips, a.owner, nreq,
-                         a.n, a)
-        log("lbbgpd announce %d: %.3f s (replies after %.3f s, %d polls)" %
-            (rep + 1, r["s"], r["reply_s"], r["polls"]))
-        ann.append(r["s"])
-        reply_ann.append(r["reply_s"])
-        time.sleep(a.settle)
-        w = lb_batch(a.ctl, bird, a.proto, "withdraw", vips, a.owner, nreq,
-                     0, a)
-        log("lbbgpd withdraw %d: %.3f s (replies after %.3f s)" %
-            (rep + 1, w["s"], w["reply_s"]))
-        wd.append(w["s"])
-        reply_wd.append(w["reply_s"])
-        time.sleep(a.settle)
-    k = a.key
-    res = {k + "_announce": summary(ann), k + "_withdraw": summary(wd),
-           k + "_announce_reply": summary(reply_ann),
-           k + "_withdraw_reply": summary(reply_wd)}
-    if k == "a_lb":
-        res.update({"a_n": a.n, "a_requests": nreq,
-                    "a_one_line_bytes": one_line,
-                    "a_one_refused": refused is not None,
-                    "a_poll_ms": a.poll * 1000})
-    save_results(a.results, res)
-
-
-def cmd_bulk_bird(a):
-    src = Bird(a.src_bird)
-    coll = Bird(a.bird)
-    if coll.count(a.proto) != 0:
-        raise RuntimeError("collector holds routes from %s already" % a.proto)
-    ann, wd = [], []
-    for rep in range(a.reps):
-        t0 = now_mono()
-        src.cmd("enable " + a.static)
-        t1, _ = wait_count(coll, a.proto, a.n, a.timeout, a.poll)
-        ann.append(t1 - t0)
-        log("BIRD announce %d: %.3f s" % (rep + 1, t1 - t0))
-        time.sleep(a.settle)
-        t0 = now_mono()
-        src.cmd("disable " + a.static)
-        t1, _ = wait_count(coll, a.proto, 0, a.timeout, a.poll)
-        wd.append(t1 - t0)
-        log("BIRD withdraw %d: %.3f s" % (rep + 1, t1 - t0))
-        time.sleep(a.settle)
-    save_results(a.results, {"a_bird_announce": summary(ann),
-                             "a_bird_withdraw": summary(wd)})
-
-
-# ---- (b) single add latency ---------------------------------------------------
-
-def cmd_add_latency(a):
-    vips = vip_list(a.base, a.n)
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.connect(a.ctl)
-    f = s.makefile("rb")
-    sends = []
-    reply_ms = []
-    for v in vips:
-        line = req_line({"cmd": "add", "vip": v, "owner": a.owner})
+    def single(self, v):
+        line = req_line({"cmd": "add", "vip": v, "owner": "latency"})
         t = now_real_ns()
-        s.sendall(line)
-        r = json.loads(f.readline())
-        reply_ms.append((now_real_ns() - t) / 1e6)
+        self.s.sendall(line)
+        r = json.loads(self.f.readline())
+        self.reply_ms.append((now_real_ns() - t) / 1e6)
         if not r.get("ok"):
             raise RuntimeError("add %s: %s" % (v, r))
-        sends.append([v, t])
-        time.sleep(a.gap)
-    s.sendall(req_line({"cmd": "withdraw", "vips": vips, "owner": a.owner}))
-    r = json.loads(f.readline())
-    if not r.get("ok"):
-        raise RuntimeError("withdraw: %s" % r)
-    s.close()
-    with open(a.out, "w") as fo:
-        json.dump({"sends": sends, "reply_ms": reply_ms}, fo)
+        return t
+
+    def single_close(self, vips):
+        self.s.sendall(req_line({"cmd": "withdraw", "vips": vips,
+                                 "owner": "latency"}))
+        r = json.loads(self.f.readline())
+        if not r.get("ok"):
+            raise RuntimeError("withdraw: %s" % r)
+        self.s.close()
+
+    def cli_argv(self, v):
+        return [self.a.bgpctl, "-s", self.a.ctl, "add", v, "owner",
+                "latency"]
 
 
-def cmd_gobgp_latency(a):
+# ---- GoBGP ------------------------------------------------------------------------
+# The gRPC messages of GoBGP 3.x (api/gobgp.proto, api/attribute.proto),
+# encoded by hand: only the fields used here.
+
+def pb_varint(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7f
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def pb_bytes(field, data):
+    return pb_varint(field << 3 | 2) + pb_varint(len(data)) + data
+
+
+def pb_uint(field, n):
+    return pb_varint(field << 3) + pb_varint(n) if n else b""
+
+
+def pb_any(type_name, value):
+    return (pb_bytes(1, ("type.googleapis.com/apipb." + type_name).encode()) +
+            pb_bytes(2, value))
+
+
+PB_FAMILY_V4 = pb_uint(1, 1) + pb_uint(2, 1)  # Family{AFI_IP, SAFI_UNICAST}
+
+
+def pb_path(vip, withdraw, nexthop):
+    nlri = pb_uint(1, 32) + pb_bytes(2, vip.encode())  # IPAddressPrefix
+    return (pb_bytes(1, pb_any("IPAddressPrefix", nlri)) +
+            pb_bytes(2, pb_any("OriginAttribute", b"")) +  # IGP
+            pb_bytes(2, pb_any("NextHopAttribute",
+                               pb_bytes(1, nexthop.encode()))) +
+            pb_uint(5, 1 if withdraw else 0) +  # is_withdraw
+            pb_bytes(9, PB_FAMILY_V4))
+
+
+class Gobgp:
+    """bulk: AddPathStream, 1,000 paths a message (withdraw: the same paths
+    with is_withdraw); each: one AddPath / DeletePath call per VIP, up to
+    256 in flight; cli: one `gobgp global rib add` process per VIP."""
+    how = {"bulk": "gRPC `AddPathStream`, 1,000 paths a message",
+           "each": "gRPC `AddPath`/`DeletePath` per VIP, 256 in flight",
+           "cli": "`gobgp global rib add` / `del` per VIP"}
+    CHUNK = 1000
+    WINDOW = 256
+
+    def __init__(self, a):
+        self.a = a
+        self.ch = None
+
+    def channel(self):
+        if self.ch is None:
+            import grpc  # Debian: python3-grpcio
+            self.ch = grpc.insecure_channel("127.0.0.1:%d" % self.a.port)
+            grpc.channel_ready_future(self.ch).result(timeout=10)
+        return self.ch
+
+    def prepare(self, how, cmd, vips):
+        wd = cmd == "withdraw"
+        if how == "cli":
+            return [["gobgp", "-p", str(self.a.port), "global", "rib", "-a",
+                     "ipv4", "del" if wd else "add", v + "/32"] +
+                    ([] if wd else ["nexthop", self.a.nexthop])
+                    for v in vips]
+        paths = [pb_path(v, wd, self.a.nexthop) for v in vips]
+        if how == "bulk":  # AddPathStreamRequest{table_type GLOBAL, paths}
+            return [b"".join(pb_bytes(3, p) for p in paths[i:i + self.CHUNK])
+                    for i in range(0, len(paths), self.CHUNK)]
+        if wd:  # DeletePathRequest{family, path}
+            return [pb_bytes(3, PB_FAMILY_V4) + pb_bytes(4, p) for p in paths]
+        return [pb_bytes(3, p) for p in paths]  # AddPathRequest{path}
+
+    def send(self, how, cmd, payload):
+        if how == "cli":
+            for argv in payload:
+                subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+            return
+        ch = self.channel()
+        if how == "bulk":
+            call = ch.stream_unary("/apipb.GobgpApi/AddPathStream")
+            call(iter(payload), timeout=900)
+            return
+        call = ch.unary_unary("/apipb.GobgpApi/" +
+                              ("DeletePath" if cmd == "withdraw"
+                               else "AddPath"))
+        inflight = []
+        for req in payload:
+            if len(inflight) >= self.WINDOW:
+                inflight.pop(0).result()
+            inflight.append(call.future(req, timeout=900))
+        for fut in inflight:
+            fut.result()
+
+    # (latency) `gobgp global rib add`: its process start time, and on the
+    # wire, its gRPC AddPath request
+    def single_open(self):
+        pass
+
+    def cli_argv(self, v):
+        return ["gobgp", "-p", str(self.a.port), "global", "rib", "-a",
+                "ipv4", "add", v + "/32", "nexthop", self.a.nexthop]
+
+    def single_close(self, vips):
+        subprocess.run(["gobgp", "-p", str(self.a.port), "global", "rib",
+                        "-a", "ipv4", "del", "all"], check=True,
+                       stdout=subprocess.DEVNULL)
+
+
+# ---- ExaBGP -----------------------------------------------------------------------
+
+class Exabgp:
+    """ExaBGP's process API: its `process` is `cat FIFO`, so what is written
+    to the FIFO reaches ExaBGP's API pipe.  bulk: `announce attributes
+    next-hop self nlri P P P ...` lines of up to --exa-chunk prefixes; each:
+    one `announce route P next-hop self` line per VIP."""
+    how = {"bulk": "`announce attributes next-hop self nlri P ...`",
+           "each": "one `announce route P next-hop self` line per VIP"}
+
+    def __init__(self, a):
+        self.a = a
+
+    def prepare(self, how, cmd, vips):
+        cmd = "announce" if cmd == "add" else "withdraw"
+        if how == "bulk":
+            c = self.a.exa_chunk or len(vips)
+            return [("%s attributes next-hop self nlri %s\n" %
+                     (cmd, " ".join(v + "/32" for v in vips[i:i + c])))
+                    .encode() for i in range(0, len(vips), c)]
+        return [("%s route %s/32 next-hop self\n" % (cmd, v)).encode()
+                for v in vips]
+
+    def send(self, how, cmd, payload):
+        fd = os.open(self.a.fifo, os.O_WRONLY)
+        try:
+            data = memoryview(b"".join(payload))
+            while data:
+                n = os.write(fd, data)
+                data = data[n:]
+        finally:
+            os.close(fd)
+
+    def single_open(self):
+        self.fd = os.open(self.a.fifo, os.O_WRONLY)
+
+    def single(self, v):
+        line = ("announce route %s/32 next-hop self\n" % v).encode()
+        t = now_real_ns()
+        os.write(self.fd, line)
+        return t
+
+    def single_close(self, vips):
+        self.send("bulk", "withdraw", self.prepare("bulk", "withdraw", vips))
+        os.close(self.fd)
+
+    def cli_argv(self, v):
+        raise RuntimeError("ExaBGP: no CLI configured")
+
+
+# ---- BIRD -----------------------------------------------------------------------
+
+class BirdSrc:
+    """bulk: the VIPs are the routes of a `protocol static` (disabled at
+    start): `enable`/`disable` it on BIRD's control socket.  Single adds:
+    one static protocol of one route per add."""
+    how = {"bulk": "`protocol static`, `enable`/`disable` over birdc's socket"}
+
+    def __init__(self, a):
+        self.a = a
+        self.b = Bird(a.src_bird)
+
+    def prepare(self, how, cmd, vips):
+        return "%s %s" % ("enable" if cmd == "add" else "disable",
+                          self.a.static)
+
+    def send(self, how, cmd, payload):
+        r = self.b.cmd(payload)
+        if not any(x.startswith("0000 ") or ": enabled" in x or
+                   ": disabled" in x for x in r):
+            raise RuntimeError("BIRD: %s: %s" % (payload, r))
+
+    def single_open(self):
+        self.names = []
+
+    def single(self, v):
+        self.names.append("lat%d" % len(self.names))
+        cmd = ("enable %s\n" % self.names[-1]).encode()
+        t = now_real_ns()
+        self.b.s.sendall(cmd)
+        self.b._reply()
+        return t
+
+    def cli_argv(self, v):
+        self.names.append("latc%d" % len(self.names))
+        return ["birdc", "-s", self.a.src_bird, "enable", self.names[-1]]
+
+    def single_close(self, vips):
+        for name in self.names:
+            self.b.cmd("disable " + name)
+
+
+def announcer(a):
+    return {"lbbgpd": Lbbgpd, "gobgp": Gobgp, "exabgp": Exabgp,
+            "bird": BirdSrc}[a.who](a)
+
+
+# ---- jobs -------------------------------------------------------------------------
+
+def phase(ann, a, birds, how, cmd, vips, target):
+    """One announce or withdraw: (seconds, announcer CPU s, client CPU s)."""
+    payload = ann.prepare(how, cmd, vips)
+    err = []
+
+    def run():
+        try:
+            ann.send(how, cmd, payload)
+        except Exception as e:  # reported by alive() in the main thread
+            err.append(e)
+
+    def alive():
+        if err:
+            raise RuntimeError("%s %s: %s" % (a.who, cmd, err[0]))
+
+    cpu0, kid0 = proc_cpu(a.pid), children_cpu()
+    t0 = now_mono()
+    th = threading.Thread(target=run, daemon=True)
+    th.start()
+    t1, polls = wait_counts(birds, target, a.timeout, a.poll, alive)
+    th.join(a.timeout)
+    alive()
+    if th.is_alive():
+        raise Timeout("%s %s: the request did not finish" % (a.who, cmd))
+    return t1 - t0, proc_cpu(a.pid) - cpu0, children_cpu() - kid0
+
+
+def cmd_job(a):
+    ann = announcer(a)
     vips = vip_list(a.base, a.n)
+    birds = [(Bird(a.bird), a.proto)]
+    if birds[0][0].count(a.proto) != 0:
+        raise RuntimeError("the collector holds routes from %s already" %
+                           a.proto)
+    r = {k: [] for k in ("announce", "withdraw", "cpu_announce",
+                         "cpu_withdraw", "client_announce", "client_withdraw")}
+    t_start = now_mono()
+    for rep in range(a.reps):
+        for cmd, what, target in (("add", "announce", a.n),
+                                  ("withdraw", "withdraw", 0)):
+            s, cpu, kid = phase(ann, a, birds, a.how, cmd, vips, target)
+            r[what].append(s)
+            r["cpu_" + what].append(cpu)
+            r["client_" + what].append(kid)
+            log("%s %s %s %d: %.3f s, CPU %.2f s (client %.2f s)" %
+                (a.who, a.how, what, a.n, s, cpu, kid))
+            time.sleep(a.settle)
+        if rep + 1 < a.reps and now_mono() - t_start > a.budget:
+            log("%s %s %d: %d runs (time budget %.0f s spent)" %
+                (a.who, a.how, a.n, rep + 1, a.budget))
+            break
+    r["n"] = a.n
+    r["how"] = ann.how[a.how]
+    save_results(a.results, {"%s.%s.%d" % (a.who, a.how, a.n): r})
+
+
+def cmd_fill(a):
+    ann = announcer(a)
+    vips = vip_list(a.base, a.n)
+    birds = [(Bird(p.split("=", 1)[1]), p.split("=", 1)[0]) for p in a.birds]
+    s, cpu, _ = phase(ann, a, birds, "bulk", "add", vips, a.n)
+    log("%s: %d VIPs at %d collectors after %.3f s, CPU %.2f s" %
+        (a.who, a.n, len(birds), s, cpu))
+    save_results(a.results, {"fill.%s" % a.who: {"n": a.n, "s": s,
+                                                  "peers": len(birds)}})
+
+
+def cmd_latency(a):
+    ann = announcer(a)
+    vips = vip_list(a.base, a.n)
+    ann.single_open()
     sends = []
     for v in vips:
-        argv = ["gobgp", "-p", str(a.port), "global", "rib", "-a", "ipv4",
-                "add", v + "/32", "nexthop", a.nexthop]
-        t = now_real_ns()
-        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
-        sends.append([v, t])
+        if a.cli:
+            argv = ann.cli_argv(v)
+            t = now_real_ns()
+            subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+            sends.append([v, t])
+        else:
+            sends.append([v, ann.single(v)])
         time.sleep(a.gap)
+    ann.single_close(vips)
+    out = {"sends": sends}
+    if getattr(ann, "reply_ms", None):
+        out["reply_ms"] = ann.reply_ms
     with open(a.out, "w") as fo:
-        json.dump({"sends": sends}, fo)
+        json.dump(out, fo)
 
+
+# ---- pcap: UPDATEs on the wire -------------------------------------------------------
 
 def read_pcap(path):
     """(ts_ns, src, sport, dst, dport, seq, payload) of every IPv4 TCP packet."""
@@ -540,72 +771,14 @@ def cmd_match(a):
         g = [(ups[v + "/32"] - req[v]) / 1e6 for v, _ in sends["sends"]
              if v in req and v + "/32" in ups]
         if g:
-            res[a.key + "_grpc"] = lat_stats(g)
+            res[a.grpc_key] = lat_stats(g)
     save_results(a.results, res)
     log("%s: p50 %.3f ms, p99 %.3f ms, max %.3f ms, %d missing" %
         (a.key, res[a.key]["p50"], res[a.key]["p99"], res[a.key]["max"],
          len(missing)))
-
-
-# ---- (c) pipelined single adds -----------------------------------------------
-
-def cmd_pipeline(a):
-    vips = vip_list(a.base, a.n)
-    bird = Bird(a.bird)
-    if bird.count(a.proto) != 0:
-        raise RuntimeError("collector holds routes from %s already" % a.proto)
-    data = b"".join(req_line({"cmd": "add", "vip": v, "owner": a.owner})
-                    for v in vips)
-    c = Ctl(a.ctl)
-    t0 = now_mono()
-    c.send(data)
-    t_written = now_mono()
-    t_bird, _ = wait_count(bird, a.proto, a.n, a.timeout, a.poll)
-    replies = c.wait_replies(a.n)
-    c.close()
-    bad = [r for _, r in replies if not r.get("ok")]
-    if len(replies) != a.n or bad:
-        raise RuntimeError("%d replies, %d errors: %s" %
-                           (len(replies), len(bad), bad[:1]))
-    t_last = replies[-1][0]
-    res = {"c_n": a.n, "c_written_s": t_written - t0,
-           "c_last_reply_s": t_last - t0,
-           "c_rps": a.n / (t_last - t0), "c_bird_s": t_bird - t0,
-           "c_bytes": len(data)}
-    save_results(a.results, res)
-    log("pipeline: written %.3f s, last reply %.3f s (%.0f req/s), "
-        "collector %.3f s" % (res["c_written_s"], res["c_last_reply_s"],
-                              res["c_rps"], res["c_bird_s"]))
-
-
-# ---- (d) add and wait on several collectors -----------------------------------
-
-def cmd_add_wait(a):
-    vips = vip_list(a.base, a.n)
-    birds = [(Bird(p.split("=", 1)[1]), p.split("=", 1)[0]) for p in a.birds]
-    nreq = max(1, math.ceil(len(batch_lines("add", vips, a.owner, 1)[0]) /
-                            (CTL_MAX_LINE - 4096)))
-    lines = batch_lines("add", vips, a.owner, nreq)
-    c = Ctl(a.ctl)
-    t0 = now_mono()
-    c.send(b"".join(lines))
-    t1 = wait_counts(birds, a.n, a.timeout, a.poll)
-    replies = c.wait_replies(len(lines))
-    c.close()
-    bad = [r for _, r in replies if not r.get("ok")]
-    if bad:
-        raise RuntimeError("add: %s" % bad[0])
-    save_results(a.results, {a.key: t1 - t0})
-    log("%d VIPs at %d collectors after %.3f s" % (a.n, len(birds), t1 - t0))
-
-
-def cmd_wait_routes(a):
-    birds = [(Bird(p.split("=", 1)[1]), p.split("=", 1)[0]) for p in a.birds]
-    wait_counts(birds, a.n, a.timeout, a.poll)
-    el = (now_real_ns() - a.since_ns) / 1e9
-    save_results(a.results, {a.key: el})
-    log("%d routes at %d collectors %.3f s after the start" %
-        (a.n, len(birds), el))
+    if missing:
+        raise RuntimeError("%s: no UPDATE for %d of the VIPs, e.g. %s" %
+                           (a.key, len(missing), missing[0]))
 
 
 def cmd_record(a):
@@ -619,23 +792,20 @@ def cmd_record(a):
     save_results(a.results, upd)
 
 
-# ---- report -------------------------------------------------------------------
+# ---- report -------------------------------------------------------------------------
 
 def fmt_s(x):
-    return "%.0f ms" % (x * 1000) if x < 10 else "%.1f s" % x
-
-
-def fmt_run(s):
-    return "%s (%s–%s)" % (fmt_s(s["median"]), fmt_s(s["min"]),
-                           fmt_s(s["max"]))
-
-
-def fmt_lat(s):
-    return "p50 %.3f / p99 %.3f / max %.3f ms" % (s["p50"], s["p99"], s["max"])
+    if x < 0.9995:
+        return "%.0f ms" % (x * 1000) if x >= 0.0995 else "%.1f ms" % (x * 1000)
+    return "%.2f s" % x if x < 10 else "%.1f s" % x
 
 
 def fmt_kb(kb):
     return "%.1f MiB" % (kb / 1024.0)
+
+
+def fmt_ms(x):
+    return "%.3f ms" % x if x < 10 else "%.1f ms" % x
 
 
 def cpu_model():
@@ -649,106 +819,273 @@ def cpu_model():
     return platform.processor() or "?"
 
 
+def med(v):
+    return statistics.median(v)
+
+
+def rows(r):
+    """[(label, {who: (value, text)}, kind)]: value is what ratios use."""
+    out = []
+    ns = sorted({v["n"] for k, v in r.items() if k.count(".") == 2 and
+                 isinstance(v, dict) and "n" in v})
+
+    def job_row(label, how, n, field, fmt):
+        cells = {}
+        for w in WHO:
+            j = r.get("%s.%s.%d" % (w, how, n))
+            if not j or not j.get(field):
+                continue
+            v = j[field]
+            m = med(v)
+            txt = fmt(m)
+            if len(v) > 1:
+                txt += " (%s–%s, %d runs)" % (fmt(min(v)), fmt(max(v)), len(v))
+            cells[w] = (m, txt)
+        if cells:
+            out.append((label, cells))
+
+    for how, what in (("bulk", "bulk"), ("each", "one request per VIP")):
+        for n in ns:
+            for ph in ("announce", "withdraw"):
+                job_row("%s %s VIPs, %s: request → collector holds %s" %
+                        (ph, "{:,}".format(n), what,
+                         "all" if ph == "announce" else "none"),
+                        how, n, ph, fmt_s)
+    for how, what in (("bulk", "bulk"), ("each", "one request per VIP")):
+        for n in ns:
+            for ph in ("announce", "withdraw"):
+                job_row("CPU time of the announcer, %s %s VIPs, %s" %
+                        (ph, "{:,}".format(n), what), how, n, "cpu_" + ph,
+                        lambda x: "%.2f s" % x)
+    cli_ns = sorted({r[k]["n"] for k in r if ".cli." in k})
+    for n in cli_ns:
+        for ph in ("announce", "withdraw"):
+            job_row("%s %s VIPs, one CLI process per VIP" %
+                    (ph, "{:,}".format(n)), "cli", n, ph, fmt_s)
+    # latency
+    for suffix, label in (
+            ("", "single add, API: request → its UPDATE on the wire "
+                 "(p50 / p99)"),
+            ("_cli", "single add, CLI: process start → its UPDATE on the "
+                     "wire (p50 / p99)"),
+            ("_reply", "single add, API: request → its reply (lbbgpd: after "
+                       "the state file's fdatasync)")):
+        cells = {}
+        for w in WHO:
+            s = r.get("lat." + w + suffix)
+            if s:
+                cells[w] = (s["p50"], "p50 %s / p99 %s" %
+                            (fmt_ms(s["p50"]), fmt_ms(s["p99"])))
+        if cells:
+            out.append((label, cells))
+    for n in ns:
+        cells = {}
+        for w in WHO:
+            kb = r.get("rss.%s.%d" % (w, n))
+            if kb:
+                cells[w] = (kb, fmt_kb(kb))
+        if cells:
+            out.append(("peak RSS (VmHWM) of the announcer after the %s-VIP "
+                        "jobs, 1 peer" % "{:,}".format(n), cells))
+    cells = {}
+    for w in WHO:
+        kb = r.get("rss2.%s" % w)
+        f = r.get("fill.%s" % w)
+        if kb and f:
+            cells[w] = (kb, "%s (filled in %s)" % (fmt_kb(kb), fmt_s(f["s"])))
+    if cells:
+        n2 = max(r["fill." + w]["n"] for w in WHO if "fill." + w in r)
+        out.append(("peak RSS (VmHWM), %s VIPs announced to 2 peers (fresh "
+                    "process)" % "{:,}".format(n2), cells))
+    return out
+
+
+def label_how(r):
+    """Which form each announcer used, per job kind."""
+    out = []
+    for how, what in (("bulk", "bulk"), ("each", "one request per VIP"),
+                      ("cli", "one CLI process per VIP")):
+        forms = {}
+        for k, v in r.items():
+            parts = k.split(".")
+            if len(parts) == 3 and parts[1] == how and isinstance(v, dict):
+                forms[parts[0]] = v.get("how", "?")
+        if forms:
+            out.append("- %s: %s" % (what, "; ".join(
+                "%s %s" % (NAMES[w], forms[w]) for w in WHO if w in forms)))
+    return out
+
+
+def table(r, present):
+    out = ["| job | " + " | ".join(NAMES[w] for w in present) + " |",
+           "|---" * (len(present) + 1) + "|"]
+    for label, cells in rows(r):
+        lb = cells.get("lbbgpd")
+        line = "| " + label + " |"
+        for w in present:
+            c = cells.get(w)
+            if not c:
+                line += " – |"
+            elif w == "lbbgpd" or not lb or not lb[0]:
+                line += " %s |" % c[1]
+            else:
+                line += " %s **%.1fx** |" % (c[1], c[0] / lb[0])
+        out.append(line)
+    return out
+
+
+def targets(r):
+    """The issue's targets: [(text, value text, met)]."""
+    out = []
+    nmax = max([v["n"] for k, v in r.items() if k.startswith("lbbgpd.bulk.")]
+               or [0])
+    lb = r.get("lbbgpd.bulk.%d" % nmax)
+    if lb:
+        la = med(lb["announce"])
+        for w, bound in (("gobgp", 10), ("exabgp", 10)):
+            best = None
+            for how in ("bulk", "each"):
+                j = r.get("%s.%s.%d" % (w, how, nmax))
+                if j:
+                    m = med(j["announce"])
+                    best = m if best is None else min(best, m)
+            if best is not None:
+                out.append(("lbbgpd ≥ %dx faster than %s announcing %s VIPs "
+                            "(its fastest form)" % (bound, NAMES[w],
+                                                    "{:,}".format(nmax)),
+                            "%.1fx" % (best / la), best / la >= bound))
+        b = r.get("bird.bulk.%d" % nmax)
+        if b:
+            for ph in ("announce", "withdraw"):
+                x = med(lb[ph]) / med(b[ph])
+                out.append(("lbbgpd within 2x of BIRD's static %s, %s VIPs" %
+                            (ph, "{:,}".format(nmax)), "%.2fx" % x, x <= 2))
+    s = r.get("lat.lbbgpd")
+    if s:
+        out.append(("single add → UPDATE p50 < 0.2 ms", fmt_ms(s["p50"]),
+                    s["p50"] < 0.2))
+    kb = r.get("rss2.lbbgpd")
+    if kb and "fill.lbbgpd" in r:
+        out.append(("peak RSS < 32 MiB, %s VIPs × 2 peers" %
+                    "{:,}".format(r["fill.lbbgpd"]["n"]), fmt_kb(kb),
+                    kb < 32 * 1024))
+    return out
+
+
 def cmd_report(a):
     r = load_results(a.results)
-    out = []
-    p = out.append
-    p("### lbbgpd run-time VIP benchmark (tests/bench/bench-vips.sh)")
-    p("")
-    p("- date: %s" % r.get("date", "?"))
-    p("- machine: %s CPUs (nproc), %s, Linux %s" %
-      (r.get("nproc", "?"), cpu_model(), platform.release()))
-    p("- lbbgpd: %s; %s; %s" % (r.get("lbbgpd_version", "?"),
-                                 r.get("bird_version", "?"),
-                                 r.get("gobgp_version", "?")))
-    p("- collector: one BIRD (AS 64512, import all, export none) on "
-      "127.0.20.2; times are medians of %s runs (min–max), collector polled "
-      "every %.0f ms" % (len(r.get("a_lb_announce", {}).get("runs", [])) or
-                         "?", r.get("a_poll_ms", 0)))
+    if a.require and not cmd_require(r, a.require):
+        sys.exit(1)
+    present = [w for w in WHO if any(k.startswith(w + ".") or
+                                     k == "lat." + w for k in r)]
+    p = []
+    p.append("- date: %s" % r.get("date", "?"))
+    p.append("- machine: %s CPUs (nproc), %s, Linux %s" %
+             (r.get("nproc", "?"), cpu_model(), platform.release()))
+    p.append("- load average at the start: %s" % r.get("loadavg", "?"))
+    for k in ("lbbgpd_version", "bird_version", "gobgp_version",
+              "exabgp_version"):
+        if k in r:
+            p.append("- %s" % r[k])
+    p.append("- collector: one BIRD (AS 64512, import all, export none) on "
+             "127.0.20.2, polled every %.0f ms; times are medians "
+             "(min–max over the runs); **Nx** = that announcer's value over "
+             "lbbgpd's" % r.get("poll_ms", 5))
+    p.extend(label_how(r))
+    p.append("- single add, API: lbbgpd an `add` request on its control "
+             "socket; GoBGP the packet carrying the gRPC `AddPath` request "
+             "(sent by `gobgp global rib add`); ExaBGP an `announce route` "
+             "line written to its API pipe; BIRD `enable` of a one-route "
+             "`protocol static` on its control socket.  CLI: `bgpctl add`, "
+             "`gobgp global rib add`, `birdc enable`; ExaBGP's CLI needs "
+             "named pipes in /run and was left out")
     if r.get("binary_changed"):
-        p("- **WARNING: the lbbgpd binary changed during the run (rebuilt by "
-          "someone?): the numbers mix two versions**")
-    p("")
-    p("| # | benchmark | lbbgpd | reference, same run | lbbgpd / ref | "
-      "target | met |")
-    p("|---|---|---|---|---|---|---|")
-    n = r.get("a_n", 0)
-    how = ("1 `add`" if r.get("a_requests") == 1 else
-           "%d `add`s of %d back to back" % (r.get("a_requests", 0),
-                                             n // max(1, r.get("a_requests", 1))))
-    for what, lb, bd in (("announce", "a_lb_announce", "a_bird_announce"),
-                         ("withdraw", "a_lb_withdraw", "a_bird_withdraw")):
-        if lb not in r or bd not in r:
-            continue
-        ratio = r[lb]["median"] / r[bd]["median"]
-        label = ("%s %d /32 (%s), request → collector holds %s" %
-                 (what, n, how if what == "announce" else
-                  how.replace("add", "withdraw"),
-                  "all" if what == "announce" else "none"))
-        p("| a | %s | %s | BIRD static, `birdc %s`: %s | %.2fx | ≤ 2x | %s |" %
-          (label, fmt_run(r[lb]), "enable" if what == "announce" else
-           "disable", fmt_run(r[bd]), ratio, "yes" if ratio <= 2 else "**no**"))
-    if r.get("a_one_refused"):
-        p("| a | one `add` of all %d VIPs (%d bytes) | refused: "
-          "`line-too-long` (limit 4 MiB) | – | – | one request | **no** |" %
-          (n, r.get("a_one_line_bytes", 0)))
-    if "a_nostate_announce" in r and "a_bird_announce" in r:
-        ra = r["a_nostate_announce"]["median"] / r["a_bird_announce"]["median"]
-        rw = r["a_nostate_withdraw"]["median"] / r["a_bird_withdraw"]["median"]
-        p("| a | diagnosis: the same without `state-file`: announce / withdraw "
-          "| %s / %s | BIRD as above | %.2fx / %.2fx | ≤ 2x | %s |" %
-          (fmt_run(r["a_nostate_announce"]), fmt_run(r["a_nostate_withdraw"]),
-           ra, rw, "yes" if max(ra, rw) <= 2 else "**no**"))
-    if "a_lb_announce_reply" in r:
-        p("| a | lbbgpd's reply to the last %s request (state file synced) | "
-          "%s | – | – | – | – |" % ("add", fmt_run(r["a_lb_announce_reply"])))
-    if "b_lb" in r:
-        g = r.get("b_gobgp_grpc")
-        ratio = ("%.2fx (p50)" % (r["b_lb"]["p50"] / g["p50"])) if g else "–"
-        p("| b | one `add` → its UPDATE leaves lbbgpd (%d adds, idle session) "
-          "| %s | GoBGP AddPath (gRPC request packet → UPDATE): %s | %s "
-          "| p50 < 0.2 ms | %s |" %
-          (r["b_lb"]["n"], fmt_lat(r["b_lb"]), fmt_lat(g) if g else "not run",
-           ratio, "yes" if r["b_lb"]["p50"] < 0.2 else "**no**"))
-    if "b_gobgp" in r:
-        p("| b | `gobgp global rib add` CLI, process start → UPDATE | – | %s "
-          "| – | – | – |" % fmt_lat(r["b_gobgp"]))
-    if "b_lb_reply" in r:
-        p("| b | one `add` → its reply (lbbgpd) | %s | – | – | – | – |" %
-          fmt_lat(r["b_lb_reply"]))
-    if "b_nostate" in r:
-        p("| b | diagnosis: the same without `state-file` (no fsync) | %s | – "
-          "| – | – | – |" % fmt_lat(r["b_nostate"]))
-    if "c_last_reply_s" in r:
-        p("| c | %d single-VIP `add`s pipelined on one connection: last reply "
-          "| %s (%.0f req/s) | – | – | – | – |" %
-          (r["c_n"], fmt_s(r["c_last_reply_s"]), r["c_rps"]))
-        p("| c | … until the collector holds all %d | %s | – | – | – | – |" %
-          (r["c_n"], fmt_s(r["c_bird_s"])))
-    if "rss_a_hwm_kb" in r:
-        p("| d | lbbgpd VmHWM after (a) (1 peer, %d VIPs added and withdrawn "
-          "%s times) | %s | BIRD source VmHWM (%d static routes, 1 peer): %s "
-          "| %.2fx | – | – |" %
-          (n, len(r["a_lb_announce"]["runs"]), fmt_kb(r["rss_a_hwm_kb"]),
-           n, fmt_kb(r.get("rss_birdsrc_hwm_kb", 0)),
-           r["rss_a_hwm_kb"] / max(1, r.get("rss_birdsrc_hwm_kb", 1))))
-    if "rss_a_nostate_hwm_kb" in r:
-        p("| d | diagnosis: VmHWM after (a) without `state-file` | %s | – | – "
-          "| – | – |" % fmt_kb(r["rss_a_nostate_hwm_kb"]))
-    if "rss_d_hwm_kb" in r:
-        hwm = r["rss_d_hwm_kb"]
-        p("| d | lbbgpd VmHWM, %d VIPs announced to 2 peers (both hold all) | "
-          "%s (VmRSS %s) | – | – | < 32 MiB | %s |" %
-          (r.get("d_n", 0), fmt_kb(hwm), fmt_kb(r.get("rss_d_rss_kb", 0)),
-           "yes" if hwm < 32 * 1024 else "**no**"))
-    if "rss_r_hwm_kb" in r:
-        hwm = r["rss_r_hwm_kb"]
-        p("| d | the same lbbgpd restarted, %d VIPs from its state file: "
-          "VmHWM (start → both collectors hold all: %s, session timers "
-          "included) | %s (VmRSS %s) | – | – | < 32 MiB | %s |" %
-          (r.get("d_n", 0), fmt_s(r.get("d_restart_s", 0)), fmt_kb(hwm),
-           fmt_kb(r.get("rss_r_rss_kb", 0)),
-           "yes" if hwm < 32 * 1024 else "**no**"))
+        p.append("- **WARNING: the lbbgpd binary changed during the run: the "
+                 "numbers mix two versions**")
+    for k in sorted(r):
+        if k.startswith("note."):
+            p.append("- %s" % r[k])
+    p.append("")
+    p.extend(table(r, present))
+    p.append("")
+    t = targets(r)
+    if t:
+        p.append("| target | lbbgpd | met |")
+        p.append("|---|---|---|")
+        for text, val, met in t:
+            p.append("| %s | %s | %s |" % (text, val, "yes" if met else
+                                            "**no**"))
+    print("\n".join(p))
+
+
+def cmd_require(r, who):
+    """Smoke test: every row has a value for every announcer that has that
+    job (BIRD: no per-VIP API and no CLI job; ExaBGP: no CLI)."""
+    missing = []
+    for label, cells in rows(r):
+        for w in who:
+            if w == "bird" and ("one request per VIP" in label or
+                                "CLI process per VIP" in label):
+                continue
+            if w == "exabgp" and ("CLI" in label):
+                continue
+            if "its reply" in label and w != "lbbgpd":
+                continue
+            if w not in cells:
+                missing.append("%s: %s" % (NAMES[w], label))
+    want = ["%s.bulk." % w for w in who] + ["rss2.%s" % w for w in who] + \
+        ["lat.%s" % w for w in who]
+    for k in want:
+        if not any(x.startswith(k) for x in r):
+            missing.append("no results %s*" % k)
+    for m in missing:
+        log("missing: " + m)
+    return not missing
+
+
+def cmd_spread(a):
+    """One line per row of the table: each run's value, and the ratios."""
+    runs = [load_results(f) for f in a.files]
+    present = [w for w in WHO if any(k.startswith(w + ".") for r in runs
+                                     for k in r)]
+    by = []
+    for r in runs:
+        by.append({label: cells for label, cells in rows(r)})
+    labels = [label for label, _ in rows(runs[0])]
+    out = ["| job (value in each of %d runs) | " % len(runs) +
+           " | ".join(NAMES[w] for w in present) + " |",
+           "|---" * (len(present) + 1) + "|"]
+    for label in labels:
+        line = "| " + label + " |"
+        for w in present:
+            vals, ratios = [], []
+            for b in by:
+                c = b.get(label, {}).get(w)
+                lb = b.get(label, {}).get("lbbgpd")
+                if c:
+                    vals.append(c[0])
+                    if w != "lbbgpd" and lb and lb[0]:
+                        ratios.append(c[0] / lb[0])
+            if not vals:
+                line += " – |"
+                continue
+            f = (fmt_kb if "RSS" in label else fmt_ms if "single add" in label
+                 else (lambda x: "%.2f s" % x) if "CPU" in label else fmt_s)
+            txt = " / ".join(f(v) for v in vals)
+            if ratios:
+                txt += " (%s)" % " / ".join("%.1fx" % x for x in ratios)
+            line += " %s |" % txt
+        out.append(line)
+    t_all = [targets(r) for r in runs]
+    if t_all and t_all[0]:
+        out.append("")
+        out.append("| target | lbbgpd, each run | met in all |")
+        out.append("|---|---|---|")
+        for i, (text, _, _) in enumerate(t_all[0]):
+            vals = [t[i][1] for t in t_all if i < len(t)]
+            met = all(t[i][2] for t in t_all if i < len(t))
+            out.append("| %s | %s | %s |" % (text, " / ".join(vals),
+                                             "yes" if met else "**no**"))
     print("\n".join(out))
 
 
@@ -757,47 +1094,49 @@ def main():
     ap.add_argument("--results", required=True)
     ap.add_argument("--poll", type=float, default=0.005,
                     help="collector poll interval, seconds")
-    ap.add_argument("--timeout", type=float, default=120)
-    ap.add_argument("--settle", type=float, default=0.5)
+    ap.add_argument("--timeout", type=float, default=900)
+    ap.add_argument("--settle", type=float, default=0.3)
     sub = ap.add_subparsers(dest="cmd", required=True)
 
-    s = sub.add_parser("bulk-lbbgpd")
-    s.add_argument("--ctl", required=True)
-    s.add_argument("--bird", required=True)
-    s.add_argument("--proto", default="lb")
-    s.add_argument("--base", required=True)
-    s.add_argument("--n", type=int, required=True)
-    s.add_argument("--reps", type=int, default=3)
-    s.add_argument("--owner", default="bench")
-    s.add_argument("--key", default="a_lb", help="prefix of the results")
-    s.set_defaults(fn=cmd_bulk_lbbgpd)
+    def announcer_args(s):
+        s.add_argument("--who", choices=WHO, required=True)
+        s.add_argument("--pid", type=int, required=True,
+                       help="the announcer's process (CPU time)")
+        s.add_argument("--base", default="10.0.0.0")
+        s.add_argument("--n", type=int, required=True)
+        s.add_argument("--ctl", help="lbbgpd's control socket")
+        s.add_argument("--bgpctl", default="bgpctl")
+        s.add_argument("--port", type=int, help="GoBGP's API port")
+        s.add_argument("--nexthop", default="192.0.2.1")
+        s.add_argument("--fifo", help="the FIFO ExaBGP's process reads")
+        s.add_argument("--exa-chunk", type=int, default=0,
+                       help="prefixes per ExaBGP bulk line (0: all)")
+        s.add_argument("--src-bird", help="the BIRD announcer's socket")
+        s.add_argument("--static", help="its protocol static for N")
 
-    s = sub.add_parser("bulk-bird")
-    s.add_argument("--src-bird", required=True)
-    s.add_argument("--bird", required=True)
-    s.add_argument("--proto", required=True)
-    s.add_argument("--static", required=True)
-    s.add_argument("--n", type=int, required=True)
-    s.add_argument("--reps", type=int, default=3)
-    s.set_defaults(fn=cmd_bulk_bird)
+    s = sub.add_parser("job")
+    announcer_args(s)
+    s.add_argument("--how", choices=("bulk", "each", "cli"), required=True)
+    s.add_argument("--bird", required=True, help="the collector's socket")
+    s.add_argument("--proto", required=True, help="its protocol for WHO")
+    s.add_argument("--reps", type=int, default=5)
+    s.add_argument("--budget", type=float, default=60,
+                   help="no new run after this many seconds")
+    s.set_defaults(fn=cmd_job)
 
-    s = sub.add_parser("add-latency")
-    s.add_argument("--ctl", required=True)
-    s.add_argument("--base", required=True)
-    s.add_argument("--n", type=int, default=200)
+    s = sub.add_parser("fill")
+    announcer_args(s)
+    s.add_argument("--birds", nargs="+", required=True,
+                   help="PROTO=SOCKET for each collector")
+    s.set_defaults(fn=cmd_fill)
+
+    s = sub.add_parser("latency")
+    announcer_args(s)
     s.add_argument("--gap", type=float, default=0.01)
-    s.add_argument("--owner", default="latency")
+    s.add_argument("--cli", action="store_true",
+                   help="one CLI process per add (bgpctl, gobgp, birdc)")
     s.add_argument("--out", required=True)
-    s.set_defaults(fn=cmd_add_latency)
-
-    s = sub.add_parser("gobgp-latency")
-    s.add_argument("--port", type=int, required=True)
-    s.add_argument("--base", required=True)
-    s.add_argument("--n", type=int, default=200)
-    s.add_argument("--gap", type=float, default=0.01)
-    s.add_argument("--nexthop", default="192.0.2.1")
-    s.add_argument("--out", required=True)
-    s.set_defaults(fn=cmd_gobgp_latency)
+    s.set_defaults(fn=cmd_latency)
 
     s = sub.add_parser("match")
     s.add_argument("--pcap", required=True)
@@ -805,42 +1144,22 @@ def main():
     s.add_argument("--speaker", required=True)
     s.add_argument("--key", required=True)
     s.add_argument("--grpc-port", type=int, default=0)
+    s.add_argument("--grpc-key", help="where the gRPC request → UPDATE "
+                   "statistics go")
     s.set_defaults(fn=cmd_match)
-
-    s = sub.add_parser("pipeline")
-    s.add_argument("--ctl", required=True)
-    s.add_argument("--bird", required=True)
-    s.add_argument("--proto", default="lb")
-    s.add_argument("--base", required=True)
-    s.add_argument("--n", type=int, required=True)
-    s.add_argument("--owner", default="pipeline")
-    s.set_defaults(fn=cmd_pipeline)
-
-    s = sub.add_parser("add-wait")
-    s.add_argument("--ctl", required=True)
-    s.add_argument("--birds", nargs="+", required=True,
-                   help="PROTO=SOCKET for each collector")
-    s.add_argument("--base", required=True)
-    s.add_argument("--n", type=int, required=True)
-    s.add_argument("--owner", default="rss")
-    s.add_argument("--key", required=True)
-    s.set_defaults(fn=cmd_add_wait)
-
-    s = sub.add_parser("wait-routes")
-    s.add_argument("--birds", nargs="+", required=True,
-                   help="PROTO=SOCKET for each collector")
-    s.add_argument("--n", type=int, required=True)
-    s.add_argument("--since-ns", type=int, required=True,
-                   help="CLOCK_REALTIME ns of the start (time.time_ns())")
-    s.add_argument("--key", required=True)
-    s.set_defaults(fn=cmd_wait_routes)
 
     s = sub.add_parser("record")
     s.add_argument("pairs", nargs="+")
     s.set_defaults(fn=cmd_record)
 
     s = sub.add_parser("report")
+    s.add_argument("--require", nargs="+", choices=WHO,
+                   help="fail unless every job has results for these")
     s.set_defaults(fn=cmd_report)
+
+    s = sub.add_parser("spread")
+    s.add_argument("files", nargs="+")
+    s.set_defaults(fn=cmd_spread)
 
     a = ap.parse_args()
     a.fn(a)

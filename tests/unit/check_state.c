@@ -811,6 +811,50 @@ START_TEST(failed_write)
 }
 END_TEST
 
+/* A batch's array goes to the state as it is: taken when nothing else is
+ * dirty, appended otherwise; every VIP of it is written. */
+START_TEST(touch_all)
+{
+	struct world w;
+	struct prefix *v;
+	struct rib_res res = { 0 };
+	struct vip_req q = { .owner = "batch" };
+	size_t vips, orphans;
+
+	start(&w, conf_a, path);
+	for (int round = 0; round < 2; round++) {
+		if (round == 1)
+			add(&w, "10.0.0.50 single");	/* dirty already */
+		v = calloc(3, sizeof(*v));
+		ck_assert_ptr_nonnull(v);
+		for (int i = 0; i < 3; i++) {
+			ck_assert(addr_parse("10.0.0.1", &v[i]));
+			ck_assert(addr_add(&v[i], (uint64_t)(round * 10 + i)));
+			ck_assert_msg(rib_vip_add(w.r, &v[i], &q, &res), "%s",
+			    res.msg);
+		}
+		state_touch_all(w.st, v, 3);
+		commit(&w);
+	}
+	ck_assert_uint_eq(lines_of(jpath), 3 + 4);
+	ck_assert(state_compact(w.st, w.r));
+	snapshot_counts(&vips, &orphans);
+	ck_assert_uint_eq(vips, 7);
+	restart_same(&w, conf_a);
+	stop(&w);
+
+	/* No state file: the array is freed (valgrind: no leak). */
+	start(&w, conf_a, NULL);
+	v = calloc(2, sizeof(*v));
+	ck_assert_ptr_nonnull(v);
+	ck_assert(addr_parse("10.0.0.1", &v[0]));
+	ck_assert(addr_parse("10.0.0.2", &v[1]));
+	state_touch_all(w.st, v, 2);
+	ck_assert(!state_dirty(w.st));
+	stop(&w);
+}
+END_TEST
+
 /* No state file configured: every call is a no-op. */
 START_TEST(no_state_file)
 {
@@ -854,6 +898,7 @@ int main(void)
 	tcase_add_test(tc, compaction);
 	tcase_add_test(tc, failed_write);
 	tcase_add_test(tc, no_state_file);
+	tcase_add_test(tc, touch_all);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 
