@@ -17,6 +17,8 @@
 
 /* Dirty routes looked at per round of a flush. */
 #define FLUSH_CHUNK 4096
+/* Routes queued at least (see dirty_limit()). */
+#define DIRTY_QUEUE_MIN 4096
 
 /* Adj-RIB-Out entry flag (v2, beside ADJ_DIRTY): a route refresh asked
  * for the route, so send it even when it did not change. */
@@ -63,12 +65,19 @@ static void free_sets(struct rib_peer *p)
 	p->nsets = p->capsets = p->set_index_cap = 0;
 }
 
-static void clear_out(struct rib_peer *p)
+static void queue_free(struct rib_peer *p)
 {
-	pt_free(&p->adj);
 	free(p->dirty);
 	p->dirty = NULL;
 	p->ndirty = p->dirty_head = p->dirty_cap = 0;
+}
+
+static void clear_out(struct rib_peer *p)
+{
+	pt_free(&p->adj);
+	queue_free(p);
+	p->pending = 0;
+	p->scan = p->rescan = false;
 	p->announced = 0;
 	free_sets(p);
 }
@@ -82,23 +91,63 @@ void adj_peer_free(struct rib_peer *p)
 
 /* ---- marking ----------------------------------------------------------- */
 
+/* The most routes queued; more, and the flush scans the table instead. */
+static size_t dirty_limit(const struct rib_peer *p)
+{
+	return p->adj.cap / 16 > DIRTY_QUEUE_MIN ? p->adj.cap / 16 :
+	    DIRTY_QUEUE_MIN;
+}
+
+/* From queue to scan: every queued route is flagged in the table. */
+static void scan_start(struct rib_peer *p)
+{
+	queue_free(p);
+	p->scan = true;
+	p->rescan = false;
+	p->scan_pos = 0;
+	p->scan_cap = p->adj.cap;
+}
+
+/* Room for one more queued route; false: scan instead. */
+static bool queue_room(struct rib_peer *p)
+{
+	if (p->ndirty < p->dirty_cap)
+		return true;
+	if (p->dirty_head > 0) {
+		memmove(p->dirty, p->dirty + p->dirty_head,
+		    (p->ndirty - p->dirty_head) * sizeof(*p->dirty));
+		p->ndirty -= p->dirty_head;
+		p->dirty_head = 0;
+		if (p->ndirty < p->dirty_cap)
+			return true;
+	}
+	if (p->ndirty >= dirty_limit(p))
+		return false;
+	size_t ncap = p->dirty_cap ? p->dirty_cap * 2 : 256;
+	struct pt_key *nd = realloc(p->dirty, ncap * sizeof(*nd));
+	if (nd == NULL)
+		return false;	/* out of memory: the scan needs none */
+	p->dirty = nd;
+	p->dirty_cap = ncap;
+	return true;
+}
+
 void adj_mark(struct rib *r, struct rib_peer *p, const struct prefix *route)
 {
 	struct pt_key k = pt_key_make(route, 0);
 	struct pt_entry *e = pt_insert(&p->adj, &k, NULL);
 
+	(void)r;
 	if (e == NULL || (e->v2 & ADJ_DIRTY))
-		return;		/* out of memory handled at flush: stays */
-	if (p->ndirty == p->dirty_cap) {
-		size_t ncap = p->dirty_cap ? p->dirty_cap * 2 : 256;
-		struct pt_key *nd = realloc(p->dirty, ncap * sizeof(*nd));
-		if (nd == NULL)
-			return;
-		p->dirty = nd;
-		p->dirty_cap = ncap;
-	}
+		return;		/* out of memory: the route is not sent */
 	e->v2 |= ADJ_DIRTY;
-	p->dirty[p->ndirty++] = k;
+	p->pending++;
+	if (p->scan)
+		p->rescan = true;	/* the scan may be past it */
+	else if (queue_room(p))
+		p->dirty[p->ndirty++] = k;
+	else
+		scan_start(p);
 }
 
 void adj_route_changed(struct rib *r, size_t adv, const struct prefix *route)
@@ -308,8 +357,7 @@ size_t rib_peer_announced(const struct rib *r, size_t peer)
 
 size_t rib_peer_pending(const struct rib *r, size_t peer)
 {
-	const struct rib_peer *p = &r->peers[peer];
-	return p->ndirty - p->dirty_head;
+	return r->peers[peer].pending;
 }
 
 bool rib_peer_has(const struct rib *r, size_t peer, const struct prefix *route)
@@ -782,11 +830,58 @@ static bool same_attrs(const struct rib_peer *p, uint32_t a, uint32_t b,
 	    memcmp(x->enc[f], y->enc[f], x->enc_len[f]) == 0;
 }
 
+/*
+ * The next flagged entry of a scan, left where it is: handling it clears
+ * the flag or deletes the entry, which may pull a later one into its
+ * slot, so the next call looks at the same slot again.  NULL when a pass
+ * found nothing more and nothing was marked behind it.
+ */
+static struct pt_entry *scan_next(struct rib_peer *p)
+{
+	if (p->scan_cap != p->adj.cap) {	/* it grew: slots moved */
+		p->scan_pos = 0;
+		p->scan_cap = p->adj.cap;
+	}
+	for (;;) {
+		for (; p->scan_pos < p->adj.cap; p->scan_pos++) {
+			struct pt_entry *e = &p->adj.slots[p->scan_pos];
+			if (e->k.afi != 0 && (e->v2 & ADJ_DIRTY))
+				return e;
+		}
+		if (!p->rescan)
+			break;
+		p->rescan = false;
+		p->scan_pos = 0;
+	}
+	p->scan = false;
+	p->pending = 0;		/* nothing flagged is left */
+	return NULL;
+}
+
+/* The next route to look at, from the queue or the scan; NULL: none. */
+static struct pt_entry *next_dirty(struct rib *r, struct rib_peer *p)
+{
+	if (p->scan)
+		return scan_next(p);
+	while (p->dirty_head < p->ndirty) {
+		if (p->dirty_head + 8 < p->ndirty) {
+			const struct pt_key *ahead = &p->dirty[p->dirty_head + 8];
+			pt_prefetch(&p->adj, ahead);
+			pt_prefetch(&r->vip_index, ahead);
+		}
+		struct pt_entry *e = pt_find(&p->adj, &p->dirty[p->dirty_head++]);
+		if (e != NULL)
+			return e;
+	}
+	return NULL;
+}
+
 bool rib_peer_flush(struct rib *r, size_t peer, size_t budget,
     rib_emit_fn *emit, void *ctx)
 {
 	struct rib_peer *p = &r->peers[peer];
 	size_t bytes = 0;
+	bool more = true;
 
 	if (!p->up)
 		return true;
@@ -794,30 +889,24 @@ bool rib_peer_flush(struct rib *r, size_t peer, size_t budget,
 	if (ch == NULL)
 		return false;
 
-	while (p->dirty_head < p->ndirty && bytes < budget) {
+	while (more && bytes < budget) {
 		size_t n = 0;
-		while (n < FLUSH_CHUNK && p->dirty_head < p->ndirty) {
-			if (p->dirty_head + 8 < p->ndirty) {
-				const struct pt_key *ahead =
-				    &p->dirty[p->dirty_head + 8];
-				pt_prefetch(&p->adj, ahead);
-				pt_prefetch(&r->vip_index, ahead);
-			}
-			const struct pt_key *k = &p->dirty[p->dirty_head++];
-			struct pt_entry *e = pt_find(&p->adj, k);
-			if (e == NULL)
-				continue;
+		struct pt_entry *e = NULL;
+		while (n < FLUSH_CHUNK && (e = next_dirty(r, p)) != NULL) {
+			const struct pt_key k = e->k;
 			bool resend = e->v2 & ADJ_RESEND;
+			if (e->v2 & ADJ_DIRTY)
+				p->pending--;
 			e->v2 &= ~(uint32_t)(ADJ_DIRTY | ADJ_RESEND);
-			uint32_t want = wanted(r, p, k);
+			uint32_t want = wanted(r, p, &k);
 			/* Another set, the same attributes: only after a
 			 * reload, which keeps what was sent. */
 			if (want != e->v1 && want != 0 && e->v1 != 0 &&
-			    !resend && same_attrs(p, want, e->v1, k->afi))
+			    !resend && same_attrs(p, want, e->v1, k.afi))
 				e->v1 = want;
 			if (want != e->v1 || (resend && want != 0)) {
 				ch[n].set = want;
-				ch[n].pfx = pt_key_prefix(k);
+				ch[n].pfx = pt_key_prefix(&k);
 				n++;
 				if (e->v1 == 0)
 					p->announced++;
@@ -828,6 +917,7 @@ bool rib_peer_flush(struct rib *r, size_t peer, size_t budget,
 			if (e->v1 == 0)
 				pt_delete(&p->adj, e);
 		}
+		more = e != NULL;
 		qsort(ch, n, sizeof(*ch), cmp_change);
 		for (size_t i = 0; i < n;) {
 			size_t j = i + 1;
@@ -839,13 +929,11 @@ bool rib_peer_flush(struct rib *r, size_t peer, size_t budget,
 		}
 	}
 	free(ch);
-	if (p->dirty_head == p->ndirty) {
-		free(p->dirty);
-		p->dirty = NULL;
-		p->ndirty = p->dirty_head = p->dirty_cap = 0;
-		return true;
-	}
-	return false;
+	if (more)
+		return false;
+	queue_free(p);
+	p->pending = 0;
+	return true;
 }
 
 size_t rib_eor_encode(uint8_t *buf, size_t cap, uint16_t afi)

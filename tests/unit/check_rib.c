@@ -1409,6 +1409,98 @@ START_TEST(packing_10000)
 }
 END_TEST
 
+/* Apply every UPDATE of m, in order, to view (one flag per address from
+ * base 10.0.0.0); the routes the peer holds after them. */
+static void replay(struct fx *f, uint8_t *view, size_t n)
+{
+	for (size_t i = 0; i < f->m.n; i++) {
+		struct bgp_update u;
+		struct plist ann = { 0 }, wd = { 0 };
+		decode(f->m.buf[i], f->m.len[i], BGP_MAX_LEN, &f->ctx, &u);
+		upd_routes(&u, &ann, &wd);
+		for (size_t j = 0; j < wd.n + ann.n; j++) {
+			const struct prefix *p = j < wd.n ? &wd.p[j] :
+			    &ann.p[j - wd.n];
+			size_t k = (size_t)(p->a[1] << 16 | p->a[2] << 8 |
+			    p->a[3]);
+			ck_assert_uint_lt(k, n);
+			view[k] = j >= wd.n;
+		}
+		free(ann.p);
+		free(wd.p);
+	}
+	msgs_reset(&f->m);
+}
+
+static void withdraw_range(struct rib *r, size_t from, size_t n)
+{
+	struct prefix *v = calloc(n, sizeof(*v));
+	size_t bad, changed;
+	struct rib_res res;
+
+	for (size_t i = 0; i < n; i++)
+		v[i] = nth("10.0.0.0", from + i);
+	ck_assert(rib_vips_withdraw(r, v, n, "o", &bad, &changed, &res));
+	ck_assert_uint_eq(changed, n);
+	free(v);
+}
+
+/*
+ * More changes than the queue takes make the flush scan the table.
+ * Changes while a scan is half done (routes behind it and ahead of it,
+ * the table growing under it, entries deleted by it) all reach the peer:
+ * replaying every UPDATE gives exactly the VIPs held, nothing pending.
+ */
+START_TEST(flush_scan_interleaved)
+{
+	enum { N = 16000 };
+	struct fx f;
+	struct rib_session s = session_ebgp();
+	uint8_t *view = calloc(N, 1);
+	size_t held = 0;
+
+	fx_open(&f, conf_pack);
+	fx_up(&f, 0, &s);
+	add_many(f.r, "10.0.0.0", 10000, "o");
+	msgs_reset(&f.m);
+	ck_assert(!rib_peer_flush(f.r, 0, 1, on_emit, &f.m));
+	ck_assert_uint_gt(rib_peer_pending(f.r, 0), 0);
+	replay(&f, view, N);
+	withdraw_range(f.r, 0, 3000);
+	for (size_t i = 10000; i < 15000; i++) {
+		struct vip_req req = { .owner = "o" };
+		struct rib_res res;
+		struct prefix a = nth("10.0.0.0", i);
+		ck_assert(rib_vip_add(f.r, &a, &req, &res));
+	}
+	ck_assert(!rib_peer_flush(f.r, 0, 1, on_emit, &f.m));
+	replay(&f, view, N);
+	add_many(f.r, "10.0.0.0", 1000, "o");
+	withdraw_range(f.r, 12000, 1000);
+	ck_assert(rib_peer_flush(f.r, 0, SIZE_MAX, on_emit, &f.m));
+	replay(&f, view, N);
+	ck_assert_uint_eq(rib_peer_pending(f.r, 0), 0);
+	for (size_t i = 0; i < N; i++) {
+		bool want = i < 1000 || (i >= 3000 && i < 12000) ||
+		    (i >= 13000 && i < 15000);
+		ck_assert_msg(view[i] == want, "10.0.%zu.%zu: %s at the peer",
+		    i / 256, i % 256, view[i] ? "held" : "missing");
+		held += want;
+	}
+	ck_assert_uint_eq(rib_peer_announced(f.r, 0), held);
+	/* A small change afterwards goes through the queue again. */
+	withdraw_range(f.r, 0, 10);
+	ck_assert_uint_eq(rib_peer_pending(f.r, 0), 10);
+	ck_assert(rib_peer_flush(f.r, 0, SIZE_MAX, on_emit, &f.m));
+	replay(&f, view, N);
+	for (size_t i = 0; i < 10; i++)
+		ck_assert(!view[i]);
+	ck_assert_uint_eq(rib_peer_announced(f.r, 0), held - 10);
+	free(view);
+	fx_close(&f);
+}
+END_TEST
+
 /* ---- End-of-RIB ---------------------------------------------------------- */
 
 START_TEST(eor_encoding)
@@ -1458,6 +1550,7 @@ int main(void)
 	tc = tcase_create("updates");
 	tcase_add_loop_test(tc, packing_boundary, 0, (int)NELEM(pack_rows));
 	tcase_add_loop_test(tc, packing_10000, 0, 2);
+	tcase_add_test(tc, flush_scan_interleaved);
 	tcase_add_test(tc, eor_encoding);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
