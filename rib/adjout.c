@@ -867,7 +867,8 @@ static struct pt_entry *next_dirty(struct rib *r, struct rib_peer *p)
 		if (p->dirty_head + 8 < p->ndirty) {
 			const struct pt_key *ahead = &p->dirty[p->dirty_head + 8];
 			pt_prefetch(&p->adj, ahead);
-			pt_prefetch(&r->vip_index, ahead);
+			struct prefix pa = pt_key_prefix(ahead);
+			vidx_prefetch(&r->vip_index, &pa);
 		}
 		struct pt_entry *e = pt_find(&p->adj, &p->dirty[p->dirty_head++]);
 		if (e != NULL)

@@ -3,8 +3,9 @@
  *
  * Open addressing with linear probing and backward-shift deletion (no
  * tombstones), 28-byte entries holding two 32-bit values.  Used for the
- * VIP table, the export table and every Adj-RIB-Out, so memory per route
- * stays small at a million routes.  Pointers to entries are valid only
+ * export table, every Adj-RIB-Out and Adj-RIB-In, so memory per route
+ * stays small at a million routes (the VIP table has its own 8-byte
+ * index: vipindex.c).  Pointers to entries are valid only
  * until the next insertion.
  */
 #ifndef LBBGP_PTABLE_H

@@ -242,9 +242,8 @@ static bool refresh_extras(struct rib *r, struct vip *v)
 
 struct vip *vip_lookup(const struct rib *r, const struct prefix *addr)
 {
-	struct pt_key k = pt_key_make(addr, 0);
-	struct pt_entry *e = pt_find(&r->vip_index, &k);
-	return e ? &r->vips[e->v1] : NULL;
+	int64_t slot = vidx_find(&r->vip_index, r->vips, addr);
+	return slot >= 0 ? &r->vips[slot] : NULL;
 }
 
 const struct vip *rib_vip_find(const struct rib *r, const struct prefix *addr)
@@ -364,13 +363,14 @@ static struct vip *vip_create(struct rib *r, const struct prefix *addr,
 		r->free_slots = nf;
 		r->capvips = ncap;
 	}
-	struct pt_key k = pt_key_make(addr, 0);
-	struct pt_entry *e = pt_insert(&r->vip_index, &k, NULL);
-	if (e == NULL)
-		return NULL;
 	/* Slots are reused, never moved: a withdraw touches no other VIP. */
-	size_t slot = r->nfree > 0 ? r->free_slots[--r->nfree] : r->nslots++;
-	e->v1 = (uint32_t)slot;
+	size_t slot = r->nfree > 0 ? r->free_slots[r->nfree - 1] : r->nslots;
+	if (!vidx_insert(&r->vip_index, addr, (uint32_t)slot))
+		return NULL;
+	if (r->nfree > 0)
+		r->nfree--;
+	else
+		r->nslots++;
 	r->nvips++;
 	struct vip *v = &r->vips[slot];
 	*v = (struct vip){ .addr = *addr, .pool = pool };
@@ -380,15 +380,13 @@ static struct vip *vip_create(struct rib *r, const struct prefix *addr,
 
 static void vip_destroy(struct rib *r, struct vip *v)
 {
-	struct pt_key k = pt_key_make(&v->addr, 0);
-
 	pool_note_free(r, v);
 	r->pool_used[v->pool]--;
 	for (uint32_t j = 0; j < v->nowners; j++)
 		owner_free(r, owner_at(v, j));
 	free(v->more);
 	free(v->ecomm);
-	pt_delete(&r->vip_index, pt_find(&r->vip_index, &k));
+	vidx_delete(&r->vip_index, r->vips, &v->addr);
 	*v = (struct vip){ .addr.afi = AFI_NONE };
 	r->free_slots[r->nfree++] = (uint32_t)(v - r->vips);
 	r->nvips--;
@@ -460,10 +458,8 @@ bool rib_vip_add(struct rib *r, const struct prefix *addr,
 void rib_vip_prefetch(const struct rib *r, const struct prefix *vips,
     size_t n, size_t i)
 {
-	if (i + PREFETCH_AHEAD < n) {
-		struct pt_key k = pt_key_make(&vips[i + PREFETCH_AHEAD], 0);
-		pt_prefetch(&r->vip_index, &k);
-	}
+	if (i + PREFETCH_AHEAD < n)
+		vidx_prefetch(&r->vip_index, &vips[i + PREFETCH_AHEAD]);
 }
 
 static void prefetch_vip(const struct rib *r, const struct prefix *vips,
@@ -471,7 +467,7 @@ static void prefetch_vip(const struct rib *r, const struct prefix *vips,
 {
 	if (i + PREFETCH_AHEAD < n) {
 		struct pt_key k = pt_key_make(&vips[i + PREFETCH_AHEAD], 0);
-		pt_prefetch(&r->vip_index, &k);
+		vidx_prefetch(&r->vip_index, &vips[i + PREFETCH_AHEAD]);
 		/* Host routes go to the peers' Adj-RIB-Out under the same key. */
 		for (size_t j = 0; j < r->npeers; j++)
 			if (r->peers[j].up)
@@ -628,7 +624,6 @@ struct rib *rib_new(const struct conf *c, struct rib_res *res)
 	if (r == NULL)
 		return NULL;
 	r->conf = c;
-	pt_init(&r->vip_index);
 	pt_init(&r->exp);
 	r->npeers = c->nneighbors;
 	r->peers = calloc(r->npeers ? r->npeers : 1, sizeof(*r->peers));
@@ -708,7 +703,7 @@ void rib_free(struct rib *r)
 	free(r->vips);
 	free(r->free_slots);
 	strtab_free(&r->strings);
-	pt_free(&r->vip_index);
+	vidx_free(&r->vip_index);
 	pt_free(&r->exp);
 	for (size_t i = 0; r->peers && i < r->npeers; i++) {
 		rib_in_clear(r, i);

@@ -84,6 +84,21 @@ struct rib_peer {
 	size_t set_index_cap;
 };
 
+/* The index of the VIP table (vipindex.c): address -> slot in vips. */
+struct vidx {
+	uint64_t *e;		/* hash bits << 32 | slot + 1; 0: empty */
+	size_t cap, n;
+};
+/* The slot holding addr, or -1. */
+int64_t vidx_find(const struct vidx *x, const struct vip *vips,
+    const struct prefix *a);
+/* addr must not be in the index yet; false when out of memory. */
+bool vidx_insert(struct vidx *x, const struct prefix *a, uint32_t slot);
+void vidx_delete(struct vidx *x, const struct vip *vips,
+    const struct prefix *a);
+void vidx_prefetch(const struct vidx *x, const struct prefix *a);
+void vidx_free(struct vidx *x);
+
 /* Where allocation resumes in a pool: nothing free below this. */
 struct pool_hint {
 	size_t range;
@@ -92,7 +107,7 @@ struct pool_hint {
 
 struct rib {
 	const struct conf *conf;
-	struct ptable vip_index;	/* v1: slot in vips */
+	struct vidx vip_index;
 	struct vip *vips;		/* slots; a free one has addr.afi 0 */
 	size_t nslots, capvips;
 	size_t nvips;			/* VIPs held */

@@ -12,6 +12,8 @@
  */
 #include "tests/unit/rib_fixture.h"
 
+#include "rib/rib_int.h"
+
 /* ---- helpers ------------------------------------------------------------ */
 
 /* Add n consecutive addresses from base. */
@@ -1532,6 +1534,85 @@ START_TEST(eor_encoding)
 }
 END_TEST
 
+/* ---- the VIP index ------------------------------------------------------ */
+
+/*
+ * The index against a model: 40,000 addresses, rounds of random inserts
+ * and deletes (backward shifts across the wrap of the table included),
+ * every address looked up after each round, the table grown from empty;
+ * then a small table kept full.
+ */
+START_TEST(vip_index_model)
+{
+	enum { N = 40000, ROUNDS = 12 };
+	struct vip *vips = calloc(N, sizeof(*vips));
+	bool *in = calloc(N, sizeof(*in));
+	struct vidx x = { 0 };
+	size_t n = 0;
+	uint64_t seed = 88172645463325252ull;
+
+	for (size_t i = 0; i < N; i++)
+		vips[i].addr = i % 2 ? nth("10.0.0.0", i) : nth("2001:db8::", i);
+	for (int round = 0; round < ROUNDS; round++) {
+		for (size_t k = 0; k < N / 2; k++) {
+			seed ^= seed << 13;
+			seed ^= seed >> 7;
+			seed ^= seed << 17;
+			size_t i = seed % N;
+			if (in[i] && round % 3 != 0) {
+				vidx_delete(&x, vips, &vips[i].addr);
+				in[i] = false;
+				n--;
+			} else if (!in[i]) {
+				ck_assert(vidx_insert(&x, &vips[i].addr,
+				    (uint32_t)i));
+				in[i] = true;
+				n++;
+			}
+		}
+		ck_assert_uint_eq(x.n, n);
+		ck_assert_uint_le(x.n * 16, x.cap * 13);
+		for (size_t i = 0; i < N; i++)
+			ck_assert_int_eq(vidx_find(&x, vips, &vips[i].addr),
+			    (in[i] ? (int64_t)i : -1));
+	}
+	vidx_free(&x);
+	/* Then a full table of 64 slots (13/16 of it used) churned: long
+	 * probe runs wrap around its end all the time. */
+	memset(in, 0, N * sizeof(*in));
+	n = 0;
+	for (int step = 0; step < 100000; step++) {
+		seed ^= seed << 13;
+		seed ^= seed >> 7;
+		seed ^= seed << 17;
+		size_t i = seed % 200;
+		if (in[i] && (n == 52 || seed % 3 == 0)) {
+			vidx_delete(&x, vips, &vips[i].addr);
+			in[i] = false;
+			n--;
+		} else if (!in[i] && n < 52) {
+			ck_assert(vidx_insert(&x, &vips[i].addr, (uint32_t)i));
+			in[i] = true;
+			n++;
+		}
+		if (step % 64 == 0)
+			for (size_t j = 0; j < 200; j++)
+				ck_assert_int_eq(vidx_find(&x, vips,
+				    &vips[j].addr), (in[j] ? (int64_t)j : -1));
+	}
+	ck_assert_uint_eq(x.cap, 64);
+	/* An address never inserted, and deleting one that is absent. */
+	struct prefix other = pfx("192.0.2.1");
+	ck_assert_int_eq(vidx_find(&x, vips, &other), -1);
+	vidx_delete(&x, vips, &other);
+	ck_assert_uint_eq(x.n, n);
+	vidx_free(&x);
+	ck_assert_int_eq(vidx_find(&x, vips, &vips[0].addr), -1);
+	free(in);
+	free(vips);
+}
+END_TEST
+
 /* ---- main ---------------------------------------------------------------- */
 
 int main(void)
@@ -1545,6 +1626,7 @@ int main(void)
 	tcase_add_test(tc, aggregate_extras_many_vips);
 	tcase_add_test(tc, alloc_avoid_buggy);
 	tcase_add_loop_test(tc, pool_usage_table, 0, (int)NELEM(usage_rows));
+	tcase_add_test(tc, vip_index_model);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("updates");
