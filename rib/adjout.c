@@ -830,13 +830,29 @@ static bool same_attrs(const struct rib_peer *p, uint32_t a, uint32_t b,
 	    memcmp(x->enc[f], y->enc[f], x->enc_len[f]) == 0;
 }
 
+/* Prefetch for the VIP of the route in slot i of the table, if any. */
+static void prefetch_slot(const struct rib *r, const struct rib_peer *p,
+    size_t i, bool vip)
+{
+	if (i >= p->adj.cap)
+		return;
+	const struct pt_entry *e = &p->adj.slots[i];
+	if (e->k.afi == 0 || !(e->v2 & ADJ_DIRTY))
+		return;
+	struct prefix a = pt_key_prefix(&e->k);
+	if (vip)
+		vidx_prefetch_vip(&r->vip_index, r->vips, &a);
+	else
+		vidx_prefetch(&r->vip_index, &a);
+}
+
 /*
  * The next flagged entry of a scan, left where it is: handling it clears
  * the flag or deletes the entry, which may pull a later one into its
  * slot, so the next call looks at the same slot again.  NULL when a pass
  * found nothing more and nothing was marked behind it.
  */
-static struct pt_entry *scan_next(struct rib_peer *p)
+static struct pt_entry *scan_next(struct rib *r, struct rib_peer *p)
 {
 	if (p->scan_cap != p->adj.cap) {	/* it grew: slots moved */
 		p->scan_pos = 0;
@@ -845,8 +861,18 @@ static struct pt_entry *scan_next(struct rib_peer *p)
 	for (;;) {
 		for (; p->scan_pos < p->adj.cap; p->scan_pos++) {
 			struct pt_entry *e = &p->adj.slots[p->scan_pos];
-			if (e->k.afi != 0 && (e->v2 & ADJ_DIRTY))
-				return e;
+			if (e->k.afi == 0 || !(e->v2 & ADJ_DIRTY))
+				continue;
+			/* wanted() looks the VIP up: start loading it for
+			 * entries further on (once per slot). */
+			if (p->scan_pos + 1 != p->scan_pf) {
+				p->scan_pf = p->scan_pos + 1;
+				prefetch_slot(r, p, p->scan_pos + PREFETCH_FAR,
+				    false);
+				prefetch_slot(r, p, p->scan_pos + PREFETCH_NEAR,
+				    true);
+			}
+			return e;
 		}
 		if (!p->rescan)
 			break;
@@ -862,13 +888,19 @@ static struct pt_entry *scan_next(struct rib_peer *p)
 static struct pt_entry *next_dirty(struct rib *r, struct rib_peer *p)
 {
 	if (p->scan)
-		return scan_next(p);
+		return scan_next(r, p);
 	while (p->dirty_head < p->ndirty) {
-		if (p->dirty_head + 8 < p->ndirty) {
-			const struct pt_key *ahead = &p->dirty[p->dirty_head + 8];
-			pt_prefetch(&p->adj, ahead);
-			struct prefix pa = pt_key_prefix(ahead);
-			vidx_prefetch(&r->vip_index, &pa);
+		size_t h = p->dirty_head;
+		if (h + PREFETCH_FAR < p->ndirty) {
+			const struct pt_key *far = &p->dirty[h + PREFETCH_FAR];
+			struct prefix a = pt_key_prefix(far);
+			pt_prefetch(&p->adj, far);
+			vidx_prefetch(&r->vip_index, &a);
+		}
+		if (h + PREFETCH_NEAR < p->ndirty) {
+			struct prefix a = pt_key_prefix(
+			    &p->dirty[h + PREFETCH_NEAR]);
+			vidx_prefetch_vip(&r->vip_index, r->vips, &a);
 		}
 		struct pt_entry *e = pt_find(&p->adj, &p->dirty[p->dirty_head++]);
 		if (e != NULL)
@@ -919,7 +951,13 @@ bool rib_peer_flush(struct rib *r, size_t peer, size_t budget,
 				pt_delete(&p->adj, e);
 		}
 		more = e != NULL;
-		qsort(ch, n, sizeof(*ch), cmp_change);
+		/* Usually one set (a batch of adds, or of withdrawals): then
+		 * the chunk is in order already. */
+		size_t k = 1;
+		while (k < n && cmp_change(&ch[k - 1], &ch[k]) <= 0)
+			k++;
+		if (k < n)
+			qsort(ch, n, sizeof(*ch), cmp_change);
 		for (size_t i = 0; i < n;) {
 			size_t j = i + 1;
 			while (j < n && ch[j].set == ch[i].set &&

@@ -452,23 +452,27 @@ bool rib_vip_add(struct rib *r, const struct prefix *addr,
 	    vip_apply(r, addr, req, &created, res);
 }
 
-/* How far ahead a batch loop prefetches its lookups. */
-#define PREFETCH_AHEAD 8
+void vip_prefetch(const struct rib *r, const struct prefix *vips, size_t n,
+    size_t i)
+{
+	if (i + PREFETCH_NEAR < n)
+		vidx_prefetch(&r->vip_index, &vips[i + PREFETCH_NEAR]);
+}
 
 void rib_vip_prefetch(const struct rib *r, const struct prefix *vips,
     size_t n, size_t i)
 {
-	if (i + PREFETCH_AHEAD < n)
-		vidx_prefetch(&r->vip_index, &vips[i + PREFETCH_AHEAD]);
+	vip_prefetch(r, vips, n, i);
 }
 
 static void prefetch_vip(const struct rib *r, const struct prefix *vips,
     size_t n, size_t i)
 {
-	if (i + PREFETCH_AHEAD < n) {
-		struct pt_key k = pt_key_make(&vips[i + PREFETCH_AHEAD], 0);
-		vidx_prefetch(&r->vip_index, &vips[i + PREFETCH_AHEAD]);
-		/* Host routes go to the peers' Adj-RIB-Out under the same key. */
+	vip_prefetch(r, vips, n, i);
+	if (i + PREFETCH_NEAR < n) {
+		/* Host routes go to the peers' Adj-RIB-Out under the same
+		 * key. */
+		struct pt_key k = pt_key_make(&vips[i + PREFETCH_NEAR], 0);
 		for (size_t j = 0; j < r->npeers; j++)
 			if (r->peers[j].up)
 				pt_prefetch(&r->peers[j].adj, &k);

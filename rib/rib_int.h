@@ -78,6 +78,7 @@ struct rib_peer {
 	bool scan;		/* the queue overflowed: scan adj */
 	bool rescan;		/* marked while scanning: one more pass */
 	size_t scan_pos, scan_cap;
+	size_t scan_pf;		/* 1 + the slot last prefetched from */
 	struct attrset *sets;	/* id = index + 1 */
 	size_t nsets, capsets;
 	uint32_t *set_index;	/* hash of set ids, 0 = empty slot */
@@ -96,7 +97,14 @@ int64_t vidx_find(const struct vidx *x, const struct vip *vips,
 bool vidx_insert(struct vidx *x, const struct prefix *a, uint32_t slot);
 void vidx_delete(struct vidx *x, const struct vip *vips,
     const struct prefix *a);
+/* Prefetch: the index slot of addr; the VIP, once that slot is cached
+ * (a batch loop does the first PREFETCH_FAR, the second PREFETCH_NEAR
+ * entries ahead: vip_prefetch()). */
 void vidx_prefetch(const struct vidx *x, const struct prefix *a);
+void vidx_prefetch_vip(const struct vidx *x, const struct vip *vips,
+    const struct prefix *a);
+#define PREFETCH_FAR 16
+#define PREFETCH_NEAR 8
 void vidx_free(struct vidx *x);
 
 /* Where allocation resumes in a pool: nothing free below this. */
@@ -139,6 +147,9 @@ struct rib {
 
 /* rib.c */
 struct vip *vip_lookup(const struct rib *r, const struct prefix *addr);
+/* Element i of a batch is next: prefetch for the ones ahead of it. */
+void vip_prefetch(const struct rib *r, const struct prefix *vips, size_t n,
+    size_t i);
 /* The advertisement announces each VIP of this family as itself. */
 bool host_route(const struct rib *r, size_t adv, unsigned afi);
 bool pool_has_adv(const struct rib *r, size_t pool, size_t adv);

@@ -45,6 +45,25 @@ void vidx_prefetch(const struct vidx *x, const struct prefix *a)
 		__builtin_prefetch(&x->e[addr_hash(a) & (x->cap - 1)]);
 }
 
+void vidx_prefetch_vip(const struct vidx *x, const struct vip *vips,
+    const struct prefix *a)
+{
+	if (x->cap == 0)
+		return;
+	uint32_t h = addr_hash(a);
+	size_t mask = x->cap - 1;
+	/* A few entries: a long probe run is not worth reading twice. */
+	for (size_t i = h & mask, k = 0; k < 4; i = (i + 1) & mask, k++) {
+		uint64_t e = x->e[i];
+		if (e_slot1(e) == 0)
+			return;
+		if (e_hash(e) == h) {
+			__builtin_prefetch(&vips[e_slot1(e) - 1]);
+			return;
+		}
+	}
+}
+
 /* The position of addr in the index, or SIZE_MAX. */
 static size_t find_pos(const struct vidx *x, const struct vip *vips,
     const struct prefix *a)
