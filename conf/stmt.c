@@ -546,7 +546,14 @@ static void n_password(struct parser *p, void *obj, const struct tok *a,
 {
 	struct conf_neighbor *nb = obj;
 
-	/* RFC 2385 keys go to the kernel, which caps them at 80 bytes. */
+	/* RFC 2385 keys go to the kernel, which caps them at 80 bytes.  A
+	 * secret is never repeated in a message (v_string() quotes). */
+	size_t len = strlen(a[0].text);
+	if (len > TCP_MD5_MAXKEY) {
+		p_bad(p, "the password is %zu bytes long, more than %d (the "
+		    "kernel's limit for TCP-MD5 keys)", len, TCP_MD5_MAXKEY);
+		return;
+	}
 	if (!v_string(p, &a[0], 1, TCP_MD5_MAXKEY))
 		return;
 	set_str(&nb->password, a[0].text);

@@ -459,8 +459,9 @@ static const struct row rows[] = {
 	    "\tdescription \"\"\n}\nstate-file \"\"\n",
 	    "t.conf:5: neighbor r1: password: the value is empty; usage: "
 	    "password \"SECRET\" (1..80 characters)\n"
-	    "t.conf:10: neighbor r2: password: \"pppppppppppppppppppp...\" "
-	    "is 81 bytes long, more than 80; usage: password \"SECRET\" "
+	    "t.conf:10: neighbor r2: password: the password is 81 bytes "
+	    "long, more than 80 (the kernel's limit for TCP-MD5 keys); "
+	    "usage: password \"SECRET\" "
 	    "(1..80 characters)\n"
 	    "t.conf:13: state-file: the value is empty; usage: state-file "
 	    "\"PATH\"\n" },
