@@ -95,6 +95,13 @@ static bool parse_vips(struct ctl_req *r, struct prefix **vips, size_t *n,
 		return !required;
 	}
 	size_t count = has_one ? 1 : 0;
+	if (has_many && !has_one && r->vips != NULL) {
+		/* Read by fastvips.c; req holds [] in its place. */
+		*vips = r->vips;
+		count = r->nvips;
+		r->vips = NULL;
+		goto parsed;
+	}
 	if (has_many) {
 		if (!json_object_is_type(many, json_type_array) ||
 		    json_object_array_length(many) == 0) {
@@ -123,6 +130,7 @@ static bool parse_vips(struct ctl_req *r, struct prefix **vips, size_t *n,
 			return false;
 		}
 	}
+parsed:
 	/* The request's array is megabytes at 100,000 VIPs: give it back
 	 * before the RIB grows, not after (peak memory). */
 	if (has_many)

@@ -13,6 +13,7 @@
  * write once took gigabytes and starved every BGP session).
  */
 #include "bgpd/control.h"
+#include "bgpd/fastvips.h"
 
 #include <errno.h>
 #include <json-c/json.h>
@@ -225,9 +226,26 @@ static void handle_line(struct ctl_client *cl, const char *line, size_t len)
 	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
 	    JSON_TOKENER_VALIDATE_UTF8);
-	req = json_tokener_parse_ex(tok, line, (int)len);
+	/* A big "vips" array skips json-c; the rest is parsed as usual, and
+	 * when json-c finds fault with it, the whole line again so the
+	 * error names the byte of the line the client sent. */
+	struct fastvips fv = { 0 };
+	if (len >= FASTVIPS_MIN_LEN && fastvips_split(line, len, &fv)) {
+		req = json_tokener_parse_ex(tok, fv.rest, (int)fv.rest_len);
+		if (json_tokener_get_error(tok) != json_tokener_success ||
+		    tok->char_offset != (int)fv.rest_len) {
+			json_object_put(req);
+			json_tokener_reset(tok);
+			fastvips_free(&fv);
+		} else {
+			free(fv.rest);
+			fv.rest = NULL;
+		}
+	}
+	if (fv.vips == NULL)
+		req = json_tokener_parse_ex(tok, line, (int)len);
 	enum json_tokener_error jerr = json_tokener_get_error(tok);
-	int end = tok->char_offset;
+	int end = fv.vips ? (int)len : tok->char_offset;
 	if (req == NULL && jerr == json_tokener_continue) {
 		/* The line is the whole input: json-c needs a final '\0' to
 		 * end a value with no closing character (42, true, null). */
@@ -272,14 +290,17 @@ static void handle_line(struct ctl_client *cl, const char *line, size_t len)
 	json_object *reply = json_object_new_object();
 	json_object_object_add(reply, "ok", json_object_new_boolean(1));
 	struct ctl_req r = { .d = cl->d, .req = req, .reply = reply,
-	    .uid = cl->uid, .pid = cl->pid };
+	    .uid = cl->uid, .pid = cl->pid, .vips = fv.vips, .nvips = fv.n };
+	fv.vips = NULL;
 	/* Every write request is logged, per client and round (below). */
 	if (c->write && (size_t)(c - ctl_cmds) < 16)
 		cl->writes[c - ctl_cmds]++;
 	c->fn(&r);
+	free(r.vips);
 	reply_json(cl, reply, c->name, c->write);
 	json_object_put(reply);
 out:
+	fastvips_free(&fv);
 	json_object_put(req);
 	json_tokener_free(tok);
 }

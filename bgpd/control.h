@@ -21,6 +21,10 @@ struct ctl_req {
 	json_object *reply;
 	uid_t uid;
 	pid_t pid;
+	/* "vips" read by fastvips.c (req has [] in its place); a handler
+	 * that takes it sets vips to NULL. */
+	struct prefix *vips;
+	size_t nvips;
 };
 
 struct ctl_cmd {

@@ -367,6 +367,18 @@ bad-request {"cmd":"show-rib","dir":"sideways"}
 EOF
 # Invalid UTF-8 inside a string.
 printf 'bad-json {"cmd":"add","vip":"192.168.1.24\377"}\n' >>"$T/bad.list"
+# Lines over 4 KiB have their "vips" read without json-c (fastvips.c):
+# the same codes, and a JSON error names the byte of the line as sent.
+"$ITEST_PY" -c 'import json
+v = ["10.64.201.%d" % (i % 256) for i in range(400)]
+def line(code, req, tail=""):
+    print(code, json.dumps(req)[:-1] + tail + "}")
+line("not-in-pool@192.0.2.9", {"cmd": "add", "owner": "big", "vips": v[:200] + ["192.0.2.9"] + v[200:]})
+line("bad-address", {"cmd": "add", "owner": "big", "vips": v[:200] + ["bogus"] + v[200:]})
+line("bad-address", {"cmd": "add", "owner": "big", "vips": v[:200] + [7] + v[200:]})
+line("bad-request", {"cmd": "add", "owner": "big", "vip": "10.64.201.1", "vips": v})
+line("bad-json", {"cmd": "add", "owner": "big", "vips": v}, ",")
+line("not-held@10.64.201.0", {"cmd": "withdraw", "owner": "big", "vips": v})' >>"$T/bad.list"
 cut -d' ' -f1 "$T/bad.list" >"$T/bad.expected"
 cut -d' ' -f2- "$T/bad.list" >"$T/bad.requests"
 nbad=$(wc -l <"$T/bad.list" | tr -d ' ')
@@ -388,6 +400,12 @@ if ! cmp -s "$T/bad.expected" "$T/bad.got"; then
 fi
 grep -q '"error":"unknown command \\"ad\\"; did you mean \\"add\\"?"' "$T/bad.replies" ||
 	fail "unknown-command does not name the nearest command"
+big=$(wc -c <"$T/bad.requests")
+bigjson=$(grep -c '"vips": \[.*\],}$' "$T/bad.requests")
+[ "$bigjson" = 1 ] || fail "the big bad-json request is not in the list"
+jbyte=$(grep '"vips": \[.*\],}$' "$T/bad.requests" | awk '{ print length($0) - 1 }')
+grep -q "request is not valid JSON ([^)]* at byte $jbyte)" "$T/bad.replies" ||
+	fail "the big bad-json reply does not name byte $jbyte of the line ($big bytes of requests)"
 # An add of all 65,536 addresses of batch-pool, five times over: a 4.6 MB
 # line.  lbbgpd answers line-too-long and closes the connection.
 "$ITEST_PY" -c 'import json
