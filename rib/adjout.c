@@ -137,7 +137,6 @@ void adj_mark(struct rib *r, struct rib_peer *p, const struct prefix *route)
 	struct pt_key k = pt_key_make(route, 0);
 	struct pt_entry *e = pt_insert(&p->adj, &k, NULL);
 
-	(void)r;
 	if (e == NULL || (e->v2 & ADJ_DIRTY))
 		return;		/* out of memory: the route is not sent */
 	e->v2 |= ADJ_DIRTY;

@@ -105,9 +105,7 @@ void pt_delete(struct ptable *t, struct pt_entry *e)
 	for (size_t j = (hole + 1) & mask; t->slots[j].k.afi != 0;
 	    j = (j + 1) & mask) {
 		size_t home = pt_hash(&t->slots[j].k) & mask;
-		bool movable = hole <= j ? (home <= hole || home > j) :
-		    (home <= hole && home > j);
-		if (movable) {
+		if (pt_shift_movable(hole, j, home)) {
 			t->slots[hole] = t->slots[j];
 			hole = j;
 		}

@@ -101,6 +101,17 @@ static inline void pt_prefetch(const struct ptable *t, const struct pt_key *k)
 	__builtin_prefetch(slot + 64);
 }
 
+/*
+ * Backward-shift deletion: may the entry in slot j, whose home slot is
+ * home, move back into the hole?  Yes unless its home lies cyclically
+ * after the hole (up to j).  Shared with the VIP index (vipindex.c).
+ */
+static inline bool pt_shift_movable(size_t hole, size_t j, size_t home)
+{
+	return hole <= j ? (home <= hole || home > j) :
+	    (home <= hole && home > j);
+}
+
 void pt_init(struct ptable *t);
 void pt_free(struct ptable *t);
 struct pt_entry *pt_find(const struct ptable *t, const struct pt_key *k);

@@ -452,23 +452,17 @@ bool rib_vip_add(struct rib *r, const struct prefix *addr,
 	    vip_apply(r, addr, req, &created, res);
 }
 
-void vip_prefetch(const struct rib *r, const struct prefix *vips, size_t n,
-    size_t i)
+void rib_vip_prefetch(const struct rib *r, const struct prefix *vips,
+    size_t n, size_t i)
 {
 	if (i + PREFETCH_NEAR < n)
 		vidx_prefetch(&r->vip_index, &vips[i + PREFETCH_NEAR]);
 }
 
-void rib_vip_prefetch(const struct rib *r, const struct prefix *vips,
-    size_t n, size_t i)
-{
-	vip_prefetch(r, vips, n, i);
-}
-
 static void prefetch_vip(const struct rib *r, const struct prefix *vips,
     size_t n, size_t i)
 {
-	vip_prefetch(r, vips, n, i);
+	rib_vip_prefetch(r, vips, n, i);
 	if (i + PREFETCH_NEAR < n) {
 		/* Host routes go to the peers' Adj-RIB-Out under the same
 		 * key. */

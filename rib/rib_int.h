@@ -97,9 +97,10 @@ int64_t vidx_find(const struct vidx *x, const struct vip *vips,
 bool vidx_insert(struct vidx *x, const struct prefix *a, uint32_t slot);
 void vidx_delete(struct vidx *x, const struct vip *vips,
     const struct prefix *a);
-/* Prefetch: the index slot of addr; the VIP, once that slot is cached
- * (a batch loop does the first PREFETCH_FAR, the second PREFETCH_NEAR
- * entries ahead: vip_prefetch()). */
+/* Prefetch: the index slot of addr; the VIP, once that slot is cached.
+ * Batch loops (rib_vip_prefetch()) load the slot PREFETCH_NEAR entries
+ * ahead; a flush loads the slot PREFETCH_FAR ahead and the VIP
+ * PREFETCH_NEAR ahead (adjout.c). */
 void vidx_prefetch(const struct vidx *x, const struct prefix *a);
 void vidx_prefetch_vip(const struct vidx *x, const struct vip *vips,
     const struct prefix *a);
@@ -147,9 +148,7 @@ struct rib {
 
 /* rib.c */
 struct vip *vip_lookup(const struct rib *r, const struct prefix *addr);
-/* Element i of a batch is next: prefetch for the ones ahead of it. */
-void vip_prefetch(const struct rib *r, const struct prefix *vips, size_t n,
-    size_t i);
+
 /* The advertisement announces each VIP of this family as itself. */
 bool host_route(const struct rib *r, size_t adv, unsigned afi);
 bool pool_has_adv(const struct rib *r, size_t pool, size_t adv);

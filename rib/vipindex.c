@@ -124,13 +124,10 @@ void vidx_delete(struct vidx *x, const struct vip *vips,
 	if (hole == SIZE_MAX)
 		return;
 	size_t mask = x->cap - 1;
-	/* Backward shift, as pt_delete(). */
+	/* Backward shift (pt_shift_movable()). */
 	for (size_t j = (hole + 1) & mask; e_slot1(x->e[j]) != 0;
 	    j = (j + 1) & mask) {
-		size_t home = e_hash(x->e[j]) & mask;
-		bool movable = hole <= j ? (home <= hole || home > j) :
-		    (home <= hole && home > j);
-		if (movable) {
+		if (pt_shift_movable(hole, j, e_hash(x->e[j]) & mask)) {
 			x->e[hole] = x->e[j];
 			hole = j;
 		}
