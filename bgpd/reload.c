@@ -20,9 +20,9 @@
 #include "config.h"
 
 #include "bgpd/bgpd.h"
-#include "bgpd/control.h"
-#include "bgpd/metrics.h"
-#include "bgpd/netlink.h"
+#include "bgpd/control/control.h"
+#include "bgpd/metrics/metrics.h"
+#include "bgpd/netlink/netlink.h"
 #include "bgpd/state.h"
 
 #include <stdio.h>

@@ -18,7 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "bgpd/metrics.h"
+#include "bgpd/metrics/metrics.h"
 #include "fsm/attr.h"
 
 static const struct fsm_ops conn_ops;

@@ -12,8 +12,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "bgpd/control.h"
-#include "bgpd/metrics.h"
+#include "bgpd/control/control.h"
+#include "bgpd/metrics/metrics.h"
 #include "bgpd/state.h"
 #include "tests/fuzz/fuzz.h"
 

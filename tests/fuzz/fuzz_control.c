@@ -29,7 +29,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "bgpd/control.h"
+#include "bgpd/control/control.h"
 
 #define POOLS \
 	"pool general-pool {\n addresses 192.168.1.240-192.168.1.249\n}\n" \

@@ -1,12 +1,12 @@
 /*
  * stubs.c - the parts of lbbgpd a fuzzer must not run: the host's
- * netlink (bgpd/netlink.c changes interfaces and needs a kernel to talk
+ * netlink (bgpd/netlink/netlink.c changes interfaces and needs a kernel to talk
  * to) and the BGP listeners (bgpd/daemon.c binds port 179).  A reload in
  * the control harness goes through reload.c for real; these answer as
  * if the host followed it and no listener changed.
  */
 #include "bgpd/bgpd.h"
-#include "bgpd/netlink.h"
+#include "bgpd/netlink/netlink.h"
 
 const char *nl_suspended_by(const struct lbbgpd *d)
 {

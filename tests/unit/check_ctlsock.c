@@ -1,5 +1,5 @@
 /*
- * check_ctlsock.c - unit tests for bgpd/ctlsock.c: the control socket
+ * check_ctlsock.c - unit tests for bgpd/control/ctlsock.c: the control socket
  * files.  Their mode and group follow socket-mode and socket-group, read-
  * only ones are 0666; an unknown group, a path that is not a socket, a
  * socket a live daemon answers on and a socket line naming the -s socket
@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "bgpd/bgpd.h"
-#include "bgpd/control.h"
+#include "bgpd/control/control.h"
 
 /* ctlsock.c starts watchers with it; no connection comes in here. */
 void ctl_accept_cb(struct ev_loop *loop, ev_io *w, int revents)

@@ -1,5 +1,5 @@
 /*
- * check_fastvips.c - unit tests for bgpd/fastvips.c: which lines it takes
+ * check_fastvips.c - unit tests for bgpd/control/fastvips.c: which lines it takes
  * (and then exactly the addresses, and the rest of the line with [] in
  * the array's place), and which it leaves to json-c whole.
  */
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/fastvips.h"
+#include "bgpd/control/fastvips.h"
 
 static const struct {
 	const char *line;

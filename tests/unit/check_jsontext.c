@@ -1,5 +1,5 @@
 /*
- * check_jsontext.c - unit tests for bgpd/jsontext.c: a text array prints
+ * check_jsontext.c - unit tests for bgpd/control/jsontext.c: a text array prints
  * as the json-c array of the same elements would, inside any reply, with
  * the flags of the control socket; an empty one prints []; the elements'
  * references are dropped as they are added.
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/jsontext.h"
+#include "bgpd/control/jsontext.h"
 
 #define FLAGS	(JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 

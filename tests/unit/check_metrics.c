@@ -1,6 +1,6 @@
 /*
- * check_metrics.c - unit tests for bgpd/om.c (the OpenMetrics writer)
- * and bgpd/metrics.c (what lbbgpd's metrics say).
+ * check_metrics.c - unit tests for bgpd/metrics/om.c (the OpenMetrics writer)
+ * and bgpd/metrics/metrics.c (what lbbgpd's metrics say).
  *
  * om.c: label value escaping (table of bytes in, text out, including
  * invalid UTF-8 and truncation), the two text formats family by family,
@@ -22,8 +22,8 @@
 
 #include "bgpd/bgpd.h"
 #include "bgpd/log.h"
-#include "bgpd/metrics.h"
-#include "bgpd/om.h"
+#include "bgpd/metrics/metrics.h"
+#include "bgpd/metrics/om.h"
 #include "bgpd/state.h"
 #include "conf/conf.h"
 #include "rib/rib.h"

@@ -1,5 +1,5 @@
 /*
- * check_metrics_http.c - unit tests for bgpd/metrics_http.c: the
+ * check_metrics_http.c - unit tests for bgpd/metrics/http.c: the
  * metrics listen socket at start-up and across reloads.
  *
  * Each test runs a private libev loop with a hand-built struct lbbgpd
@@ -24,7 +24,7 @@
 
 #include "bgpd/bgpd.h"
 #include "bgpd/log.h"
-#include "bgpd/metrics.h"
+#include "bgpd/metrics/metrics.h"
 #include "bgpd/state.h"
 #include "conf/conf.h"
 #include "rib/rib.h"

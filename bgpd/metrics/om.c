@@ -5,7 +5,7 @@
  * daemon's state.  Names are the caller's constants; values are escaped
  * here, so a neighbor or pool name can never break a line.
  */
-#include "bgpd/om.h"
+#include "bgpd/metrics/om.h"
 
 #include <ctype.h>
 #include <math.h>

@@ -1,5 +1,5 @@
 /*
- * metrics_http.c - `metrics listen ADDR:PORT`: GET /metrics over HTTP.
+ * http.c - `metrics listen ADDR:PORT`: GET /metrics over HTTP.
  *
  * A deliberately small HTTP/1.0 and 1.1 server (RFC 9112) for scrapers:
  * one request per connection (Connection: close), GET and HEAD of
@@ -16,7 +16,7 @@
  */
 #include "config.h"
 
-#include "bgpd/metrics.h"
+#include "bgpd/metrics/metrics.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -28,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bgpd/om.h"
+#include "bgpd/metrics/om.h"
 
 #define MH_MAX_HEAD	8192	/* request line and headers */
 #define MH_MAX_CLIENTS	16

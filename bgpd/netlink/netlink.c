@@ -1,7 +1,7 @@
 /*
  * netlink.c - lbbgpd's view of the host's links and addresses (libnl):
  * track-interface, import-addresses, the local-address check, and the
- * sockets and events that the vip-interface (nl_vips.c) shares.
+ * sockets and events that the vip-interface (vips.c) shares.
  *
  * Two sockets: a blocking one for the few synchronous requests (link
  * queries, address dumps, creating the vip-interface) and a non-blocking
@@ -15,7 +15,7 @@
  * state_touch() as the control socket's do; the loop's prepare watcher
  * sends the UPDATEs and commits the state file.
  */
-#include "bgpd/netlink_int.h"
+#include "bgpd/netlink/netlink_int.h"
 
 #include <errno.h>
 #include <linux/if_addr.h>

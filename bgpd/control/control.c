@@ -12,8 +12,8 @@
  * memory nor the event loop's time (thousands of show-rib requests in one
  * write once took gigabytes and starved every BGP session).
  */
-#include "bgpd/control.h"
-#include "bgpd/fastvips.h"
+#include "bgpd/control/control.h"
+#include "bgpd/control/fastvips.h"
 
 #include <errno.h>
 #include <json-c/json.h>
@@ -25,7 +25,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "bgpd/metrics.h"
+#include "bgpd/metrics/metrics.h"
 
 #define CTL_MAX_LINE	(4 * 1024 * 1024) /* longest request: ~280,000 VIPs */
 #define CTL_PAUSE_OUT	(1024 * 1024)	/* owed: stop handling requests */

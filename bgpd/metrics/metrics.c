@@ -16,14 +16,14 @@
  */
 #include "config.h"
 
-#include "bgpd/metrics.h"
+#include "bgpd/metrics/metrics.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/om.h"
+#include "bgpd/metrics/om.h"
 #include "bgpd/state.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))

@@ -5,7 +5,7 @@
  * with (plain, no escaped slashes), whatever the flags the array itself
  * is printed with later: the text is JSON either way.
  */
-#include "bgpd/jsontext.h"
+#include "bgpd/control/jsontext.h"
 
 #include <json-c/printbuf.h>
 #include <limits.h>

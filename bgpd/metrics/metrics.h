@@ -6,7 +6,7 @@
  * Prometheus 0.0.4) text through om.h, and keeps the counters nothing
  * else needs (control requests by result, NOTIFICATIONs by code).  It
  * only reads the daemon's state; it never does I/O, so a unit test
- * renders a hand-built struct lbbgpd.  metrics_http.c is the optional
+ * renders a hand-built struct lbbgpd.  http.c is the optional
  * HTTP server: non-blocking on the daemon's libev loop, bounded in
  * request size, time and clients, so a scraper can never stall BGP.
  *
@@ -58,7 +58,7 @@ extern const struct mh_status_desc mh_statuses[MH_NSTATUS];
 
 struct mh_client;
 
-/* metrics_http.c: the server behind metrics listen. */
+/* http.c: the server behind metrics listen. */
 struct metrics_http {
 	struct lbbgpd *d;
 	int fd;				/* -1: not listening */
@@ -91,7 +91,7 @@ void metrics_count_reply(struct lbbgpd *d, const char *cmd,
     struct json_object *reply);
 
 /*
- * metrics_http.c.  metrics_start() runs at start-up, after the BGP
+ * http.c.  metrics_start() runs at start-up, after the BGP
  * listeners: it opens the metrics listen socket if the config has one;
  * false (logged) when it cannot, and lbbgpd does not start.
  * metrics_stop() closes it and every client, and frees what metrics.c

@@ -1,5 +1,5 @@
 /*
- * nl_vips.c - the vip-interface: every VIP of the RIB as a /32 or /128
+ * vips.c - the vip-interface: every VIP of the RIB as a /32 or /128
  * address on one interface, so the host accepts the traffic the routes
  * draw.  Must not block the loop: the RIB's VIP hook only queues; the
  * queue goes to the kernel in batches of requests, each ACKed, a bounded
@@ -11,7 +11,7 @@
  * mark, an address of a configured pool stands for it.  Everything else
  * on the interface is left alone.
  */
-#include "bgpd/netlink_int.h"
+#include "bgpd/netlink/netlink_int.h"
 
 #include <errno.h>
 #include <linux/if_addr.h>

@@ -3,7 +3,7 @@
  * control protocol.  Handlers read the request, act through rib/ and
  * session.c, and fill the reply; they never touch sockets.
  */
-#include "bgpd/control.h"
+#include "bgpd/control/control.h"
 
 #include <stdio.h>
 #ifdef __GLIBC__
@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgpd/jsontext.h"
-#include "bgpd/metrics.h"
-#include "bgpd/netlink.h"
+#include "bgpd/control/jsontext.h"
+#include "bgpd/metrics/metrics.h"
+#include "bgpd/netlink/netlink.h"
 #include "bgpd/state.h"
 #include "fsm/attr.h"
 

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "bgpd/bgpd.h"
-#include "bgpd/netlink.h"
+#include "bgpd/netlink/netlink.h"
 
 struct nl_sock;
 

@@ -3,7 +3,7 @@
  * (see fastvips.h).  A scanner just good enough to find the top-level
  * members of one JSON object; json-c still checks everything else.
  */
-#include "bgpd/fastvips.h"
+#include "bgpd/control/fastvips.h"
 
 #include <stdint.h>
 #include <stdlib.h>

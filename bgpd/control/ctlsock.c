@@ -11,7 +11,7 @@
  * group, then its mode, and only then listened on.  Clients and their
  * requests are control.c's business, not this file's.
  */
-#include "bgpd/control.h"
+#include "bgpd/control/control.h"
 
 #include <errno.h>
 #include <grp.h>
