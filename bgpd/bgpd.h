@@ -21,22 +21,7 @@
 #include "fsm/fsm.h"
 #include "fsm/msg.h"
 #include "rib/rib.h"
-
-/* A growable byte queue: data lives in p[off, len). */
-struct buf {
-	uint8_t *p;
-	size_t off;
-	size_t len;
-	size_t cap;
-};
-
-bool buf_append(struct buf *b, const void *data, size_t n);
-void buf_consume(struct buf *b, size_t n);
-void buf_free(struct buf *b);
-static inline size_t buf_used(const struct buf *b)
-{
-	return b->len - b->off;
-}
+#include "util/buf.h"
 
 /* Bytes of UPDATEs queued before we stop generating more. */
 #define OUTQ_HIGH	(256 * 1024)

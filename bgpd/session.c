@@ -23,50 +23,6 @@
 
 static const struct fsm_ops conn_ops;
 
-/* ---- byte queues -------------------------------------------------------- */
-
-bool buf_append(struct buf *b, const void *data, size_t n)
-{
-	if (n == 0)
-		return true;
-	if (b->off > 0 && b->off == b->len)
-		b->off = b->len = 0;
-	if (b->len + n > b->cap) {
-		/* Reclaim consumed space before growing. */
-		if (b->off > 0) {
-			memmove(b->p, b->p + b->off, b->len - b->off);
-			b->len -= b->off;
-			b->off = 0;
-		}
-		if (b->len + n > b->cap) {
-			size_t ncap = b->cap ? b->cap : 4096;
-			while (ncap < b->len + n)
-				ncap *= 2;
-			uint8_t *np = realloc(b->p, ncap);
-			if (np == NULL)
-				return false;
-			b->p = np;
-			b->cap = ncap;
-		}
-	}
-	memcpy(b->p + b->len, data, n);
-	b->len += n;
-	return true;
-}
-
-void buf_consume(struct buf *b, size_t n)
-{
-	b->off += n;
-	if (b->off >= b->len)
-		b->off = b->len = 0;
-}
-
-void buf_free(struct buf *b)
-{
-	free(b->p);
-	*b = (struct buf){ 0 };
-}
-
 /* ---- helpers ------------------------------------------------------------ */
 
 const char *peer_name(const struct peer *p)
@@ -185,7 +141,7 @@ static void send_hold_update(struct conn *c)
 static bool conn_write(struct conn *c)
 {
 	while (buf_used(&c->wbuf) > 0) {
-		ssize_t n = send(c->fd, c->wbuf.p + c->wbuf.off,
+		ssize_t n = send(c->fd, buf_data(&c->wbuf),
 		    buf_used(&c->wbuf), MSG_NOSIGNAL);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)

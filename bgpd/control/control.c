@@ -324,7 +324,7 @@ static void client_lines(struct ctl_client *cl)
 	bool whole = false;		/* a complete line still waits */
 
 	while (!cl->eof && buf_used(&cl->in) > 0) {
-		uint8_t *start = cl->in.p + cl->in.off;
+		uint8_t *start = (uint8_t *)cl->in.p + cl->in.off;
 		uint8_t *nl = memchr(start, '\n', buf_used(&cl->in));
 		if (nl == NULL)
 			break;
@@ -367,7 +367,7 @@ static void client_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 	struct ctl_client *cl = w->data;
 
 	while (buf_used(&cl->out) > 0) {
-		ssize_t n = send(cl->fd, cl->out.p + cl->out.off,
+		ssize_t n = send(cl->fd, buf_data(&cl->out),
 		    buf_used(&cl->out), MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
