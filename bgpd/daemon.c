@@ -268,7 +268,7 @@ bool listeners_reconf(struct lbbgpd *d, const struct conf *old, char *err,
 
 /*
  * The kernel drops segments with a wrong or missing TCP-MD5 signature
- * without telling anyone (TESTPEERS.md: neither BIRD nor GoBGP logs it).
+ * without telling anyone (neither BIRD nor GoBGP logs it either).
  * Its counters do count them: say so when they grow.
  */
 static bool md5_counters(uint64_t *failure, uint64_t *notfound,

@@ -1,8 +1,8 @@
 /*
  * adjin.c - Adj-RIB-In: what each peer sent, kept for display only.
  *
- * lbbgp never re-advertises or installs received routes (PRODUCT.md), so
- * a route is stored as compactly as possible: its prefix in a per-peer
+ * lbbgp never re-advertises or installs received routes, so a route is
+ * stored as compactly as possible: its prefix in a per-peer
  * table pointing to an interned blob of its attributes (shared by every
  * prefix that came with the same ones).  Blob: one flags octet (bit 0:
  * AS numbers are 4 octets), next hop length, next hop, attribute block.

@@ -158,9 +158,9 @@ void rib_vip_prefetch(const struct rib *r, const struct prefix *vips,
     size_t n, size_t i);
 
 /*
- * Allocate an address (issue 3's allocate): the one requested in *want,
- * else an address shared under req->sharing_key, else the lowest free one
- * of req->pool or of the first auto-assign pool with room.
+ * Allocate an address: the one requested in *want, else an address
+ * shared under req->sharing_key, else the lowest free one of req->pool
+ * or of the first auto-assign pool with room.
  */
 bool rib_allocate(struct rib *r, const struct vip_req *req,
     const struct prefix *want, struct prefix *out, struct rib_res *res);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# netlink.sh: the host follows lbbgpd and lbbgpd follows the host (issue 5,
+# netlink.sh: the host follows lbbgpd and lbbgpd follows the host (the
 # HOST INTEGRATION of lbbgp.conf(5)).  Everything runs inside a network
 # namespace the test creates and deletes: lbbgpd on 127.0.15.1 (AS 64513),
 # BIRD on 127.0.15.2 (AS 64512), links made with ip link inside it.
