@@ -113,7 +113,7 @@ void reload_run(struct lbbgpd *d, json_object *reply)
 	char err[512];
 
 	if (d->stopping) {
-		ctl_fail(reply, "stopping", "lbbgpd is shutting down");
+		ctl_fail(reply, CTL_E_STOPPING, "lbbgpd is shutting down");
 		return;
 	}
 	conf_diag_init(&diag);
@@ -126,7 +126,7 @@ void reload_run(struct lbbgpd *d, json_object *reply)
 			log_warnx("reload: %s", diag.msgs[i]);
 	}
 	if (nc == NULL) {
-		ctl_fail(reply, "config-error", "%s has %zu error%s; the "
+		ctl_fail(reply, CTL_E_CONFIG_ERROR, "%s has %zu error%s; the "
 		    "running configuration stays in force", file,
 		    diag.nerrors, diag.nerrors == 1 ? "" : "s");
 		json_object_object_add(reply, "errors", msgs);
@@ -144,15 +144,15 @@ void reload_run(struct lbbgpd *d, json_object *reply)
 	const char **why = calloc(nc->nneighbors ? nc->nneighbors : 1,
 	    sizeof(*why));
 	if (nrib == NULL || npeers == NULL || why == NULL) {
-		ctl_fail(reply, "reload-failed", "%s", nrib == NULL &&
+		ctl_fail(reply, CTL_E_RELOAD_FAILED, "%s", nrib == NULL &&
 		    res.msg[0] ? res.msg : "out of memory");
 		goto fail;
 	}
 	uint32_t rid = nc->router_id_set ? nc->router_id : d->router_id;
 	if (!nc->router_id_set && oc->router_id_set) {
-		ctl_fail(reply, "reload-failed", "router-id was removed from "
-		    "%s: the identifier is chosen at start-up only; set it "
-		    "again or restart lbbgpd", file);
+		ctl_fail(reply, CTL_E_RELOAD_FAILED,
+		    "router-id was removed from %s: the identifier is chosen "
+		    "at start-up only; set it again or restart lbbgpd", file);
 		goto fail;
 	}
 	bool rid_changed = rid != d->router_id;
@@ -177,7 +177,7 @@ void reload_run(struct lbbgpd *d, json_object *reply)
 			for (size_t j = 0; j < i; j++)
 				if (old_peer(d, nc->neighbors[j].name) == NULL)
 					peer_free(npeers[j]);
-			ctl_fail(reply, "reload-failed", "out of memory");
+			ctl_fail(reply, CTL_E_RELOAD_FAILED, "out of memory");
 			goto fail;
 		}
 		why[i] = NULL;
@@ -199,7 +199,7 @@ void reload_run(struct lbbgpd *d, json_object *reply)
 		for (size_t i = 0; i < nc->nneighbors; i++)
 			if (old_peer(d, nc->neighbors[i].name) == NULL)
 				peer_free(npeers[i]);
-		ctl_fail(reply, "reload-failed", "%s; the running "
+		ctl_fail(reply, CTL_E_RELOAD_FAILED, "%s; the running "
 		    "configuration stays in force", err);
 		goto fail;
 	}
