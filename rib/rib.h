@@ -36,7 +36,11 @@ struct rib_session {
 	size_t max_msg;		/* 4096, or 65535 with RFC 8654 */
 };
 
-/* Control-protocol errors: a stable code and a sentence (issue 3). */
+/*
+ * Control-protocol errors: a stable code and a sentence.  The control
+ * socket answers with these values as they are; rib_err_code() is the
+ * one place that spells them.
+ */
 enum rib_err {
 	RIB_OK = 0,
 	RIB_E_NOT_IN_POOL,
@@ -158,9 +162,10 @@ void rib_vip_prefetch(const struct rib *r, const struct prefix *vips,
     size_t n, size_t i);
 
 /*
- * Allocate an address: the one requested in *want, else an address
- * shared under req->sharing_key, else the lowest free one of req->pool
- * or of the first auto-assign pool with room.
+ * Allocate an address (the control protocol's allocate): the one
+ * requested in *want, else an address shared under req->sharing_key,
+ * else the lowest free one of req->pool or of the first auto-assign pool
+ * with room.
  */
 bool rib_allocate(struct rib *r, const struct vip_req *req,
     const struct prefix *want, struct prefix *out, struct rib_res *res);

@@ -1,10 +1,12 @@
 /*
- * cmd.c - control commands: one handler per command of PRODUCT.md's
- * control protocol.  Handlers read the request, act through rib/ and
- * session.c, and fill the reply; they never touch sockets.
+ * cmd.c - control commands: one handler per command of the control
+ * protocol (docs/control-protocol.md).  Handlers read the request, act
+ * through rib/ and session.c, and fill the reply; they never touch
+ * sockets.
  */
 #include "bgpd/control/control.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -37,7 +39,7 @@ static bool opt_str(struct ctl_req *r, const char *key, const char **out)
 	if (!json_object_object_get_ex(r->req, key, &v))
 		return true;
 	if (!json_object_is_type(v, json_type_string)) {
-		ctl_fail(r->reply, "bad-request", "\"%s\" must be a string",
+		ctl_fail(r->reply, CTL_E_BAD_REQUEST, "\"%s\" must be a string",
 		    key);
 		return false;
 	}
@@ -84,14 +86,15 @@ static bool parse_vips(struct ctl_req *r, struct prefix **vips, size_t *n,
 	*vips = NULL;
 	*n = 0;
 	if (has_one && has_many) {
-		ctl_fail(r->reply, "bad-request", "give \"vip\" or \"vips\", "
-		    "not both");
+		ctl_fail(r->reply, CTL_E_BAD_REQUEST,
+		    "give \"vip\" or \"vips\", not both");
 		return false;
 	}
 	if (!has_one && !has_many) {
 		if (required)
-			ctl_fail(r->reply, "bad-request", "\"vip\" (an address) "
-			    "or \"vips\" (an array of addresses) is required");
+			ctl_fail(r->reply, CTL_E_BAD_REQUEST,
+			    "\"vip\" (an address) or \"vips\" (an array of "
+			    "addresses) is required");
 		return !required;
 	}
 	size_t count = has_one ? 1 : 0;
@@ -105,15 +108,15 @@ static bool parse_vips(struct ctl_req *r, struct prefix **vips, size_t *n,
 	if (has_many) {
 		if (!json_object_is_type(many, json_type_array) ||
 		    json_object_array_length(many) == 0) {
-			ctl_fail(r->reply, "bad-request", "\"vips\" must be a "
-			    "non-empty array of addresses");
+			ctl_fail(r->reply, CTL_E_BAD_REQUEST,
+			    "\"vips\" must be a non-empty array of addresses");
 			return false;
 		}
 		count = json_object_array_length(many);
 	}
 	*vips = calloc(count, sizeof(**vips));
 	if (*vips == NULL) {
-		ctl_fail(r->reply, "out-of-memory", "out of memory");
+		ctl_fail(r->reply, CTL_E_NOMEM, "out of memory");
 		return false;
 	}
 	for (size_t i = 0; i < count; i++) {
@@ -122,9 +125,10 @@ static bool parse_vips(struct ctl_req *r, struct prefix **vips, size_t *n,
 		const char *s = json_object_is_type(v, json_type_string) ?
 		    json_object_get_string(v) : NULL;
 		if (s == NULL || !addr_parse(s, &(*vips)[i])) {
-			ctl_fail(r->reply, "bad-address", "%s%.64s%s is not an "
-			    "IPv4 or IPv6 address", s ? "\"" : "",
-			    s ? s : "a non-string value", s ? "\"" : "");
+			ctl_fail(r->reply, CTL_E_BAD_ADDRESS,
+			    "%s%.64s%s is not an IPv4 or IPv6 address",
+			    s ? "\"" : "", s ? s : "a non-string value",
+			    s ? "\"" : "");
 			free(*vips);
 			*vips = NULL;
 			return false;
@@ -158,8 +162,8 @@ static bool parse_holder(struct ctl_req *r, struct vip_req *req,
 		req->owner = "default";
 	if (req->owner[0] == '\0' || (req->sharing_key &&
 	    req->sharing_key[0] == '\0')) {
-		ctl_fail(r->reply, "bad-request", "owner and sharing-key must "
-		    "not be empty");
+		ctl_fail(r->reply, CTL_E_BAD_REQUEST,
+		    "owner and sharing-key must not be empty");
 		return false;
 	}
 	req->communities = comm;
@@ -167,8 +171,9 @@ static bool parse_holder(struct ctl_req *r, struct vip_req *req,
 		return true;
 	if (!json_object_is_type(arr, json_type_array) ||
 	    json_object_array_length(arr) > MAX_VIP_COMMUNITIES) {
-		ctl_fail(r->reply, "bad-request", "\"communities\" must be an "
-		    "array of at most %d communities", MAX_VIP_COMMUNITIES);
+		ctl_fail(r->reply, CTL_E_BAD_REQUEST,
+		    "\"communities\" must be an array of at most %d "
+		    "communities", MAX_VIP_COMMUNITIES);
 		return false;
 	}
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
@@ -176,10 +181,11 @@ static bool parse_holder(struct ctl_req *r, struct vip_req *req,
 		const char *s = json_object_is_type(c, json_type_string) ?
 		    json_object_get_string(c) : "";
 		if (!community_parse(s, &comm[i])) {
-			ctl_fail(r->reply, "bad-community", "\"%.64s\" is not a "
-			    "community: use A:B (0..65535 each) or no-export, "
-			    "no-advertise, no-export-subconfed, no-peer, "
-			    "blackhole, graceful-shutdown", s);
+			ctl_fail(r->reply, CTL_E_BAD_COMMUNITY,
+			    "\"%.64s\" is not a community: use A:B (0..65535 "
+			    "each) or no-export, no-advertise, "
+			    "no-export-subconfed, no-peer, blackhole, "
+			    "graceful-shutdown", s);
 			return false;
 		}
 	}
@@ -189,7 +195,7 @@ static bool parse_holder(struct ctl_req *r, struct vip_req *req,
 
 static void rib_error(struct ctl_req *r, const struct rib_res *res)
 {
-	ctl_fail(r->reply, rib_err_code(res->err), "%s", res->msg);
+	ctl_fail(r->reply, ctl_code_of_rib(res->err), "%s", res->msg);
 }
 
 static json_object *msg_counts(const uint64_t *n)
@@ -236,6 +242,35 @@ static bool conf_has_v6_pool(const struct conf *c)
 			if (c->pools[i].ranges[j].lo.afi == AFI_IPV6)
 				return true;
 	return false;
+}
+
+/* "capabilities" of show-neighbors: what the session negotiated. */
+static const struct {
+	const char *key;
+	size_t off;		/* of a bool in struct bgp_neg */
+} neg_caps[] = {
+	{ "ipv4-unicast", offsetof(struct bgp_neg, v4) },
+	{ "ipv6-unicast", offsetof(struct bgp_neg, v6) },
+	{ "4-octet-as", offsetof(struct bgp_neg, as4) },
+	{ "route-refresh", offsetof(struct bgp_neg, route_refresh) },
+	{ "enhanced-route-refresh",
+	    offsetof(struct bgp_neg, enhanced_refresh) },
+	{ "graceful-restart", offsetof(struct bgp_neg, gr) },
+	{ "extended-message", offsetof(struct bgp_neg, ext_message) },
+	{ "peer-graceful-restart", offsetof(struct bgp_neg, peer_gr) },
+};
+
+static json_object *caps_json(const struct bgp_neg *neg)
+{
+	json_object *caps = json_object_new_object();
+
+	for (size_t i = 0; i < sizeof(neg_caps) / sizeof(neg_caps[0]); i++) {
+		const bool *v = (const bool *)((const char *)neg +
+		    neg_caps[i].off);
+		json_object_object_add(caps, neg_caps[i].key,
+		    json_object_new_boolean(*v));
+	}
+	return caps;
 }
 
 static json_object *neighbor_json(const struct peer *p, double now)
@@ -335,26 +370,8 @@ static json_object *neighbor_json(const struct peer *p, double now)
 	    c->neg.hold : n->hold_time));
 	json_object_object_add(o, "keepalive", json_object_new_int(open ?
 	    c->neg.keepalive : n->keepalive));
-	if (open) {
-		json_object *caps = json_object_new_object();
-		json_object_object_add(caps, "ipv4-unicast",
-		    json_object_new_boolean(c->neg.v4));
-		json_object_object_add(caps, "ipv6-unicast",
-		    json_object_new_boolean(c->neg.v6));
-		json_object_object_add(caps, "4-octet-as",
-		    json_object_new_boolean(c->neg.as4));
-		json_object_object_add(caps, "route-refresh",
-		    json_object_new_boolean(c->neg.route_refresh));
-		json_object_object_add(caps, "enhanced-route-refresh",
-		    json_object_new_boolean(c->neg.enhanced_refresh));
-		json_object_object_add(caps, "graceful-restart",
-		    json_object_new_boolean(c->neg.gr));
-		json_object_object_add(caps, "extended-message",
-		    json_object_new_boolean(c->neg.ext_message));
-		json_object_object_add(caps, "peer-graceful-restart",
-		    json_object_new_boolean(c->neg.peer_gr));
-		json_object_object_add(o, "capabilities", caps);
-	}
+	if (open)
+		json_object_object_add(o, "capabilities", caps_json(&c->neg));
 	json_object *msgs = json_object_new_object();
 	json_object_object_add(msgs, "received", msg_counts(p->st.msgs_in));
 	json_object_object_add(msgs, "sent", msg_counts(p->st.msgs_out));
@@ -386,7 +403,7 @@ static struct peer *find_peer(struct ctl_req *r, const char *name)
 	for (size_t i = 0; i < r->d->npeers; i++)
 		if (strcmp(r->d->peers[i]->conf->name, name) == 0)
 			return r->d->peers[i];
-	ctl_fail(r->reply, "unknown-neighbor", "there is no neighbor named "
+	ctl_fail(r->reply, CTL_E_UNKNOWN_NEIGHBOR, "there is no neighbor named "
 	    "\"%s\"; bgpctl show summary lists them", name);
 	return NULL;
 }
@@ -487,9 +504,10 @@ static void cmd_withdraw(struct ctl_req *r)
 		for (size_t i = 0; i < norph; i++)
 			state_orphan_withdraw(r->d->state, &vips[i], owner);
 		if (!state_compact(r->d->state, r->d->rib))
-			ctl_fail(r->reply, "state-write-failed", "the orphaned "
-			    "VIPs are forgotten but the state file cannot be "
-			    "written; they come back at the next start");
+			ctl_fail(r->reply, CTL_E_STATE_WRITE_FAILED,
+			    "the orphaned VIPs are forgotten but the state "
+			    "file cannot be written; they come back at the "
+			    "next start");
 		json_object_object_add(r->reply, "orphans-withdrawn",
 		    json_object_new_uint64(norph));
 	}
@@ -507,7 +525,8 @@ static void cmd_allocate(struct ctl_req *r)
 	if (!parse_holder(r, &req, comm) || !parse_vips(r, &want, &n, false))
 		return;
 	if (n > 1) {
-		ctl_fail(r->reply, "bad-request", "allocate takes one \"vip\"");
+		ctl_fail(r->reply, CTL_E_BAD_REQUEST,
+		    "allocate takes one \"vip\"");
 	} else if (!rib_allocate(r->d->rib, &req, want, &got, &res)) {
 		rib_error(r, &res);
 	} else {
@@ -573,12 +592,12 @@ static void cmd_show_vips(struct ctl_req *r)
 	    !opt_str(r, "owner", &owner))
 		return;
 	if (vip && !addr_parse(vip, &want)) {
-		ctl_fail(r->reply, "bad-address", "\"%.64s\" is not an IPv4 or "
-		    "IPv6 address", vip);
+		ctl_fail(r->reply, CTL_E_BAD_ADDRESS,
+		    "\"%.64s\" is not an IPv4 or IPv6 address", vip);
 		return;
 	}
 	if (pool && conf_pool_by_name(r->d->conf, pool) == NULL) {
-		ctl_fail(r->reply, "unknown-pool", "there is no pool named "
+		ctl_fail(r->reply, CTL_E_UNKNOWN_POOL, "there is no pool named "
 		    "\"%s\"; bgpctl show pools lists them", pool);
 		return;
 	}
@@ -595,7 +614,7 @@ static void cmd_show_vips(struct ctl_req *r)
 	}
 	if (arr == NULL || !jtext_array_ok(arr)) {
 		json_object_put(arr);
-		ctl_fail(r->reply, "out-of-memory", "out of memory listing "
+		ctl_fail(r->reply, CTL_E_NOMEM, "out of memory listing "
 		    "the VIPs");
 		return;
 	}
@@ -737,7 +756,7 @@ static void cmd_show_rib(struct ctl_req *r)
 	if (dir == NULL)
 		dir = "out";
 	if (strcmp(dir, "in") != 0 && strcmp(dir, "out") != 0) {
-		ctl_fail(r->reply, "bad-request", "\"dir\" is \"in\" or "
+		ctl_fail(r->reply, CTL_E_BAD_REQUEST, "\"dir\" is \"in\" or "
 		    "\"out\", not \"%.32s\"", dir);
 		return;
 	}
@@ -766,7 +785,7 @@ static void cmd_show_rib(struct ctl_req *r)
 		json_object_array_add(arr, o);
 		if (routes == NULL || !jtext_array_ok(routes)) {
 			json_object_put(arr);
-			ctl_fail(r->reply, "out-of-memory", "out of memory "
+			ctl_fail(r->reply, CTL_E_NOMEM, "out of memory "
 			    "listing the routes of %s", p->conf->name);
 			return;
 		}
@@ -784,13 +803,14 @@ static void cmd_show_metrics(struct ctl_req *r)
 		return;
 	bool om = format == NULL || strcmp(format, "openmetrics") == 0;
 	if (!om && strcmp(format, "prometheus") != 0) {
-		ctl_fail(r->reply, "bad-request", "\"format\" is \"openmetrics\" "
-		    "or \"prometheus\", not \"%.32s\"", format);
+		ctl_fail(r->reply, CTL_E_BAD_REQUEST,
+		    "\"format\" is \"openmetrics\" or \"prometheus\", not "
+		    "\"%.32s\"", format);
 		return;
 	}
 	char *text = metrics_render(r->d, om, &len);
 	if (text == NULL) {
-		ctl_fail(r->reply, "out-of-memory", "out of memory");
+		ctl_fail(r->reply, CTL_E_NOMEM, "out of memory");
 		return;
 	}
 	json_object_object_add(r->reply, "text",
@@ -807,7 +827,7 @@ static void cmd_neighbor(struct ctl_req *r)
 	    !opt_str(r, "reason", &reason))
 		return;
 	if (name == NULL || action == NULL) {
-		ctl_fail(r->reply, "bad-request", "\"name\" and \"action\" "
+		ctl_fail(r->reply, CTL_E_BAD_REQUEST, "\"name\" and \"action\" "
 		    "(up, down, clear or refresh) are required");
 		return;
 	}
@@ -840,15 +860,18 @@ static void cmd_neighbor(struct ctl_req *r)
 		log_info("neighbor %s: refresh requested by uid %d%s%s", name,
 		    (int)r->uid, reason ? ": " : "", why);
 		if (peer_state(p) != FSM_ESTABLISHED)
-			ctl_fail(r->reply, "not-established", "neighbor %s is "
-			    "%s; a refresh needs an Established session", name,
+			ctl_fail(r->reply, CTL_E_NOT_ESTABLISHED,
+			    "neighbor %s is %s; a refresh needs an "
+			    "Established session", name,
 			    fsm_state_name(peer_state(p)));
 		else if (!peer_request_refresh(p))
-			ctl_fail(r->reply, "no-refresh", "neighbor %s did not "
-			    "announce the route refresh capability", name);
+			ctl_fail(r->reply, CTL_E_NO_REFRESH,
+			    "neighbor %s did not announce the route refresh "
+			    "capability", name);
 	} else {
-		ctl_fail(r->reply, "bad-action", "unknown action \"%.32s\"; "
-		    "use up, down, clear or refresh", action);
+		ctl_fail(r->reply, CTL_E_BAD_ACTION,
+		    "unknown action \"%.32s\"; use up, down, clear or refresh",
+		    action);
 	}
 }
 

@@ -83,7 +83,7 @@ static void reply_json(struct ctl_client *cl, json_object *o,
 	cl->d->ctl_pending = true;
 }
 
-void ctl_fail(json_object *reply, const char *code, const char *fmt, ...)
+void ctl_fail(json_object *reply, enum ctl_code code, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -92,12 +92,13 @@ void ctl_fail(json_object *reply, const char *code, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	json_object_object_add(reply, "ok", json_object_new_boolean(0));
-	json_object_object_add(reply, "code", json_object_new_string(code));
+	json_object_object_add(reply, "code", json_object_new_string(
+	    ctl_code_name(code)));
 	json_object_object_add(reply, "error", json_object_new_string(msg));
 }
 
 static void error_reply(struct ctl_client *cl, const char *cmd,
-    const char *code, const char *msg)
+    enum ctl_code code, const char *msg)
 {
 	json_object *o = json_object_new_object();
 	ctl_fail(o, code, "%s", msg);
@@ -153,7 +154,7 @@ static void deny(struct ctl_client *cl, const char *name)
 	    "socket %s; use the main control socket %s (bgpctl%s%s), as root "
 	    "or as a member of its socket-group", name, path, main_path,
 	    dflt ? " without -s" : " -s ", dflt ? "" : main_path);
-	error_reply(cl, name, "denied", msg);
+	error_reply(cl, name, CTL_E_DENIED, msg);
 	if (log_limit_ok(&d->ctl_denied_log, now_mono(), &suppressed))
 		log_warnx("control: denied %s from uid %d pid %d on read-only "
 		    "socket %s%s", name, (int)cl->uid, (int)cl->pid, path,
@@ -216,12 +217,12 @@ static void handle_line(struct ctl_client *cl, const char *line, size_t len)
 	if (bad < len) {
 		snprintf(msg, sizeof(msg), "request is not valid UTF-8 (at "
 		    "byte %zu); send one JSON object per line, in UTF-8", bad);
-		error_reply(cl, NULL, "bad-json", msg);
+		error_reply(cl, NULL, CTL_E_BAD_JSON, msg);
 		return;
 	}
 	tok = json_tokener_new_ex(CTL_MAX_DEPTH);
 	if (tok == NULL) {
-		error_reply(cl, NULL, "out-of-memory", "out of memory");
+		error_reply(cl, NULL, CTL_E_NOMEM, "out of memory");
 		return;
 	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
@@ -258,13 +259,13 @@ static void handle_line(struct ctl_client *cl, const char *line, size_t len)
 		    "byte %d); send one JSON object per line",
 		    jerr == json_tokener_success ? "trailing data" :
 		    json_tokener_error_desc(jerr), end);
-		error_reply(cl, NULL, "bad-json", msg);
+		error_reply(cl, NULL, CTL_E_BAD_JSON, msg);
 		goto out;
 	}
 	if (!json_object_is_type(req, json_type_object) ||
 	    !json_object_object_get_ex(req, "cmd", &jcmd) ||
 	    !json_object_is_type(jcmd, json_type_string)) {
-		error_reply(cl, NULL, "bad-request", "a request is a JSON "
+		error_reply(cl, NULL, CTL_E_BAD_REQUEST, "a request is a JSON "
 		    "object with a \"cmd\" string, e.g. "
 		    "{\"cmd\":\"show-neighbors\"}");
 		goto out;
@@ -278,7 +279,7 @@ static void handle_line(struct ctl_client *cl, const char *line, size_t len)
 		snprintf(msg, sizeof(msg), "unknown command \"%.64s\"%s%s%s",
 		    name, near ? "; did you mean \"" : "", near ? near : "",
 		    near ? "\"?" : "");
-		error_reply(cl, NULL, "unknown-command", msg);
+		error_reply(cl, NULL, CTL_E_UNKNOWN_COMMAND, msg);
 		goto out;
 	}
 	/* A read-only socket answers show-* and nothing else, whatever
@@ -340,8 +341,8 @@ static void client_lines(struct ctl_client *cl)
 		buf_consume(&cl->in, (size_t)(nl - start) + 1);
 	}
 	if (!whole && !cl->eof && buf_used(&cl->in) > CTL_MAX_LINE) {
-		error_reply(cl, NULL, "line-too-long", "request longer than "
-		    "4 MiB; split it into several requests");
+		error_reply(cl, NULL, CTL_E_LINE_TOO_LONG, "request longer "
+		    "than 4 MiB; split it into several requests");
 		cl->eof = true;
 	}
 	if (cl->eof || whole || client_owes_much(cl))
@@ -427,10 +428,11 @@ static void refuse_busy(struct lbbgpd *d, const struct ctl_listener *l,
 	unsigned max = d->conf->max_clients, suppressed = 0;
 	char line[384];
 
-	int n = snprintf(line, sizeof(line), "{\"ok\":false,\"code\":\"busy\","
+	int n = snprintf(line, sizeof(line), "{\"ok\":false,\"code\":\"%s\","
 	    "\"error\":\"lbbgpd already has %zu control connections open, "
 	    "its max-clients %u; try again later, or raise max-clients in "
-	    "lbbgp.conf\"}\n", d->nctl_clients, max);
+	    "lbbgp.conf\"}\n", ctl_code_name(CTL_E_BUSY), d->nctl_clients,
+	    max);
 	if (n > 0 && (size_t)n < sizeof(line))
 		(void)!send(fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
 	if (log_limit_ok(&d->ctl_busy_log, now_mono(), &suppressed)) {
@@ -526,7 +528,7 @@ static void mark_unsaved(json_object *reply)
 	if (!json_object_object_get_ex(reply, "ok", &ok) ||
 	    !json_object_get_boolean(ok))
 		return;
-	ctl_fail(reply, "state-write-failed", "the change is in effect but "
+	ctl_fail(reply, CTL_E_STATE_WRITE_FAILED, "the change is in effect but "
 	    "could not be written to the state file, so it would not survive "
 	    "a restart; lbbgpd logs why (disk full? permissions?) and retries "
 	    "with the next change");

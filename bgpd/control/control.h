@@ -4,7 +4,7 @@
  * control.c is the transport (Unix stream socket, one JSON object per
  * line each way); cmd.c holds one handler per command.  A handler fills
  * the reply object, which starts as {"ok":true}; ctl_fail() turns it
- * into {"ok":false,"code":...,"error":...}.
+ * into {"ok":false,"code":...,"error":...}, the code one of codes.h.
  */
 #ifndef LBBGP_CONTROL_H
 #define LBBGP_CONTROL_H
@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "bgpd/bgpd.h"
+#include "bgpd/control/codes.h"
 
 struct ctl_req {
 	struct lbbgpd *d;
@@ -112,7 +113,7 @@ void ctl_accept_cb(struct ev_loop *loop, ev_io *w, int revents);
  */
 void ctl_flush(struct lbbgpd *d, bool committed);
 void ctl_close_all(struct lbbgpd *d);
-void ctl_fail(json_object *reply, const char *code, const char *fmt, ...)
+void ctl_fail(json_object *reply, enum ctl_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 #endif
