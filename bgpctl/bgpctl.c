@@ -28,16 +28,14 @@
 
 /* ---- small helpers ------------------------------------------------------ */
 
-void
-vmessage(const char *fmt, va_list ap)
+void vmessage(const char *fmt, va_list ap)
 {
 	fprintf(stderr, "bgpctl: ");
 	vfprintf(stderr, fmt, ap);
 	fprintf(stderr, "\n");
 }
 
-void
-die(int status, const char *fmt, ...)
+void die(int status, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -47,8 +45,7 @@ die(int status, const char *fmt, ...)
 	exit(status);
 }
 
-void *
-xcalloc(size_t n, size_t size)
+void *xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
 
@@ -57,8 +54,7 @@ xcalloc(size_t n, size_t size)
 	return p;
 }
 
-void *
-xrealloc(void *p, size_t size)
+void *xrealloc(void *p, size_t size)
 {
 	void *q = realloc(p, size ? size : 1);
 
@@ -75,14 +71,12 @@ struct output {
 	void	(*refused)(json_object *, const struct args *);	/* !ok */
 };
 
-static void
-text_done(json_object *reply, const struct args *a)
+static void text_done(json_object *reply, const struct args *a)
 {
 	a->cmd->render(reply, a);
 }
 
-static void
-text_refused(json_object *reply, const struct args *a)
+static void text_refused(json_object *reply, const struct args *a)
 {
 	json_object *err, *code;
 
@@ -113,8 +107,7 @@ text_refused(json_object *reply, const struct args *a)
 	}
 }
 
-static void
-json_print(json_object *reply, const struct args *a)
+static void json_print(json_object *reply, const struct args *a)
 {
 	puts(json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PRETTY |
 	    JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -123,8 +116,7 @@ json_print(json_object *reply, const struct args *a)
 static const struct output text_output = { text_done, text_refused };
 static const struct output json_output = { json_print, json_print };
 
-int
-main(int argc, char *argv[])
+int main(int argc, char *argv[])
 {
 	const struct output *out = &text_output;
 	struct exchange x = { .fd = -1, .timeout = TIMEOUT };

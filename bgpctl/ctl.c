@@ -29,8 +29,7 @@
 #define MAX_REPLY	(512u << 20)	/* 100,000 VIPs take ~20 MB */
 #define MAX_DEPTH	64		/* JSON nesting of a reply */
 
-static double
-now(void)
+static double now(void)
 {
 	struct timespec ts;
 
@@ -40,8 +39,7 @@ now(void)
 
 static void connect_failed(const char *, int) __attribute__((noreturn));
 /* Is the caller in group gid in this login session? */
-static bool
-in_group(gid_t gid)
+static bool in_group(gid_t gid)
 {
 	gid_t groups[256];
 	int n = getgroups(256, groups);
@@ -55,8 +53,7 @@ in_group(gid_t gid)
 }
 
 /* Listed as a member of gr, though not in this session's groups? */
-static bool
-listed_in(const struct group *gr)
+static bool listed_in(const struct group *gr)
 {
 	struct passwd *pw = getpwuid(geteuid());
 
@@ -67,8 +64,7 @@ listed_in(const struct group *gr)
 }
 
 /* Who may use the socket, from its mode and group, and how to get in. */
-static const char *
-access_fix(const char *path, char *buf, size_t size)
+static const char *access_fix(const char *path, char *buf, size_t size)
 {
 	struct group *gr;
 	struct stat st;
@@ -102,8 +98,7 @@ access_fix(const char *path, char *buf, size_t size)
 }
 
 /* Name the cause and the fix. */
-static void
-connect_failed(const char *path, int e)
+static void connect_failed(const char *path, int e)
 {
 	const char *fix = "check the path given with -s or LBBGP_SOCKET";
 	char buf[320];
@@ -126,8 +121,7 @@ connect_failed(const char *path, int e)
 	    strerror(e), fix);
 }
 
-static void
-ctl_connect(struct exchange *x)
+static void ctl_connect(struct exchange *x)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	const char *path = x->path;
@@ -160,8 +154,7 @@ ctl_connect(struct exchange *x)
 }
 
 /* Wait for x's socket; false after x->timeout seconds. */
-static bool
-wait_fd(const struct exchange *x, short events)
+static bool wait_fd(const struct exchange *x, short events)
 {
 	struct pollfd pfd = { .fd = x->fd, .events = events };
 	double give_up = now() + x->timeout;
@@ -178,8 +171,7 @@ wait_fd(const struct exchange *x, short events)
 	}
 }
 
-static void
-send_request(struct exchange *x)
+static void send_request(struct exchange *x)
 {
 	size_t off = 0;
 
@@ -207,8 +199,7 @@ send_request(struct exchange *x)
  * One reply line, however long (show vips with 100,000 VIPs is ~20 MB),
  * up to MAX_REPLY; x->timeout seconds of silence end the wait.
  */
-static void
-read_reply(struct exchange *x)
+static void read_reply(struct exchange *x)
 {
 	x->cap = 1 << 16;
 	x->buf = xcalloc(1, x->cap);
@@ -260,8 +251,7 @@ read_reply(struct exchange *x)
 	}
 }
 
-static json_object *
-parse_reply(const char *buf, size_t len)
+static json_object *parse_reply(const char *buf, size_t len)
 {
 	struct json_tokener *tok = json_tokener_new_ex(MAX_DEPTH);
 	json_object *r, *ok;
@@ -288,8 +278,7 @@ parse_reply(const char *buf, size_t len)
 	return r;
 }
 
-json_object *
-ctl_exchange(struct exchange *x)
+json_object *ctl_exchange(struct exchange *x)
 {
 	json_object *reply;
 

@@ -205,24 +205,22 @@ const struct command commands[] = {
 };
 const size_t ncommands = sizeof(commands) / sizeof(commands[0]);
 
-size_t
-command_nwords(const struct command *c)
+size_t command_nwords(const struct command *c)
 {
 	return c->words[1] == NULL ? 1 : 2;
 }
 
 /* ---- the request -------------------------------------------------------- */
 
-static void
-put(json_object *req, const char *key, const char *val)
+static void put(json_object *req, const char *key, const char *val)
 {
 	if (val != NULL)
 		json_object_object_add(req, key, json_object_new_string(val));
 }
 
 /* A list goes only when it has words; a single word under f->one. */
-static void
-put_list(json_object *req, const struct field *f, const char **v, size_t n)
+static void put_list(json_object *req, const struct field *f, const char **v,
+    size_t n)
 {
 	json_object *arr;
 
@@ -239,8 +237,7 @@ put_list(json_object *req, const struct field *f, const char **v, size_t n)
 }
 
 /* {"cmd":..., then the command's fields in table order}. */
-json_object *
-build_request(const struct args *a)
+json_object *build_request(const struct args *a)
 {
 	json_object *req = json_object_new_object();
 	const char *base = (const char *)a;

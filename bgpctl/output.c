@@ -22,8 +22,7 @@
 
 /* ---- reading the reply ---------------------------------------------- */
 
-static json_object *
-jget(json_object *o, const char *key)
+static json_object *jget(json_object *o, const char *key)
 {
 	json_object *v;
 
@@ -32,8 +31,7 @@ jget(json_object *o, const char *key)
 	return v;
 }
 
-static const char *
-jstr(json_object *o, const char *key)
+static const char *jstr(json_object *o, const char *key)
 {
 	json_object *v = jget(o, key);
 
@@ -42,8 +40,7 @@ jstr(json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
-static bool
-jint(json_object *o, const char *key, int64_t *out)
+static bool jint(json_object *o, const char *key, int64_t *out)
 {
 	json_object *v = jget(o, key);
 
@@ -53,8 +50,7 @@ jint(json_object *o, const char *key, int64_t *out)
 	return true;
 }
 
-static size_t
-jlen(json_object *arr)
+static size_t jlen(json_object *arr)
 {
 	if (arr == NULL || !json_object_is_type(arr, json_type_array))
 		return 0;
@@ -62,8 +58,8 @@ jlen(json_object *arr)
 }
 
 /* A counter as text, "-" when absent; counters may use all 64 bits. */
-static const char *
-fmt_count(json_object *o, const char *key, char *buf, size_t size)
+static const char *fmt_count(json_object *o, const char *key, char *buf,
+    size_t size)
 {
 	json_object *v = jget(o, key);
 
@@ -74,8 +70,8 @@ fmt_count(json_object *o, const char *key, char *buf, size_t size)
 }
 
 /* OpenBGPD's habit: 00:01:02 below a day, 1d02h03m above. */
-static const char *
-fmt_duration(json_object *o, const char *key, char *buf, size_t size)
+static const char *fmt_duration(json_object *o, const char *key, char *buf,
+    size_t size)
 {
 	int64_t t;
 
@@ -92,8 +88,7 @@ fmt_duration(json_object *o, const char *key, char *buf, size_t size)
 	return buf;
 }
 
-static const char *
-fmt_bool(json_object *o, const char *key)
+static const char *fmt_bool(json_object *o, const char *key)
 {
 	json_object *v = jget(o, key);
 
@@ -108,8 +103,7 @@ struct str {
 	size_t	 len, cap;
 };
 
-static void
-str_add(struct str *s, const char *add)
+static void str_add(struct str *s, const char *add)
 {
 	size_t n = strlen(add);
 
@@ -125,8 +119,7 @@ str_add(struct str *s, const char *add)
 }
 
 /* Array elements as text; strings as they are, anything else as JSON. */
-static const char *
-elem_text(json_object *v)
+static const char *elem_text(json_object *v)
 {
 	if (v == NULL)
 		return "null";
@@ -135,8 +128,7 @@ elem_text(json_object *v)
 	return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
 }
 
-static void
-str_join(struct str *s, json_object *arr, const char *sep)
+static void str_join(struct str *s, json_object *arr, const char *sep)
 {
 	for (size_t i = 0; i < jlen(arr); i++) {
 		if (s->len > 0)
@@ -148,8 +140,7 @@ str_join(struct str *s, json_object *arr, const char *sep)
 /* ---- safe strings --------------------------------------------------- */
 
 /* Control bytes as \xNN, so a peer's shutdown text cannot drive the tty. */
-static size_t
-safe_copy(char *dst, const char *s)
+static size_t safe_copy(char *dst, const char *s)
 {
 	size_t n = 0;
 
@@ -170,8 +161,7 @@ safe_copy(char *dst, const char *s)
 	return n;
 }
 
-static char *
-safe_dup(const char *s)
+static char *safe_dup(const char *s)
 {
 	char *p = xcalloc(1, safe_copy(NULL, s) + 1);
 
@@ -179,8 +169,7 @@ safe_dup(const char *s)
 	return p;
 }
 
-void
-put_safe(FILE *f, const char *s)
+void put_safe(FILE *f, const char *s)
 {
 	char *p = safe_dup(s ? s : "-");
 
@@ -189,8 +178,7 @@ put_safe(FILE *f, const char *s)
 }
 
 /* Display width: UTF-8 continuation bytes take no column. */
-static size_t
-width(const char *s)
+static size_t width(const char *s)
 {
 	size_t w = 0;
 
@@ -214,8 +202,7 @@ struct table {
 	size_t		 ncells, cap;
 };
 
-static void
-table_init(struct table *t, size_t ncols, const char *const *head,
+static void table_init(struct table *t, size_t ncols, const char *const *head,
     const char *align)
 {
 	memset(t, 0, sizeof(*t));
@@ -225,8 +212,7 @@ table_init(struct table *t, size_t ncols, const char *const *head,
 }
 
 /* Append one cell; rows fill left to right.  NULL shows as "-". */
-static void
-table_add(struct table *t, const char *s)
+static void table_add(struct table *t, const char *s)
 {
 	if (t->ncells == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 64;
@@ -235,8 +221,7 @@ table_add(struct table *t, const char *s)
 	t->cell[t->ncells++] = safe_dup(s ? s : "-");
 }
 
-static void
-put_cell(const char *s, size_t w, char align, bool last)
+static void put_cell(const char *s, size_t w, char align, bool last)
 {
 	size_t pad = w - width(s);
 
@@ -249,8 +234,7 @@ put_cell(const char *s, size_t w, char align, bool last)
 	fputs(last ? "\n" : "  ", stdout);
 }
 
-static void
-table_print(struct table *t)
+static void table_print(struct table *t)
 {
 	size_t *w = xcalloc(t->ncols, sizeof(*w));
 
@@ -277,8 +261,7 @@ table_print(struct table *t)
 
 /* ---- show summary --------------------------------------------------- */
 
-void
-render_summary(json_object *r, const struct args *a)
+void render_summary(json_object *r, const struct args *a)
 {
 	static const char *const head[] = { "Neighbor", "AS", "MsgRcvd",
 	    "MsgSent", "OutQ", "Up/Down", "State/PfxSent" };
@@ -316,8 +299,7 @@ render_summary(json_object *r, const struct args *a)
 
 /* ---- show neighbor -------------------------------------------------- */
 
-static void
-pr(const char *s)
+static void pr(const char *s)
 {
 	put_safe(stdout, s);
 }
@@ -342,8 +324,7 @@ static const struct {
 	{ "total",		"Total" },
 };
 
-static const char *
-label(const char *key, bool caps)
+static const char *label(const char *key, bool caps)
 {
 	size_t n = caps ? sizeof(cap_names) / sizeof(cap_names[0]) :
 	    sizeof(msg_names) / sizeof(msg_names[0]);
@@ -357,8 +338,7 @@ label(const char *key, bool caps)
 	return key;
 }
 
-static void
-print_caps(json_object *caps)
+static void print_caps(json_object *caps)
 {
 	bool any = false;
 
@@ -375,8 +355,7 @@ print_caps(json_object *caps)
 		printf("    none\n");
 }
 
-static void
-print_messages(json_object *msgs)
+static void print_messages(json_object *msgs)
 {
 	json_object *rcvd = jget(msgs, "received");
 	json_object *sent = jget(msgs, "sent");
@@ -394,8 +373,7 @@ print_messages(json_object *msgs)
 	}
 }
 
-static void
-print_notification(const char *what, json_object *e)
+static void print_notification(const char *what, json_object *e)
 {
 	const char *err = jstr(e, "error"), *text = jstr(e, "text");
 	char b[32];
@@ -420,8 +398,7 @@ print_notification(const char *what, json_object *e)
 	}
 }
 
-static void
-neighbor_block(json_object *n)
+static void neighbor_block(json_object *n)
 {
 	json_object *pfx = jget(n, "prefixes");
 	const char *state = jstr(n, "state"), *type = jstr(n, "type");
@@ -489,8 +466,7 @@ neighbor_block(json_object *n)
 	}
 }
 
-void
-render_neighbors(json_object *r, const struct args *a)
+void render_neighbors(json_object *r, const struct args *a)
 {
 	json_object *ns = jget(r, "neighbors");
 
@@ -503,8 +479,7 @@ render_neighbors(json_object *r, const struct args *a)
 
 /* ---- show vips, show pools ------------------------------------------ */
 
-void
-render_vips(json_object *r, const struct args *a)
+void render_vips(json_object *r, const struct args *a)
 {
 	static const char *const head[] = { "VIP", "Pool", "Owners",
 	    "Routes" };
@@ -575,8 +550,7 @@ render_vips(json_object *r, const struct args *a)
 	}
 }
 
-void
-render_pools(json_object *r, const struct args *a)
+void render_pools(json_object *r, const struct args *a)
 {
 	static const char *const head[] = { "Pool", "Size", "Used", "Free",
 	    "Auto-assign", "Addresses" };
@@ -603,8 +577,7 @@ render_pools(json_object *r, const struct args *a)
 
 /* ---- show rib ------------------------------------------------------- */
 
-static bool
-any_route_has(json_object *routes, const char *key)
+static bool any_route_has(json_object *routes, const char *key)
 {
 	for (size_t i = 0; i < jlen(routes); i++)
 		if (jget(json_object_array_get_idx(routes, i), key) != NULL)
@@ -612,8 +585,7 @@ any_route_has(json_object *routes, const char *key)
 	return false;
 }
 
-static void
-rib_table(json_object *routes)
+static void rib_table(json_object *routes)
 {
 	const char *head[7] = { "Prefix", "Next hop", "AS path",
 	    "Communities" };
@@ -661,8 +633,7 @@ rib_table(json_object *routes)
 	table_print(&t);
 }
 
-void
-render_rib(json_object *r, const struct args *a)
+void render_rib(json_object *r, const struct args *a)
 {
 	json_object *rib = jget(r, "rib");
 
@@ -686,8 +657,7 @@ render_rib(json_object *r, const struct args *a)
 
 /* ---- show metrics and the commands that change state ---------------- */
 
-void
-render_metrics(json_object *r, const struct args *a)
+void render_metrics(json_object *r, const struct args *a)
 {
 	const char *text = jstr(r, "text");
 	size_t n;
@@ -702,9 +672,9 @@ render_metrics(json_object *r, const struct args *a)
 }
 
 /* "192.0.2.1 added, now announced" or "3 VIPs added, 2 newly announced". */
-static void
-render_change(json_object *r, const struct args *a, const char *field,
-    const char *verb, const char *yes, const char *no, const char *many)
+static void render_change(json_object *r, const struct args *a,
+    const char *field, const char *verb, const char *yes, const char *no,
+    const char *many)
 {
 	int64_t n;
 	bool counted = jint(r, field, &n);
@@ -722,30 +692,26 @@ render_change(json_object *r, const struct args *a, const char *field,
 	printf("\n");
 }
 
-void
-render_add(json_object *r, const struct args *a)
+void render_add(json_object *r, const struct args *a)
 {
 	render_change(r, a, "added", "added", "now announced",
 	    "already announced", "newly announced");
 }
 
-void
-render_withdraw(json_object *r, const struct args *a)
+void render_withdraw(json_object *r, const struct args *a)
 {
 	render_change(r, a, "withdrawn", "withdrawn", "no longer announced",
 	    "still announced for other owners", "no longer announced");
 }
 
-void
-render_allocate(json_object *r, const struct args *a)
+void render_allocate(json_object *r, const struct args *a)
 {
 	/* Only the address, so that scripts can capture it. */
 	pr(jstr(r, "vip"));
 	printf("\n");
 }
 
-void
-render_neighbor_action(json_object *r, const struct args *a)
+void render_neighbor_action(json_object *r, const struct args *a)
 {
 	static const struct {
 		const char *action, *done;
@@ -766,8 +732,7 @@ render_neighbor_action(json_object *r, const struct args *a)
 }
 
 /* Each {"name","why"} of a list as "neighbor NAME: WHAT (WHY)". */
-static void
-reload_neighbors(json_object *nb, const char *key, const char *what)
+static void reload_neighbors(json_object *nb, const char *key, const char *what)
 {
 	json_object *arr = jget(nb, key);
 
@@ -786,8 +751,7 @@ reload_neighbors(json_object *nb, const char *key, const char *what)
 }
 
 /* "pool NAME: added" and so on, for each name of each list. */
-static void
-reload_blocks(json_object *o, const char *kind)
+static void reload_blocks(json_object *o, const char *kind)
 {
 	static const char *const lists[] = { "added", "removed", "changed" };
 
@@ -803,8 +767,7 @@ reload_blocks(json_object *o, const char *kind)
 }
 
 /* Each {"vip","owner"[,"error"]} as "VIP v of o WHAT[error]". */
-static void
-reload_vips(json_object *arr, const char *what)
+static void reload_vips(json_object *arr, const char *what)
 {
 	for (size_t i = 0; i < jlen(arr); i++) {
 		json_object *o = json_object_array_get_idx(arr, i);
@@ -819,8 +782,7 @@ reload_vips(json_object *arr, const char *what)
 	}
 }
 
-void
-render_reload(json_object *r, const struct args *a)
+void render_reload(json_object *r, const struct args *a)
 {
 	json_object *nb = jget(r, "neighbors");
 	json_object *arr;

@@ -39,8 +39,7 @@ struct parser {
  * The usage of one command, of a family ("show ..."), or of all; usage
  * strings may hold continuation lines, which start with spaces.
  */
-static void
-usage(FILE *f, const struct parser *p)
+static void usage(FILE *f, const struct parser *p)
 {
 	const char *lead = "usage: ";
 	const char *family = p != NULL ? p->family : NULL;
@@ -75,8 +74,7 @@ usage(FILE *f, const struct parser *p)
 	}
 }
 
-void
-print_usage(FILE *f)
+void print_usage(FILE *f)
 {
 	usage(f, NULL);
 }
@@ -85,8 +83,7 @@ static void usage_error(const struct parser *, const char *, ...)
     __attribute__((format(printf, 2, 3), noreturn));
 
 /* Exit 2 with a message and the usage of what was being parsed. */
-static void
-usage_error(const struct parser *p, const char *fmt, ...)
+static void usage_error(const struct parser *p, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -106,8 +103,8 @@ enum match {
 };
 
 /* An exact match wins, then a unique prefix: "sh su" is "show summary". */
-static enum match
-match_word(const char *w, const char *const *choice, size_t n, size_t *hit)
+static enum match match_word(const char *w, const char *const *choice, size_t n,
+    size_t *hit)
 {
 	size_t len = strlen(w), hits = 0;
 
@@ -127,8 +124,7 @@ match_word(const char *w, const char *const *choice, size_t n, size_t *hit)
 }
 
 /* Levenshtein distance, for "did you mean"; long words need no advice. */
-static size_t
-distance(const char *a, const char *b)
+static size_t distance(const char *a, const char *b)
 {
 	size_t n = strlen(a), m = strlen(b), prev[33], cur[33];
 
@@ -151,8 +147,7 @@ distance(const char *a, const char *b)
 	return prev[m];
 }
 
-static const char *
-nearest(const char *w, const char *const *choice, size_t n)
+static const char *nearest(const char *w, const char *const *choice, size_t n)
 {
 	const char *best = NULL;
 	size_t best_d = 3;
@@ -168,9 +163,8 @@ nearest(const char *w, const char *const *choice, size_t n)
 }
 
 /* "a, b or c" into buf. */
-static const char *
-fmt_choices(char *buf, size_t size, const char *const *choice, size_t n,
-    bool may_end)
+static const char *fmt_choices(char *buf, size_t size,
+    const char *const *choice, size_t n, bool may_end)
 {
 	size_t len = 0;
 
@@ -188,8 +182,7 @@ fmt_choices(char *buf, size_t size, const char *const *choice, size_t n,
 /* ---- messages ----------------------------------------------------------- */
 
 /* The words before the current one, for messages; long lines lose heads. */
-static const char *
-context(const struct parser *p, char *buf, size_t size)
+static const char *context(const struct parser *p, char *buf, size_t size)
 {
 	size_t len = 0;
 	int first = p->i;
@@ -206,8 +199,7 @@ context(const struct parser *p, char *buf, size_t size)
 }
 
 /* A word that looks like an option came after the command. */
-static const char *
-dash_hint(const char *w)
+static const char *dash_hint(const char *w)
 {
 	return w[0] == '-' ? "; options go before the command" : "";
 }
@@ -221,8 +213,7 @@ static void unknown(const struct parser *, const char *,
     __attribute__((noreturn));
 
 /* The line ended where a word was needed; list says which. */
-static void
-missing(const struct parser *p, const char *list)
+static void missing(const struct parser *p, const char *list)
 {
 	char ctx[128];
 
@@ -233,9 +224,8 @@ missing(const struct parser *p, const char *list)
 }
 
 /* w abbreviates several of the n choices. */
-static void
-ambiguous(const struct parser *p, const char *w, const char *const *choice,
-    size_t n)
+static void ambiguous(const struct parser *p, const char *w,
+    const char *const *choice, size_t n)
 {
 	const char *which[MAX_CHOICES];
 	char ctx[128], list[256];
@@ -253,9 +243,8 @@ ambiguous(const struct parser *p, const char *w, const char *const *choice,
 }
 
 /* w, after the first word, fits none of the n choices. */
-static void
-unknown(const struct parser *p, const char *w, const char *const *choice,
-    size_t n, const char *list, bool hint)
+static void unknown(const struct parser *p, const char *w,
+    const char *const *choice, size_t n, const char *list, bool hint)
 {
 	const char *near = nearest(w, choice, n);
 	char ctx[128];
@@ -271,8 +260,7 @@ static void unknown_command(const struct parser *, const char *,
     const char *const *, size_t) __attribute__((noreturn));
 
 /* The first word fits no command; "bgpctl vips" means "show vips". */
-static void
-unknown_command(const struct parser *p, const char *w,
+static void unknown_command(const struct parser *p, const char *w,
     const char *const *choice, size_t n)
 {
 	const char *near = nearest(w, choice, n);
@@ -291,8 +279,7 @@ unknown_command(const struct parser *p, const char *w,
 /* ---- parsing ------------------------------------------------------------ */
 
 /* Put word where slot says; a single value may come only once. */
-static void
-store(struct parser *p, enum slot slot, const char *word)
+static void store(struct parser *p, enum slot slot, const char *word)
 {
 	const struct slot_info *s = &slots[slot];
 	char *base = (char *)p->a;
@@ -337,8 +324,7 @@ store(struct parser *p, enum slot slot, const char *word)
 }
 
 /* The command words: "show summary", "reload", ... */
-static const struct command *
-parse_command(struct parser *p)
+static const struct command *parse_command(struct parser *p)
 {
 	const char *choice[MAX_CHOICES], *chosen[2] = { NULL, NULL };
 	char list[256];
@@ -391,8 +377,7 @@ struct choices {
 	bool			 may_end;
 };
 
-static void
-collect(const struct token *t, struct choices *c)
+static void collect(const struct token *t, struct choices *c)
 {
 	for (const struct token *k = t; k->type != ENDTOKEN; k++) {
 		if (k->type == INCLUDE)
@@ -409,8 +394,7 @@ collect(const struct token *t, struct choices *c)
 }
 
 /* The arguments, through the command's token tables. */
-static void
-parse_args(struct parser *p, const struct token *t)
+static void parse_args(struct parser *p, const struct token *t)
 {
 	struct token pending[2];	/* the value after an OPTION */
 	char ctx[128], list[256];
@@ -471,8 +455,7 @@ parse_args(struct parser *p, const struct token *t)
 		    "\"%s\"", p->argv[p->i], context(p, ctx, sizeof(ctx)));
 }
 
-void
-parse(int argc, char **argv, struct args *a)
+void parse(int argc, char **argv, struct args *a)
 {
 	struct parser p = { .argc = argc, .argv = argv, .a = a };
 
