@@ -82,10 +82,8 @@ static void note_tried(struct parser *p, const struct block *b,
 
 	if (t[0].type != TOK_WORD || (k = kw_find(b, t[0].text)) == NULL)
 		return;
-	/* neighbor_kws[] is in NBR_SET_* order: index = bit number. */
 	if (b == &conf_neighbor_block)
-		p->l->nbr[p->c->nneighbors - 1].tried |=
-		    1u << (unsigned)(k - b->kws);
+		p->l->nbr[p->c->nneighbors - 1].tried |= k->bit;
 	else if (b == &conf_pool_block && strcmp(k->name, "addresses") == 0)
 		p->l->pool_tried[p->c->npools - 1] = true;
 	else if (b == &conf_global_block && strcmp(k->name, "local-as") == 0)
@@ -236,7 +234,7 @@ static unsigned top_line(struct parser *p, const struct lexed *lx, size_t *i)
 	    kw_find(&conf_global_block, t[0].text) : NULL;
 	if (k == NULL || ln->bad) {
 		if (!ln->bad)
-			run_stmt(p, &conf_global_block, t, n, NULL);
+			run_stmt(p, &conf_global_block, t, n, p->c);
 		else
 			note_tried(p, &conf_global_block, t);
 		return opened(ln);
@@ -247,7 +245,7 @@ static unsigned top_line(struct parser *p, const struct lexed *lx, size_t *i)
 			    k->usage);
 			return opened(ln);
 		}
-		run_stmt(p, &conf_global_block, t, n, NULL);
+		run_stmt(p, &conf_global_block, t, n, p->c);
 		return 0;
 	}
 	for (size_t j = 1; j + 1 < n; j++) {

@@ -13,6 +13,25 @@ typedef void kw_fn(struct parser *p, void *obj, const struct tok *a,
 
 struct block;
 
+/* How a simple statement's one value is read and where it goes. */
+enum kw_type {
+	KW_FN,		/* no simple value: fn does it all */
+	KW_NUM,		/* a number lo..hi into an unsigned field */
+	KW_BOOL,	/* yes or no */
+	KW_ADDR,	/* an address, of family lo unless AFI_NONE */
+	KW_ASN,		/* an AS number */
+	KW_STR,		/* a string of lo..hi bytes */
+	KW_IFNAME,	/* an interface name */
+};
+
+/* What else a simple statement records once its value is stored. */
+enum kw_mark {
+	MARK_NONE,
+	MARK_FLAG,	/* bool at mark_off in the block's object: true */
+	MARK_LINE,	/* int at mark_off in struct loader: the line */
+	MARK_ADV_LINE,	/* int at mark_off in the adv_src: the line */
+};
+
 struct kw {
 	const char *name;
 	kw_fn *fn;
@@ -20,6 +39,14 @@ struct kw {
 	bool repeat;		/* may appear more than once */
 	const char *usage;
 	const struct block *block;	/* opens a block instead of fn */
+	uint32_t bit;		/* neighbor statements: their NBR_SET_* bit */
+	/* A simple statement, stored by the one generic handler: */
+	enum kw_type type;
+	size_t off;		/* of the field in the block's object */
+	size_t size;		/* of the field, for KW_NUM */
+	uint64_t lo, hi;
+	enum kw_mark mark;
+	size_t mark_off;
 };
 
 struct block {

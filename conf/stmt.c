@@ -1,13 +1,112 @@
 /*
- * stmt.c - the statements of lbbgp.conf: one handler per keyword and the
- * keyword table of each block.  A handler checks its own values and fills
- * in struct conf; anything that involves two statements is check.c's.
+ * stmt.c - the statements of lbbgp.conf: the keyword table of each block.
+ * A statement of one simple value (a number in a range, yes/no, an
+ * address, an AS number, a string, an interface name) is a table row,
+ * stored by the one generic handler; the others have a handler of their
+ * own.  A handler checks its own values and fills in struct conf;
+ * anything that involves two statements is check.c's.
  */
 #include "conf/parse_int.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ---- simple statements: one value, stored as its table row says ---- */
+
+/* A neighbor statement parsed: set its bit and remember its line. */
+static void mark(struct parser *p, struct conf_neighbor *nb)
+{
+	uint32_t bit = p->kw->bit;
+
+	nb->set |= bit;
+	p->l->nbr[p->c->nneighbors - 1].line[nbr_bit_no(bit)] = p->line;
+}
+
+static struct adv_src *adv_src(struct parser *p)
+{
+	return &p->l->adv[p->c->nadvs - 1];
+}
+
+/* v fits: the row's range is within the field's width. */
+static void store_num(void *field, size_t size, uint64_t v)
+{
+	switch (size) {
+	case sizeof(uint8_t):
+		*(uint8_t *)field = (uint8_t)v;
+		break;
+	case sizeof(uint16_t):
+		*(uint16_t *)field = (uint16_t)v;
+		break;
+	default:
+		*(uint32_t *)field = (uint32_t)v;
+		break;
+	}
+}
+
+/* After a good value: what the row says to record besides it. */
+static void note_stored(struct parser *p, void *obj)
+{
+	const struct kw *k = p->kw;
+
+	if (k->bit != 0)
+		mark(p, obj);
+	switch (k->mark) {
+	case MARK_NONE:
+		break;
+	case MARK_FLAG:
+		*(bool *)((char *)obj + k->mark_off) = true;
+		break;
+	case MARK_LINE:
+		*(int *)((char *)p->l + k->mark_off) = p->line;
+		break;
+	case MARK_ADV_LINE:
+		*(int *)((char *)adv_src(p) + k->mark_off) = p->line;
+		break;
+	}
+}
+
+/* The one handler of every simple statement: check, store, note. */
+static void kw_value(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	const struct kw *k = p->kw;
+	void *field = (char *)obj + k->off;
+	uint64_t v;
+	bool ok = false;
+
+	switch (k->type) {
+	case KW_FN:
+		break;
+	case KW_NUM:
+		ok = v_num(p, &a[0], k->lo, k->hi, &v);
+		if (ok)
+			store_num(field, k->size, v);
+		break;
+	case KW_BOOL:
+		ok = v_bool(p, &a[0], field);
+		break;
+	case KW_ADDR:
+		ok = v_addr(p, &a[0], (unsigned)k->lo, field);
+		break;
+	case KW_ASN:
+		ok = v_asn(p, &a[0], field);
+		break;
+	case KW_STR:
+		ok = v_string(p, &a[0], k->lo, k->hi);
+		if (ok)
+			set_str(field, a[0].text);
+		break;
+	case KW_IFNAME:
+		ok = v_ifname(p, &a[0]);
+		if (ok)
+			set_str(field, a[0].text);
+		break;
+	}
+	if (ok)
+		note_stored(p, obj);
+}
 
 /* ---- top-level statements ---- */
 
@@ -25,13 +124,6 @@ static void g_router_id(struct parser *p, void *obj, const struct tok *a,
 	p->c->router_id_set = true;
 	p->c->router_id = prefix_v4(&id);
 	p->l->router_id_line = p->line;
-}
-
-static void g_local_as(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	if (v_asn(p, &a[0], &p->c->local_as))
-		p->l->local_as_line = p->line;
 }
 
 static void g_listen(struct parser *p, void *obj, const struct tok *a,
@@ -83,13 +175,6 @@ static void g_socket(struct parser *p, void *obj, const struct tok *a,
 	s->line = p->line;
 }
 
-static void g_state_file(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	if (v_string(p, &a[0], 1, 4096))
-		set_str(&p->c->state_file, a[0].text);
-}
-
 static void g_socket_mode(struct parser *p, void *obj, const struct tok *a,
     size_t n)
 {
@@ -133,26 +218,6 @@ static void g_socket_group(struct parser *p, void *obj, const struct tok *a,
 		return;
 	}
 	set_str(&p->c->socket_group, s);
-}
-
-static void g_max_clients(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	uint64_t v;
-
-	if (!v_num(p, &a[0], 1, 65536, &v))
-		return;
-	p->c->max_clients = (uint32_t)v;
-	p->c->max_clients_set = true;
-}
-
-static void g_vip_interface(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	if (!v_ifname(p, &a[0]))
-		return;
-	set_str(&p->c->vip_interface, a[0].text);
-	p->l->vip_interface_line = p->line;
 }
 
 static void g_track_interface(struct parser *p, void *obj,
@@ -394,89 +459,7 @@ static void pool_addresses(struct parser *p, void *obj, const struct tok *a,
 	pl->ranges[pl->nranges - 1] = r;
 }
 
-static void pool_auto_assign(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	v_bool(p, &a[0], &((struct conf_pool *)obj)->auto_assign);
-}
-
-static void pool_avoid_buggy(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	v_bool(p, &a[0], &((struct conf_pool *)obj)->avoid_buggy_ips);
-}
-
 /* ---- neighbor ---- */
-
-
-/* The statement parsed: set its bit and remember its line. */
-static void mark(struct parser *p, struct conf_neighbor *nb, uint32_t bit)
-{
-	nb->set |= bit;
-	p->l->nbr[p->c->nneighbors - 1].line[nbr_bit_no(bit)] = p->line;
-}
-
-static void n_address(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_addr(p, &a[0], AFI_NONE, &nb->addr))
-		mark(p, nb, NBR_SET_ADDRESS);
-}
-
-static void n_remote_as(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_asn(p, &a[0], &nb->remote_as))
-		mark(p, nb, NBR_SET_REMOTE_AS);
-}
-
-static void n_local_as(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_asn(p, &a[0], &nb->local_as))
-		mark(p, nb, NBR_SET_LOCAL_AS);
-}
-
-static void n_local_address(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_addr(p, &a[0], AFI_NONE, &nb->local_addr))
-		mark(p, nb, NBR_SET_LOCAL_ADDRESS);
-}
-
-static void n_next_hop(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_addr(p, &a[0], AFI_IPV4, &nb->next_hop))
-		mark(p, nb, NBR_SET_NEXT_HOP);
-}
-
-static void n_next_hop_v6(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_addr(p, &a[0], AFI_IPV6, &nb->next_hop_v6))
-		mark(p, nb, NBR_SET_NEXT_HOP_V6);
-}
-
-static void n_port(struct parser *p, void *obj, const struct tok *a, size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_u16(p, &a[0], 1, 65535, &nb->port))
-		mark(p, nb, NBR_SET_PORT);
-}
 
 static void n_hold_time(struct parser *p, void *obj, const struct tok *a,
     size_t n)
@@ -493,52 +476,7 @@ static void n_hold_time(struct parser *p, void *obj, const struct tok *a,
 		return;
 	}
 	nb->hold_time = v;
-	mark(p, nb, NBR_SET_HOLD_TIME);
-}
-
-static void n_keepalive(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_u16(p, &a[0], 0, 65535, &nb->keepalive))
-		mark(p, nb, NBR_SET_KEEPALIVE);
-}
-
-static void n_min_hold_time(struct parser *p, void *obj,
-    const struct tok *a, size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_u16(p, &a[0], 3, 65535, &nb->min_hold_time))
-		mark(p, nb, NBR_SET_MIN_HOLD_TIME);
-}
-
-static void n_send_hold_time(struct parser *p, void *obj,
-    const struct tok *a, size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_u16(p, &a[0], 3, 65535, &nb->send_hold_time))
-		mark(p, nb, NBR_SET_SEND_HOLD_TIME);
-}
-
-static void n_connect_retry(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_u16(p, &a[0], 1, 65535, &nb->connect_retry))
-		mark(p, nb, NBR_SET_CONNECT_RETRY);
-}
-
-static void n_passive(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_bool(p, &a[0], &nb->passive))
-		mark(p, nb, NBR_SET_PASSIVE);
+	mark(p, nb);
 }
 
 static void n_password(struct parser *p, void *obj, const struct tok *a,
@@ -557,28 +495,7 @@ static void n_password(struct parser *p, void *obj, const struct tok *a,
 	if (!v_string(p, &a[0], 1, TCP_MD5_MAXKEY))
 		return;
 	set_str(&nb->password, a[0].text);
-	mark(p, nb, NBR_SET_PASSWORD);
-}
-
-static void n_multihop(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-	uint64_t v;
-
-	if (!v_num(p, &a[0], 1, 255, &v))
-		return;
-	nb->multihop = (uint8_t)v;
-	mark(p, nb, NBR_SET_MULTIHOP);
-}
-
-static void n_ttl_security(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_bool(p, &a[0], &nb->ttl_security))
-		mark(p, nb, NBR_SET_TTL_SECURITY);
+	mark(p, nb);
 }
 
 static void n_graceful_restart(struct parser *p, void *obj,
@@ -603,7 +520,7 @@ static void n_graceful_restart(struct parser *p, void *obj,
 	}
 	nb->graceful_restart = on;
 	nb->restart_time = t;
-	mark(p, nb, NBR_SET_GRACEFUL_RESTART);
+	mark(p, nb);
 }
 
 static void n_max_prefix(struct parser *p, void *obj, const struct tok *a,
@@ -627,46 +544,10 @@ static void n_max_prefix(struct parser *p, void *obj, const struct tok *a,
 	}
 	nb->max_prefix = (uint32_t)v;
 	nb->max_prefix_restart = m;
-	mark(p, nb, NBR_SET_MAX_PREFIX);
-}
-
-static void n_description(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (!v_string(p, &a[0], 0, 256))
-		return;
-	set_str(&nb->description, a[0].text);
-	mark(p, nb, NBR_SET_DESCRIPTION);
-}
-
-static void n_shutdown(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_bool(p, &a[0], &nb->shutdown))
-		mark(p, nb, NBR_SET_SHUTDOWN);
-}
-
-static void n_track_interface(struct parser *p, void *obj,
-    const struct tok *a, size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (!v_ifname(p, &a[0]))
-		return;
-	set_str(&nb->track_interface, a[0].text);
-	mark(p, nb, NBR_SET_TRACK_INTERFACE);
+	mark(p, nb);
 }
 
 /* ---- advertisement ---- */
-
-static struct adv_src *adv_src(struct parser *p)
-{
-	return &p->l->adv[p->c->nadvs - 1];
-}
 
 /* Append valid, new names to *v; lines go to *lines in step. */
 static void name_list(struct parser *p, const struct tok *a, size_t n,
@@ -772,42 +653,6 @@ static void adv_communities(struct parser *p, void *obj, const struct tok *a,
 	}
 }
 
-static void adv_agg(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_adv *ad = obj;
-	uint64_t v;
-
-	if (v_num(p, &a[0], 0, 32, &v)) {
-		ad->agg_len = (uint8_t)v;
-		adv_src(p)->agg_line = p->line;
-	}
-}
-
-static void adv_agg6(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_adv *ad = obj;
-	uint64_t v;
-
-	if (v_num(p, &a[0], 0, 128, &v)) {
-		ad->agg_len_v6 = (uint8_t)v;
-		adv_src(p)->agg6_line = p->line;
-	}
-}
-
-static void adv_local_pref(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_adv *ad = obj;
-	uint64_t v;
-
-	if (v_num(p, &a[0], 0, UINT32_MAX, &v)) {
-		ad->local_pref = (uint32_t)v;
-		ad->local_pref_set = true;
-	}
-}
-
 /* ---- blocks ---- */
 
 static void *open_pool(struct parser *p, const char *name)
@@ -862,72 +707,106 @@ static void *open_adv(struct parser *p, const char *name)
 #define NKW(t)	(sizeof(t) / sizeof((t)[0]))
 #define ASN_USAGE "(1..4294967295, or asdot 1.10)"
 
+/* A statement with a handler of its own: values lo..hi, may repeat. */
+#define FN(nm, f, lo, hi, rep, use) \
+	{ .name = (nm), .fn = (f), .min = (lo), .max = (hi), \
+	    .repeat = (rep), .usage = (use) }
+/* "pool NAME {": opens block b. */
+#define BLOCK(nm, b, use) \
+	{ .name = (nm), .min = 1, .max = 1, .repeat = true, .usage = (use), \
+	    .block = (b) }
+/* A simple statement: one value of type ty, range l..h, into field f of
+ * struct st; then it marks neighbor bit b, or mk at moff (enum kw_mark). */
+#define SIMPLE(nm, ty, st, f, l, h, b, mk, moff, use) \
+	{ .name = (nm), .fn = kw_value, .min = 1, .max = 1, .usage = (use), \
+	    .bit = (b), .type = (ty), .off = offsetof(st, f), \
+	    .size = sizeof(((st *)0)->f), .lo = (l), .hi = (h), \
+	    .mark = (mk), .mark_off = (moff) }
+#define G_VAL(nm, ty, f, l, h, mk, moff, use) \
+	SIMPLE(nm, ty, struct conf, f, l, h, 0, mk, moff, use)
+#define POOL_VAL(nm, ty, f, use) \
+	SIMPLE(nm, ty, struct conf_pool, f, 0, 0, 0, MARK_NONE, 0, use)
+#define NBR_VAL(nm, ty, f, l, h, b, use) \
+	SIMPLE(nm, ty, struct conf_neighbor, f, l, h, b, MARK_NONE, 0, use)
+#define NBR_FN(nm, f, hi, b, use) \
+	{ .name = (nm), .fn = (f), .min = 1, .max = (hi), .usage = (use), \
+	    .bit = (b) }
+#define ADV_VAL(nm, f, h, mk, moff, use) \
+	SIMPLE(nm, KW_NUM, struct conf_adv, f, 0, h, 0, mk, moff, use)
+
 static const struct kw pool_kws[] = {
-	{ "addresses", pool_addresses, 1, 3, true,
+	FN("addresses", pool_addresses, 1, 3, true,
 	    "addresses CIDR|FIRST-LAST|ADDRESS, e.g. addresses "
-	    "192.168.1.240/28 or addresses 192.168.1.250-192.168.1.254",
-	    NULL },
-	{ "auto-assign", pool_auto_assign, 1, 1, false,
-	    "auto-assign yes|no", NULL },
-	{ "avoid-buggy-ips", pool_avoid_buggy, 1, 1, false,
-	    "avoid-buggy-ips yes|no", NULL },
+	    "192.168.1.240/28 or addresses 192.168.1.250-192.168.1.254"),
+	POOL_VAL("auto-assign", KW_BOOL, auto_assign, "auto-assign yes|no"),
+	POOL_VAL("avoid-buggy-ips", KW_BOOL, avoid_buggy_ips,
+	    "avoid-buggy-ips yes|no"),
 };
 
 static const struct kw neighbor_kws[] = {
-	{ "address", n_address, 1, 1, false,
-	    "address ADDRESS, e.g. address 10.0.0.1", NULL },
-	{ "remote-as", n_remote_as, 1, 1, false,
-	    "remote-as ASN " ASN_USAGE, NULL },
-	{ "local-as", n_local_as, 1, 1, false,
-	    "local-as ASN " ASN_USAGE, NULL },
-	{ "local-address", n_local_address, 1, 1, false,
-	    "local-address ADDRESS (same family as address)", NULL },
-	{ "next-hop", n_next_hop, 1, 1, false,
-	    "next-hop IPV4-ADDRESS (next-hop-v6 for IPv6)", NULL },
-	{ "next-hop-v6", n_next_hop_v6, 1, 1, false,
-	    "next-hop-v6 IPV6-ADDRESS", NULL },
-	{ "port", n_port, 1, 1, false, "port 1..65535", NULL },
-	{ "hold-time", n_hold_time, 1, 1, false,
-	    "hold-time SECONDS (0 or 3..65535)", NULL },
-	{ "keepalive", n_keepalive, 1, 1, false,
-	    "keepalive SECONDS (0..65535, less than hold-time)", NULL },
-	{ "min-hold-time", n_min_hold_time, 1, 1, false,
-	    "min-hold-time SECONDS (3..65535)", NULL },
-	{ "send-hold-time", n_send_hold_time, 1, 1, false,
-	    "send-hold-time SECONDS (3..65535)", NULL },
-	{ "connect-retry", n_connect_retry, 1, 1, false,
-	    "connect-retry SECONDS (1..65535)", NULL },
-	{ "passive", n_passive, 1, 1, false, "passive yes|no", NULL },
-	{ "password", n_password, 1, 1, false,
-	    "password \"SECRET\" (1..80 characters)", NULL },
-	{ "multihop", n_multihop, 1, 1, false, "multihop TTL (1..255)", NULL },
-	{ "ttl-security", n_ttl_security, 1, 1, false,
-	    "ttl-security yes|no", NULL },
-	{ "graceful-restart", n_graceful_restart, 1, 3, false,
-	    "graceful-restart yes|no [restart-time 1..4095]", NULL },
-	{ "max-prefix", n_max_prefix, 1, 3, false,
+	NBR_VAL("address", KW_ADDR, addr, AFI_NONE, 0, NBR_SET_ADDRESS,
+	    "address ADDRESS, e.g. address 10.0.0.1"),
+	NBR_VAL("remote-as", KW_ASN, remote_as, 0, 0, NBR_SET_REMOTE_AS,
+	    "remote-as ASN " ASN_USAGE),
+	NBR_VAL("local-as", KW_ASN, local_as, 0, 0, NBR_SET_LOCAL_AS,
+	    "local-as ASN " ASN_USAGE),
+	NBR_VAL("local-address", KW_ADDR, local_addr, AFI_NONE, 0,
+	    NBR_SET_LOCAL_ADDRESS,
+	    "local-address ADDRESS (same family as address)"),
+	NBR_VAL("next-hop", KW_ADDR, next_hop, AFI_IPV4, 0, NBR_SET_NEXT_HOP,
+	    "next-hop IPV4-ADDRESS (next-hop-v6 for IPv6)"),
+	NBR_VAL("next-hop-v6", KW_ADDR, next_hop_v6, AFI_IPV6, 0,
+	    NBR_SET_NEXT_HOP_V6, "next-hop-v6 IPV6-ADDRESS"),
+	NBR_VAL("port", KW_NUM, port, 1, 65535, NBR_SET_PORT,
+	    "port 1..65535"),
+	NBR_FN("hold-time", n_hold_time, 1, NBR_SET_HOLD_TIME,
+	    "hold-time SECONDS (0 or 3..65535)"),
+	NBR_VAL("keepalive", KW_NUM, keepalive, 0, 65535, NBR_SET_KEEPALIVE,
+	    "keepalive SECONDS (0..65535, less than hold-time)"),
+	NBR_VAL("min-hold-time", KW_NUM, min_hold_time, 3, 65535,
+	    NBR_SET_MIN_HOLD_TIME, "min-hold-time SECONDS (3..65535)"),
+	NBR_VAL("send-hold-time", KW_NUM, send_hold_time, 3, 65535,
+	    NBR_SET_SEND_HOLD_TIME, "send-hold-time SECONDS (3..65535)"),
+	NBR_VAL("connect-retry", KW_NUM, connect_retry, 1, 65535,
+	    NBR_SET_CONNECT_RETRY, "connect-retry SECONDS (1..65535)"),
+	NBR_VAL("passive", KW_BOOL, passive, 0, 0, NBR_SET_PASSIVE,
+	    "passive yes|no"),
+	NBR_FN("password", n_password, 1, NBR_SET_PASSWORD,
+	    "password \"SECRET\" (1..80 characters)"),
+	NBR_VAL("multihop", KW_NUM, multihop, 1, 255, NBR_SET_MULTIHOP,
+	    "multihop TTL (1..255)"),
+	NBR_VAL("ttl-security", KW_BOOL, ttl_security, 0, 0,
+	    NBR_SET_TTL_SECURITY, "ttl-security yes|no"),
+	NBR_FN("graceful-restart", n_graceful_restart, 3,
+	    NBR_SET_GRACEFUL_RESTART,
+	    "graceful-restart yes|no [restart-time 1..4095]"),
+	NBR_FN("max-prefix", n_max_prefix, 3, NBR_SET_MAX_PREFIX,
 	    "max-prefix COUNT [restart MINUTES] (COUNT 1..4294967295, "
-	    "MINUTES 1..65535)", NULL },
-	{ "description", n_description, 1, 1, false,
-	    "description \"TEXT\"", NULL },
-	{ "shutdown", n_shutdown, 1, 1, false, "shutdown yes|no", NULL },
-	{ "track-interface", n_track_interface, 1, 1, false,
-	    "track-interface IFNAME, e.g. track-interface eth0", NULL },
+	    "MINUTES 1..65535)"),
+	NBR_VAL("description", KW_STR, description, 0, 256,
+	    NBR_SET_DESCRIPTION, "description \"TEXT\""),
+	NBR_VAL("shutdown", KW_BOOL, shutdown, 0, 0, NBR_SET_SHUTDOWN,
+	    "shutdown yes|no"),
+	NBR_VAL("track-interface", KW_IFNAME, track_interface, 0, 0,
+	    NBR_SET_TRACK_INTERFACE,
+	    "track-interface IFNAME, e.g. track-interface eth0"),
 };
 
 static const struct kw adv_kws[] = {
-	{ "pools", adv_pools, 1, UINT32_MAX, true, "pools NAME...", NULL },
-	{ "communities", adv_communities, 1, UINT32_MAX, true,
+	FN("pools", adv_pools, 1, UINT32_MAX, true, "pools NAME..."),
+	FN("communities", adv_communities, 1, UINT32_MAX, true,
 	    "communities COMMUNITY... where COMMUNITY is A:B (each "
 	    "0..65535), no-export, no-advertise, no-export-subconfed, "
-	    "no-peer, blackhole, graceful-shutdown or large:G:L1:L2", NULL },
-	{ "aggregation-length", adv_agg, 1, 1, false,
-	    "aggregation-length 0..32", NULL },
-	{ "aggregation-length-v6", adv_agg6, 1, 1, false,
-	    "aggregation-length-v6 0..128", NULL },
-	{ "local-pref", adv_local_pref, 1, 1, false,
-	    "local-pref 0..4294967295", NULL },
-	{ "peers", adv_peers, 1, UINT32_MAX, true, "peers NAME...", NULL },
+	    "no-peer, blackhole, graceful-shutdown or large:G:L1:L2"),
+	ADV_VAL("aggregation-length", agg_len, 32, MARK_ADV_LINE,
+	    offsetof(struct adv_src, agg_line), "aggregation-length 0..32"),
+	ADV_VAL("aggregation-length-v6", agg_len_v6, 128, MARK_ADV_LINE,
+	    offsetof(struct adv_src, agg6_line),
+	    "aggregation-length-v6 0..128"),
+	ADV_VAL("local-pref", local_pref, UINT32_MAX, MARK_FLAG,
+	    offsetof(struct conf_adv, local_pref_set),
+	    "local-pref 0..4294967295"),
+	FN("peers", adv_peers, 1, UINT32_MAX, true, "peers NAME..."),
 };
 
 const struct block conf_pool_block = {
@@ -941,37 +820,36 @@ const struct block conf_adv_block = {
 };
 
 static const struct kw global_kws[] = {
-	{ "router-id", g_router_id, 1, 1, false,
-	    "router-id A.B.C.D, e.g. router-id 10.0.1.1", NULL },
-	{ "local-as", g_local_as, 1, 1, false,
-	    "local-as ASN " ASN_USAGE, NULL },
-	{ "listen", g_listen, 1, 4, true,
-	    "listen on ADDRESS [port 1..65535]", NULL },
-	{ "socket", g_socket, 1, 2, true,
-	    "socket \"PATH\" [restricted]", NULL },
-	{ "state-file", g_state_file, 1, 1, false, "state-file \"PATH\"",
-	    NULL },
-	{ "socket-mode", g_socket_mode, 1, 1, false,
-	    "socket-mode OCTAL-MODE, e.g. socket-mode 0660", NULL },
-	{ "socket-group", g_socket_group, 1, 1, false,
-	    "socket-group GROUP, e.g. socket-group lbbgp", NULL },
-	{ "max-clients", g_max_clients, 1, 1, false,
-	    "max-clients 1..65536", NULL },
-	{ "vip-interface", g_vip_interface, 1, 1, false,
-	    "vip-interface IFNAME, e.g. vip-interface lb0", NULL },
-	{ "track-interface", g_track_interface, 1, 1, true,
-	    "track-interface IFNAME, e.g. track-interface eth0", NULL },
-	{ "import-addresses", g_import, 1, 4, true,
-	    "import-addresses dev IFNAME [label LABEL]", NULL },
-	{ "metrics", g_metrics, 2, 2, false,
+	FN("router-id", g_router_id, 1, 1, false,
+	    "router-id A.B.C.D, e.g. router-id 10.0.1.1"),
+	G_VAL("local-as", KW_ASN, local_as, 0, 0, MARK_LINE,
+	    offsetof(struct loader, local_as_line),
+	    "local-as ASN " ASN_USAGE),
+	FN("listen", g_listen, 1, 4, true,
+	    "listen on ADDRESS [port 1..65535]"),
+	FN("socket", g_socket, 1, 2, true, "socket \"PATH\" [restricted]"),
+	G_VAL("state-file", KW_STR, state_file, 1, 4096, MARK_NONE, 0,
+	    "state-file \"PATH\""),
+	FN("socket-mode", g_socket_mode, 1, 1, false,
+	    "socket-mode OCTAL-MODE, e.g. socket-mode 0660"),
+	FN("socket-group", g_socket_group, 1, 1, false,
+	    "socket-group GROUP, e.g. socket-group lbbgp"),
+	G_VAL("max-clients", KW_NUM, max_clients, 1, 65536, MARK_FLAG,
+	    offsetof(struct conf, max_clients_set), "max-clients 1..65536"),
+	G_VAL("vip-interface", KW_IFNAME, vip_interface, 0, 0, MARK_LINE,
+	    offsetof(struct loader, vip_interface_line),
+	    "vip-interface IFNAME, e.g. vip-interface lb0"),
+	FN("track-interface", g_track_interface, 1, 1, true,
+	    "track-interface IFNAME, e.g. track-interface eth0"),
+	FN("import-addresses", g_import, 1, 4, true,
+	    "import-addresses dev IFNAME [label LABEL]"),
+	FN("metrics", g_metrics, 2, 2, false,
 	    "metrics listen ADDRESS:PORT, e.g. metrics listen "
-	    "127.0.0.1:9473 or metrics listen [::1]:9473", NULL },
-	{ "pool", NULL, 1, 1, true, "pool NAME {", &conf_pool_block },
-	{ "neighbor", NULL, 1, 1, true, "neighbor NAME {", &conf_neighbor_block },
-	{ "advertisement", NULL, 1, 1, true, "advertisement NAME {",
-	    &conf_adv_block },
-	{ "vip", g_vip, 1, 5, true,
-	    "vip ADDRESS [pool NAME] [owner OWNER]", NULL },
+	    "127.0.0.1:9473 or metrics listen [::1]:9473"),
+	BLOCK("pool", &conf_pool_block, "pool NAME {"),
+	BLOCK("neighbor", &conf_neighbor_block, "neighbor NAME {"),
+	BLOCK("advertisement", &conf_adv_block, "advertisement NAME {"),
+	FN("vip", g_vip, 1, 5, true, "vip ADDRESS [pool NAME] [owner OWNER]"),
 };
 
 const struct block conf_global_block = {
