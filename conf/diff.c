@@ -71,7 +71,7 @@ void conf_diff_blocks(const struct conf *old, const struct conf *nc,
 		const struct conf_pool *o = pool_named(old, nc->pools[i].name);
 		if (o == NULL)
 			fn(arg, "pool", nc->pools[i].name, CONF_ADDED);
-		else if (!pool_eq(o, &nc->pools[i]))
+		else if (!conf_pool_eq(o, &nc->pools[i]))
 			fn(arg, "pool", nc->pools[i].name, CONF_CHANGED);
 	}
 	for (size_t i = 0; i < old->npools; i++)
@@ -82,7 +82,7 @@ void conf_diff_blocks(const struct conf *old, const struct conf *nc,
 	for (size_t i = 0; i < nc->nadvs; i++) {
 		const struct conf_adv *n = &nc->advs[i];
 		const struct conf_adv *o = adv_named(old, n->name);
-		bool same = o != NULL && adv_eq(o, n) &&
+		bool same = o != NULL && conf_adv_eq(o, n) &&
 		    o->npool_idx == n->npool_idx && o->npeer_idx == n->npeer_idx;
 		for (size_t k = 0; same && k < n->npool_idx; k++)
 			same = strcmp(old->pools[o->pool_idx[k]].name,

@@ -75,30 +75,31 @@ struct parser {
 
 
 /* values.c: messages about the statement being parsed. */
-void p_err(struct parser *p, const char *fmt, ...) ATTR_PRINTF(2, 3);
-void p_warn(struct parser *p, const char *fmt, ...) ATTR_PRINTF(2, 3);
+void conf_p_err(struct parser *p, const char *fmt, ...) ATTR_PRINTF(2, 3);
+void conf_p_warn(struct parser *p, const char *fmt, ...) ATTR_PRINTF(2, 3);
 /* A bad value: "hold-time: 2 is out of range; usage: hold-time ...". */
-void p_bad(struct parser *p, const char *fmt, ...) ATTR_PRINTF(2, 3);
+void conf_p_bad(struct parser *p, const char *fmt, ...) ATTR_PRINTF(2, 3);
 /* A bad value whose message already says the fix: no usage line. */
-void p_bad_fix(struct parser *p, const char *fmt, ...) ATTR_PRINTF(2, 3);
+void conf_p_bad_fix(struct parser *p, const char *fmt, ...) ATTR_PRINTF(2, 3);
 
 /* values.c: each checks one token, says what is wrong, false if bad.
  * what: the option the value belongs to ("restart-time"), or NULL. */
-bool v_opt_num(struct parser *p, const char *what, const struct tok *t,
+bool conf_v_opt_num(struct parser *p, const char *what, const struct tok *t,
     uint64_t lo, uint64_t hi, uint64_t *out);
-bool v_num(struct parser *p, const struct tok *t, uint64_t lo, uint64_t hi,
+bool conf_v_num(struct parser *p, const struct tok *t, uint64_t lo, uint64_t hi,
     uint64_t *out);
-bool v_u16(struct parser *p, const struct tok *t, unsigned lo, unsigned hi,
+bool conf_v_u16(struct parser *p, const struct tok *t, unsigned lo, unsigned hi,
     uint16_t *out);
-bool v_bool(struct parser *p, const struct tok *t, bool *out);
-bool v_addr(struct parser *p, const struct tok *t, unsigned afi,
+bool conf_v_bool(struct parser *p, const struct tok *t, bool *out);
+bool conf_v_addr(struct parser *p, const struct tok *t, unsigned afi,
     struct prefix *out);
-bool v_asn(struct parser *p, const struct tok *t, uint32_t *out);
-bool v_name(struct parser *p, const struct tok *t);
-bool v_string(struct parser *p, const struct tok *t, size_t min, size_t max);
+bool conf_v_asn(struct parser *p, const struct tok *t, uint32_t *out);
+bool conf_v_name(struct parser *p, const struct tok *t);
+bool conf_v_string(struct parser *p, const struct tok *t, size_t min,
+    size_t max);
 /* An interface name as the kernel allows it: 1..15 bytes, no / : or space. */
-bool v_ifname(struct parser *p, const struct tok *t);
-void set_str(char **dst, const char *s);
+bool conf_v_ifname(struct parser *p, const struct tok *t);
+void conf_set_str(char **dst, const char *s);
 
 /* stmt.c: the blocks and their keywords. */
 extern const struct block conf_global_block;

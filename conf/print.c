@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-void print_string(FILE *out, const char *s)
+void conf_print_string(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (; *s; s++) {
@@ -35,7 +35,7 @@ static void print_word(FILE *out, const char *s)
 	if (word)
 		fputs(s, out);
 	else
-		print_string(out, s);
+		conf_print_string(out, s);
 }
 
 static void print_addr(FILE *out, const struct prefix *p)
@@ -122,7 +122,7 @@ static void print_neighbor(FILE *out, const struct conf_neighbor *n)
 		fprintf(out, "\tpassive %s\n", yesno(n->passive));
 	if ((s & NBR_SET_PASSWORD) && n->password != NULL) {
 		fputs("\tpassword ", out);
-		print_string(out, n->password);
+		conf_print_string(out, n->password);
 		fputc('\n', out);
 	}
 	if (s & NBR_SET_MULTIHOP)
@@ -144,7 +144,7 @@ static void print_neighbor(FILE *out, const struct conf_neighbor *n)
 	}
 	if ((s & NBR_SET_DESCRIPTION) && n->description != NULL) {
 		fputs("\tdescription ", out);
-		print_string(out, n->description);
+		conf_print_string(out, n->description);
 		fputc('\n', out);
 	}
 	if (s & NBR_SET_SHUTDOWN)
@@ -237,13 +237,13 @@ void conf_print(const struct conf *c, FILE *out)
 	}
 	for (size_t i = 0; i < c->nsockets; i++) {
 		fputs("socket ", out);
-		print_string(out, c->sockets[i].path);
+		conf_print_string(out, c->sockets[i].path);
 		fputs(c->sockets[i].restricted ? " restricted\n" : "\n", out);
 		globals = true;
 	}
 	if (c->state_file != NULL) {
 		fputs("state-file ", out);
-		print_string(out, c->state_file);
+		conf_print_string(out, c->state_file);
 		fputc('\n', out);
 		globals = true;
 	}

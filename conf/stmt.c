@@ -21,7 +21,7 @@ static void mark(struct parser *p, struct conf_neighbor *nb)
 	uint32_t bit = p->kw->bit;
 
 	nb->set |= bit;
-	p->l->nbr[p->c->nneighbors - 1].line[nbr_bit_no(bit)] = p->line;
+	p->l->nbr[p->c->nneighbors - 1].line[conf_nbr_bit_no(bit)] = p->line;
 }
 
 static struct adv_src *adv_src(struct parser *p)
@@ -80,28 +80,28 @@ static void kw_value(struct parser *p, void *obj, const struct tok *a,
 	case KW_FN:
 		break;
 	case KW_NUM:
-		ok = v_num(p, &a[0], k->lo, k->hi, &v);
+		ok = conf_v_num(p, &a[0], k->lo, k->hi, &v);
 		if (ok)
 			store_num(field, k->size, v);
 		break;
 	case KW_BOOL:
-		ok = v_bool(p, &a[0], field);
+		ok = conf_v_bool(p, &a[0], field);
 		break;
 	case KW_ADDR:
-		ok = v_addr(p, &a[0], (unsigned)k->lo, field);
+		ok = conf_v_addr(p, &a[0], (unsigned)k->lo, field);
 		break;
 	case KW_ASN:
-		ok = v_asn(p, &a[0], field);
+		ok = conf_v_asn(p, &a[0], field);
 		break;
 	case KW_STR:
-		ok = v_string(p, &a[0], k->lo, k->hi);
+		ok = conf_v_string(p, &a[0], k->lo, k->hi);
 		if (ok)
-			set_str(field, a[0].text);
+			conf_set_str(field, a[0].text);
 		break;
 	case KW_IFNAME:
-		ok = v_ifname(p, &a[0]);
+		ok = conf_v_ifname(p, &a[0]);
 		if (ok)
-			set_str(field, a[0].text);
+			conf_set_str(field, a[0].text);
 		break;
 	}
 	if (ok)
@@ -115,10 +115,11 @@ static void g_router_id(struct parser *p, void *obj, const struct tok *a,
 {
 	struct prefix id;
 
-	if (!v_addr(p, &a[0], AFI_IPV4, &id))
+	if (!conf_v_addr(p, &a[0], AFI_IPV4, &id))
 		return;
 	if (prefix_v4(&id) == 0) {
-		p_bad(p, "0.0.0.0 is not a valid BGP identifier (RFC 6286)");
+		conf_p_bad(p, "0.0.0.0 is not a valid BGP identifier "
+		    "(RFC 6286)");
 		return;
 	}
 	p->c->router_id_set = true;
@@ -132,22 +133,23 @@ static void g_listen(struct parser *p, void *obj, const struct tok *a,
 	struct conf_listen li = { .port = CONF_DEFAULT_PORT, .line = p->line };
 
 	if (strcmp(a[0].text, "on") != 0) {
-		p_bad(p, "expected \"on\" after listen, not \"%s\"", a[0].text);
+		conf_p_bad(p, "expected \"on\" after listen, not \"%s\"",
+		    a[0].text);
 		return;
 	}
 	if (n == 1) {
-		p_bad(p, "missing address after \"on\"");
+		conf_p_bad(p, "missing address after \"on\"");
 		return;
 	}
-	if (!v_addr(p, &a[1], AFI_NONE, &li.addr))
+	if (!conf_v_addr(p, &a[1], AFI_NONE, &li.addr))
 		return;
 	if (n == 3 || (n == 4 && strcmp(a[2].text, "port") != 0)) {
-		p_bad(p, "expected \"port N\" after the address");
+		conf_p_bad(p, "expected \"port N\" after the address");
 		return;
 	}
-	if (n == 4 && !v_u16(p, &a[3], 1, 65535, &li.port))
+	if (n == 4 && !conf_v_u16(p, &a[3], 1, 65535, &li.port))
 		return;
-	p->c->listens = append(p->c->listens, &p->c->nlistens,
+	p->c->listens = conf_append(p->c->listens, &p->c->nlistens,
 	    sizeof(*p->c->listens));
 	p->c->listens[p->c->nlistens - 1] = li;
 }
@@ -157,20 +159,20 @@ static void g_socket(struct parser *p, void *obj, const struct tok *a,
 {
 	bool restricted = false;
 
-	if (!v_string(p, &a[0], 1, SUN_PATH_MAX))
+	if (!conf_v_string(p, &a[0], 1, SUN_PATH_MAX))
 		return;
 	if (n == 2) {
 		if (strcmp(a[1].text, "restricted") != 0) {
-			p_bad(p, "expected \"restricted\", not \"%s\"",
+			conf_p_bad(p, "expected \"restricted\", not \"%s\"",
 			    a[1].text);
 			return;
 		}
 		restricted = true;
 	}
-	p->c->sockets = append(p->c->sockets, &p->c->nsockets,
+	p->c->sockets = conf_append(p->c->sockets, &p->c->nsockets,
 	    sizeof(*p->c->sockets));
 	struct conf_socket *s = &p->c->sockets[p->c->nsockets - 1];
-	s->path = xstrdup(a[0].text);
+	s->path = conf_xstrdup(a[0].text);
 	s->restricted = restricted;
 	s->line = p->line;
 }
@@ -185,22 +187,22 @@ static void g_socket_mode(struct parser *p, void *obj, const struct tok *a,
 	unsigned long m = strtoul(s, &end, 8);
 	if (*s == '\0' || *end != '\0' || errno != 0 || s[0] == '-' ||
 	    s[0] == '+') {
-		p_bad(p, "\"%s\" is not an octal mode", s);
+		conf_p_bad(p, "\"%s\" is not an octal mode", s);
 		return;
 	}
 	if (m > 0777) {
-		p_bad(p, "%s has bits beyond 0777", s);
+		conf_p_bad(p, "%s has bits beyond 0777", s);
 		return;
 	}
 	if ((m & 0600) != 0600) {
-		p_bad_fix(p, "%s does not let the owner read and write the "
-		    "socket; lbbgpd's own tools need that: use 0600 or more, "
-		    "e.g. 0660", s);
+		conf_p_bad_fix(p, "%s does not let the owner read and write "
+		    "the socket; lbbgpd's own tools need that: use 0600 or "
+		    "more, e.g. 0660", s);
 		return;
 	}
 	if (m & 0002)
-		p_warn(p, "socket-mode %s lets every local user change the "
-		    "VIPs; a read-only socket \"PATH\" restricted is meant "
+		conf_p_warn(p, "socket-mode %s lets every local user change "
+		    "the VIPs; a read-only socket \"PATH\" restricted is meant "
 		    "for that", s);
 	p->c->socket_mode = (uint16_t)m;
 	p->c->socket_mode_set = true;
@@ -211,13 +213,13 @@ static void g_socket_group(struct parser *p, void *obj, const struct tok *a,
 {
 	const char *s = a[0].text;
 
-	if (!v_string(p, &a[0], 1, 32))
+	if (!conf_v_string(p, &a[0], 1, 32))
 		return;
 	if (strpbrk(s, ": \t/") != NULL) {
-		p_bad(p, "\"%s\" is not a group name or number", s);
+		conf_p_bad(p, "\"%s\" is not a group name or number", s);
 		return;
 	}
-	set_str(&p->c->socket_group, s);
+	conf_set_str(&p->c->socket_group, s);
 }
 
 static void g_track_interface(struct parser *p, void *obj,
@@ -225,22 +227,22 @@ static void g_track_interface(struct parser *p, void *obj,
 {
 	struct conf *c = p->c;
 
-	if (!v_ifname(p, &a[0]))
+	if (!conf_v_ifname(p, &a[0]))
 		return;
 	for (size_t i = 0; i < c->ntrack; i++) {
 		if (strcmp(c->track[i], a[0].text) == 0) {
-			p_err(p, "track-interface %s already given at line "
-			    "%d; keep only one", a[0].text,
+			conf_p_err(p, "track-interface %s already given at "
+			    "line %d; keep only one", a[0].text,
 			    p->l->track_line[i]);
 			return;
 		}
 	}
 	size_t nl = c->ntrack;
-	p->l->track_line = append(p->l->track_line, &nl,
+	p->l->track_line = conf_append(p->l->track_line, &nl,
 	    sizeof(*p->l->track_line));
 	p->l->track_line[nl - 1] = p->line;
-	c->track = append(c->track, &c->ntrack, sizeof(*c->track));
-	c->track[c->ntrack - 1] = xstrdup(a[0].text);
+	c->track = conf_append(c->track, &c->ntrack, sizeof(*c->track));
+	c->track[c->ntrack - 1] = conf_xstrdup(a[0].text);
 }
 
 /* import-addresses dev NAME [label LABEL] */
@@ -250,20 +252,20 @@ static void g_import(struct parser *p, void *obj, const struct tok *a,
 	struct conf *c = p->c;
 
 	if (strcmp(a[0].text, "dev") != 0) {
-		p_bad(p, "expected \"dev\", not \"%s\"", a[0].text);
+		conf_p_bad(p, "expected \"dev\", not \"%s\"", a[0].text);
 		return;
 	}
 	if (n == 1) {
-		p_bad(p, "missing interface name after \"dev\"");
+		conf_p_bad(p, "missing interface name after \"dev\"");
 		return;
 	}
-	if (!v_ifname(p, &a[1]))
+	if (!conf_v_ifname(p, &a[1]))
 		return;
 	if (n == 3 || (n == 4 && strcmp(a[2].text, "label") != 0)) {
-		p_bad(p, "expected \"label LABEL\" after the interface");
+		conf_p_bad(p, "expected \"label LABEL\" after the interface");
 		return;
 	}
-	if (n == 4 && !v_string(p, &a[3], 1, CONF_IFNAMSIZ - 1))
+	if (n == 4 && !conf_v_string(p, &a[3], 1, CONF_IFNAMSIZ - 1))
 		return;
 	const char *label = n == 4 ? a[3].text : NULL;
 	for (size_t i = 0; i < c->nimports; i++) {
@@ -272,15 +274,16 @@ static void g_import(struct parser *p, void *obj, const struct tok *a,
 			continue;
 		if (o->label == NULL || label == NULL ||
 		    strcmp(o->label, label) == 0) {
-			p_err(p, "import-addresses dev %s overlaps the one at "
-			    "line %d; keep only one", a[1].text, o->line);
+			conf_p_err(p, "import-addresses dev %s overlaps the "
+			    "one at line %d; keep only one", a[1].text,
+			    o->line);
 			return;
 		}
 	}
-	c->imports = append(c->imports, &c->nimports, sizeof(*c->imports));
+	c->imports = conf_append(c->imports, &c->nimports, sizeof(*c->imports));
 	struct conf_import *im = &c->imports[c->nimports - 1];
-	im->dev = xstrdup(a[1].text);
-	im->label = label ? xstrdup(label) : NULL;
+	im->dev = conf_xstrdup(a[1].text);
+	im->label = label ? conf_xstrdup(label) : NULL;
 	im->line = p->line;
 }
 
@@ -293,44 +296,44 @@ static void g_metrics(struct parser *p, void *obj, const struct tok *a,
 	struct prefix addr;
 
 	if (strcmp(a[0].text, "listen") != 0) {
-		p_bad(p, "expected \"listen\", not \"%s\"", a[0].text);
+		conf_p_bad(p, "expected \"listen\", not \"%s\"", a[0].text);
 		return;
 	}
 	if (n == 1) {
-		p_bad(p, "missing ADDRESS:PORT after \"listen\"");
+		conf_p_bad(p, "missing ADDRESS:PORT after \"listen\"");
 		return;
 	}
 	s = a[1].text;
 	const char *colon = strrchr(s, ':');
 	size_t hl = colon ? (size_t)(colon - s) : 0;
 	if (colon == NULL || hl == 0) {
-		p_bad(p, "\"%s\" has no port", s);
+		conf_p_bad(p, "\"%s\" has no port", s);
 		return;
 	}
 	if (s[0] == '[') {
 		if (hl < 3 || s[hl - 1] != ']') {
-			p_bad(p, "\"%s\" is not [ADDRESS]:PORT", s);
+			conf_p_bad(p, "\"%s\" is not [ADDRESS]:PORT", s);
 			return;
 		}
 		s++;
 		hl -= 2;
 	} else if (memchr(s, ':', hl) != NULL) {
-		p_bad_fix(p, "write an IPv6 address in brackets: [%.*s]:%s",
-		    (int)hl, s, colon + 1);
+		conf_p_bad_fix(p, "write an IPv6 address in brackets: "
+		    "[%.*s]:%s", (int)hl, s, colon + 1);
 		return;
 	}
 	if (hl >= sizeof(host)) {
-		p_bad(p, "\"%s\" is not an address", a[1].text);
+		conf_p_bad(p, "\"%s\" is not an address", a[1].text);
 		return;
 	}
 	memcpy(host, s, hl);
 	host[hl] = '\0';
 	if (!addr_parse(host, &addr)) {
-		p_bad(p, "\"%s\" is not an IP address", host);
+		conf_p_bad(p, "\"%s\" is not an IP address", host);
 		return;
 	}
 	struct tok port = { TOK_WORD, (char *)(colon + 1) };
-	if (!v_u16(p, &port, 1, 65535, &p->c->metrics_port))
+	if (!conf_v_u16(p, &port, 1, 65535, &p->c->metrics_port))
 		return;
 	p->c->metrics_addr = addr;
 	p->c->metrics_set = true;
@@ -343,7 +346,7 @@ static void g_vip(struct parser *p, void *obj, const struct tok *a,
 	const char *val[2] = { NULL, NULL };
 	struct prefix addr;
 
-	if (!v_addr(p, &a[0], AFI_NONE, &addr))
+	if (!conf_v_addr(p, &a[0], AFI_NONE, &addr))
 		return;
 	for (size_t i = 1; i < n; i += 2) {
 		size_t o;
@@ -352,35 +355,37 @@ static void g_vip(struct parser *p, void *obj, const struct tok *a,
 				break;
 		if (o == 2) {
 			struct suggest sg;
-			suggest_init(&sg, a[i].text);
-			suggest_try(&sg, opts[0]);
-			suggest_try(&sg, opts[1]);
-			if (suggest_best(&sg) != NULL)
-				p_bad_fix(p, "unknown option \"%s\"; did you mean "
-				    "\"%s\"?", a[i].text, suggest_best(&sg));
+			conf_suggest_init(&sg, a[i].text);
+			conf_suggest_try(&sg, opts[0]);
+			conf_suggest_try(&sg, opts[1]);
+			if (conf_suggest_best(&sg) != NULL)
+				conf_p_bad_fix(p, "unknown option \"%s\"; did "
+				    "you mean \"%s\"?", a[i].text,
+				    conf_suggest_best(&sg));
 			else
-				p_bad(p, "unknown option \"%s\"", a[i].text);
+				conf_p_bad(p, "unknown option \"%s\"",
+				    a[i].text);
 			return;
 		}
 		if (i + 1 >= n) {
-			p_bad(p, "%s needs a value", opts[o]);
+			conf_p_bad(p, "%s needs a value", opts[o]);
 			return;
 		}
 		if (val[o] != NULL) {
-			p_bad(p, "%s given twice", opts[o]);
+			conf_p_bad(p, "%s given twice", opts[o]);
 			return;
 		}
-		if (o == 0 && !v_name(p, &a[i + 1]))
+		if (o == 0 && !conf_v_name(p, &a[i + 1]))
 			return;
-		if (o == 1 && !v_string(p, &a[i + 1], 1, 256))
+		if (o == 1 && !conf_v_string(p, &a[i + 1], 1, 256))
 			return;
 		val[o] = a[i + 1].text;
 	}
-	p->c->vips = append(p->c->vips, &p->c->nvips, sizeof(*p->c->vips));
+	p->c->vips = conf_append(p->c->vips, &p->c->nvips, sizeof(*p->c->vips));
 	struct conf_vip *v = &p->c->vips[p->c->nvips - 1];
 	v->addr = addr;
-	v->pool = val[0] ? xstrdup(val[0]) : NULL;
-	v->owner = val[1] ? xstrdup(val[1]) : NULL;
+	v->pool = val[0] ? conf_xstrdup(val[0]) : NULL;
+	v->owner = val[1] ? conf_xstrdup(val[1]) : NULL;
 	v->pool_idx = SIZE_MAX;
 	v->line = p->line;
 }
@@ -396,24 +401,24 @@ static void pool_addresses(struct parser *p, void *obj, const struct tok *a,
 	char buf[PREFIX_STRLEN];
 
 	if (n == 3 && strcmp(a[1].text, "-") == 0) {
-		p_bad_fix(p, "write the range without spaces: %s-%s", a[0].text,
-		    a[2].text);
+		conf_p_bad_fix(p, "write the range without spaces: %s-%s",
+		    a[0].text, a[2].text);
 		return;
 	}
 	if (n != 1) {
-		p_bad(p, "one range or CIDR per line");
+		conf_p_bad(p, "one range or CIDR per line");
 		return;
 	}
 	if (strchr(s, '/') != NULL) {
 		bool host_bits;
 		struct prefix net;
 		if (!prefix_parse(s, &net, &host_bits)) {
-			p_bad(p, "\"%s\" is not a CIDR block", s);
+			conf_p_bad(p, "\"%s\" is not a CIDR block", s);
 			return;
 		}
 		if (host_bits) {
-			p_bad_fix(p, "%s has host bits set; did you mean %s?", s,
-			    prefix_fmt(&net, buf, sizeof(buf)));
+			conf_p_bad_fix(p, "%s has host bits set; did you mean "
+			    "%s?", s, prefix_fmt(&net, buf, sizeof(buf)));
 			return;
 		}
 		r.is_cidr = true;
@@ -428,22 +433,23 @@ static void pool_addresses(struct parser *p, void *obj, const struct tok *a,
 		char first[PREFIX_STRLEN];
 		size_t fl = (size_t)(dash - s);
 		if (fl >= sizeof(first)) {
-			p_bad(p, "\"%s\" is not a range", s);
+			conf_p_bad(p, "\"%s\" is not a range", s);
 			return;
 		}
 		memcpy(first, s, fl);
 		first[fl] = '\0';
 		if (!addr_parse(first, &r.lo) || !addr_parse(dash + 1, &r.hi)) {
-			p_bad(p, "\"%s\" is not a range of two addresses", s);
+			conf_p_bad(p, "\"%s\" is not a range of two addresses",
+			    s);
 			return;
 		}
 		if (r.lo.afi != r.hi.afi) {
-			p_bad(p, "%s mixes IPv4 and IPv6", s);
+			conf_p_bad(p, "%s mixes IPv4 and IPv6", s);
 			return;
 		}
 		if (addr_cmp(&r.lo, &r.hi) > 0) {
 			char b2[PREFIX_STRLEN];
-			p_bad_fix(p, "%s runs backwards; write %s-%s", s,
+			conf_p_bad_fix(p, "%s runs backwards; write %s-%s", s,
 			    addr_fmt(&r.hi, buf, sizeof(buf)),
 			    addr_fmt(&r.lo, b2, sizeof(b2)));
 			return;
@@ -451,11 +457,11 @@ static void pool_addresses(struct parser *p, void *obj, const struct tok *a,
 	} else if (addr_parse(s, &r.lo)) {
 		r.hi = r.lo;
 	} else {
-		p_bad(p, "\"%s\" is neither an address, a range nor a CIDR "
-		    "block", s);
+		conf_p_bad(p, "\"%s\" is neither an address, a range nor a "
+		    "CIDR block", s);
 		return;
 	}
-	pl->ranges = append(pl->ranges, &pl->nranges, sizeof(*pl->ranges));
+	pl->ranges = conf_append(pl->ranges, &pl->nranges, sizeof(*pl->ranges));
 	pl->ranges[pl->nranges - 1] = r;
 }
 
@@ -467,12 +473,12 @@ static void n_hold_time(struct parser *p, void *obj, const struct tok *a,
 	struct conf_neighbor *nb = obj;
 	uint16_t v;
 
-	if (!v_u16(p, &a[0], 0, 65535, &v))
+	if (!conf_v_u16(p, &a[0], 0, 65535, &v))
 		return;
 	if (v == 1 || v == 2) {
 		/* RFC 4271 §4.2: zero or at least three seconds. */
-		p_bad(p, "%u is too short: the hold time is 0 or at least 3 "
-		    "seconds (RFC 4271 section 4.2)", v);
+		conf_p_bad(p, "%u is too short: the hold time is 0 or at least "
+		    "3 seconds (RFC 4271 section 4.2)", v);
 		return;
 	}
 	nb->hold_time = v;
@@ -485,16 +491,17 @@ static void n_password(struct parser *p, void *obj, const struct tok *a,
 	struct conf_neighbor *nb = obj;
 
 	/* RFC 2385 keys go to the kernel, which caps them at 80 bytes.  A
-	 * secret is never repeated in a message (v_string() quotes). */
+	 * secret is never repeated in a message (conf_v_string() quotes). */
 	size_t len = strlen(a[0].text);
 	if (len > TCP_MD5_MAXKEY) {
-		p_bad(p, "the password is %zu bytes long, more than %d (the "
-		    "kernel's limit for TCP-MD5 keys)", len, TCP_MD5_MAXKEY);
+		conf_p_bad(p, "the password is %zu bytes long, more than %d "
+		    "(the kernel's limit for TCP-MD5 keys)", len,
+		    TCP_MD5_MAXKEY);
 		return;
 	}
-	if (!v_string(p, &a[0], 1, TCP_MD5_MAXKEY))
+	if (!conf_v_string(p, &a[0], 1, TCP_MD5_MAXKEY))
 		return;
-	set_str(&nb->password, a[0].text);
+	conf_set_str(&nb->password, a[0].text);
 	mark(p, nb);
 }
 
@@ -506,15 +513,15 @@ static void n_graceful_restart(struct parser *p, void *obj,
 	uint16_t t = CONF_DEFAULT_RESTART_TIME;
 	uint64_t v;
 
-	if (!v_bool(p, &a[0], &on))
+	if (!conf_v_bool(p, &a[0], &on))
 		return;
 	if (n == 2 || (n == 3 && strcmp(a[1].text, "restart-time") != 0)) {
-		p_bad(p, "expected \"restart-time N\" after yes or no");
+		conf_p_bad(p, "expected \"restart-time N\" after yes or no");
 		return;
 	}
 	/* RFC 4724 §3: the Restart Time field has 12 bits. */
 	if (n == 3) {
-		if (!v_opt_num(p, "restart-time", &a[2], 1, 4095, &v))
+		if (!conf_v_opt_num(p, "restart-time", &a[2], 1, 4095, &v))
 			return;
 		t = (uint16_t)v;
 	}
@@ -530,15 +537,15 @@ static void n_max_prefix(struct parser *p, void *obj, const struct tok *a,
 	uint64_t v;
 	uint16_t m = 0;
 
-	if (!v_num(p, &a[0], 1, UINT32_MAX, &v))
+	if (!conf_v_num(p, &a[0], 1, UINT32_MAX, &v))
 		return;
 	if (n == 2 || (n == 3 && strcmp(a[1].text, "restart") != 0)) {
-		p_bad(p, "expected \"restart MINUTES\" after the count");
+		conf_p_bad(p, "expected \"restart MINUTES\" after the count");
 		return;
 	}
 	if (n == 3) {
 		uint64_t r;
-		if (!v_opt_num(p, "restart", &a[2], 1, 65535, &r))
+		if (!conf_v_opt_num(p, "restart", &a[2], 1, 65535, &r))
 			return;
 		m = (uint16_t)r;
 	}
@@ -554,22 +561,22 @@ static void name_list(struct parser *p, const struct tok *a, size_t n,
     char ***v, size_t *nv, int **lines)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (!v_name(p, &a[i]))
+		if (!conf_v_name(p, &a[i]))
 			continue;
 		size_t j;
 		for (j = 0; j < *nv; j++)
 			if (strcmp((*v)[j], a[i].text) == 0)
 				break;
 		if (j < *nv) {
-			p_warn(p, "%s: %s is listed twice; the repeat is "
+			conf_p_warn(p, "%s: %s is listed twice; the repeat is "
 			    "ignored", p->kw->name, a[i].text);
 			continue;
 		}
 		size_t nl = *nv;
-		*lines = append(*lines, &nl, sizeof(**lines));
+		*lines = conf_append(*lines, &nl, sizeof(**lines));
 		(*lines)[nl - 1] = p->line;
-		*v = append(*v, nv, sizeof(**v));
-		(*v)[*nv - 1] = xstrdup(a[i].text);
+		*v = conf_append(*v, nv, sizeof(**v));
+		(*v)[*nv - 1] = conf_xstrdup(a[i].text);
 	}
 }
 
@@ -595,23 +602,23 @@ static void bad_community(struct parser *p, const char *s)
 	const char *name;
 
 	if (strncmp(s, "large:", 6) == 0) {
-		p_bad_fix(p, "%s is not a large community: write "
+		conf_p_bad_fix(p, "%s is not a large community: write "
 		    "large:GLOBAL:LOCAL1:LOCAL2, each 0..4294967295", s);
 		return;
 	}
 	if (strchr(s, ':') != NULL) {
-		p_bad_fix(p, "%s is not a community: write A:B with A and B in "
-		    "0..65535", s);
+		conf_p_bad_fix(p, "%s is not a community: write A:B with A and "
+		    "B in 0..65535", s);
 		return;
 	}
-	suggest_init(&sg, s);
-	for (size_t i = 0; (name = community_name(i)) != NULL; i++)
-		suggest_try(&sg, name);
-	if (suggest_best(&sg) != NULL)
-		p_bad_fix(p, "unknown community \"%s\"; did you mean \"%s\"?", s,
-		    suggest_best(&sg));
+	conf_suggest_init(&sg, s);
+	for (size_t i = 0; (name = conf_community_name(i)) != NULL; i++)
+		conf_suggest_try(&sg, name);
+	if (conf_suggest_best(&sg) != NULL)
+		conf_p_bad_fix(p, "unknown community \"%s\"; did you mean "
+		    "\"%s\"?", s, conf_suggest_best(&sg));
 	else
-		p_bad(p, "unknown community \"%s\"", s);
+		conf_p_bad(p, "unknown community \"%s\"", s);
 }
 
 static void adv_communities(struct parser *p, void *obj, const struct tok *a,
@@ -630,7 +637,7 @@ static void adv_communities(struct parser *p, void *obj, const struct tok *a,
 				dup |= memcmp(&ad->large[j], &lc,
 				    sizeof(lc)) == 0;
 			if (!dup) {
-				ad->large = append(ad->large, &ad->nlarge,
+				ad->large = conf_append(ad->large, &ad->nlarge,
 				    sizeof(*ad->large));
 				ad->large[ad->nlarge - 1] = lc;
 			}
@@ -638,7 +645,7 @@ static void adv_communities(struct parser *p, void *obj, const struct tok *a,
 			for (size_t j = 0; j < ad->ncommunities; j++)
 				dup |= ad->communities[j] == c;
 			if (!dup) {
-				ad->communities = append(ad->communities,
+				ad->communities = conf_append(ad->communities,
 				    &ad->ncommunities,
 				    sizeof(*ad->communities));
 				ad->communities[ad->ncommunities - 1] = c;
@@ -648,8 +655,8 @@ static void adv_communities(struct parser *p, void *obj, const struct tok *a,
 			continue;
 		}
 		if (dup)
-			p_warn(p, "communities: %s is listed twice; the repeat "
-			    "is ignored", s);
+			conf_p_warn(p, "communities: %s is listed twice; the "
+			    "repeat is ignored", s);
 	}
 }
 
@@ -660,11 +667,11 @@ static void *open_pool(struct parser *p, const char *name)
 	struct conf *c = p->c;
 	size_t n = c->npools;
 
-	p->l->pool_tried = append(p->l->pool_tried, &n,
+	p->l->pool_tried = conf_append(p->l->pool_tried, &n,
 	    sizeof(*p->l->pool_tried));
-	c->pools = append(c->pools, &c->npools, sizeof(*c->pools));
+	c->pools = conf_append(c->pools, &c->npools, sizeof(*c->pools));
 	struct conf_pool *pl = &c->pools[c->npools - 1];
-	pl->name = xstrdup(name);
+	pl->name = conf_xstrdup(name);
 	pl->line = p->line;
 	pl->auto_assign = true;
 	return pl;
@@ -675,11 +682,11 @@ static void *open_neighbor(struct parser *p, const char *name)
 	struct conf *c = p->c;
 	size_t n = c->nneighbors;
 
-	p->l->nbr = append(p->l->nbr, &n, sizeof(*p->l->nbr));
-	c->neighbors = append(c->neighbors, &c->nneighbors,
+	p->l->nbr = conf_append(p->l->nbr, &n, sizeof(*p->l->nbr));
+	c->neighbors = conf_append(c->neighbors, &c->nneighbors,
 	    sizeof(*c->neighbors));
 	struct conf_neighbor *nb = &c->neighbors[c->nneighbors - 1];
-	nb->name = xstrdup(name);
+	nb->name = conf_xstrdup(name);
 	nb->line = p->line;
 	nb->port = CONF_DEFAULT_PORT;
 	nb->hold_time = CONF_DEFAULT_HOLD;
@@ -693,10 +700,10 @@ static void *open_adv(struct parser *p, const char *name)
 	struct conf *c = p->c;
 	size_t n = c->nadvs;
 
-	p->l->adv = append(p->l->adv, &n, sizeof(*p->l->adv));
-	c->advs = append(c->advs, &c->nadvs, sizeof(*c->advs));
+	p->l->adv = conf_append(p->l->adv, &n, sizeof(*p->l->adv));
+	c->advs = conf_append(c->advs, &c->nadvs, sizeof(*c->advs));
 	struct conf_adv *ad = &c->advs[c->nadvs - 1];
-	ad->name = xstrdup(name);
+	ad->name = conf_xstrdup(name);
 	ad->line = p->line;
 	ad->agg_len = 32;
 	ad->agg_len_v6 = 128;
@@ -862,7 +869,8 @@ _Static_assert(NKW(global_kws) <= MAX_KWS && NKW(neighbor_kws) <= MAX_KWS,
     "MAX_KWS too small");
 
 const struct block *const conf_blocks[] = {
-	&conf_global_block, &conf_pool_block, &conf_neighbor_block, &conf_adv_block
+	&conf_global_block, &conf_pool_block, &conf_neighbor_block,
+	&conf_adv_block
 };
 
 const size_t conf_nblocks = NKW(conf_blocks);

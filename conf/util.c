@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void *xcalloc(size_t n, size_t size)
+void *conf_xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
 
@@ -24,7 +24,7 @@ void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
-void *xreallocarray(void *p, size_t n, size_t size)
+void *conf_xreallocarray(void *p, size_t n, size_t size)
 {
 	if (size != 0 && n > SIZE_MAX / size) {
 		fprintf(stderr, "lbbgp: array too large\n");
@@ -39,16 +39,16 @@ void *xreallocarray(void *p, size_t n, size_t size)
 	return q;
 }
 
-char *xstrdup(const char *s)
+char *conf_xstrdup(const char *s)
 {
 	size_t n = strlen(s) + 1;
-	char *p = xreallocarray(NULL, n, 1);
+	char *p = conf_xreallocarray(NULL, n, 1);
 
 	memcpy(p, s, n);
 	return p;
 }
 
-char *xvasprintf(const char *fmt, va_list ap)
+char *conf_xvasprintf(const char *fmt, va_list ap)
 {
 	va_list aq;
 
@@ -57,25 +57,25 @@ char *xvasprintf(const char *fmt, va_list ap)
 	va_end(aq);
 	if (n < 0)
 		n = 0;
-	char *s = xreallocarray(NULL, (size_t)n + 1, 1);
+	char *s = conf_xreallocarray(NULL, (size_t)n + 1, 1);
 	if (vsnprintf(s, (size_t)n + 1, fmt, ap) < 0)
 		s[0] = '\0';
 	return s;
 }
 
-char *xasprintf(const char *fmt, ...)
+char *conf_xasprintf(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	char *s = xvasprintf(fmt, ap);
+	char *s = conf_xvasprintf(fmt, ap);
 	va_end(ap);
 	return s;
 }
 
-void *append(void *arr, size_t *n, size_t size)
+void *conf_append(void *arr, size_t *n, size_t size)
 {
-	char *p = xreallocarray(arr, *n + 1, size);
+	char *p = conf_xreallocarray(arr, *n + 1, size);
 
 	memset(p + *n * size, 0, size);
 	(*n)++;
@@ -84,32 +84,32 @@ void *append(void *arr, size_t *n, size_t size)
 
 /* ---- messages ---- */
 
-void msg_addv(struct loader *l, bool error, int line, const char *prefix,
+void conf_msg_addv(struct loader *l, bool error, int line, const char *prefix,
     const char *fmt, va_list ap)
 {
-	char *body = xvasprintf(fmt, ap);
+	char *body = conf_xvasprintf(fmt, ap);
 	struct msg *m;
 
-	l->msgs = append(l->msgs, &l->nmsgs, sizeof(*l->msgs));
+	l->msgs = conf_append(l->msgs, &l->nmsgs, sizeof(*l->msgs));
 	m = &l->msgs[l->nmsgs - 1];
 	m->line = line;
 	m->seq = l->nmsgs;
 	m->error = error;
 	if (line > 0)
-		m->text = xasprintf("%s:%d: %s%s%s", l->file, line,
+		m->text = conf_xasprintf("%s:%d: %s%s%s", l->file, line,
 		    error ? "" : "warning: ", prefix ? prefix : "", body);
 	else
-		m->text = xasprintf("%s: %s%s%s", l->file,
+		m->text = conf_xasprintf("%s: %s%s%s", l->file,
 		    error ? "" : "warning: ", prefix ? prefix : "", body);
 	free(body);
 }
 
-void msg_add(struct loader *l, bool error, int line, const char *fmt, ...)
+void conf_msg_add(struct loader *l, bool error, int line, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	msg_addv(l, error, line, NULL, fmt, ap);
+	conf_msg_addv(l, error, line, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -122,14 +122,14 @@ static int msg_cmp(const void *a, const void *b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-size_t msg_flush(struct loader *l, struct conf_diag *diag)
+size_t conf_msg_flush(struct loader *l, struct conf_diag *diag)
 {
 	size_t nerr = 0;
 
 	if (l->nmsgs == 0)
 		return 0;
 	qsort(l->msgs, l->nmsgs, sizeof(*l->msgs), msg_cmp);
-	diag->msgs = xreallocarray(diag->msgs, diag->nmsgs + l->nmsgs,
+	diag->msgs = conf_xreallocarray(diag->msgs, diag->nmsgs + l->nmsgs,
 	    sizeof(*diag->msgs));
 	for (size_t i = 0; i < l->nmsgs; i++) {
 		diag->msgs[diag->nmsgs++] = l->msgs[i].text;
@@ -189,14 +189,14 @@ static unsigned edit_distance(const char *a, const char *b)
 	return d[la][lb];
 }
 
-void suggest_init(struct suggest *s, const char *word)
+void conf_suggest_init(struct suggest *s, const char *word)
 {
 	s->word = word;
 	s->best = NULL;
 	s->dist = UINT32_MAX;
 }
 
-void suggest_try(struct suggest *s, const char *candidate)
+void conf_suggest_try(struct suggest *s, const char *candidate)
 {
 	unsigned d = edit_distance(s->word, candidate);
 
@@ -206,7 +206,7 @@ void suggest_try(struct suggest *s, const char *candidate)
 	}
 }
 
-const char *suggest_best(const struct suggest *s)
+const char *conf_suggest_best(const struct suggest *s)
 {
 	/* Close means a typo, not another word: 1 edit per 4 letters. */
 	size_t len = strlen(s->word);
@@ -221,7 +221,7 @@ const char *suggest_best(const struct suggest *s)
 
 /* ---- names and numbers ---- */
 
-unsigned nbr_bit_no(uint32_t bit)
+unsigned conf_nbr_bit_no(uint32_t bit)
 {
 	unsigned b = 0;
 
@@ -236,7 +236,7 @@ static bool is_alnum(int ch)
 	    (ch >= '0' && ch <= '9');
 }
 
-bool name_ok(const char *s)
+bool conf_name_ok(const char *s)
 {
 	if (!is_alnum((unsigned char)s[0]))
 		return false;
@@ -247,7 +247,7 @@ bool name_ok(const char *s)
 	return true;
 }
 
-bool num_parse(const char *s, uint64_t *out)
+bool conf_num_parse(const char *s, uint64_t *out)
 {
 	uint64_t v = 0;
 
@@ -277,7 +277,7 @@ static bool num_span(const char *s, const char *end, uint64_t max,
 		return false;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
-	return num_parse(buf, out) && *out <= max;
+	return conf_num_parse(buf, out) && *out <= max;
 }
 
 bool asn_parse(const char *s, uint32_t *out)
@@ -301,7 +301,7 @@ bool asn_parse(const char *s, uint32_t *out)
 
 /* ---- communities ---- */
 
-const char *community_name(size_t i)
+const char *conf_community_name(size_t i)
 {
 	return bgp_community_known(i, NULL);
 }
@@ -494,7 +494,7 @@ static bool idx_eq(const size_t *a, const size_t *b, size_t n)
 	return memcmp(a, b, n * sizeof(*a)) == 0;
 }
 
-bool pool_eq(const struct conf_pool *a, const struct conf_pool *b)
+bool conf_pool_eq(const struct conf_pool *a, const struct conf_pool *b)
 {
 	if (!str_eq(a->name, b->name) || a->nranges != b->nranges ||
 	    a->auto_assign != b->auto_assign ||
@@ -534,7 +534,7 @@ static bool nbr_eq(const struct conf_neighbor *a,
 	    str_eq(a->track_interface, b->track_interface);
 }
 
-bool adv_eq(const struct conf_adv *a, const struct conf_adv *b)
+bool conf_adv_eq(const struct conf_adv *a, const struct conf_adv *b)
 {
 	return str_eq(a->name, b->name) &&
 	    strv_eq(a->pools, a->npools, b->pools, b->npools) &&
@@ -581,16 +581,17 @@ bool conf_equal(const struct conf *a, const struct conf *b)
 		    a->sockets[i].restricted != b->sockets[i].restricted)
 			return false;
 	for (size_t i = 0; i < a->npools; i++)
-		if (!pool_eq(&a->pools[i], &b->pools[i]))
+		if (!conf_pool_eq(&a->pools[i], &b->pools[i]))
 			return false;
 	for (size_t i = 0; i < a->nneighbors; i++)
 		if (!nbr_eq(&a->neighbors[i], &b->neighbors[i]))
 			return false;
 	for (size_t i = 0; i < a->nadvs; i++) {
 		const struct conf_adv *x = &a->advs[i], *y = &b->advs[i];
-		if (!adv_eq(x, y))
+		if (!conf_adv_eq(x, y))
 			return false;
-		/* Derived by check(): every pool/peer when none is listed. */
+		/* Derived by conf_check(): every pool/peer when none is
+		 * listed. */
 		if (x->npool_idx != y->npool_idx ||
 		    x->npeer_idx != y->npeer_idx ||
 		    !idx_eq(x->pool_idx, y->pool_idx, x->npool_idx) ||
