@@ -85,7 +85,7 @@ void *conf_xreallocarray(void *p, size_t n, size_t size);
 char *conf_xstrdup(const char *s);
 char *conf_xasprintf(const char *fmt, ...) ATTR_PRINTF(1, 2);
 char *conf_xvasprintf(const char *fmt, va_list ap) ATTR_PRINTF(1, 0);
-/* Grow *arr by one zeroed element and return it. */
+/* Grow *arr (grown by this alone) by one zeroed element and return it. */
 void *conf_append(void *arr, size_t *n, size_t size);
 
 /* util.c: messages. */

@@ -7,6 +7,7 @@
  * and check.c.
  */
 #include "conf/conf_int.h"
+#include "util/buf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -73,10 +74,27 @@ char *conf_xasprintf(const char *fmt, ...)
 	return s;
 }
 
+/*
+ * The arrays of struct conf keep a count and no capacity: the capacity is
+ * implied, as every such array grows here alone.  It doubles when the
+ * count reaches a power of two, so array_grow() guarantees room up to the
+ * next one and growing costs O(log n) reallocations.
+ */
 void *conf_append(void *arr, size_t *n, size_t size)
 {
-	char *p = conf_xreallocarray(arr, *n + 1, size);
+	size_t cap = *n;
+	char *p = arr;
 
+	if (*n == 0 || (*n & (*n - 1)) == 0) {
+		if (*n > SIZE_MAX / 2)
+			p = NULL;
+		else
+			p = array_grow(arr, &cap, *n ? 2 * *n : 1, size);
+		if (p == NULL) {
+			fprintf(stderr, "lbbgp: array too large\n");
+			abort();
+		}
+	}
 	memset(p + *n * size, 0, size);
 	(*n)++;
 	return p;
