@@ -40,7 +40,8 @@ struct kw {
 	const char *usage;
 	const struct block *block;	/* opens a block instead of fn */
 	uint32_t bit;		/* neighbor statements: their NBR_SET_* bit */
-	/* A simple statement, stored by the one generic handler: */
+	/* The one value of a simple statement (fn is kw_value() then, or a
+	 * handler with checks of its own); the printer reads it too: */
 	enum kw_type type;
 	size_t off;		/* of the field in the block's object */
 	size_t size;		/* of the field, for KW_NUM */

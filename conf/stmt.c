@@ -722,19 +722,25 @@ static void *open_adv(struct parser *p, const char *name)
 #define BLOCK(nm, b, use) \
 	{ .name = (nm), .min = 1, .max = 1, .repeat = true, .usage = (use), \
 	    .block = (b) }
-/* A simple statement: one value of type ty, range l..h, into field f of
- * struct st; then it marks neighbor bit b, or mk at moff (enum kw_mark). */
-#define SIMPLE(nm, ty, st, f, l, h, b, mk, moff, use) \
-	{ .name = (nm), .fn = kw_value, .min = 1, .max = 1, .usage = (use), \
+/* One value of type ty, range l..h, in field f of struct st, parsed by
+ * fn; then it marks neighbor bit b, or mk at moff (enum kw_mark). */
+#define ONE(nm, fn_, ty, st, f, l, h, b, mk, moff, use) \
+	{ .name = (nm), .fn = (fn_), .min = 1, .max = 1, .usage = (use), \
 	    .bit = (b), .type = (ty), .off = offsetof(st, f), \
 	    .size = sizeof(((st *)0)->f), .lo = (l), .hi = (h), \
 	    .mark = (mk), .mark_off = (moff) }
+/* A simple statement: one value, stored by kw_value(). */
+#define SIMPLE(nm, ty, st, f, l, h, b, mk, moff, use) \
+	ONE(nm, kw_value, ty, st, f, l, h, b, mk, moff, use)
 #define G_VAL(nm, ty, f, l, h, mk, moff, use) \
 	SIMPLE(nm, ty, struct conf, f, l, h, 0, mk, moff, use)
 #define POOL_VAL(nm, ty, f, use) \
 	SIMPLE(nm, ty, struct conf_pool, f, 0, 0, 0, MARK_NONE, 0, use)
 #define NBR_VAL(nm, ty, f, l, h, b, use) \
 	SIMPLE(nm, ty, struct conf_neighbor, f, l, h, b, MARK_NONE, 0, use)
+/* A neighbor value with checks of its own in fn; the printer reads ty. */
+#define NBR_OWN(nm, fn_, ty, f, b, use) \
+	ONE(nm, fn_, ty, struct conf_neighbor, f, 0, 0, b, MARK_NONE, 0, use)
 #define NBR_FN(nm, f, hi, b, use) \
 	{ .name = (nm), .fn = (f), .min = 1, .max = (hi), .usage = (use), \
 	    .bit = (b) }
@@ -766,7 +772,7 @@ static const struct kw neighbor_kws[] = {
 	    NBR_SET_NEXT_HOP_V6, "next-hop-v6 IPV6-ADDRESS"),
 	NBR_VAL("port", KW_NUM, port, 1, 65535, NBR_SET_PORT,
 	    "port 1..65535"),
-	NBR_FN("hold-time", n_hold_time, 1, NBR_SET_HOLD_TIME,
+	NBR_OWN("hold-time", n_hold_time, KW_NUM, hold_time, NBR_SET_HOLD_TIME,
 	    "hold-time SECONDS (0 or 3..65535)"),
 	NBR_VAL("keepalive", KW_NUM, keepalive, 0, 65535, NBR_SET_KEEPALIVE,
 	    "keepalive SECONDS (0..65535, less than hold-time)"),
@@ -778,7 +784,7 @@ static const struct kw neighbor_kws[] = {
 	    NBR_SET_CONNECT_RETRY, "connect-retry SECONDS (1..65535)"),
 	NBR_VAL("passive", KW_BOOL, passive, 0, 0, NBR_SET_PASSIVE,
 	    "passive yes|no"),
-	NBR_FN("password", n_password, 1, NBR_SET_PASSWORD,
+	NBR_OWN("password", n_password, KW_STR, password, NBR_SET_PASSWORD,
 	    "password \"SECRET\" (1..80 characters)"),
 	NBR_VAL("multihop", KW_NUM, multihop, 1, 255, NBR_SET_MULTIHOP,
 	    "multihop TTL (1..255)"),
