@@ -120,6 +120,11 @@ const char *conf_community_name(size_t i);
 bool conf_pool_eq(const struct conf_pool *a, const struct conf_pool *b);
 bool conf_adv_eq(const struct conf_adv *a, const struct conf_adv *b);
 
+/* util.c: the element of arr (n of size bytes, each a struct whose first
+ * member is its char *name) called name, or NULL. */
+const void *conf_find_named(const void *arr, size_t n, size_t size,
+    const char *name);
+
 /* Structural equality, ignoring lines and the file name. */
 bool conf_equal(const struct conf *a, const struct conf *b);
 

@@ -45,22 +45,10 @@ const char *conf_session_change(const struct conf_neighbor *a,
 	return NULL;
 }
 
-static const struct conf_pool *pool_named(const struct conf *c,
-    const char *name)
-{
-	for (size_t i = 0; i < c->npools; i++)
-		if (strcmp(c->pools[i].name, name) == 0)
-			return &c->pools[i];
-	return NULL;
-}
-
 static const struct conf_adv *adv_named(const struct conf *c,
     const char *name)
 {
-	for (size_t i = 0; i < c->nadvs; i++)
-		if (strcmp(c->advs[i].name, name) == 0)
-			return &c->advs[i];
-	return NULL;
+	return conf_find_named(c->advs, c->nadvs, sizeof(*c->advs), name);
 }
 
 void conf_diff_blocks(const struct conf *old, const struct conf *nc,
@@ -68,14 +56,15 @@ void conf_diff_blocks(const struct conf *old, const struct conf *nc,
     enum conf_change ch), void *arg)
 {
 	for (size_t i = 0; i < nc->npools; i++) {
-		const struct conf_pool *o = pool_named(old, nc->pools[i].name);
+		const struct conf_pool *o = conf_pool_by_name(old,
+		    nc->pools[i].name);
 		if (o == NULL)
 			fn(arg, "pool", nc->pools[i].name, CONF_ADDED);
 		else if (!conf_pool_eq(o, &nc->pools[i]))
 			fn(arg, "pool", nc->pools[i].name, CONF_CHANGED);
 	}
 	for (size_t i = 0; i < old->npools; i++)
-		if (pool_named(nc, old->pools[i].name) == NULL)
+		if (conf_pool_by_name(nc, old->pools[i].name) == NULL)
 			fn(arg, "pool", old->pools[i].name, CONF_REMOVED);
 	/* An advertisement is compared as written, and by what it covers:
 	 * with no pools or peers listed, a new pool or neighbor changes it. */

@@ -378,22 +378,29 @@ const char *large_community_fmt(const struct large_community *l, char *buf,
 
 /* ---- lookups ---- */
 
+const void *conf_find_named(const void *arr, size_t n, size_t size,
+    const char *name)
+{
+	const char *p = arr;
+
+	/* A pointer to a struct is a pointer to its first member. */
+	for (size_t i = 0; i < n; i++, p += size)
+		if (strcmp(*(char *const *)p, name) == 0)
+			return p;
+	return NULL;
+}
+
 const struct conf_neighbor *conf_neighbor_by_name(const struct conf *c,
     const char *name)
 {
-	for (size_t i = 0; i < c->nneighbors; i++)
-		if (strcmp(c->neighbors[i].name, name) == 0)
-			return &c->neighbors[i];
-	return NULL;
+	return conf_find_named(c->neighbors, c->nneighbors,
+	    sizeof(*c->neighbors), name);
 }
 
 const struct conf_pool *conf_pool_by_name(const struct conf *c,
     const char *name)
 {
-	for (size_t i = 0; i < c->npools; i++)
-		if (strcmp(c->pools[i].name, name) == 0)
-			return &c->pools[i];
-	return NULL;
+	return conf_find_named(c->pools, c->npools, sizeof(*c->pools), name);
 }
 
 bool conf_addr_buggy(const struct prefix *addr)
