@@ -405,6 +405,31 @@ static void check_aggregation(struct loader *l, size_t ai,
 	}
 }
 
+/*
+ * Indexes into the defined names of the listed ones (list, nlist, written
+ * at lines[]), or of every defined one when none is listed; an unknown
+ * name is reported and gets SIZE_MAX.
+ */
+static size_t *resolve(struct loader *l, const char *who, const char *kind,
+    char *const *list, size_t nlist, const int *lines,
+    const char *const *names, size_t nnames, size_t *nidx)
+{
+	size_t n = nlist ? nlist : nnames;
+	size_t *idx = conf_xcalloc(n, sizeof(*idx));
+
+	for (size_t i = 0; i < n; i++) {
+		idx[i] = i;
+		if (nlist == 0)
+			continue;
+		idx[i] = find_name(names, nnames, list[i]);
+		if (idx[i] == SIZE_MAX)
+			unknown_ref(l, lines[i], who, kind, list[i], names,
+			    nnames);
+	}
+	*nidx = n;
+	return idx;
+}
+
 static void check_adv(struct loader *l, size_t ai)
 {
 	struct conf *c = l->c;
@@ -412,36 +437,16 @@ static void check_adv(struct loader *l, size_t ai)
 	const struct adv_src *src = &l->adv[ai];
 	const char **pools = pool_names(c), **nbrs = neighbor_names(c);
 	char *who = conf_xasprintf("advertisement %s", ad->name);
-	size_t np = ad->npools ? ad->npools : c->npools;
-	size_t nn = ad->npeers ? ad->npeers : c->nneighbors;
 
-	ad->pool_idx = conf_xcalloc(np, sizeof(*ad->pool_idx));
-	ad->npool_idx = np;
-	for (size_t i = 0; i < np; i++) {
-		size_t k = i;
-		if (ad->npools) {
-			k = find_name(pools, c->npools, ad->pools[i]);
-			if (k == SIZE_MAX)
-				unknown_ref(l, src->pool_line[i], who, "pool",
-				    ad->pools[i], pools, c->npools);
-		}
-		ad->pool_idx[i] = k;
-		if (k != SIZE_MAX)
-			check_aggregation(l, ai, &c->pools[k]);
-	}
-	ad->peer_idx = conf_xcalloc(nn, sizeof(*ad->peer_idx));
-	ad->npeer_idx = nn;
-	for (size_t i = 0; i < nn; i++) {
-		size_t k = i;
-		if (ad->npeers) {
-			k = find_name(nbrs, c->nneighbors, ad->peers[i]);
-			if (k == SIZE_MAX)
-				unknown_ref(l, src->peer_line[i], who,
-				    "neighbor", ad->peers[i], nbrs,
-				    c->nneighbors);
-		}
-		ad->peer_idx[i] = k;
-	}
+	/* Aggregation messages are on other lines than unknown pools, and
+	 * messages go out sorted by line: the order of the passes is free. */
+	ad->pool_idx = resolve(l, who, "pool", ad->pools, ad->npools,
+	    src->pool_line, pools, c->npools, &ad->npool_idx);
+	for (size_t i = 0; i < ad->npool_idx; i++)
+		if (ad->pool_idx[i] != SIZE_MAX)
+			check_aggregation(l, ai, &c->pools[ad->pool_idx[i]]);
+	ad->peer_idx = resolve(l, who, "neighbor", ad->peers, ad->npeers,
+	    src->peer_line, nbrs, c->nneighbors, &ad->npeer_idx);
 	free(who);
 	free(pools);
 	free(nbrs);
