@@ -3,7 +3,7 @@
  * new BGP session, and which pools and advertisements are new, gone or
  * different.  Pure: the daemon (bgpd/reload.c) decides what to do.
  */
-#include "conf/conf_int.h"
+#include "conf/parse_int.h"
 
 #include <string.h>
 
@@ -11,37 +11,38 @@
  * The OPEN, the TCP connection or the socket options depend on these; a
  * change needs a new session.  The others (next hops, timers that apply
  * later, max-prefix, description, shutdown, track-interface) are applied
- * to the running session.
+ * to the running session.  In the order a change is reported.
  */
+static const uint32_t session_stmts[] = {
+	NBR_SET_ADDRESS, NBR_SET_PORT, NBR_SET_REMOTE_AS, NBR_SET_LOCAL_AS,
+	NBR_SET_LOCAL_ADDRESS, NBR_SET_HOLD_TIME, NBR_SET_KEEPALIVE,
+	NBR_SET_PASSIVE, NBR_SET_PASSWORD, NBR_SET_MULTIHOP,
+	NBR_SET_TTL_SECURITY, NBR_SET_GRACEFUL_RESTART,
+};
+#define NSESSION	(sizeof(session_stmts) / sizeof(session_stmts[0]))
+
+static const struct kw *neighbor_kw(uint32_t bit)
+{
+	const struct block *b = &conf_neighbor_block;
+
+	for (size_t i = 0; i < b->nkws; i++)
+		if (b->kws[i].bit == bit)
+			return &b->kws[i];
+	return NULL;
+}
+
 const char *conf_session_change(const struct conf_neighbor *a,
     const struct conf_neighbor *b)
 {
-	if (!prefix_equal(&a->addr, &b->addr))
-		return "address";
-	if (a->port != b->port)
-		return "port";
-	if (a->remote_as != b->remote_as)
-		return "remote-as";
-	if (a->local_as != b->local_as)
-		return "local-as";
-	if (!prefix_equal(&a->local_addr, &b->local_addr))
-		return "local-address";
-	if (a->hold_time != b->hold_time)
-		return "hold-time";
-	if (a->keepalive != b->keepalive)
-		return "keepalive";
-	if (a->passive != b->passive)
-		return "passive";
-	if ((a->password == NULL) != (b->password == NULL) ||
-	    (a->password && strcmp(a->password, b->password) != 0))
-		return "password";
-	if (a->multihop != b->multihop)
-		return "multihop";
-	if (a->ttl_security != b->ttl_security)
-		return "ttl-security";
-	if (a->graceful_restart != b->graceful_restart ||
-	    a->restart_time != b->restart_time)
-		return "graceful-restart";
+	for (size_t i = 0; i < NSESSION; i++) {
+		const struct kw *k = neighbor_kw(session_stmts[i]);
+		/* graceful-restart, a KW_FN row: its two values here. */
+		if (!conf_kw_value_eq(k, a, b) ||
+		    (k->bit == NBR_SET_GRACEFUL_RESTART &&
+		    (a->graceful_restart != b->graceful_restart ||
+		    a->restart_time != b->restart_time)))
+			return k->name;
+	}
 	return NULL;
 }
 

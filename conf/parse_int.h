@@ -102,6 +102,10 @@ bool conf_v_string(struct parser *p, const struct tok *t, size_t min,
 bool conf_v_ifname(struct parser *p, const struct tok *t);
 void conf_set_str(char **dst, const char *s);
 
+/* stmt.c: the values of row k in objects a and b are equal (KW_FN: true,
+ * the caller compares those). */
+bool conf_kw_value_eq(const struct kw *k, const void *a, const void *b);
+
 /* stmt.c: the blocks and their keywords. */
 extern const struct block conf_global_block;
 extern const struct block conf_pool_block;

@@ -108,6 +108,37 @@ static void kw_value(struct parser *p, void *obj, const struct tok *a,
 		note_stored(p, obj);
 }
 
+/* The values of row k in objects a and b are equal; true for KW_FN. */
+bool conf_kw_value_eq(const struct kw *k, const void *a, const void *b)
+{
+	const char *x = (const char *)a + k->off, *y = (const char *)b + k->off;
+	const char *sx, *sy;
+	const struct prefix *px, *py;
+
+	switch (k->type) {
+	case KW_FN:
+		return true;
+	case KW_NUM:
+	case KW_ASN:
+	case KW_BOOL:
+		return memcmp(x, y, k->type == KW_NUM ? k->size :
+		    k->type == KW_ASN ? sizeof(uint32_t) : sizeof(bool)) == 0;
+	case KW_ADDR:
+		px = (const struct prefix *)x;
+		py = (const struct prefix *)y;
+		if (px->afi == AFI_NONE || py->afi == AFI_NONE)
+			return px->afi == py->afi;	/* unset */
+		return prefix_equal(px, py);
+	case KW_STR:
+	case KW_IFNAME:
+		sx = *(char *const *)x;
+		sy = *(char *const *)y;
+		return sx == NULL || sy == NULL ? sx == sy :
+		    strcmp(sx, sy) == 0;
+	}
+	return false;
+}
+
 /* ---- top-level statements ---- */
 
 static void g_router_id(struct parser *p, void *obj, const struct tok *a,

@@ -6,7 +6,7 @@
  * No parsing of the file and no policy lives here: those are parse.c
  * and check.c.
  */
-#include "conf/conf_int.h"
+#include "conf/parse_int.h"
 #include "util/buf.h"
 
 #include <stdarg.h>
@@ -537,26 +537,18 @@ bool conf_pool_eq(const struct conf_pool *a, const struct conf_pool *b)
 static bool nbr_eq(const struct conf_neighbor *a,
     const struct conf_neighbor *b)
 {
-	return str_eq(a->name, b->name) && a->set == b->set &&
-	    pfx_eq(&a->addr, &b->addr) && a->remote_as == b->remote_as &&
-	    a->local_as == b->local_as &&
-	    pfx_eq(&a->local_addr, &b->local_addr) &&
-	    pfx_eq(&a->next_hop, &b->next_hop) &&
-	    pfx_eq(&a->next_hop_v6, &b->next_hop_v6) &&
-	    a->port == b->port && a->hold_time == b->hold_time &&
-	    a->keepalive == b->keepalive &&
-	    a->connect_retry == b->connect_retry &&
-	    a->min_hold_time == b->min_hold_time &&
-	    a->send_hold_time == b->send_hold_time &&
-	    a->passive == b->passive && str_eq(a->password, b->password) &&
-	    a->multihop == b->multihop && a->ttl_security == b->ttl_security &&
-	    a->graceful_restart == b->graceful_restart &&
+	const struct block *nb = &conf_neighbor_block;
+
+	if (!str_eq(a->name, b->name) || a->set != b->set)
+		return false;
+	for (size_t i = 0; i < nb->nkws; i++)
+		if (!conf_kw_value_eq(&nb->kws[i], a, b))
+			return false;
+	/* The values of graceful-restart and max-prefix (KW_FN rows). */
+	return a->graceful_restart == b->graceful_restart &&
 	    a->restart_time == b->restart_time &&
 	    a->max_prefix == b->max_prefix &&
-	    a->max_prefix_restart == b->max_prefix_restart &&
-	    str_eq(a->description, b->description) &&
-	    a->shutdown == b->shutdown &&
-	    str_eq(a->track_interface, b->track_interface);
+	    a->max_prefix_restart == b->max_prefix_restart;
 }
 
 bool conf_adv_eq(const struct conf_adv *a, const struct conf_adv *b)
