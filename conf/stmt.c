@@ -121,8 +121,7 @@ bool conf_kw_value_eq(const struct kw *k, const void *a, const void *b)
 	case KW_NUM:
 	case KW_ASN:
 	case KW_BOOL:
-		return memcmp(x, y, k->type == KW_NUM ? k->size :
-		    k->type == KW_ASN ? sizeof(uint32_t) : sizeof(bool)) == 0;
+		return memcmp(x, y, k->size) == 0;
 	case KW_ADDR:
 		px = (const struct prefix *)x;
 		py = (const struct prefix *)y;
@@ -753,12 +752,25 @@ static void *open_adv(struct parser *p, const char *name)
 #define BLOCK(nm, b, use) \
 	{ .name = (nm), .min = 1, .max = 1, .repeat = true, .usage = (use), \
 	    .block = (b) }
+/* The field of a row can hold its values: checked when compiling. */
+#define FSIZE(st, f)	sizeof(((st *)0)->f)
+#define FITS(ty, st, f, h) \
+	((ty) == KW_NUM ? FSIZE(st, f) <= 4 && \
+	    (uint64_t)(h) >> (FSIZE(st, f) * 8 - 1) >> 1 == 0 : \
+	(ty) == KW_BOOL ? FSIZE(st, f) == sizeof(bool) : \
+	(ty) == KW_ASN ? FSIZE(st, f) == sizeof(uint32_t) : \
+	(ty) == KW_ADDR ? FSIZE(st, f) == sizeof(struct prefix) : \
+	FSIZE(st, f) == sizeof(char *))
+#define CHECKED_SIZE(ty, st, f, h) \
+	(FSIZE(st, f) + 0 * sizeof(struct { int ok; _Static_assert( \
+	    FITS(ty, st, f, h), #f ": field too small for its row"); }))
+
 /* One value of type ty, range l..h, in field f of struct st, parsed by
  * fn; then it marks neighbor bit b, or mk at moff (enum kw_mark). */
 #define ONE(nm, fn_, ty, st, f, l, h, b, mk, moff, use) \
 	{ .name = (nm), .fn = (fn_), .min = 1, .max = 1, .usage = (use), \
 	    .bit = (b), .type = (ty), .off = offsetof(st, f), \
-	    .size = sizeof(((st *)0)->f), .lo = (l), .hi = (h), \
+	    .size = CHECKED_SIZE(ty, st, f, h), .lo = (l), .hi = (h), \
 	    .mark = (mk), .mark_off = (moff) }
 /* A simple statement: one value, stored by kw_value(). */
 #define SIMPLE(nm, ty, st, f, l, h, b, mk, moff, use) \
