@@ -8,6 +8,8 @@
 #include "conf/conf_int.h"
 
 struct parser;
+/* One statement: its n values a[]; obj is what the open block fills in,
+ * the struct conf itself at top level. */
 typedef void kw_fn(struct parser *p, void *obj, const struct tok *a,
     size_t n);
 
@@ -44,7 +46,7 @@ struct kw {
 	 * handler with checks of its own); the printer reads it too: */
 	enum kw_type type;
 	size_t off;		/* of the field in the block's object */
-	size_t size;		/* of the field, for KW_NUM */
+	size_t size;		/* of the field */
 	uint64_t lo, hi;
 	enum kw_mark mark;
 	size_t mark_off;
