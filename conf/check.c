@@ -23,7 +23,7 @@ static void cerr(struct loader *l, int line, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	msg_addv(l, true, line, NULL, fmt, ap);
+	conf_msg_addv(l, true, line, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -32,7 +32,7 @@ static void cwarn(struct loader *l, int line, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	msg_addv(l, false, line, NULL, fmt, ap);
+	conf_msg_addv(l, false, line, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -72,12 +72,12 @@ static void unknown_ref(struct loader *l, int line, const char *who,
 {
 	struct suggest sg;
 
-	suggest_init(&sg, name);
+	conf_suggest_init(&sg, name);
 	for (size_t i = 0; i < n; i++)
-		suggest_try(&sg, names[i]);
-	if (suggest_best(&sg) != NULL) {
-		cerr(l, line, "%s: unknown %s \"%s\"; did you mean \"%s\"?", who,
-		    kind, name, suggest_best(&sg));
+		conf_suggest_try(&sg, names[i]);
+	if (conf_suggest_best(&sg) != NULL) {
+		cerr(l, line, "%s: unknown %s \"%s\"; did you mean \"%s\"?",
+		    who, kind, name, conf_suggest_best(&sg));
 		return;
 	}
 	if (n == 0) {
@@ -88,7 +88,7 @@ static void unknown_ref(struct loader *l, int line, const char *who,
 	size_t len = 1;
 	for (size_t i = 0; i < n; i++)
 		len += strlen(names[i]) + 2;
-	char *list = xcalloc(len, 1);
+	char *list = conf_xcalloc(len, 1);
 	for (size_t i = 0; i < n; i++) {
 		if (find_name(names, i, names[i]) != SIZE_MAX)
 			continue;	/* defined twice: said elsewhere */
@@ -103,7 +103,7 @@ static void unknown_ref(struct loader *l, int line, const char *who,
 
 static const char **pool_names(const struct conf *c)
 {
-	const char **v = xcalloc(c->npools, sizeof(*v));
+	const char **v = conf_xcalloc(c->npools, sizeof(*v));
 
 	for (size_t i = 0; i < c->npools; i++)
 		v[i] = c->pools[i].name;
@@ -112,7 +112,7 @@ static const char **pool_names(const struct conf *c)
 
 static const char **neighbor_names(const struct conf *c)
 {
-	const char **v = xcalloc(c->nneighbors, sizeof(*v));
+	const char **v = conf_xcalloc(c->nneighbors, sizeof(*v));
 
 	for (size_t i = 0; i < c->nneighbors; i++)
 		v[i] = c->neighbors[i].name;
@@ -137,8 +137,8 @@ static void check_names(struct loader *l)
 	size_t max = c->npools > c->nneighbors ? c->npools : c->nneighbors;
 	if (c->nadvs > max)
 		max = c->nadvs;
-	const char **names = xcalloc(max, sizeof(*names));
-	int *lines = xcalloc(max, sizeof(*lines));
+	const char **names = conf_xcalloc(max, sizeof(*names));
+	int *lines = conf_xcalloc(max, sizeof(*lines));
 
 	for (size_t i = 0; i < c->npools; i++) {
 		names[i] = c->pools[i].name;
@@ -204,7 +204,7 @@ static void check_global(struct loader *l)
 /* The line of a neighbor statement, or of the block when not written. */
 static int stmt_line(const struct loader *l, size_t i, uint32_t bit)
 {
-	int line = l->nbr[i].line[nbr_bit_no(bit)];
+	int line = l->nbr[i].line[conf_nbr_bit_no(bit)];
 
 	return line ? line : l->c->neighbors[i].line;
 }
@@ -405,43 +405,48 @@ static void check_aggregation(struct loader *l, size_t ai,
 	}
 }
 
+/*
+ * Indexes into the defined names of the listed ones (list, nlist, written
+ * at lines[]), or of every defined one when none is listed; an unknown
+ * name is reported and gets SIZE_MAX.
+ */
+static size_t *resolve(struct loader *l, const char *who, const char *kind,
+    char *const *list, size_t nlist, const int *lines,
+    const char *const *names, size_t nnames, size_t *nidx)
+{
+	size_t n = nlist ? nlist : nnames;
+	size_t *idx = conf_xcalloc(n, sizeof(*idx));
+
+	for (size_t i = 0; i < n; i++) {
+		idx[i] = i;
+		if (nlist == 0)
+			continue;
+		idx[i] = find_name(names, nnames, list[i]);
+		if (idx[i] == SIZE_MAX)
+			unknown_ref(l, lines[i], who, kind, list[i], names,
+			    nnames);
+	}
+	*nidx = n;
+	return idx;
+}
+
 static void check_adv(struct loader *l, size_t ai)
 {
 	struct conf *c = l->c;
 	struct conf_adv *ad = &c->advs[ai];
 	const struct adv_src *src = &l->adv[ai];
 	const char **pools = pool_names(c), **nbrs = neighbor_names(c);
-	char *who = xasprintf("advertisement %s", ad->name);
-	size_t np = ad->npools ? ad->npools : c->npools;
-	size_t nn = ad->npeers ? ad->npeers : c->nneighbors;
+	char *who = conf_xasprintf("advertisement %s", ad->name);
 
-	ad->pool_idx = xcalloc(np, sizeof(*ad->pool_idx));
-	ad->npool_idx = np;
-	for (size_t i = 0; i < np; i++) {
-		size_t k = i;
-		if (ad->npools) {
-			k = find_name(pools, c->npools, ad->pools[i]);
-			if (k == SIZE_MAX)
-				unknown_ref(l, src->pool_line[i], who, "pool",
-				    ad->pools[i], pools, c->npools);
-		}
-		ad->pool_idx[i] = k;
-		if (k != SIZE_MAX)
-			check_aggregation(l, ai, &c->pools[k]);
-	}
-	ad->peer_idx = xcalloc(nn, sizeof(*ad->peer_idx));
-	ad->npeer_idx = nn;
-	for (size_t i = 0; i < nn; i++) {
-		size_t k = i;
-		if (ad->npeers) {
-			k = find_name(nbrs, c->nneighbors, ad->peers[i]);
-			if (k == SIZE_MAX)
-				unknown_ref(l, src->peer_line[i], who,
-				    "neighbor", ad->peers[i], nbrs,
-				    c->nneighbors);
-		}
-		ad->peer_idx[i] = k;
-	}
+	/* Aggregation messages are on other lines than unknown pools, and
+	 * messages go out sorted by line: the order of the passes is free. */
+	ad->pool_idx = resolve(l, who, "pool", ad->pools, ad->npools,
+	    src->pool_line, pools, c->npools, &ad->npool_idx);
+	for (size_t i = 0; i < ad->npool_idx; i++)
+		if (ad->pool_idx[i] != SIZE_MAX)
+			check_aggregation(l, ai, &c->pools[ad->pool_idx[i]]);
+	ad->peer_idx = resolve(l, who, "neighbor", ad->peers, ad->npeers,
+	    src->peer_line, nbrs, c->nneighbors, &ad->npeer_idx);
 	free(who);
 	free(pools);
 	free(nbrs);
@@ -488,7 +493,7 @@ static void check_vip(struct loader *l, size_t vi)
 		return;
 	}
 	const char **pools = pool_names(c);
-	char *who = xasprintf("vip %s", a);
+	char *who = conf_xasprintf("vip %s", a);
 	size_t k = find_name(pools, c->npools, v->pool);
 	if (k == SIZE_MAX) {
 		unknown_ref(l, v->line, who, "pool", v->pool, pools,
@@ -510,7 +515,7 @@ static void check_vip(struct loader *l, size_t vi)
 	check_vip_buggy(l, v);
 }
 
-void check(struct loader *l)
+void conf_check(struct loader *l)
 {
 	struct conf *c = l->c;
 

@@ -80,21 +80,21 @@ struct loader {
 
 /* util.c: allocation that aborts on exhaustion, as a daemon must not
  * half-load a config. */
-void *xcalloc(size_t n, size_t size);
-void *xreallocarray(void *p, size_t n, size_t size);
-char *xstrdup(const char *s);
-char *xasprintf(const char *fmt, ...) ATTR_PRINTF(1, 2);
-char *xvasprintf(const char *fmt, va_list ap) ATTR_PRINTF(1, 0);
-/* Grow *arr by one zeroed element and return it. */
-void *append(void *arr, size_t *n, size_t size);
+void *conf_xcalloc(size_t n, size_t size);
+void *conf_xreallocarray(void *p, size_t n, size_t size);
+char *conf_xstrdup(const char *s);
+char *conf_xasprintf(const char *fmt, ...) ATTR_PRINTF(1, 2);
+char *conf_xvasprintf(const char *fmt, va_list ap) ATTR_PRINTF(1, 0);
+/* Grow *arr (grown by this alone) by one zeroed element and return it. */
+void *conf_append(void *arr, size_t *n, size_t size);
 
 /* util.c: messages. */
-void msg_add(struct loader *l, bool error, int line, const char *fmt, ...)
+void conf_msg_add(struct loader *l, bool error, int line, const char *fmt, ...)
     ATTR_PRINTF(4, 5);
-void msg_addv(struct loader *l, bool error, int line, const char *prefix,
+void conf_msg_addv(struct loader *l, bool error, int line, const char *prefix,
     const char *fmt, va_list ap) ATTR_PRINTF(5, 0);
 /* Sort into line order and move into diag; returns the number of errors. */
-size_t msg_flush(struct loader *l, struct conf_diag *diag);
+size_t conf_msg_flush(struct loader *l, struct conf_diag *diag);
 
 /* util.c: the nearest candidate by edit distance, when close enough. */
 struct suggest {
@@ -102,33 +102,39 @@ struct suggest {
 	const char *best;
 	unsigned dist;
 };
-void suggest_init(struct suggest *s, const char *word);
-void suggest_try(struct suggest *s, const char *candidate);
-const char *suggest_best(const struct suggest *s);
+void conf_suggest_init(struct suggest *s, const char *word);
+void conf_suggest_try(struct suggest *s, const char *candidate);
+const char *conf_suggest_best(const struct suggest *s);
 
 /* util.c: the bit number of one NBR_SET_* bit, an index of nbr_src.line. */
-unsigned nbr_bit_no(uint32_t bit);
+unsigned conf_nbr_bit_no(uint32_t bit);
 
 /* util.c: names of pools, neighbors and advertisements. */
-bool name_ok(const char *s);
+bool conf_name_ok(const char *s);
 /* Decimal digits only; saturates at UINT64_MAX. */
-bool num_parse(const char *s, uint64_t *out);
+bool conf_num_parse(const char *s, uint64_t *out);
 /* The well-known community names, for suggestions. */
-const char *community_name(size_t i);
+const char *conf_community_name(size_t i);
 
 /* Equality of one block as written (util.c). */
-bool pool_eq(const struct conf_pool *a, const struct conf_pool *b);
-bool adv_eq(const struct conf_adv *a, const struct conf_adv *b);
+bool conf_pool_eq(const struct conf_pool *a, const struct conf_pool *b);
+bool conf_adv_eq(const struct conf_adv *a, const struct conf_adv *b);
+
+/* util.c: the element of arr (n of size bytes, each a struct whose first
+ * member is its char *name) called name, or NULL. */
+const void *conf_find_named(const void *arr, size_t n, size_t size,
+    const char *name);
 
 /* Structural equality, ignoring lines and the file name. */
 bool conf_equal(const struct conf *a, const struct conf *b);
 
 /* lex.c */
-void lex(struct loader *l, const char *text, size_t len, struct lexed *out);
-void lexed_free(struct lexed *lx);
+void conf_lex(struct loader *l, const char *text, size_t len,
+    struct lexed *out);
+void conf_lexed_free(struct lexed *lx);
 
 /* parse.c: fills l->c and the source tables; messages into l. */
-void parse(struct loader *l, const struct lexed *lx);
+void conf_parse(struct loader *l, const struct lexed *lx);
 
 /*
  * parse.c: parse without the check pass, so tests can print statements
@@ -138,9 +144,9 @@ struct conf *conf_parse_string(const char *name, const char *text,
     struct conf_diag *diag);
 
 /* check.c: the semantic pass; fills in the derived fields. */
-void check(struct loader *l);
+void conf_check(struct loader *l);
 
 /* print.c: a string as the lexer reads it back. */
-void print_string(FILE *out, const char *s);
+void conf_print_string(FILE *out, const char *s);
 
 #endif

@@ -3,7 +3,7 @@
  * new BGP session, and which pools and advertisements are new, gone or
  * different.  Pure: the daemon (bgpd/reload.c) decides what to do.
  */
-#include "conf/conf_int.h"
+#include "conf/parse_int.h"
 
 #include <string.h>
 
@@ -11,56 +11,45 @@
  * The OPEN, the TCP connection or the socket options depend on these; a
  * change needs a new session.  The others (next hops, timers that apply
  * later, max-prefix, description, shutdown, track-interface) are applied
- * to the running session.
+ * to the running session.  In the order a change is reported.
  */
-const char *conf_session_change(const struct conf_neighbor *a,
-    const struct conf_neighbor *b)
+static const uint32_t session_stmts[] = {
+	NBR_SET_ADDRESS, NBR_SET_PORT, NBR_SET_REMOTE_AS, NBR_SET_LOCAL_AS,
+	NBR_SET_LOCAL_ADDRESS, NBR_SET_HOLD_TIME, NBR_SET_KEEPALIVE,
+	NBR_SET_PASSIVE, NBR_SET_PASSWORD, NBR_SET_MULTIHOP,
+	NBR_SET_TTL_SECURITY, NBR_SET_GRACEFUL_RESTART,
+};
+#define NSESSION	(sizeof(session_stmts) / sizeof(session_stmts[0]))
+
+static const struct kw *neighbor_kw(uint32_t bit)
 {
-	if (!prefix_equal(&a->addr, &b->addr))
-		return "address";
-	if (a->port != b->port)
-		return "port";
-	if (a->remote_as != b->remote_as)
-		return "remote-as";
-	if (a->local_as != b->local_as)
-		return "local-as";
-	if (!prefix_equal(&a->local_addr, &b->local_addr))
-		return "local-address";
-	if (a->hold_time != b->hold_time)
-		return "hold-time";
-	if (a->keepalive != b->keepalive)
-		return "keepalive";
-	if (a->passive != b->passive)
-		return "passive";
-	if ((a->password == NULL) != (b->password == NULL) ||
-	    (a->password && strcmp(a->password, b->password) != 0))
-		return "password";
-	if (a->multihop != b->multihop)
-		return "multihop";
-	if (a->ttl_security != b->ttl_security)
-		return "ttl-security";
-	if (a->graceful_restart != b->graceful_restart ||
-	    a->restart_time != b->restart_time)
-		return "graceful-restart";
+	const struct block *b = &conf_neighbor_block;
+
+	for (size_t i = 0; i < b->nkws; i++)
+		if (b->kws[i].bit == bit)
+			return &b->kws[i];
 	return NULL;
 }
 
-static const struct conf_pool *pool_named(const struct conf *c,
-    const char *name)
+const char *conf_session_change(const struct conf_neighbor *a,
+    const struct conf_neighbor *b)
 {
-	for (size_t i = 0; i < c->npools; i++)
-		if (strcmp(c->pools[i].name, name) == 0)
-			return &c->pools[i];
+	for (size_t i = 0; i < NSESSION; i++) {
+		const struct kw *k = neighbor_kw(session_stmts[i]);
+		/* graceful-restart, a KW_FN row: its two values here. */
+		if (!conf_kw_value_eq(k, a, b) ||
+		    (k->bit == NBR_SET_GRACEFUL_RESTART &&
+		    (a->graceful_restart != b->graceful_restart ||
+		    a->restart_time != b->restart_time)))
+			return k->name;
+	}
 	return NULL;
 }
 
 static const struct conf_adv *adv_named(const struct conf *c,
     const char *name)
 {
-	for (size_t i = 0; i < c->nadvs; i++)
-		if (strcmp(c->advs[i].name, name) == 0)
-			return &c->advs[i];
-	return NULL;
+	return conf_find_named(c->advs, c->nadvs, sizeof(*c->advs), name);
 }
 
 void conf_diff_blocks(const struct conf *old, const struct conf *nc,
@@ -68,21 +57,22 @@ void conf_diff_blocks(const struct conf *old, const struct conf *nc,
     enum conf_change ch), void *arg)
 {
 	for (size_t i = 0; i < nc->npools; i++) {
-		const struct conf_pool *o = pool_named(old, nc->pools[i].name);
+		const struct conf_pool *o = conf_pool_by_name(old,
+		    nc->pools[i].name);
 		if (o == NULL)
 			fn(arg, "pool", nc->pools[i].name, CONF_ADDED);
-		else if (!pool_eq(o, &nc->pools[i]))
+		else if (!conf_pool_eq(o, &nc->pools[i]))
 			fn(arg, "pool", nc->pools[i].name, CONF_CHANGED);
 	}
 	for (size_t i = 0; i < old->npools; i++)
-		if (pool_named(nc, old->pools[i].name) == NULL)
+		if (conf_pool_by_name(nc, old->pools[i].name) == NULL)
 			fn(arg, "pool", old->pools[i].name, CONF_REMOVED);
 	/* An advertisement is compared as written, and by what it covers:
 	 * with no pools or peers listed, a new pool or neighbor changes it. */
 	for (size_t i = 0; i < nc->nadvs; i++) {
 		const struct conf_adv *n = &nc->advs[i];
 		const struct conf_adv *o = adv_named(old, n->name);
-		bool same = o != NULL && adv_eq(o, n) &&
+		bool same = o != NULL && conf_adv_eq(o, n) &&
 		    o->npool_idx == n->npool_idx && o->npeer_idx == n->npeer_idx;
 		for (size_t k = 0; same && k < n->npool_idx; k++)
 			same = strcmp(old->pools[o->pool_idx[k]].name,

@@ -37,7 +37,7 @@ static void lex_error(struct lexer *lx, const char *fmt, ...)
 		return;		/* one message per line is enough */
 	lx->ln->bad = true;
 	va_start(ap, fmt);
-	msg_addv(lx->l, true, lx->ln->lineno, NULL, fmt, ap);
+	conf_msg_addv(lx->l, true, lx->ln->lineno, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -46,11 +46,11 @@ static void add_tok(struct lexer *lx, enum tok_type type, const char *text,
 {
 	struct tok *t;
 
-	lx->ln->toks = append(lx->ln->toks, &lx->ln->ntoks,
+	lx->ln->toks = conf_append(lx->ln->toks, &lx->ln->ntoks,
 	    sizeof(*lx->ln->toks));
 	t = &lx->ln->toks[lx->ln->ntoks - 1];
 	t->type = type;
-	t->text = xreallocarray(NULL, n + 1, 1);
+	t->text = conf_xreallocarray(NULL, n + 1, 1);
 	memcpy(t->text, text, n);
 	t->text[n] = '\0';
 }
@@ -58,7 +58,7 @@ static void add_tok(struct lexer *lx, enum tok_type type, const char *text,
 /* A quoted string from the opening quote at lx->pos. */
 static void lex_string(struct lexer *lx)
 {
-	char *buf = xreallocarray(NULL, lx->len - lx->pos + 1, 1);
+	char *buf = conf_xreallocarray(NULL, lx->len - lx->pos + 1, 1);
 	size_t n = 0, i = lx->pos + 1;
 
 	for (; i < lx->len && lx->s[i] != '"'; i++) {
@@ -160,7 +160,7 @@ static void lex_line(struct lexer *lx)
 	}
 }
 
-void lex(struct loader *l, const char *text, size_t len, struct lexed *out)
+void conf_lex(struct loader *l, const char *text, size_t len, struct lexed *out)
 {
 	struct lexer lx = { .l = l };
 	size_t pos = 0;
@@ -171,7 +171,7 @@ void lex(struct loader *l, const char *text, size_t len, struct lexed *out)
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t end = nl ? (size_t)(nl - text) : len;
 
-		out->lines = append(out->lines, &out->nlines,
+		out->lines = conf_append(out->lines, &out->nlines,
 		    sizeof(*out->lines));
 		lx.ln = &out->lines[out->nlines - 1];
 		lx.ln->lineno = ++lineno;
@@ -183,7 +183,7 @@ void lex(struct loader *l, const char *text, size_t len, struct lexed *out)
 	}
 }
 
-void lexed_free(struct lexed *lx)
+void conf_lexed_free(struct lexed *lx)
 {
 	for (size_t i = 0; i < lx->nlines; i++) {
 		for (size_t j = 0; j < lx->lines[i].ntoks; j++)

@@ -27,8 +27,8 @@ static const struct kw *kw_find(const struct block *b, const char *word)
 static void unknown_stmt(struct parser *p, const struct block *b,
     const char *word)
 {
-	char *where = b->kind ? xasprintf("in %s block", b->kind) :
-	    xstrdup("at top level");
+	char *where = b->kind ? conf_xasprintf("in %s block", b->kind) :
+	    conf_xstrdup("at top level");
 	struct suggest sg;
 
 	for (size_t i = 0; i < conf_nblocks; i++) {
@@ -36,35 +36,35 @@ static void unknown_stmt(struct parser *p, const struct block *b,
 		if (o == b || kw_find(o, word) == NULL)
 			continue;
 		if (o->kind == NULL)
-			p_err(p, "unknown statement \"%s\" %s: it is a top-level "
-			    "statement; close the %s block with } first", word,
-			    where, b->kind);
+			conf_p_err(p, "unknown statement \"%s\" %s: it is a "
+			    "top-level statement; close the %s block with } "
+			    "first", word, where, b->kind);
 		else
-			p_err(p, "unknown statement \"%s\" %s: it belongs in "
-			    "a%s %s block", word, where,
+			conf_p_err(p, "unknown statement \"%s\" %s: it belongs "
+			    "in a%s %s block", word, where,
 			    strchr("aeiou", o->kind[0]) ? "n" : "", o->kind);
 		free(where);
 		return;
 	}
-	suggest_init(&sg, word);
+	conf_suggest_init(&sg, word);
 	for (size_t i = 0; i < b->nkws; i++)
-		suggest_try(&sg, b->kws[i].name);
-	if (suggest_best(&sg) != NULL) {
-		p_err(p, "unknown statement \"%s\" %s; did you mean \"%s\"?",
-		    word, where, suggest_best(&sg));
+		conf_suggest_try(&sg, b->kws[i].name);
+	if (conf_suggest_best(&sg) != NULL) {
+		conf_p_err(p, "unknown statement \"%s\" %s; did you mean "
+		    "\"%s\"?", word, where, conf_suggest_best(&sg));
 		free(where);
 		return;
 	}
 	size_t len = 0;
 	for (size_t i = 0; i < b->nkws; i++)
 		len += strlen(b->kws[i].name) + 2;
-	char *list = xcalloc(len + 1, 1);
+	char *list = conf_xcalloc(len + 1, 1);
 	for (size_t i = 0; i < b->nkws; i++) {
 		if (i > 0)
 			strcat(list, ", ");
 		strcat(list, b->kws[i].name);
 	}
-	p_err(p, "unknown statement \"%s\" %s; expected one of: %s", word,
+	conf_p_err(p, "unknown statement \"%s\" %s; expected one of: %s", word,
 	    where, list);
 	free(list);
 	free(where);
@@ -82,10 +82,8 @@ static void note_tried(struct parser *p, const struct block *b,
 
 	if (t[0].type != TOK_WORD || (k = kw_find(b, t[0].text)) == NULL)
 		return;
-	/* neighbor_kws[] is in NBR_SET_* order: index = bit number. */
 	if (b == &conf_neighbor_block)
-		p->l->nbr[p->c->nneighbors - 1].tried |=
-		    1u << (unsigned)(k - b->kws);
+		p->l->nbr[p->c->nneighbors - 1].tried |= k->bit;
 	else if (b == &conf_pool_block && strcmp(k->name, "addresses") == 0)
 		p->l->pool_tried[p->c->npools - 1] = true;
 	else if (b == &conf_global_block && strcmp(k->name, "local-as") == 0)
@@ -99,7 +97,8 @@ static void run_stmt(struct parser *p, const struct block *b,
 	int *seen = b == &conf_global_block ? p->gseen : p->seen;
 
 	if (t[0].type != TOK_WORD) {
-		p_err(p, "expected a statement keyword, not a quoted string");
+		conf_p_err(p, "expected a statement keyword, not a quoted "
+		    "string");
 		return;
 	}
 	const struct kw *k = kw_find(b, t[0].text);
@@ -111,24 +110,24 @@ static void run_stmt(struct parser *p, const struct block *b,
 	note_tried(p, b, t);
 	for (size_t i = 1; i < n; i++) {
 		if (t[i].type == TOK_LBRACE || t[i].type == TOK_RBRACE) {
-			p_bad(p, "unexpected %s in the middle of the line",
+			conf_p_bad(p, "unexpected %s in the middle of the line",
 			    t[i].text);
 			return;
 		}
 	}
 	if (n - 1 < k->min) {
-		p_bad(p, "missing value");
+		conf_p_bad(p, "missing value");
 		return;
 	}
 	if (n - 1 > k->max) {
-		p_bad(p, "too many values (\"%s\" is one too many)",
+		conf_p_bad(p, "too many values (\"%s\" is one too many)",
 		    t[k->max + 1].text);
 		return;
 	}
 	size_t idx = (size_t)(k - b->kws);
 	if (!k->repeat && seen[idx] != 0) {
-		p_err(p, "%s already set at line %d; keep only one", k->name,
-		    seen[idx]);
+		conf_p_err(p, "%s already set at line %d; keep only one",
+		    k->name, seen[idx]);
 		return;
 	}
 	seen[idx] = p->line;
@@ -140,7 +139,7 @@ static void open_block(struct parser *p, const struct kw *k, const char *name)
 	p->blk = k->block;
 	p->blk_line = p->line;
 	p->obj = k->block->open(p, name);
-	p->prefix = xasprintf("%s %s: ", k->block->kind, name);
+	p->prefix = conf_xasprintf("%s %s: ", k->block->kind, name);
 	memset(p->seen, 0, sizeof(p->seen));
 }
 
@@ -184,15 +183,15 @@ static bool header_ok(struct parser *p, const struct kw *k,
 {
 	p->kw = k;
 	if (n == 0) {
-		p_bad(p, "missing name");
+		conf_p_bad(p, "missing name");
 		return false;
 	}
 	if (n > 1) {
-		p_bad(p, "a name is one word; \"%s\" is one too many",
+		conf_p_bad(p, "a name is one word; \"%s\" is one too many",
 		    a[1].text);
 		return false;
 	}
-	return v_name(p, &a[0]);
+	return conf_v_name(p, &a[0]);
 }
 
 /* "pool|neighbor|advertisement ... {" */
@@ -224,37 +223,37 @@ static unsigned top_line(struct parser *p, const struct lexed *lx, size_t *i)
 	bool opens = t[n - 1].type == TOK_LBRACE;
 
 	if (t[0].type == TOK_RBRACE) {
-		p_err(p, "unexpected }: no block is open");
+		conf_p_err(p, "unexpected }: no block is open");
 		return 0;
 	}
 	if (t[0].type == TOK_LBRACE) {
-		p_err(p, "unexpected {: a block starts with its header, as in "
-		    "\"neighbor NAME {\"");
+		conf_p_err(p, "unexpected {: a block starts with its header, "
+		    "as in \"neighbor NAME {\"");
 		return opened(ln);
 	}
 	const struct kw *k = t[0].type == TOK_WORD ?
 	    kw_find(&conf_global_block, t[0].text) : NULL;
 	if (k == NULL || ln->bad) {
 		if (!ln->bad)
-			run_stmt(p, &conf_global_block, t, n, NULL);
+			run_stmt(p, &conf_global_block, t, n, p->c);
 		else
 			note_tried(p, &conf_global_block, t);
 		return opened(ln);
 	}
 	if (k->block == NULL) {
 		if (opens) {
-			p_err(p, "%s does not open a block; usage: %s", k->name,
-			    k->usage);
+			conf_p_err(p, "%s does not open a block; usage: %s",
+			    k->name, k->usage);
 			return opened(ln);
 		}
-		run_stmt(p, &conf_global_block, t, n, NULL);
+		run_stmt(p, &conf_global_block, t, n, p->c);
 		return 0;
 	}
 	for (size_t j = 1; j + 1 < n; j++) {
 		if (t[j].type == TOK_LBRACE || t[j].type == TOK_RBRACE) {
-			p_err(p, "%s: write a block over several lines: \"%s "
-			    "NAME {\", one statement per line, then } on a "
-			    "line of its own", k->name, k->name);
+			conf_p_err(p, "%s: write a block over several lines: "
+			    "\"%s NAME {\", one statement per line, then } on "
+			    "a line of its own", k->name, k->name);
 			return opened(ln);
 		}
 	}
@@ -271,11 +270,11 @@ static unsigned top_line(struct parser *p, const struct lexed *lx, size_t *i)
 	bool next_brace = j < lx->nlines && is_lone(&lx->lines[j], TOK_LBRACE);
 	if (!next_brace) {
 		p->kw = k;
-		p_bad(p, "missing { at the end of the line");
+		conf_p_bad(p, "missing { at the end of the line");
 		return 0;
 	}
-	p_err(p, "%s: put { at the end of this line, not on a line of its own",
-	    k->name);
+	conf_p_err(p, "%s: put { at the end of this line, not on a line of its "
+	    "own", k->name);
 	*i = j;
 	if (!header_ok(p, k, t + 1, n - 1))
 		return 1;
@@ -283,7 +282,7 @@ static unsigned top_line(struct parser *p, const struct lexed *lx, size_t *i)
 	return 0;
 }
 
-void parse(struct loader *l, const struct lexed *lx)
+void conf_parse(struct loader *l, const struct lexed *lx)
 {
 	struct parser p = { .l = l, .c = l->c };
 	unsigned skip = 0;
@@ -303,16 +302,16 @@ void parse(struct loader *l, const struct lexed *lx)
 		}
 		if (skip > 0) {
 			/* Blocks do not nest: this header ends the skipping. */
-			p_err(&p, "the block at line %d is not closed; add } "
-			    "before line %d", skip_line, p.line);
+			conf_p_err(&p, "the block at line %d is not closed; "
+			    "add } before line %d", skip_line, p.line);
 			skip = 0;
 		}
 		if (p.blk != NULL) {
 			if (t[0].type == TOK_RBRACE ||
 			    t[n - 1].type == TOK_RBRACE) {
 				if (n > 1)
-					p_err(&p, "} must be on a line of its "
-					    "own");
+					conf_p_err(&p, "} must be on a line of "
+					    "its own");
 				if (t[0].type != TOK_RBRACE && !ln->bad)
 					run_stmt(&p, p.blk, t, n - 1, p.obj);
 				else if (ln->bad)
@@ -330,14 +329,14 @@ void parse(struct loader *l, const struct lexed *lx)
 			const struct kw *k = t[0].type == TOK_WORD ?
 			    kw_find(&conf_global_block, t[0].text) : NULL;
 			if (k == NULL || k->block == NULL) {
-				p_err(&p, "blocks do not nest: close the %s "
-				    "block with } first", p.blk->kind);
+				conf_p_err(&p, "blocks do not nest: close the "
+				    "%s block with } first", p.blk->kind);
 				skip = opened(ln);
 				skip_line = p.line;
 				continue;
 			}
 			/* A new block header: the } before it was forgotten. */
-			p_err(&p, "block not closed: add } before line %d",
+			conf_p_err(&p, "block not closed: add } before line %d",
 			    p.line);
 			close_block(&p);
 		}
@@ -346,7 +345,8 @@ void parse(struct loader *l, const struct lexed *lx)
 	}
 	if (p.blk != NULL) {
 		p.line = p.blk_line;
-		p_err(&p, "block not closed: add } after its last statement");
+		conf_p_err(&p, "block not closed: add } after its last "
+		    "statement");
 		close_block(&p);
 	}
 }
@@ -359,15 +359,15 @@ static struct conf *load(const char *name, const char *text, size_t len,
 	struct loader l = { .file = name };
 	struct lexed lx;
 
-	l.c = xcalloc(1, sizeof(*l.c));
-	l.c->file = xstrdup(name);
+	l.c = conf_xcalloc(1, sizeof(*l.c));
+	l.c->file = conf_xstrdup(name);
 	l.c->socket_mode = CONF_DEFAULT_SOCKET_MODE;
 	l.c->max_clients = CONF_DEFAULT_MAX_CLIENTS;
-	lex(&l, text, len, &lx);
-	parse(&l, &lx);
-	lexed_free(&lx);
+	conf_lex(&l, text, len, &lx);
+	conf_parse(&l, &lx);
+	conf_lexed_free(&lx);
 	if (checked)
-		check(&l);
+		conf_check(&l);
 	for (size_t i = 0; i < l.c->nadvs; i++) {
 		free(l.adv[i].pool_line);
 		free(l.adv[i].peer_line);
@@ -376,7 +376,7 @@ static struct conf *load(const char *name, const char *text, size_t len,
 	free(l.nbr);
 	free(l.track_line);
 	free(l.pool_tried);
-	if (msg_flush(&l, diag) > 0) {
+	if (conf_msg_flush(&l, diag) > 0) {
 		conf_free(l.c);
 		return NULL;
 	}
@@ -403,12 +403,12 @@ struct conf *conf_load_file(const char *path, struct conf_diag *diag)
 	size_t len = 0;
 
 	if (f == NULL) {
-		msg_add(&l, true, 0, "cannot open: %s", strerror(errno));
-		msg_flush(&l, diag);
+		conf_msg_add(&l, true, 0, "cannot open: %s", strerror(errno));
+		conf_msg_flush(&l, diag);
 		return NULL;
 	}
 	for (;;) {
-		buf = xreallocarray(buf, len + 65536, 1);
+		buf = conf_xreallocarray(buf, len + 65536, 1);
 		size_t got = fread(buf + len, 1, 65536, f);
 		len += got;
 		if (got < 65536 || len > CONF_MAX_SIZE)
@@ -416,14 +416,14 @@ struct conf *conf_load_file(const char *path, struct conf_diag *diag)
 	}
 	if (ferror(f) || len > CONF_MAX_SIZE) {
 		if (ferror(f))
-			msg_add(&l, true, 0, "cannot read: %s",
+			conf_msg_add(&l, true, 0, "cannot read: %s",
 			    strerror(errno));
 		else
-			msg_add(&l, true, 0, "larger than %u bytes; not a "
+			conf_msg_add(&l, true, 0, "larger than %u bytes; not a "
 			    "config file?", CONF_MAX_SIZE);
 		fclose(f);
 		free(buf);
-		msg_flush(&l, diag);
+		conf_msg_flush(&l, diag);
 		return NULL;
 	}
 	fclose(f);

@@ -8,10 +8,31 @@
 #include "conf/conf_int.h"
 
 struct parser;
+/* One statement: its n values a[]; obj is what the open block fills in,
+ * the struct conf itself at top level. */
 typedef void kw_fn(struct parser *p, void *obj, const struct tok *a,
     size_t n);
 
 struct block;
+
+/* How a simple statement's one value is read and where it goes. */
+enum kw_type {
+	KW_FN,		/* no simple value: fn does it all */
+	KW_NUM,		/* a number lo..hi into an unsigned field */
+	KW_BOOL,	/* yes or no */
+	KW_ADDR,	/* an address, of family lo unless AFI_NONE */
+	KW_ASN,		/* an AS number */
+	KW_STR,		/* a string of lo..hi bytes */
+	KW_IFNAME,	/* an interface name */
+};
+
+/* What else a simple statement records once its value is stored. */
+enum kw_mark {
+	MARK_NONE,
+	MARK_FLAG,	/* bool at mark_off in the block's object: true */
+	MARK_LINE,	/* int at mark_off in struct loader: the line */
+	MARK_ADV_LINE,	/* int at mark_off in the adv_src: the line */
+};
 
 struct kw {
 	const char *name;
@@ -20,6 +41,15 @@ struct kw {
 	bool repeat;		/* may appear more than once */
 	const char *usage;
 	const struct block *block;	/* opens a block instead of fn */
+	uint32_t bit;		/* neighbor statements: their NBR_SET_* bit */
+	/* The one value of a simple statement (fn is kw_value() then, or a
+	 * handler with checks of its own); the printer reads it too: */
+	enum kw_type type;
+	size_t off;		/* of the field in the block's object */
+	size_t size;		/* of the field */
+	uint64_t lo, hi;
+	enum kw_mark mark;
+	size_t mark_off;
 };
 
 struct block {
@@ -48,30 +78,35 @@ struct parser {
 
 
 /* values.c: messages about the statement being parsed. */
-void p_err(struct parser *p, const char *fmt, ...) ATTR_PRINTF(2, 3);
-void p_warn(struct parser *p, const char *fmt, ...) ATTR_PRINTF(2, 3);
+void conf_p_err(struct parser *p, const char *fmt, ...) ATTR_PRINTF(2, 3);
+void conf_p_warn(struct parser *p, const char *fmt, ...) ATTR_PRINTF(2, 3);
 /* A bad value: "hold-time: 2 is out of range; usage: hold-time ...". */
-void p_bad(struct parser *p, const char *fmt, ...) ATTR_PRINTF(2, 3);
+void conf_p_bad(struct parser *p, const char *fmt, ...) ATTR_PRINTF(2, 3);
 /* A bad value whose message already says the fix: no usage line. */
-void p_bad_fix(struct parser *p, const char *fmt, ...) ATTR_PRINTF(2, 3);
+void conf_p_bad_fix(struct parser *p, const char *fmt, ...) ATTR_PRINTF(2, 3);
 
 /* values.c: each checks one token, says what is wrong, false if bad.
  * what: the option the value belongs to ("restart-time"), or NULL. */
-bool v_opt_num(struct parser *p, const char *what, const struct tok *t,
+bool conf_v_opt_num(struct parser *p, const char *what, const struct tok *t,
     uint64_t lo, uint64_t hi, uint64_t *out);
-bool v_num(struct parser *p, const struct tok *t, uint64_t lo, uint64_t hi,
+bool conf_v_num(struct parser *p, const struct tok *t, uint64_t lo, uint64_t hi,
     uint64_t *out);
-bool v_u16(struct parser *p, const struct tok *t, unsigned lo, unsigned hi,
+bool conf_v_u16(struct parser *p, const struct tok *t, unsigned lo, unsigned hi,
     uint16_t *out);
-bool v_bool(struct parser *p, const struct tok *t, bool *out);
-bool v_addr(struct parser *p, const struct tok *t, unsigned afi,
+bool conf_v_bool(struct parser *p, const struct tok *t, bool *out);
+bool conf_v_addr(struct parser *p, const struct tok *t, unsigned afi,
     struct prefix *out);
-bool v_asn(struct parser *p, const struct tok *t, uint32_t *out);
-bool v_name(struct parser *p, const struct tok *t);
-bool v_string(struct parser *p, const struct tok *t, size_t min, size_t max);
+bool conf_v_asn(struct parser *p, const struct tok *t, uint32_t *out);
+bool conf_v_name(struct parser *p, const struct tok *t);
+bool conf_v_string(struct parser *p, const struct tok *t, size_t min,
+    size_t max);
 /* An interface name as the kernel allows it: 1..15 bytes, no / : or space. */
-bool v_ifname(struct parser *p, const struct tok *t);
-void set_str(char **dst, const char *s);
+bool conf_v_ifname(struct parser *p, const struct tok *t);
+void conf_set_str(char **dst, const char *s);
+
+/* stmt.c: the values of row k in objects a and b are equal (KW_FN: true,
+ * the caller compares those). */
+bool conf_kw_value_eq(const struct kw *k, const void *a, const void *b);
 
 /* stmt.c: the blocks and their keywords. */
 extern const struct block conf_global_block;

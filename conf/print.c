@@ -6,11 +6,11 @@
  * addresses and communities, defaults left out.  The printer only reads
  * the config; it never validates (check.c did) and never guesses.
  */
-#include "conf/conf_int.h"
+#include "conf/parse_int.h"
 
 #include <string.h>
 
-void print_string(FILE *out, const char *s)
+void conf_print_string(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (; *s; s++) {
@@ -35,7 +35,7 @@ static void print_word(FILE *out, const char *s)
 	if (word)
 		fputs(s, out);
 	else
-		print_string(out, s);
+		conf_print_string(out, s);
 }
 
 static void print_addr(FILE *out, const struct prefix *p)
@@ -76,81 +76,74 @@ static void print_pool(FILE *out, const struct conf_pool *p)
 	fputs("}\n", out);
 }
 
+/* The value of a simple statement: its table row says where and what. */
+static void print_value(FILE *out, const struct kw *k, const void *obj)
+{
+	const char *f = (const char *)obj + k->off;
+
+	switch (k->type) {
+	case KW_FN:
+		break;
+	case KW_NUM:
+		if (k->size == sizeof(uint8_t))
+			fprintf(out, "%u", *(const uint8_t *)f);
+		else if (k->size == sizeof(uint16_t))
+			fprintf(out, "%u", *(const uint16_t *)f);
+		else
+			fprintf(out, "%u", *(const uint32_t *)f);
+		break;
+	case KW_ASN:
+		fprintf(out, "%u", *(const uint32_t *)f);
+		break;
+	case KW_BOOL:
+		fputs(yesno(*(const bool *)f), out);
+		break;
+	case KW_ADDR:
+		print_addr(out, (const struct prefix *)f);
+		break;
+	case KW_STR:
+		conf_print_string(out, *(char *const *)f);
+		break;
+	case KW_IFNAME:
+		fputs(*(char *const *)f, out);
+		break;
+	}
+}
+
+/* The neighbor statements whose value is more than one word. */
+static void print_nbr_special(FILE *out, const struct conf_neighbor *n,
+    uint32_t bit)
+{
+	if (bit == NBR_SET_GRACEFUL_RESTART) {
+		fputs(yesno(n->graceful_restart), out);
+		if (n->restart_time != CONF_DEFAULT_RESTART_TIME)
+			fprintf(out, " restart-time %u", n->restart_time);
+	} else if (bit == NBR_SET_MAX_PREFIX) {
+		fprintf(out, "%u", n->max_prefix);
+		if (n->max_prefix_restart != 0)
+			fprintf(out, " restart %u", n->max_prefix_restart);
+	}
+}
+
 /* Statements in the grammar's order, each only when it was written. */
 static void print_neighbor(FILE *out, const struct conf_neighbor *n)
 {
-	uint32_t s = n->set;
+	const struct block *b = &conf_neighbor_block;
 
 	fprintf(out, "neighbor %s {\n", n->name);
-	if (s & NBR_SET_ADDRESS) {
-		fputs("\taddress ", out);
-		print_addr(out, &n->addr);
+	for (size_t i = 0; i < b->nkws; i++) {
+		const struct kw *k = &b->kws[i];
+		bool str = k->type == KW_STR || k->type == KW_IFNAME;
+		if (!(n->set & k->bit) || (str &&
+		    *(char *const *)((const char *)n + k->off) == NULL))
+			continue;
+		fprintf(out, "\t%s ", k->name);
+		if (k->type == KW_FN)
+			print_nbr_special(out, n, k->bit);
+		else
+			print_value(out, k, n);
 		fputc('\n', out);
 	}
-	if (s & NBR_SET_REMOTE_AS)
-		fprintf(out, "\tremote-as %u\n", n->remote_as);
-	if (s & NBR_SET_LOCAL_AS)
-		fprintf(out, "\tlocal-as %u\n", n->local_as);
-	if (s & NBR_SET_LOCAL_ADDRESS) {
-		fputs("\tlocal-address ", out);
-		print_addr(out, &n->local_addr);
-		fputc('\n', out);
-	}
-	if (s & NBR_SET_NEXT_HOP) {
-		fputs("\tnext-hop ", out);
-		print_addr(out, &n->next_hop);
-		fputc('\n', out);
-	}
-	if (s & NBR_SET_NEXT_HOP_V6) {
-		fputs("\tnext-hop-v6 ", out);
-		print_addr(out, &n->next_hop_v6);
-		fputc('\n', out);
-	}
-	if (s & NBR_SET_PORT)
-		fprintf(out, "\tport %u\n", n->port);
-	if (s & NBR_SET_HOLD_TIME)
-		fprintf(out, "\thold-time %u\n", n->hold_time);
-	if (s & NBR_SET_KEEPALIVE)
-		fprintf(out, "\tkeepalive %u\n", n->keepalive);
-	if (s & NBR_SET_MIN_HOLD_TIME)
-		fprintf(out, "\tmin-hold-time %u\n", n->min_hold_time);
-	if (s & NBR_SET_SEND_HOLD_TIME)
-		fprintf(out, "\tsend-hold-time %u\n", n->send_hold_time);
-	if (s & NBR_SET_CONNECT_RETRY)
-		fprintf(out, "\tconnect-retry %u\n", n->connect_retry);
-	if (s & NBR_SET_PASSIVE)
-		fprintf(out, "\tpassive %s\n", yesno(n->passive));
-	if ((s & NBR_SET_PASSWORD) && n->password != NULL) {
-		fputs("\tpassword ", out);
-		print_string(out, n->password);
-		fputc('\n', out);
-	}
-	if (s & NBR_SET_MULTIHOP)
-		fprintf(out, "\tmultihop %u\n", n->multihop);
-	if (s & NBR_SET_TTL_SECURITY)
-		fprintf(out, "\tttl-security %s\n", yesno(n->ttl_security));
-	if (s & NBR_SET_GRACEFUL_RESTART) {
-		fprintf(out, "\tgraceful-restart %s",
-		    yesno(n->graceful_restart));
-		if (n->restart_time != CONF_DEFAULT_RESTART_TIME)
-			fprintf(out, " restart-time %u", n->restart_time);
-		fputc('\n', out);
-	}
-	if (s & NBR_SET_MAX_PREFIX) {
-		fprintf(out, "\tmax-prefix %u", n->max_prefix);
-		if (n->max_prefix_restart != 0)
-			fprintf(out, " restart %u", n->max_prefix_restart);
-		fputc('\n', out);
-	}
-	if ((s & NBR_SET_DESCRIPTION) && n->description != NULL) {
-		fputs("\tdescription ", out);
-		print_string(out, n->description);
-		fputc('\n', out);
-	}
-	if (s & NBR_SET_SHUTDOWN)
-		fprintf(out, "\tshutdown %s\n", yesno(n->shutdown));
-	if ((s & NBR_SET_TRACK_INTERFACE) && n->track_interface != NULL)
-		fprintf(out, "\ttrack-interface %s\n", n->track_interface);
 	fputs("}\n", out);
 }
 
@@ -211,9 +204,27 @@ static void gap(FILE *out, bool *printed)
 	*printed = true;
 }
 
-void conf_print(const struct conf *c, FILE *out)
+/* A top-level string statement, "KW VALUE", when it was written. */
+static bool print_str_stmt(FILE *out, const char *kw, const char *v,
+    void (*pr)(FILE *, const char *))
 {
-	bool printed = false, globals = false;
+	if (v == NULL)
+		return false;
+	fprintf(out, "%s ", kw);
+	pr(out, v);
+	fputc('\n', out);
+	return true;
+}
+
+static void print_raw(FILE *out, const char *s)
+{
+	fputs(s, out);
+}
+
+/* The top-level statements; true when there were any. */
+static bool print_globals(FILE *out, const struct conf *c)
+{
+	bool any = false;
 	struct prefix id;
 
 	if (c->router_id_set) {
@@ -221,11 +232,11 @@ void conf_print(const struct conf *c, FILE *out)
 		fputs("router-id ", out);
 		print_addr(out, &id);
 		fputc('\n', out);
-		globals = true;
+		any = true;
 	}
 	if (c->local_as != 0) {
 		fprintf(out, "local-as %u\n", c->local_as);
-		globals = true;
+		any = true;
 	}
 	for (size_t i = 0; i < c->nlistens; i++) {
 		fputs("listen on ", out);
@@ -233,42 +244,31 @@ void conf_print(const struct conf *c, FILE *out)
 		if (c->listens[i].port != CONF_DEFAULT_PORT)
 			fprintf(out, " port %u", c->listens[i].port);
 		fputc('\n', out);
-		globals = true;
+		any = true;
 	}
 	for (size_t i = 0; i < c->nsockets; i++) {
 		fputs("socket ", out);
-		print_string(out, c->sockets[i].path);
+		conf_print_string(out, c->sockets[i].path);
 		fputs(c->sockets[i].restricted ? " restricted\n" : "\n", out);
-		globals = true;
+		any = true;
 	}
-	if (c->state_file != NULL) {
-		fputs("state-file ", out);
-		print_string(out, c->state_file);
-		fputc('\n', out);
-		globals = true;
-	}
+	any |= print_str_stmt(out, "state-file", c->state_file,
+	    conf_print_string);
 	if (c->socket_mode_set) {
 		fprintf(out, "socket-mode %04o\n", c->socket_mode);
-		globals = true;
+		any = true;
 	}
-	if (c->socket_group != NULL) {
-		fputs("socket-group ", out);
-		print_word(out, c->socket_group);
-		fputc('\n', out);
-		globals = true;
-	}
+	any |= print_str_stmt(out, "socket-group", c->socket_group,
+	    print_word);
 	if (c->max_clients_set) {
 		fprintf(out, "max-clients %u\n", c->max_clients);
-		globals = true;
+		any = true;
 	}
-	if (c->vip_interface != NULL) {
-		fprintf(out, "vip-interface %s\n", c->vip_interface);
-		globals = true;
-	}
-	for (size_t i = 0; i < c->ntrack; i++) {
-		fprintf(out, "track-interface %s\n", c->track[i]);
-		globals = true;
-	}
+	any |= print_str_stmt(out, "vip-interface", c->vip_interface,
+	    print_raw);
+	for (size_t i = 0; i < c->ntrack; i++)
+		any |= print_str_stmt(out, "track-interface", c->track[i],
+		    print_raw);
 	for (size_t i = 0; i < c->nimports; i++) {
 		fprintf(out, "import-addresses dev %s", c->imports[i].dev);
 		if (c->imports[i].label != NULL) {
@@ -276,7 +276,7 @@ void conf_print(const struct conf *c, FILE *out)
 			print_word(out, c->imports[i].label);
 		}
 		fputc('\n', out);
-		globals = true;
+		any = true;
 	}
 	if (c->metrics_set) {
 		char buf[PREFIX_STRLEN];
@@ -284,9 +284,15 @@ void conf_print(const struct conf *c, FILE *out)
 		fprintf(out, "metrics listen %s%s%s:%u\n", v6 ? "[" : "",
 		    addr_fmt(&c->metrics_addr, buf, sizeof(buf)),
 		    v6 ? "]" : "", c->metrics_port);
-		globals = true;
+		any = true;
 	}
-	printed = globals;
+	return any;
+}
+
+void conf_print(const struct conf *c, FILE *out)
+{
+	bool printed = print_globals(out, c);
+
 	for (size_t i = 0; i < c->npools; i++) {
 		gap(out, &printed);
 		print_pool(out, &c->pools[i]);

@@ -1,13 +1,142 @@
 /*
- * stmt.c - the statements of lbbgp.conf: one handler per keyword and the
- * keyword table of each block.  A handler checks its own values and fills
- * in struct conf; anything that involves two statements is check.c's.
+ * stmt.c - the statements of lbbgp.conf: the keyword table of each block.
+ * A statement of one simple value (a number in a range, yes/no, an
+ * address, an AS number, a string, an interface name) is a table row,
+ * stored by the one generic handler; the others have a handler of their
+ * own.  A handler checks its own values and fills in struct conf;
+ * anything that involves two statements is check.c's.
  */
 #include "conf/parse_int.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ---- simple statements: one value, stored as its table row says ---- */
+
+/* A neighbor statement parsed: set its bit and remember its line. */
+static void mark(struct parser *p, struct conf_neighbor *nb)
+{
+	uint32_t bit = p->kw->bit;
+
+	nb->set |= bit;
+	p->l->nbr[p->c->nneighbors - 1].line[conf_nbr_bit_no(bit)] = p->line;
+}
+
+static struct adv_src *adv_src(struct parser *p)
+{
+	return &p->l->adv[p->c->nadvs - 1];
+}
+
+/* v fits: the row's range is within the field's width. */
+static void store_num(void *field, size_t size, uint64_t v)
+{
+	switch (size) {
+	case sizeof(uint8_t):
+		*(uint8_t *)field = (uint8_t)v;
+		break;
+	case sizeof(uint16_t):
+		*(uint16_t *)field = (uint16_t)v;
+		break;
+	default:
+		*(uint32_t *)field = (uint32_t)v;
+		break;
+	}
+}
+
+/* After a good value: what the row says to record besides it. */
+static void note_stored(struct parser *p, void *obj)
+{
+	const struct kw *k = p->kw;
+
+	if (k->bit != 0)
+		mark(p, obj);
+	switch (k->mark) {
+	case MARK_NONE:
+		break;
+	case MARK_FLAG:
+		*(bool *)((char *)obj + k->mark_off) = true;
+		break;
+	case MARK_LINE:
+		*(int *)((char *)p->l + k->mark_off) = p->line;
+		break;
+	case MARK_ADV_LINE:
+		*(int *)((char *)adv_src(p) + k->mark_off) = p->line;
+		break;
+	}
+}
+
+/* The one handler of every simple statement: check, store, note. */
+static void kw_value(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	const struct kw *k = p->kw;
+	void *field = (char *)obj + k->off;
+	uint64_t v;
+	bool ok = false;
+
+	switch (k->type) {
+	case KW_FN:
+		break;
+	case KW_NUM:
+		ok = conf_v_num(p, &a[0], k->lo, k->hi, &v);
+		if (ok)
+			store_num(field, k->size, v);
+		break;
+	case KW_BOOL:
+		ok = conf_v_bool(p, &a[0], field);
+		break;
+	case KW_ADDR:
+		ok = conf_v_addr(p, &a[0], (unsigned)k->lo, field);
+		break;
+	case KW_ASN:
+		ok = conf_v_asn(p, &a[0], field);
+		break;
+	case KW_STR:
+		ok = conf_v_string(p, &a[0], k->lo, k->hi);
+		if (ok)
+			conf_set_str(field, a[0].text);
+		break;
+	case KW_IFNAME:
+		ok = conf_v_ifname(p, &a[0]);
+		if (ok)
+			conf_set_str(field, a[0].text);
+		break;
+	}
+	if (ok)
+		note_stored(p, obj);
+}
+
+/* The values of row k in objects a and b are equal; true for KW_FN. */
+bool conf_kw_value_eq(const struct kw *k, const void *a, const void *b)
+{
+	const char *x = (const char *)a + k->off, *y = (const char *)b + k->off;
+	const char *sx, *sy;
+	const struct prefix *px, *py;
+
+	switch (k->type) {
+	case KW_FN:
+		return true;
+	case KW_NUM:
+	case KW_ASN:
+	case KW_BOOL:
+		return memcmp(x, y, k->size) == 0;
+	case KW_ADDR:
+		px = (const struct prefix *)x;
+		py = (const struct prefix *)y;
+		if (px->afi == AFI_NONE || py->afi == AFI_NONE)
+			return px->afi == py->afi;	/* unset */
+		return prefix_equal(px, py);
+	case KW_STR:
+	case KW_IFNAME:
+		sx = *(char *const *)x;
+		sy = *(char *const *)y;
+		return sx == NULL || sy == NULL ? sx == sy :
+		    strcmp(sx, sy) == 0;
+	}
+	return false;
+}
 
 /* ---- top-level statements ---- */
 
@@ -16,22 +145,16 @@ static void g_router_id(struct parser *p, void *obj, const struct tok *a,
 {
 	struct prefix id;
 
-	if (!v_addr(p, &a[0], AFI_IPV4, &id))
+	if (!conf_v_addr(p, &a[0], AFI_IPV4, &id))
 		return;
 	if (prefix_v4(&id) == 0) {
-		p_bad(p, "0.0.0.0 is not a valid BGP identifier (RFC 6286)");
+		conf_p_bad(p, "0.0.0.0 is not a valid BGP identifier "
+		    "(RFC 6286)");
 		return;
 	}
 	p->c->router_id_set = true;
 	p->c->router_id = prefix_v4(&id);
 	p->l->router_id_line = p->line;
-}
-
-static void g_local_as(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	if (v_asn(p, &a[0], &p->c->local_as))
-		p->l->local_as_line = p->line;
 }
 
 static void g_listen(struct parser *p, void *obj, const struct tok *a,
@@ -40,22 +163,23 @@ static void g_listen(struct parser *p, void *obj, const struct tok *a,
 	struct conf_listen li = { .port = CONF_DEFAULT_PORT, .line = p->line };
 
 	if (strcmp(a[0].text, "on") != 0) {
-		p_bad(p, "expected \"on\" after listen, not \"%s\"", a[0].text);
+		conf_p_bad(p, "expected \"on\" after listen, not \"%s\"",
+		    a[0].text);
 		return;
 	}
 	if (n == 1) {
-		p_bad(p, "missing address after \"on\"");
+		conf_p_bad(p, "missing address after \"on\"");
 		return;
 	}
-	if (!v_addr(p, &a[1], AFI_NONE, &li.addr))
+	if (!conf_v_addr(p, &a[1], AFI_NONE, &li.addr))
 		return;
 	if (n == 3 || (n == 4 && strcmp(a[2].text, "port") != 0)) {
-		p_bad(p, "expected \"port N\" after the address");
+		conf_p_bad(p, "expected \"port N\" after the address");
 		return;
 	}
-	if (n == 4 && !v_u16(p, &a[3], 1, 65535, &li.port))
+	if (n == 4 && !conf_v_u16(p, &a[3], 1, 65535, &li.port))
 		return;
-	p->c->listens = append(p->c->listens, &p->c->nlistens,
+	p->c->listens = conf_append(p->c->listens, &p->c->nlistens,
 	    sizeof(*p->c->listens));
 	p->c->listens[p->c->nlistens - 1] = li;
 }
@@ -65,29 +189,22 @@ static void g_socket(struct parser *p, void *obj, const struct tok *a,
 {
 	bool restricted = false;
 
-	if (!v_string(p, &a[0], 1, SUN_PATH_MAX))
+	if (!conf_v_string(p, &a[0], 1, SUN_PATH_MAX))
 		return;
 	if (n == 2) {
 		if (strcmp(a[1].text, "restricted") != 0) {
-			p_bad(p, "expected \"restricted\", not \"%s\"",
+			conf_p_bad(p, "expected \"restricted\", not \"%s\"",
 			    a[1].text);
 			return;
 		}
 		restricted = true;
 	}
-	p->c->sockets = append(p->c->sockets, &p->c->nsockets,
+	p->c->sockets = conf_append(p->c->sockets, &p->c->nsockets,
 	    sizeof(*p->c->sockets));
 	struct conf_socket *s = &p->c->sockets[p->c->nsockets - 1];
-	s->path = xstrdup(a[0].text);
+	s->path = conf_xstrdup(a[0].text);
 	s->restricted = restricted;
 	s->line = p->line;
-}
-
-static void g_state_file(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	if (v_string(p, &a[0], 1, 4096))
-		set_str(&p->c->state_file, a[0].text);
 }
 
 static void g_socket_mode(struct parser *p, void *obj, const struct tok *a,
@@ -100,22 +217,22 @@ static void g_socket_mode(struct parser *p, void *obj, const struct tok *a,
 	unsigned long m = strtoul(s, &end, 8);
 	if (*s == '\0' || *end != '\0' || errno != 0 || s[0] == '-' ||
 	    s[0] == '+') {
-		p_bad(p, "\"%s\" is not an octal mode", s);
+		conf_p_bad(p, "\"%s\" is not an octal mode", s);
 		return;
 	}
 	if (m > 0777) {
-		p_bad(p, "%s has bits beyond 0777", s);
+		conf_p_bad(p, "%s has bits beyond 0777", s);
 		return;
 	}
 	if ((m & 0600) != 0600) {
-		p_bad_fix(p, "%s does not let the owner read and write the "
-		    "socket; lbbgpd's own tools need that: use 0600 or more, "
-		    "e.g. 0660", s);
+		conf_p_bad_fix(p, "%s does not let the owner read and write "
+		    "the socket; lbbgpd's own tools need that: use 0600 or "
+		    "more, e.g. 0660", s);
 		return;
 	}
 	if (m & 0002)
-		p_warn(p, "socket-mode %s lets every local user change the "
-		    "VIPs; a read-only socket \"PATH\" restricted is meant "
+		conf_p_warn(p, "socket-mode %s lets every local user change "
+		    "the VIPs; a read-only socket \"PATH\" restricted is meant "
 		    "for that", s);
 	p->c->socket_mode = (uint16_t)m;
 	p->c->socket_mode_set = true;
@@ -126,33 +243,13 @@ static void g_socket_group(struct parser *p, void *obj, const struct tok *a,
 {
 	const char *s = a[0].text;
 
-	if (!v_string(p, &a[0], 1, 32))
+	if (!conf_v_string(p, &a[0], 1, 32))
 		return;
 	if (strpbrk(s, ": \t/") != NULL) {
-		p_bad(p, "\"%s\" is not a group name or number", s);
+		conf_p_bad(p, "\"%s\" is not a group name or number", s);
 		return;
 	}
-	set_str(&p->c->socket_group, s);
-}
-
-static void g_max_clients(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	uint64_t v;
-
-	if (!v_num(p, &a[0], 1, 65536, &v))
-		return;
-	p->c->max_clients = (uint32_t)v;
-	p->c->max_clients_set = true;
-}
-
-static void g_vip_interface(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	if (!v_ifname(p, &a[0]))
-		return;
-	set_str(&p->c->vip_interface, a[0].text);
-	p->l->vip_interface_line = p->line;
+	conf_set_str(&p->c->socket_group, s);
 }
 
 static void g_track_interface(struct parser *p, void *obj,
@@ -160,22 +257,22 @@ static void g_track_interface(struct parser *p, void *obj,
 {
 	struct conf *c = p->c;
 
-	if (!v_ifname(p, &a[0]))
+	if (!conf_v_ifname(p, &a[0]))
 		return;
 	for (size_t i = 0; i < c->ntrack; i++) {
 		if (strcmp(c->track[i], a[0].text) == 0) {
-			p_err(p, "track-interface %s already given at line "
-			    "%d; keep only one", a[0].text,
+			conf_p_err(p, "track-interface %s already given at "
+			    "line %d; keep only one", a[0].text,
 			    p->l->track_line[i]);
 			return;
 		}
 	}
 	size_t nl = c->ntrack;
-	p->l->track_line = append(p->l->track_line, &nl,
+	p->l->track_line = conf_append(p->l->track_line, &nl,
 	    sizeof(*p->l->track_line));
 	p->l->track_line[nl - 1] = p->line;
-	c->track = append(c->track, &c->ntrack, sizeof(*c->track));
-	c->track[c->ntrack - 1] = xstrdup(a[0].text);
+	c->track = conf_append(c->track, &c->ntrack, sizeof(*c->track));
+	c->track[c->ntrack - 1] = conf_xstrdup(a[0].text);
 }
 
 /* import-addresses dev NAME [label LABEL] */
@@ -185,20 +282,20 @@ static void g_import(struct parser *p, void *obj, const struct tok *a,
 	struct conf *c = p->c;
 
 	if (strcmp(a[0].text, "dev") != 0) {
-		p_bad(p, "expected \"dev\", not \"%s\"", a[0].text);
+		conf_p_bad(p, "expected \"dev\", not \"%s\"", a[0].text);
 		return;
 	}
 	if (n == 1) {
-		p_bad(p, "missing interface name after \"dev\"");
+		conf_p_bad(p, "missing interface name after \"dev\"");
 		return;
 	}
-	if (!v_ifname(p, &a[1]))
+	if (!conf_v_ifname(p, &a[1]))
 		return;
 	if (n == 3 || (n == 4 && strcmp(a[2].text, "label") != 0)) {
-		p_bad(p, "expected \"label LABEL\" after the interface");
+		conf_p_bad(p, "expected \"label LABEL\" after the interface");
 		return;
 	}
-	if (n == 4 && !v_string(p, &a[3], 1, CONF_IFNAMSIZ - 1))
+	if (n == 4 && !conf_v_string(p, &a[3], 1, CONF_IFNAMSIZ - 1))
 		return;
 	const char *label = n == 4 ? a[3].text : NULL;
 	for (size_t i = 0; i < c->nimports; i++) {
@@ -207,15 +304,16 @@ static void g_import(struct parser *p, void *obj, const struct tok *a,
 			continue;
 		if (o->label == NULL || label == NULL ||
 		    strcmp(o->label, label) == 0) {
-			p_err(p, "import-addresses dev %s overlaps the one at "
-			    "line %d; keep only one", a[1].text, o->line);
+			conf_p_err(p, "import-addresses dev %s overlaps the "
+			    "one at line %d; keep only one", a[1].text,
+			    o->line);
 			return;
 		}
 	}
-	c->imports = append(c->imports, &c->nimports, sizeof(*c->imports));
+	c->imports = conf_append(c->imports, &c->nimports, sizeof(*c->imports));
 	struct conf_import *im = &c->imports[c->nimports - 1];
-	im->dev = xstrdup(a[1].text);
-	im->label = label ? xstrdup(label) : NULL;
+	im->dev = conf_xstrdup(a[1].text);
+	im->label = label ? conf_xstrdup(label) : NULL;
 	im->line = p->line;
 }
 
@@ -228,44 +326,44 @@ static void g_metrics(struct parser *p, void *obj, const struct tok *a,
 	struct prefix addr;
 
 	if (strcmp(a[0].text, "listen") != 0) {
-		p_bad(p, "expected \"listen\", not \"%s\"", a[0].text);
+		conf_p_bad(p, "expected \"listen\", not \"%s\"", a[0].text);
 		return;
 	}
 	if (n == 1) {
-		p_bad(p, "missing ADDRESS:PORT after \"listen\"");
+		conf_p_bad(p, "missing ADDRESS:PORT after \"listen\"");
 		return;
 	}
 	s = a[1].text;
 	const char *colon = strrchr(s, ':');
 	size_t hl = colon ? (size_t)(colon - s) : 0;
 	if (colon == NULL || hl == 0) {
-		p_bad(p, "\"%s\" has no port", s);
+		conf_p_bad(p, "\"%s\" has no port", s);
 		return;
 	}
 	if (s[0] == '[') {
 		if (hl < 3 || s[hl - 1] != ']') {
-			p_bad(p, "\"%s\" is not [ADDRESS]:PORT", s);
+			conf_p_bad(p, "\"%s\" is not [ADDRESS]:PORT", s);
 			return;
 		}
 		s++;
 		hl -= 2;
 	} else if (memchr(s, ':', hl) != NULL) {
-		p_bad_fix(p, "write an IPv6 address in brackets: [%.*s]:%s",
-		    (int)hl, s, colon + 1);
+		conf_p_bad_fix(p, "write an IPv6 address in brackets: "
+		    "[%.*s]:%s", (int)hl, s, colon + 1);
 		return;
 	}
 	if (hl >= sizeof(host)) {
-		p_bad(p, "\"%s\" is not an address", a[1].text);
+		conf_p_bad(p, "\"%s\" is not an address", a[1].text);
 		return;
 	}
 	memcpy(host, s, hl);
 	host[hl] = '\0';
 	if (!addr_parse(host, &addr)) {
-		p_bad(p, "\"%s\" is not an IP address", host);
+		conf_p_bad(p, "\"%s\" is not an IP address", host);
 		return;
 	}
 	struct tok port = { TOK_WORD, (char *)(colon + 1) };
-	if (!v_u16(p, &port, 1, 65535, &p->c->metrics_port))
+	if (!conf_v_u16(p, &port, 1, 65535, &p->c->metrics_port))
 		return;
 	p->c->metrics_addr = addr;
 	p->c->metrics_set = true;
@@ -278,7 +376,7 @@ static void g_vip(struct parser *p, void *obj, const struct tok *a,
 	const char *val[2] = { NULL, NULL };
 	struct prefix addr;
 
-	if (!v_addr(p, &a[0], AFI_NONE, &addr))
+	if (!conf_v_addr(p, &a[0], AFI_NONE, &addr))
 		return;
 	for (size_t i = 1; i < n; i += 2) {
 		size_t o;
@@ -287,35 +385,37 @@ static void g_vip(struct parser *p, void *obj, const struct tok *a,
 				break;
 		if (o == 2) {
 			struct suggest sg;
-			suggest_init(&sg, a[i].text);
-			suggest_try(&sg, opts[0]);
-			suggest_try(&sg, opts[1]);
-			if (suggest_best(&sg) != NULL)
-				p_bad_fix(p, "unknown option \"%s\"; did you mean "
-				    "\"%s\"?", a[i].text, suggest_best(&sg));
+			conf_suggest_init(&sg, a[i].text);
+			conf_suggest_try(&sg, opts[0]);
+			conf_suggest_try(&sg, opts[1]);
+			if (conf_suggest_best(&sg) != NULL)
+				conf_p_bad_fix(p, "unknown option \"%s\"; did "
+				    "you mean \"%s\"?", a[i].text,
+				    conf_suggest_best(&sg));
 			else
-				p_bad(p, "unknown option \"%s\"", a[i].text);
+				conf_p_bad(p, "unknown option \"%s\"",
+				    a[i].text);
 			return;
 		}
 		if (i + 1 >= n) {
-			p_bad(p, "%s needs a value", opts[o]);
+			conf_p_bad(p, "%s needs a value", opts[o]);
 			return;
 		}
 		if (val[o] != NULL) {
-			p_bad(p, "%s given twice", opts[o]);
+			conf_p_bad(p, "%s given twice", opts[o]);
 			return;
 		}
-		if (o == 0 && !v_name(p, &a[i + 1]))
+		if (o == 0 && !conf_v_name(p, &a[i + 1]))
 			return;
-		if (o == 1 && !v_string(p, &a[i + 1], 1, 256))
+		if (o == 1 && !conf_v_string(p, &a[i + 1], 1, 256))
 			return;
 		val[o] = a[i + 1].text;
 	}
-	p->c->vips = append(p->c->vips, &p->c->nvips, sizeof(*p->c->vips));
+	p->c->vips = conf_append(p->c->vips, &p->c->nvips, sizeof(*p->c->vips));
 	struct conf_vip *v = &p->c->vips[p->c->nvips - 1];
 	v->addr = addr;
-	v->pool = val[0] ? xstrdup(val[0]) : NULL;
-	v->owner = val[1] ? xstrdup(val[1]) : NULL;
+	v->pool = val[0] ? conf_xstrdup(val[0]) : NULL;
+	v->owner = val[1] ? conf_xstrdup(val[1]) : NULL;
 	v->pool_idx = SIZE_MAX;
 	v->line = p->line;
 }
@@ -331,24 +431,24 @@ static void pool_addresses(struct parser *p, void *obj, const struct tok *a,
 	char buf[PREFIX_STRLEN];
 
 	if (n == 3 && strcmp(a[1].text, "-") == 0) {
-		p_bad_fix(p, "write the range without spaces: %s-%s", a[0].text,
-		    a[2].text);
+		conf_p_bad_fix(p, "write the range without spaces: %s-%s",
+		    a[0].text, a[2].text);
 		return;
 	}
 	if (n != 1) {
-		p_bad(p, "one range or CIDR per line");
+		conf_p_bad(p, "one range or CIDR per line");
 		return;
 	}
 	if (strchr(s, '/') != NULL) {
 		bool host_bits;
 		struct prefix net;
 		if (!prefix_parse(s, &net, &host_bits)) {
-			p_bad(p, "\"%s\" is not a CIDR block", s);
+			conf_p_bad(p, "\"%s\" is not a CIDR block", s);
 			return;
 		}
 		if (host_bits) {
-			p_bad_fix(p, "%s has host bits set; did you mean %s?", s,
-			    prefix_fmt(&net, buf, sizeof(buf)));
+			conf_p_bad_fix(p, "%s has host bits set; did you mean "
+			    "%s?", s, prefix_fmt(&net, buf, sizeof(buf)));
 			return;
 		}
 		r.is_cidr = true;
@@ -363,22 +463,23 @@ static void pool_addresses(struct parser *p, void *obj, const struct tok *a,
 		char first[PREFIX_STRLEN];
 		size_t fl = (size_t)(dash - s);
 		if (fl >= sizeof(first)) {
-			p_bad(p, "\"%s\" is not a range", s);
+			conf_p_bad(p, "\"%s\" is not a range", s);
 			return;
 		}
 		memcpy(first, s, fl);
 		first[fl] = '\0';
 		if (!addr_parse(first, &r.lo) || !addr_parse(dash + 1, &r.hi)) {
-			p_bad(p, "\"%s\" is not a range of two addresses", s);
+			conf_p_bad(p, "\"%s\" is not a range of two addresses",
+			    s);
 			return;
 		}
 		if (r.lo.afi != r.hi.afi) {
-			p_bad(p, "%s mixes IPv4 and IPv6", s);
+			conf_p_bad(p, "%s mixes IPv4 and IPv6", s);
 			return;
 		}
 		if (addr_cmp(&r.lo, &r.hi) > 0) {
 			char b2[PREFIX_STRLEN];
-			p_bad_fix(p, "%s runs backwards; write %s-%s", s,
+			conf_p_bad_fix(p, "%s runs backwards; write %s-%s", s,
 			    addr_fmt(&r.hi, buf, sizeof(buf)),
 			    addr_fmt(&r.lo, b2, sizeof(b2)));
 			return;
@@ -386,97 +487,15 @@ static void pool_addresses(struct parser *p, void *obj, const struct tok *a,
 	} else if (addr_parse(s, &r.lo)) {
 		r.hi = r.lo;
 	} else {
-		p_bad(p, "\"%s\" is neither an address, a range nor a CIDR "
-		    "block", s);
+		conf_p_bad(p, "\"%s\" is neither an address, a range nor a "
+		    "CIDR block", s);
 		return;
 	}
-	pl->ranges = append(pl->ranges, &pl->nranges, sizeof(*pl->ranges));
+	pl->ranges = conf_append(pl->ranges, &pl->nranges, sizeof(*pl->ranges));
 	pl->ranges[pl->nranges - 1] = r;
 }
 
-static void pool_auto_assign(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	v_bool(p, &a[0], &((struct conf_pool *)obj)->auto_assign);
-}
-
-static void pool_avoid_buggy(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	v_bool(p, &a[0], &((struct conf_pool *)obj)->avoid_buggy_ips);
-}
-
 /* ---- neighbor ---- */
-
-
-/* The statement parsed: set its bit and remember its line. */
-static void mark(struct parser *p, struct conf_neighbor *nb, uint32_t bit)
-{
-	nb->set |= bit;
-	p->l->nbr[p->c->nneighbors - 1].line[nbr_bit_no(bit)] = p->line;
-}
-
-static void n_address(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_addr(p, &a[0], AFI_NONE, &nb->addr))
-		mark(p, nb, NBR_SET_ADDRESS);
-}
-
-static void n_remote_as(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_asn(p, &a[0], &nb->remote_as))
-		mark(p, nb, NBR_SET_REMOTE_AS);
-}
-
-static void n_local_as(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_asn(p, &a[0], &nb->local_as))
-		mark(p, nb, NBR_SET_LOCAL_AS);
-}
-
-static void n_local_address(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_addr(p, &a[0], AFI_NONE, &nb->local_addr))
-		mark(p, nb, NBR_SET_LOCAL_ADDRESS);
-}
-
-static void n_next_hop(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_addr(p, &a[0], AFI_IPV4, &nb->next_hop))
-		mark(p, nb, NBR_SET_NEXT_HOP);
-}
-
-static void n_next_hop_v6(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_addr(p, &a[0], AFI_IPV6, &nb->next_hop_v6))
-		mark(p, nb, NBR_SET_NEXT_HOP_V6);
-}
-
-static void n_port(struct parser *p, void *obj, const struct tok *a, size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_u16(p, &a[0], 1, 65535, &nb->port))
-		mark(p, nb, NBR_SET_PORT);
-}
 
 static void n_hold_time(struct parser *p, void *obj, const struct tok *a,
     size_t n)
@@ -484,61 +503,16 @@ static void n_hold_time(struct parser *p, void *obj, const struct tok *a,
 	struct conf_neighbor *nb = obj;
 	uint16_t v;
 
-	if (!v_u16(p, &a[0], 0, 65535, &v))
+	if (!conf_v_u16(p, &a[0], 0, 65535, &v))
 		return;
 	if (v == 1 || v == 2) {
 		/* RFC 4271 §4.2: zero or at least three seconds. */
-		p_bad(p, "%u is too short: the hold time is 0 or at least 3 "
-		    "seconds (RFC 4271 section 4.2)", v);
+		conf_p_bad(p, "%u is too short: the hold time is 0 or at least "
+		    "3 seconds (RFC 4271 section 4.2)", v);
 		return;
 	}
 	nb->hold_time = v;
-	mark(p, nb, NBR_SET_HOLD_TIME);
-}
-
-static void n_keepalive(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_u16(p, &a[0], 0, 65535, &nb->keepalive))
-		mark(p, nb, NBR_SET_KEEPALIVE);
-}
-
-static void n_min_hold_time(struct parser *p, void *obj,
-    const struct tok *a, size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_u16(p, &a[0], 3, 65535, &nb->min_hold_time))
-		mark(p, nb, NBR_SET_MIN_HOLD_TIME);
-}
-
-static void n_send_hold_time(struct parser *p, void *obj,
-    const struct tok *a, size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_u16(p, &a[0], 3, 65535, &nb->send_hold_time))
-		mark(p, nb, NBR_SET_SEND_HOLD_TIME);
-}
-
-static void n_connect_retry(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_u16(p, &a[0], 1, 65535, &nb->connect_retry))
-		mark(p, nb, NBR_SET_CONNECT_RETRY);
-}
-
-static void n_passive(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_bool(p, &a[0], &nb->passive))
-		mark(p, nb, NBR_SET_PASSIVE);
+	mark(p, nb);
 }
 
 static void n_password(struct parser *p, void *obj, const struct tok *a,
@@ -547,38 +521,18 @@ static void n_password(struct parser *p, void *obj, const struct tok *a,
 	struct conf_neighbor *nb = obj;
 
 	/* RFC 2385 keys go to the kernel, which caps them at 80 bytes.  A
-	 * secret is never repeated in a message (v_string() quotes). */
+	 * secret is never repeated in a message (conf_v_string() quotes). */
 	size_t len = strlen(a[0].text);
 	if (len > TCP_MD5_MAXKEY) {
-		p_bad(p, "the password is %zu bytes long, more than %d (the "
-		    "kernel's limit for TCP-MD5 keys)", len, TCP_MD5_MAXKEY);
+		conf_p_bad(p, "the password is %zu bytes long, more than %d "
+		    "(the kernel's limit for TCP-MD5 keys)", len,
+		    TCP_MD5_MAXKEY);
 		return;
 	}
-	if (!v_string(p, &a[0], 1, TCP_MD5_MAXKEY))
+	if (!conf_v_string(p, &a[0], 1, TCP_MD5_MAXKEY))
 		return;
-	set_str(&nb->password, a[0].text);
-	mark(p, nb, NBR_SET_PASSWORD);
-}
-
-static void n_multihop(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-	uint64_t v;
-
-	if (!v_num(p, &a[0], 1, 255, &v))
-		return;
-	nb->multihop = (uint8_t)v;
-	mark(p, nb, NBR_SET_MULTIHOP);
-}
-
-static void n_ttl_security(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_bool(p, &a[0], &nb->ttl_security))
-		mark(p, nb, NBR_SET_TTL_SECURITY);
+	conf_set_str(&nb->password, a[0].text);
+	mark(p, nb);
 }
 
 static void n_graceful_restart(struct parser *p, void *obj,
@@ -589,21 +543,21 @@ static void n_graceful_restart(struct parser *p, void *obj,
 	uint16_t t = CONF_DEFAULT_RESTART_TIME;
 	uint64_t v;
 
-	if (!v_bool(p, &a[0], &on))
+	if (!conf_v_bool(p, &a[0], &on))
 		return;
 	if (n == 2 || (n == 3 && strcmp(a[1].text, "restart-time") != 0)) {
-		p_bad(p, "expected \"restart-time N\" after yes or no");
+		conf_p_bad(p, "expected \"restart-time N\" after yes or no");
 		return;
 	}
 	/* RFC 4724 §3: the Restart Time field has 12 bits. */
 	if (n == 3) {
-		if (!v_opt_num(p, "restart-time", &a[2], 1, 4095, &v))
+		if (!conf_v_opt_num(p, "restart-time", &a[2], 1, 4095, &v))
 			return;
 		t = (uint16_t)v;
 	}
 	nb->graceful_restart = on;
 	nb->restart_time = t;
-	mark(p, nb, NBR_SET_GRACEFUL_RESTART);
+	mark(p, nb);
 }
 
 static void n_max_prefix(struct parser *p, void *obj, const struct tok *a,
@@ -613,82 +567,46 @@ static void n_max_prefix(struct parser *p, void *obj, const struct tok *a,
 	uint64_t v;
 	uint16_t m = 0;
 
-	if (!v_num(p, &a[0], 1, UINT32_MAX, &v))
+	if (!conf_v_num(p, &a[0], 1, UINT32_MAX, &v))
 		return;
 	if (n == 2 || (n == 3 && strcmp(a[1].text, "restart") != 0)) {
-		p_bad(p, "expected \"restart MINUTES\" after the count");
+		conf_p_bad(p, "expected \"restart MINUTES\" after the count");
 		return;
 	}
 	if (n == 3) {
 		uint64_t r;
-		if (!v_opt_num(p, "restart", &a[2], 1, 65535, &r))
+		if (!conf_v_opt_num(p, "restart", &a[2], 1, 65535, &r))
 			return;
 		m = (uint16_t)r;
 	}
 	nb->max_prefix = (uint32_t)v;
 	nb->max_prefix_restart = m;
-	mark(p, nb, NBR_SET_MAX_PREFIX);
-}
-
-static void n_description(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (!v_string(p, &a[0], 0, 256))
-		return;
-	set_str(&nb->description, a[0].text);
-	mark(p, nb, NBR_SET_DESCRIPTION);
-}
-
-static void n_shutdown(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (v_bool(p, &a[0], &nb->shutdown))
-		mark(p, nb, NBR_SET_SHUTDOWN);
-}
-
-static void n_track_interface(struct parser *p, void *obj,
-    const struct tok *a, size_t n)
-{
-	struct conf_neighbor *nb = obj;
-
-	if (!v_ifname(p, &a[0]))
-		return;
-	set_str(&nb->track_interface, a[0].text);
-	mark(p, nb, NBR_SET_TRACK_INTERFACE);
+	mark(p, nb);
 }
 
 /* ---- advertisement ---- */
-
-static struct adv_src *adv_src(struct parser *p)
-{
-	return &p->l->adv[p->c->nadvs - 1];
-}
 
 /* Append valid, new names to *v; lines go to *lines in step. */
 static void name_list(struct parser *p, const struct tok *a, size_t n,
     char ***v, size_t *nv, int **lines)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (!v_name(p, &a[i]))
+		if (!conf_v_name(p, &a[i]))
 			continue;
 		size_t j;
 		for (j = 0; j < *nv; j++)
 			if (strcmp((*v)[j], a[i].text) == 0)
 				break;
 		if (j < *nv) {
-			p_warn(p, "%s: %s is listed twice; the repeat is "
+			conf_p_warn(p, "%s: %s is listed twice; the repeat is "
 			    "ignored", p->kw->name, a[i].text);
 			continue;
 		}
 		size_t nl = *nv;
-		*lines = append(*lines, &nl, sizeof(**lines));
+		*lines = conf_append(*lines, &nl, sizeof(**lines));
 		(*lines)[nl - 1] = p->line;
-		*v = append(*v, nv, sizeof(**v));
-		(*v)[*nv - 1] = xstrdup(a[i].text);
+		*v = conf_append(*v, nv, sizeof(**v));
+		(*v)[*nv - 1] = conf_xstrdup(a[i].text);
 	}
 }
 
@@ -714,23 +632,23 @@ static void bad_community(struct parser *p, const char *s)
 	const char *name;
 
 	if (strncmp(s, "large:", 6) == 0) {
-		p_bad_fix(p, "%s is not a large community: write "
+		conf_p_bad_fix(p, "%s is not a large community: write "
 		    "large:GLOBAL:LOCAL1:LOCAL2, each 0..4294967295", s);
 		return;
 	}
 	if (strchr(s, ':') != NULL) {
-		p_bad_fix(p, "%s is not a community: write A:B with A and B in "
-		    "0..65535", s);
+		conf_p_bad_fix(p, "%s is not a community: write A:B with A and "
+		    "B in 0..65535", s);
 		return;
 	}
-	suggest_init(&sg, s);
-	for (size_t i = 0; (name = community_name(i)) != NULL; i++)
-		suggest_try(&sg, name);
-	if (suggest_best(&sg) != NULL)
-		p_bad_fix(p, "unknown community \"%s\"; did you mean \"%s\"?", s,
-		    suggest_best(&sg));
+	conf_suggest_init(&sg, s);
+	for (size_t i = 0; (name = conf_community_name(i)) != NULL; i++)
+		conf_suggest_try(&sg, name);
+	if (conf_suggest_best(&sg) != NULL)
+		conf_p_bad_fix(p, "unknown community \"%s\"; did you mean "
+		    "\"%s\"?", s, conf_suggest_best(&sg));
 	else
-		p_bad(p, "unknown community \"%s\"", s);
+		conf_p_bad(p, "unknown community \"%s\"", s);
 }
 
 static void adv_communities(struct parser *p, void *obj, const struct tok *a,
@@ -749,7 +667,7 @@ static void adv_communities(struct parser *p, void *obj, const struct tok *a,
 				dup |= memcmp(&ad->large[j], &lc,
 				    sizeof(lc)) == 0;
 			if (!dup) {
-				ad->large = append(ad->large, &ad->nlarge,
+				ad->large = conf_append(ad->large, &ad->nlarge,
 				    sizeof(*ad->large));
 				ad->large[ad->nlarge - 1] = lc;
 			}
@@ -757,7 +675,7 @@ static void adv_communities(struct parser *p, void *obj, const struct tok *a,
 			for (size_t j = 0; j < ad->ncommunities; j++)
 				dup |= ad->communities[j] == c;
 			if (!dup) {
-				ad->communities = append(ad->communities,
+				ad->communities = conf_append(ad->communities,
 				    &ad->ncommunities,
 				    sizeof(*ad->communities));
 				ad->communities[ad->ncommunities - 1] = c;
@@ -767,44 +685,8 @@ static void adv_communities(struct parser *p, void *obj, const struct tok *a,
 			continue;
 		}
 		if (dup)
-			p_warn(p, "communities: %s is listed twice; the repeat "
-			    "is ignored", s);
-	}
-}
-
-static void adv_agg(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_adv *ad = obj;
-	uint64_t v;
-
-	if (v_num(p, &a[0], 0, 32, &v)) {
-		ad->agg_len = (uint8_t)v;
-		adv_src(p)->agg_line = p->line;
-	}
-}
-
-static void adv_agg6(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_adv *ad = obj;
-	uint64_t v;
-
-	if (v_num(p, &a[0], 0, 128, &v)) {
-		ad->agg_len_v6 = (uint8_t)v;
-		adv_src(p)->agg6_line = p->line;
-	}
-}
-
-static void adv_local_pref(struct parser *p, void *obj, const struct tok *a,
-    size_t n)
-{
-	struct conf_adv *ad = obj;
-	uint64_t v;
-
-	if (v_num(p, &a[0], 0, UINT32_MAX, &v)) {
-		ad->local_pref = (uint32_t)v;
-		ad->local_pref_set = true;
+			conf_p_warn(p, "communities: %s is listed twice; the "
+			    "repeat is ignored", s);
 	}
 }
 
@@ -815,11 +697,11 @@ static void *open_pool(struct parser *p, const char *name)
 	struct conf *c = p->c;
 	size_t n = c->npools;
 
-	p->l->pool_tried = append(p->l->pool_tried, &n,
+	p->l->pool_tried = conf_append(p->l->pool_tried, &n,
 	    sizeof(*p->l->pool_tried));
-	c->pools = append(c->pools, &c->npools, sizeof(*c->pools));
+	c->pools = conf_append(c->pools, &c->npools, sizeof(*c->pools));
 	struct conf_pool *pl = &c->pools[c->npools - 1];
-	pl->name = xstrdup(name);
+	pl->name = conf_xstrdup(name);
 	pl->line = p->line;
 	pl->auto_assign = true;
 	return pl;
@@ -830,11 +712,11 @@ static void *open_neighbor(struct parser *p, const char *name)
 	struct conf *c = p->c;
 	size_t n = c->nneighbors;
 
-	p->l->nbr = append(p->l->nbr, &n, sizeof(*p->l->nbr));
-	c->neighbors = append(c->neighbors, &c->nneighbors,
+	p->l->nbr = conf_append(p->l->nbr, &n, sizeof(*p->l->nbr));
+	c->neighbors = conf_append(c->neighbors, &c->nneighbors,
 	    sizeof(*c->neighbors));
 	struct conf_neighbor *nb = &c->neighbors[c->nneighbors - 1];
-	nb->name = xstrdup(name);
+	nb->name = conf_xstrdup(name);
 	nb->line = p->line;
 	nb->port = CONF_DEFAULT_PORT;
 	nb->hold_time = CONF_DEFAULT_HOLD;
@@ -848,10 +730,10 @@ static void *open_adv(struct parser *p, const char *name)
 	struct conf *c = p->c;
 	size_t n = c->nadvs;
 
-	p->l->adv = append(p->l->adv, &n, sizeof(*p->l->adv));
-	c->advs = append(c->advs, &c->nadvs, sizeof(*c->advs));
+	p->l->adv = conf_append(p->l->adv, &n, sizeof(*p->l->adv));
+	c->advs = conf_append(c->advs, &c->nadvs, sizeof(*c->advs));
 	struct conf_adv *ad = &c->advs[c->nadvs - 1];
-	ad->name = xstrdup(name);
+	ad->name = conf_xstrdup(name);
 	ad->line = p->line;
 	ad->agg_len = 32;
 	ad->agg_len_v6 = 128;
@@ -862,72 +744,125 @@ static void *open_adv(struct parser *p, const char *name)
 #define NKW(t)	(sizeof(t) / sizeof((t)[0]))
 #define ASN_USAGE "(1..4294967295, or asdot 1.10)"
 
+/* A statement with a handler of its own: values lo..hi, may repeat. */
+#define FN(nm, f, lo, hi, rep, use) \
+	{ .name = (nm), .fn = (f), .min = (lo), .max = (hi), \
+	    .repeat = (rep), .usage = (use) }
+/* "pool NAME {": opens block b. */
+#define BLOCK(nm, b, use) \
+	{ .name = (nm), .min = 1, .max = 1, .repeat = true, .usage = (use), \
+	    .block = (b) }
+/* The field of a row can hold its values: checked when compiling. */
+#define FSIZE(st, f)	sizeof(((st *)0)->f)
+#define FITS(ty, st, f, h) \
+	((ty) == KW_NUM ? FSIZE(st, f) <= 4 && \
+	    (uint64_t)(h) >> (FSIZE(st, f) * 8 - 1) >> 1 == 0 : \
+	(ty) == KW_BOOL ? FSIZE(st, f) == sizeof(bool) : \
+	(ty) == KW_ASN ? FSIZE(st, f) == sizeof(uint32_t) : \
+	(ty) == KW_ADDR ? FSIZE(st, f) == sizeof(struct prefix) : \
+	FSIZE(st, f) == sizeof(char *))
+#define CHECKED_SIZE(ty, st, f, h) \
+	(FSIZE(st, f) + 0 * sizeof(struct { int ok; _Static_assert( \
+	    FITS(ty, st, f, h), #f ": field too small for its row"); }))
+
+/* One value of type ty, range l..h, in field f of struct st, parsed by
+ * fn; then it marks neighbor bit b, or mk at moff (enum kw_mark). */
+#define ONE(nm, fn_, ty, st, f, l, h, b, mk, moff, use) \
+	{ .name = (nm), .fn = (fn_), .min = 1, .max = 1, .usage = (use), \
+	    .bit = (b), .type = (ty), .off = offsetof(st, f), \
+	    .size = CHECKED_SIZE(ty, st, f, h), .lo = (l), .hi = (h), \
+	    .mark = (mk), .mark_off = (moff) }
+/* A simple statement: one value, stored by kw_value(). */
+#define SIMPLE(nm, ty, st, f, l, h, b, mk, moff, use) \
+	ONE(nm, kw_value, ty, st, f, l, h, b, mk, moff, use)
+#define G_VAL(nm, ty, f, l, h, mk, moff, use) \
+	SIMPLE(nm, ty, struct conf, f, l, h, 0, mk, moff, use)
+#define POOL_VAL(nm, ty, f, use) \
+	SIMPLE(nm, ty, struct conf_pool, f, 0, 0, 0, MARK_NONE, 0, use)
+#define NBR_VAL(nm, ty, f, l, h, b, use) \
+	SIMPLE(nm, ty, struct conf_neighbor, f, l, h, b, MARK_NONE, 0, use)
+/* A neighbor value with checks of its own in fn; the printer reads ty. */
+#define NBR_OWN(nm, fn_, ty, f, b, use) \
+	ONE(nm, fn_, ty, struct conf_neighbor, f, 0, 0, b, MARK_NONE, 0, use)
+#define NBR_FN(nm, f, hi, b, use) \
+	{ .name = (nm), .fn = (f), .min = 1, .max = (hi), .usage = (use), \
+	    .bit = (b) }
+#define ADV_VAL(nm, f, h, mk, moff, use) \
+	SIMPLE(nm, KW_NUM, struct conf_adv, f, 0, h, 0, mk, moff, use)
+
 static const struct kw pool_kws[] = {
-	{ "addresses", pool_addresses, 1, 3, true,
+	FN("addresses", pool_addresses, 1, 3, true,
 	    "addresses CIDR|FIRST-LAST|ADDRESS, e.g. addresses "
-	    "192.168.1.240/28 or addresses 192.168.1.250-192.168.1.254",
-	    NULL },
-	{ "auto-assign", pool_auto_assign, 1, 1, false,
-	    "auto-assign yes|no", NULL },
-	{ "avoid-buggy-ips", pool_avoid_buggy, 1, 1, false,
-	    "avoid-buggy-ips yes|no", NULL },
+	    "192.168.1.240/28 or addresses 192.168.1.250-192.168.1.254"),
+	POOL_VAL("auto-assign", KW_BOOL, auto_assign, "auto-assign yes|no"),
+	POOL_VAL("avoid-buggy-ips", KW_BOOL, avoid_buggy_ips,
+	    "avoid-buggy-ips yes|no"),
 };
 
 static const struct kw neighbor_kws[] = {
-	{ "address", n_address, 1, 1, false,
-	    "address ADDRESS, e.g. address 10.0.0.1", NULL },
-	{ "remote-as", n_remote_as, 1, 1, false,
-	    "remote-as ASN " ASN_USAGE, NULL },
-	{ "local-as", n_local_as, 1, 1, false,
-	    "local-as ASN " ASN_USAGE, NULL },
-	{ "local-address", n_local_address, 1, 1, false,
-	    "local-address ADDRESS (same family as address)", NULL },
-	{ "next-hop", n_next_hop, 1, 1, false,
-	    "next-hop IPV4-ADDRESS (next-hop-v6 for IPv6)", NULL },
-	{ "next-hop-v6", n_next_hop_v6, 1, 1, false,
-	    "next-hop-v6 IPV6-ADDRESS", NULL },
-	{ "port", n_port, 1, 1, false, "port 1..65535", NULL },
-	{ "hold-time", n_hold_time, 1, 1, false,
-	    "hold-time SECONDS (0 or 3..65535)", NULL },
-	{ "keepalive", n_keepalive, 1, 1, false,
-	    "keepalive SECONDS (0..65535, less than hold-time)", NULL },
-	{ "min-hold-time", n_min_hold_time, 1, 1, false,
-	    "min-hold-time SECONDS (3..65535)", NULL },
-	{ "send-hold-time", n_send_hold_time, 1, 1, false,
-	    "send-hold-time SECONDS (3..65535)", NULL },
-	{ "connect-retry", n_connect_retry, 1, 1, false,
-	    "connect-retry SECONDS (1..65535)", NULL },
-	{ "passive", n_passive, 1, 1, false, "passive yes|no", NULL },
-	{ "password", n_password, 1, 1, false,
-	    "password \"SECRET\" (1..80 characters)", NULL },
-	{ "multihop", n_multihop, 1, 1, false, "multihop TTL (1..255)", NULL },
-	{ "ttl-security", n_ttl_security, 1, 1, false,
-	    "ttl-security yes|no", NULL },
-	{ "graceful-restart", n_graceful_restart, 1, 3, false,
-	    "graceful-restart yes|no [restart-time 1..4095]", NULL },
-	{ "max-prefix", n_max_prefix, 1, 3, false,
+	NBR_VAL("address", KW_ADDR, addr, AFI_NONE, 0, NBR_SET_ADDRESS,
+	    "address ADDRESS, e.g. address 10.0.0.1"),
+	NBR_VAL("remote-as", KW_ASN, remote_as, 0, 0, NBR_SET_REMOTE_AS,
+	    "remote-as ASN " ASN_USAGE),
+	NBR_VAL("local-as", KW_ASN, local_as, 0, 0, NBR_SET_LOCAL_AS,
+	    "local-as ASN " ASN_USAGE),
+	NBR_VAL("local-address", KW_ADDR, local_addr, AFI_NONE, 0,
+	    NBR_SET_LOCAL_ADDRESS,
+	    "local-address ADDRESS (same family as address)"),
+	NBR_VAL("next-hop", KW_ADDR, next_hop, AFI_IPV4, 0, NBR_SET_NEXT_HOP,
+	    "next-hop IPV4-ADDRESS (next-hop-v6 for IPv6)"),
+	NBR_VAL("next-hop-v6", KW_ADDR, next_hop_v6, AFI_IPV6, 0,
+	    NBR_SET_NEXT_HOP_V6, "next-hop-v6 IPV6-ADDRESS"),
+	NBR_VAL("port", KW_NUM, port, 1, 65535, NBR_SET_PORT,
+	    "port 1..65535"),
+	NBR_OWN("hold-time", n_hold_time, KW_NUM, hold_time, NBR_SET_HOLD_TIME,
+	    "hold-time SECONDS (0 or 3..65535)"),
+	NBR_VAL("keepalive", KW_NUM, keepalive, 0, 65535, NBR_SET_KEEPALIVE,
+	    "keepalive SECONDS (0..65535, less than hold-time)"),
+	NBR_VAL("min-hold-time", KW_NUM, min_hold_time, 3, 65535,
+	    NBR_SET_MIN_HOLD_TIME, "min-hold-time SECONDS (3..65535)"),
+	NBR_VAL("send-hold-time", KW_NUM, send_hold_time, 3, 65535,
+	    NBR_SET_SEND_HOLD_TIME, "send-hold-time SECONDS (3..65535)"),
+	NBR_VAL("connect-retry", KW_NUM, connect_retry, 1, 65535,
+	    NBR_SET_CONNECT_RETRY, "connect-retry SECONDS (1..65535)"),
+	NBR_VAL("passive", KW_BOOL, passive, 0, 0, NBR_SET_PASSIVE,
+	    "passive yes|no"),
+	NBR_OWN("password", n_password, KW_STR, password, NBR_SET_PASSWORD,
+	    "password \"SECRET\" (1..80 characters)"),
+	NBR_VAL("multihop", KW_NUM, multihop, 1, 255, NBR_SET_MULTIHOP,
+	    "multihop TTL (1..255)"),
+	NBR_VAL("ttl-security", KW_BOOL, ttl_security, 0, 0,
+	    NBR_SET_TTL_SECURITY, "ttl-security yes|no"),
+	NBR_FN("graceful-restart", n_graceful_restart, 3,
+	    NBR_SET_GRACEFUL_RESTART,
+	    "graceful-restart yes|no [restart-time 1..4095]"),
+	NBR_FN("max-prefix", n_max_prefix, 3, NBR_SET_MAX_PREFIX,
 	    "max-prefix COUNT [restart MINUTES] (COUNT 1..4294967295, "
-	    "MINUTES 1..65535)", NULL },
-	{ "description", n_description, 1, 1, false,
-	    "description \"TEXT\"", NULL },
-	{ "shutdown", n_shutdown, 1, 1, false, "shutdown yes|no", NULL },
-	{ "track-interface", n_track_interface, 1, 1, false,
-	    "track-interface IFNAME, e.g. track-interface eth0", NULL },
+	    "MINUTES 1..65535)"),
+	NBR_VAL("description", KW_STR, description, 0, 256,
+	    NBR_SET_DESCRIPTION, "description \"TEXT\""),
+	NBR_VAL("shutdown", KW_BOOL, shutdown, 0, 0, NBR_SET_SHUTDOWN,
+	    "shutdown yes|no"),
+	NBR_VAL("track-interface", KW_IFNAME, track_interface, 0, 0,
+	    NBR_SET_TRACK_INTERFACE,
+	    "track-interface IFNAME, e.g. track-interface eth0"),
 };
 
 static const struct kw adv_kws[] = {
-	{ "pools", adv_pools, 1, UINT32_MAX, true, "pools NAME...", NULL },
-	{ "communities", adv_communities, 1, UINT32_MAX, true,
+	FN("pools", adv_pools, 1, UINT32_MAX, true, "pools NAME..."),
+	FN("communities", adv_communities, 1, UINT32_MAX, true,
 	    "communities COMMUNITY... where COMMUNITY is A:B (each "
 	    "0..65535), no-export, no-advertise, no-export-subconfed, "
-	    "no-peer, blackhole, graceful-shutdown or large:G:L1:L2", NULL },
-	{ "aggregation-length", adv_agg, 1, 1, false,
-	    "aggregation-length 0..32", NULL },
-	{ "aggregation-length-v6", adv_agg6, 1, 1, false,
-	    "aggregation-length-v6 0..128", NULL },
-	{ "local-pref", adv_local_pref, 1, 1, false,
-	    "local-pref 0..4294967295", NULL },
-	{ "peers", adv_peers, 1, UINT32_MAX, true, "peers NAME...", NULL },
+	    "no-peer, blackhole, graceful-shutdown or large:G:L1:L2"),
+	ADV_VAL("aggregation-length", agg_len, 32, MARK_ADV_LINE,
+	    offsetof(struct adv_src, agg_line), "aggregation-length 0..32"),
+	ADV_VAL("aggregation-length-v6", agg_len_v6, 128, MARK_ADV_LINE,
+	    offsetof(struct adv_src, agg6_line),
+	    "aggregation-length-v6 0..128"),
+	ADV_VAL("local-pref", local_pref, UINT32_MAX, MARK_FLAG,
+	    offsetof(struct conf_adv, local_pref_set),
+	    "local-pref 0..4294967295"),
+	FN("peers", adv_peers, 1, UINT32_MAX, true, "peers NAME..."),
 };
 
 const struct block conf_pool_block = {
@@ -941,37 +876,36 @@ const struct block conf_adv_block = {
 };
 
 static const struct kw global_kws[] = {
-	{ "router-id", g_router_id, 1, 1, false,
-	    "router-id A.B.C.D, e.g. router-id 10.0.1.1", NULL },
-	{ "local-as", g_local_as, 1, 1, false,
-	    "local-as ASN " ASN_USAGE, NULL },
-	{ "listen", g_listen, 1, 4, true,
-	    "listen on ADDRESS [port 1..65535]", NULL },
-	{ "socket", g_socket, 1, 2, true,
-	    "socket \"PATH\" [restricted]", NULL },
-	{ "state-file", g_state_file, 1, 1, false, "state-file \"PATH\"",
-	    NULL },
-	{ "socket-mode", g_socket_mode, 1, 1, false,
-	    "socket-mode OCTAL-MODE, e.g. socket-mode 0660", NULL },
-	{ "socket-group", g_socket_group, 1, 1, false,
-	    "socket-group GROUP, e.g. socket-group lbbgp", NULL },
-	{ "max-clients", g_max_clients, 1, 1, false,
-	    "max-clients 1..65536", NULL },
-	{ "vip-interface", g_vip_interface, 1, 1, false,
-	    "vip-interface IFNAME, e.g. vip-interface lb0", NULL },
-	{ "track-interface", g_track_interface, 1, 1, true,
-	    "track-interface IFNAME, e.g. track-interface eth0", NULL },
-	{ "import-addresses", g_import, 1, 4, true,
-	    "import-addresses dev IFNAME [label LABEL]", NULL },
-	{ "metrics", g_metrics, 2, 2, false,
+	FN("router-id", g_router_id, 1, 1, false,
+	    "router-id A.B.C.D, e.g. router-id 10.0.1.1"),
+	G_VAL("local-as", KW_ASN, local_as, 0, 0, MARK_LINE,
+	    offsetof(struct loader, local_as_line),
+	    "local-as ASN " ASN_USAGE),
+	FN("listen", g_listen, 1, 4, true,
+	    "listen on ADDRESS [port 1..65535]"),
+	FN("socket", g_socket, 1, 2, true, "socket \"PATH\" [restricted]"),
+	G_VAL("state-file", KW_STR, state_file, 1, 4096, MARK_NONE, 0,
+	    "state-file \"PATH\""),
+	FN("socket-mode", g_socket_mode, 1, 1, false,
+	    "socket-mode OCTAL-MODE, e.g. socket-mode 0660"),
+	FN("socket-group", g_socket_group, 1, 1, false,
+	    "socket-group GROUP, e.g. socket-group lbbgp"),
+	G_VAL("max-clients", KW_NUM, max_clients, 1, 65536, MARK_FLAG,
+	    offsetof(struct conf, max_clients_set), "max-clients 1..65536"),
+	G_VAL("vip-interface", KW_IFNAME, vip_interface, 0, 0, MARK_LINE,
+	    offsetof(struct loader, vip_interface_line),
+	    "vip-interface IFNAME, e.g. vip-interface lb0"),
+	FN("track-interface", g_track_interface, 1, 1, true,
+	    "track-interface IFNAME, e.g. track-interface eth0"),
+	FN("import-addresses", g_import, 1, 4, true,
+	    "import-addresses dev IFNAME [label LABEL]"),
+	FN("metrics", g_metrics, 2, 2, false,
 	    "metrics listen ADDRESS:PORT, e.g. metrics listen "
-	    "127.0.0.1:9473 or metrics listen [::1]:9473", NULL },
-	{ "pool", NULL, 1, 1, true, "pool NAME {", &conf_pool_block },
-	{ "neighbor", NULL, 1, 1, true, "neighbor NAME {", &conf_neighbor_block },
-	{ "advertisement", NULL, 1, 1, true, "advertisement NAME {",
-	    &conf_adv_block },
-	{ "vip", g_vip, 1, 5, true,
-	    "vip ADDRESS [pool NAME] [owner OWNER]", NULL },
+	    "127.0.0.1:9473 or metrics listen [::1]:9473"),
+	BLOCK("pool", &conf_pool_block, "pool NAME {"),
+	BLOCK("neighbor", &conf_neighbor_block, "neighbor NAME {"),
+	BLOCK("advertisement", &conf_adv_block, "advertisement NAME {"),
+	FN("vip", g_vip, 1, 5, true, "vip ADDRESS [pool NAME] [owner OWNER]"),
 };
 
 const struct block conf_global_block = {
@@ -984,7 +918,8 @@ _Static_assert(NKW(global_kws) <= MAX_KWS && NKW(neighbor_kws) <= MAX_KWS,
     "MAX_KWS too small");
 
 const struct block *const conf_blocks[] = {
-	&conf_global_block, &conf_pool_block, &conf_neighbor_block, &conf_adv_block
+	&conf_global_block, &conf_pool_block, &conf_neighbor_block,
+	&conf_adv_block
 };
 
 const size_t conf_nblocks = NKW(conf_blocks);

@@ -6,14 +6,15 @@
  * No parsing of the file and no policy lives here: those are parse.c
  * and check.c.
  */
-#include "conf/conf_int.h"
+#include "conf/parse_int.h"
+#include "util/buf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-void *xcalloc(size_t n, size_t size)
+void *conf_xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
 
@@ -24,7 +25,7 @@ void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
-void *xreallocarray(void *p, size_t n, size_t size)
+void *conf_xreallocarray(void *p, size_t n, size_t size)
 {
 	if (size != 0 && n > SIZE_MAX / size) {
 		fprintf(stderr, "lbbgp: array too large\n");
@@ -39,16 +40,16 @@ void *xreallocarray(void *p, size_t n, size_t size)
 	return q;
 }
 
-char *xstrdup(const char *s)
+char *conf_xstrdup(const char *s)
 {
 	size_t n = strlen(s) + 1;
-	char *p = xreallocarray(NULL, n, 1);
+	char *p = conf_xreallocarray(NULL, n, 1);
 
 	memcpy(p, s, n);
 	return p;
 }
 
-char *xvasprintf(const char *fmt, va_list ap)
+char *conf_xvasprintf(const char *fmt, va_list ap)
 {
 	va_list aq;
 
@@ -57,26 +58,43 @@ char *xvasprintf(const char *fmt, va_list ap)
 	va_end(aq);
 	if (n < 0)
 		n = 0;
-	char *s = xreallocarray(NULL, (size_t)n + 1, 1);
+	char *s = conf_xreallocarray(NULL, (size_t)n + 1, 1);
 	if (vsnprintf(s, (size_t)n + 1, fmt, ap) < 0)
 		s[0] = '\0';
 	return s;
 }
 
-char *xasprintf(const char *fmt, ...)
+char *conf_xasprintf(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	char *s = xvasprintf(fmt, ap);
+	char *s = conf_xvasprintf(fmt, ap);
 	va_end(ap);
 	return s;
 }
 
-void *append(void *arr, size_t *n, size_t size)
+/*
+ * The arrays of struct conf keep a count and no capacity: the capacity is
+ * implied, as every such array grows here alone.  It doubles when the
+ * count reaches a power of two, so array_grow() guarantees room up to the
+ * next one and growing costs O(log n) reallocations.
+ */
+void *conf_append(void *arr, size_t *n, size_t size)
 {
-	char *p = xreallocarray(arr, *n + 1, size);
+	size_t cap = *n;
+	char *p = arr;
 
+	if (*n == 0 || (*n & (*n - 1)) == 0) {
+		if (*n > SIZE_MAX / 2)
+			p = NULL;
+		else
+			p = array_grow(arr, &cap, *n ? 2 * *n : 1, size);
+		if (p == NULL) {
+			fprintf(stderr, "lbbgp: array too large\n");
+			abort();
+		}
+	}
 	memset(p + *n * size, 0, size);
 	(*n)++;
 	return p;
@@ -84,32 +102,32 @@ void *append(void *arr, size_t *n, size_t size)
 
 /* ---- messages ---- */
 
-void msg_addv(struct loader *l, bool error, int line, const char *prefix,
+void conf_msg_addv(struct loader *l, bool error, int line, const char *prefix,
     const char *fmt, va_list ap)
 {
-	char *body = xvasprintf(fmt, ap);
+	char *body = conf_xvasprintf(fmt, ap);
 	struct msg *m;
 
-	l->msgs = append(l->msgs, &l->nmsgs, sizeof(*l->msgs));
+	l->msgs = conf_append(l->msgs, &l->nmsgs, sizeof(*l->msgs));
 	m = &l->msgs[l->nmsgs - 1];
 	m->line = line;
 	m->seq = l->nmsgs;
 	m->error = error;
 	if (line > 0)
-		m->text = xasprintf("%s:%d: %s%s%s", l->file, line,
+		m->text = conf_xasprintf("%s:%d: %s%s%s", l->file, line,
 		    error ? "" : "warning: ", prefix ? prefix : "", body);
 	else
-		m->text = xasprintf("%s: %s%s%s", l->file,
+		m->text = conf_xasprintf("%s: %s%s%s", l->file,
 		    error ? "" : "warning: ", prefix ? prefix : "", body);
 	free(body);
 }
 
-void msg_add(struct loader *l, bool error, int line, const char *fmt, ...)
+void conf_msg_add(struct loader *l, bool error, int line, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	msg_addv(l, error, line, NULL, fmt, ap);
+	conf_msg_addv(l, error, line, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -122,14 +140,14 @@ static int msg_cmp(const void *a, const void *b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-size_t msg_flush(struct loader *l, struct conf_diag *diag)
+size_t conf_msg_flush(struct loader *l, struct conf_diag *diag)
 {
 	size_t nerr = 0;
 
 	if (l->nmsgs == 0)
 		return 0;
 	qsort(l->msgs, l->nmsgs, sizeof(*l->msgs), msg_cmp);
-	diag->msgs = xreallocarray(diag->msgs, diag->nmsgs + l->nmsgs,
+	diag->msgs = conf_xreallocarray(diag->msgs, diag->nmsgs + l->nmsgs,
 	    sizeof(*diag->msgs));
 	for (size_t i = 0; i < l->nmsgs; i++) {
 		diag->msgs[diag->nmsgs++] = l->msgs[i].text;
@@ -189,14 +207,14 @@ static unsigned edit_distance(const char *a, const char *b)
 	return d[la][lb];
 }
 
-void suggest_init(struct suggest *s, const char *word)
+void conf_suggest_init(struct suggest *s, const char *word)
 {
 	s->word = word;
 	s->best = NULL;
 	s->dist = UINT32_MAX;
 }
 
-void suggest_try(struct suggest *s, const char *candidate)
+void conf_suggest_try(struct suggest *s, const char *candidate)
 {
 	unsigned d = edit_distance(s->word, candidate);
 
@@ -206,7 +224,7 @@ void suggest_try(struct suggest *s, const char *candidate)
 	}
 }
 
-const char *suggest_best(const struct suggest *s)
+const char *conf_suggest_best(const struct suggest *s)
 {
 	/* Close means a typo, not another word: 1 edit per 4 letters. */
 	size_t len = strlen(s->word);
@@ -221,7 +239,7 @@ const char *suggest_best(const struct suggest *s)
 
 /* ---- names and numbers ---- */
 
-unsigned nbr_bit_no(uint32_t bit)
+unsigned conf_nbr_bit_no(uint32_t bit)
 {
 	unsigned b = 0;
 
@@ -236,7 +254,7 @@ static bool is_alnum(int ch)
 	    (ch >= '0' && ch <= '9');
 }
 
-bool name_ok(const char *s)
+bool conf_name_ok(const char *s)
 {
 	if (!is_alnum((unsigned char)s[0]))
 		return false;
@@ -247,7 +265,7 @@ bool name_ok(const char *s)
 	return true;
 }
 
-bool num_parse(const char *s, uint64_t *out)
+bool conf_num_parse(const char *s, uint64_t *out)
 {
 	uint64_t v = 0;
 
@@ -277,7 +295,7 @@ static bool num_span(const char *s, const char *end, uint64_t max,
 		return false;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
-	return num_parse(buf, out) && *out <= max;
+	return conf_num_parse(buf, out) && *out <= max;
 }
 
 bool asn_parse(const char *s, uint32_t *out)
@@ -301,7 +319,7 @@ bool asn_parse(const char *s, uint32_t *out)
 
 /* ---- communities ---- */
 
-const char *community_name(size_t i)
+const char *conf_community_name(size_t i)
 {
 	return bgp_community_known(i, NULL);
 }
@@ -360,22 +378,29 @@ const char *large_community_fmt(const struct large_community *l, char *buf,
 
 /* ---- lookups ---- */
 
+const void *conf_find_named(const void *arr, size_t n, size_t size,
+    const char *name)
+{
+	const char *p = arr;
+
+	/* A pointer to a struct is a pointer to its first member. */
+	for (size_t i = 0; i < n; i++, p += size)
+		if (strcmp(*(char *const *)p, name) == 0)
+			return p;
+	return NULL;
+}
+
 const struct conf_neighbor *conf_neighbor_by_name(const struct conf *c,
     const char *name)
 {
-	for (size_t i = 0; i < c->nneighbors; i++)
-		if (strcmp(c->neighbors[i].name, name) == 0)
-			return &c->neighbors[i];
-	return NULL;
+	return conf_find_named(c->neighbors, c->nneighbors,
+	    sizeof(*c->neighbors), name);
 }
 
 const struct conf_pool *conf_pool_by_name(const struct conf *c,
     const char *name)
 {
-	for (size_t i = 0; i < c->npools; i++)
-		if (strcmp(c->pools[i].name, name) == 0)
-			return &c->pools[i];
-	return NULL;
+	return conf_find_named(c->pools, c->npools, sizeof(*c->pools), name);
 }
 
 bool conf_addr_buggy(const struct prefix *addr)
@@ -494,7 +519,7 @@ static bool idx_eq(const size_t *a, const size_t *b, size_t n)
 	return memcmp(a, b, n * sizeof(*a)) == 0;
 }
 
-bool pool_eq(const struct conf_pool *a, const struct conf_pool *b)
+bool conf_pool_eq(const struct conf_pool *a, const struct conf_pool *b)
 {
 	if (!str_eq(a->name, b->name) || a->nranges != b->nranges ||
 	    a->auto_assign != b->auto_assign ||
@@ -512,29 +537,21 @@ bool pool_eq(const struct conf_pool *a, const struct conf_pool *b)
 static bool nbr_eq(const struct conf_neighbor *a,
     const struct conf_neighbor *b)
 {
-	return str_eq(a->name, b->name) && a->set == b->set &&
-	    pfx_eq(&a->addr, &b->addr) && a->remote_as == b->remote_as &&
-	    a->local_as == b->local_as &&
-	    pfx_eq(&a->local_addr, &b->local_addr) &&
-	    pfx_eq(&a->next_hop, &b->next_hop) &&
-	    pfx_eq(&a->next_hop_v6, &b->next_hop_v6) &&
-	    a->port == b->port && a->hold_time == b->hold_time &&
-	    a->keepalive == b->keepalive &&
-	    a->connect_retry == b->connect_retry &&
-	    a->min_hold_time == b->min_hold_time &&
-	    a->send_hold_time == b->send_hold_time &&
-	    a->passive == b->passive && str_eq(a->password, b->password) &&
-	    a->multihop == b->multihop && a->ttl_security == b->ttl_security &&
-	    a->graceful_restart == b->graceful_restart &&
+	const struct block *nb = &conf_neighbor_block;
+
+	if (!str_eq(a->name, b->name) || a->set != b->set)
+		return false;
+	for (size_t i = 0; i < nb->nkws; i++)
+		if (!conf_kw_value_eq(&nb->kws[i], a, b))
+			return false;
+	/* The values of graceful-restart and max-prefix (KW_FN rows). */
+	return a->graceful_restart == b->graceful_restart &&
 	    a->restart_time == b->restart_time &&
 	    a->max_prefix == b->max_prefix &&
-	    a->max_prefix_restart == b->max_prefix_restart &&
-	    str_eq(a->description, b->description) &&
-	    a->shutdown == b->shutdown &&
-	    str_eq(a->track_interface, b->track_interface);
+	    a->max_prefix_restart == b->max_prefix_restart;
 }
 
-bool adv_eq(const struct conf_adv *a, const struct conf_adv *b)
+bool conf_adv_eq(const struct conf_adv *a, const struct conf_adv *b)
 {
 	return str_eq(a->name, b->name) &&
 	    strv_eq(a->pools, a->npools, b->pools, b->npools) &&
@@ -581,16 +598,17 @@ bool conf_equal(const struct conf *a, const struct conf *b)
 		    a->sockets[i].restricted != b->sockets[i].restricted)
 			return false;
 	for (size_t i = 0; i < a->npools; i++)
-		if (!pool_eq(&a->pools[i], &b->pools[i]))
+		if (!conf_pool_eq(&a->pools[i], &b->pools[i]))
 			return false;
 	for (size_t i = 0; i < a->nneighbors; i++)
 		if (!nbr_eq(&a->neighbors[i], &b->neighbors[i]))
 			return false;
 	for (size_t i = 0; i < a->nadvs; i++) {
 		const struct conf_adv *x = &a->advs[i], *y = &b->advs[i];
-		if (!adv_eq(x, y))
+		if (!conf_adv_eq(x, y))
 			return false;
-		/* Derived by check(): every pool/peer when none is listed. */
+		/* Derived by conf_check(): every pool/peer when none is
+		 * listed. */
 		if (x->npool_idx != y->npool_idx ||
 		    x->npeer_idx != y->npeer_idx ||
 		    !idx_eq(x->pool_idx, y->pool_idx, x->npool_idx) ||

@@ -10,52 +10,52 @@
 
 /* ---- messages ---- */
 
-void p_err(struct parser *p, const char *fmt, ...)
+void conf_p_err(struct parser *p, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	msg_addv(p->l, true, p->line, p->prefix, fmt, ap);
+	conf_msg_addv(p->l, true, p->line, p->prefix, fmt, ap);
 	va_end(ap);
 }
 
-void p_warn(struct parser *p, const char *fmt, ...)
+void conf_p_warn(struct parser *p, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	msg_addv(p->l, false, p->line, p->prefix, fmt, ap);
+	conf_msg_addv(p->l, false, p->line, p->prefix, fmt, ap);
 	va_end(ap);
 }
 
 /* A bad value: "hold-time: 2 is out of range; usage: hold-time ...". */
-void p_bad(struct parser *p, const char *fmt, ...)
+void conf_p_bad(struct parser *p, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	char *what = xvasprintf(fmt, ap);
+	char *what = conf_xvasprintf(fmt, ap);
 	va_end(ap);
-	p_err(p, "%s: %s; usage: %s", p->kw->name, what, p->kw->usage);
+	conf_p_err(p, "%s: %s; usage: %s", p->kw->name, what, p->kw->usage);
 	free(what);
 }
 
 /* A bad value whose message already says the fix: no usage line. */
-void p_bad_fix(struct parser *p, const char *fmt, ...)
+void conf_p_bad_fix(struct parser *p, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	char *what = xvasprintf(fmt, ap);
+	char *what = conf_xvasprintf(fmt, ap);
 	va_end(ap);
-	p_err(p, "%s: %s", p->kw->name, what);
+	conf_p_err(p, "%s: %s", p->kw->name, what);
 	free(what);
 }
 
 /* ---- values: one place for numbers, yes/no, addresses, names ---- */
 
 /* what: the option the value belongs to ("restart-time"), or NULL. */
-bool v_opt_num(struct parser *p, const char *what, const struct tok *t,
+bool conf_v_opt_num(struct parser *p, const char *what, const struct tok *t,
     uint64_t lo, uint64_t hi, uint64_t *out)
 {
 	const char *sp = what ? " " : "";
@@ -63,63 +63,63 @@ bool v_opt_num(struct parser *p, const char *what, const struct tok *t,
 
 	if (what == NULL)
 		what = "";
-	if (!num_parse(t->text, &v)) {
-		p_bad(p, "%s%s\"%s\" is not a number", what, sp, t->text);
+	if (!conf_num_parse(t->text, &v)) {
+		conf_p_bad(p, "%s%s\"%s\" is not a number", what, sp, t->text);
 		return false;
 	}
 	if (v < lo || v > hi) {
-		p_bad(p, "%s%s%s is out of range", what, sp, t->text);
+		conf_p_bad(p, "%s%s%s is out of range", what, sp, t->text);
 		return false;
 	}
 	*out = v;
 	return true;
 }
 
-bool v_num(struct parser *p, const struct tok *t, uint64_t lo,
+bool conf_v_num(struct parser *p, const struct tok *t, uint64_t lo,
     uint64_t hi, uint64_t *out)
 {
-	return v_opt_num(p, NULL, t, lo, hi, out);
+	return conf_v_opt_num(p, NULL, t, lo, hi, out);
 }
 
-bool v_u16(struct parser *p, const struct tok *t, unsigned lo,
+bool conf_v_u16(struct parser *p, const struct tok *t, unsigned lo,
     unsigned hi, uint16_t *out)
 {
 	uint64_t v;
 
-	if (!v_num(p, t, lo, hi, &v))
+	if (!conf_v_num(p, t, lo, hi, &v))
 		return false;
 	*out = (uint16_t)v;
 	return true;
 }
 
-bool v_bool(struct parser *p, const struct tok *t, bool *out)
+bool conf_v_bool(struct parser *p, const struct tok *t, bool *out)
 {
 	if (strcmp(t->text, "yes") == 0)
 		*out = true;
 	else if (strcmp(t->text, "no") == 0)
 		*out = false;
 	else {
-		p_bad(p, "\"%s\" is neither yes nor no", t->text);
+		conf_p_bad(p, "\"%s\" is neither yes nor no", t->text);
 		return false;
 	}
 	return true;
 }
 
-bool v_addr(struct parser *p, const struct tok *t, unsigned afi,
+bool conf_v_addr(struct parser *p, const struct tok *t, unsigned afi,
     struct prefix *out)
 {
 	struct prefix a;
 
 	if (!addr_parse(t->text, &a)) {
 		if (strchr(t->text, '/') != NULL)
-			p_bad(p, "%s is a prefix; give a single address",
+			conf_p_bad(p, "%s is a prefix; give a single address",
 			    t->text);
 		else
-			p_bad(p, "\"%s\" is not an IP address", t->text);
+			conf_p_bad(p, "\"%s\" is not an IP address", t->text);
 		return false;
 	}
 	if (afi != AFI_NONE && a.afi != afi) {
-		p_bad(p, "%s is an %s address", t->text,
+		conf_p_bad(p, "%s is an %s address", t->text,
 		    a.afi == AFI_IPV6 ? "IPv6" : "IPv4");
 		return false;
 	}
@@ -127,7 +127,7 @@ bool v_addr(struct parser *p, const struct tok *t, unsigned afi,
 	return true;
 }
 
-bool v_asn(struct parser *p, const struct tok *t, uint32_t *out)
+bool conf_v_asn(struct parser *p, const struct tok *t, uint32_t *out)
 {
 	uint64_t v;
 
@@ -138,65 +138,66 @@ bool v_asn(struct parser *p, const struct tok *t, uint32_t *out)
 	uint64_t lo;
 
 	if (strcmp(t->text, "0") == 0 || strcmp(t->text, "0.0") == 0)
-		p_bad(p, "AS 0 is reserved and never valid (RFC 7607)");
-	else if (num_parse(t->text, &v))
-		p_bad(p, "AS %s is out of range", t->text);
+		conf_p_bad(p, "AS 0 is reserved and never valid (RFC 7607)");
+	else if (conf_num_parse(t->text, &v))
+		conf_p_bad(p, "AS %s is out of range", t->text);
 	else if (dot != NULL && (size_t)(dot - t->text) < sizeof(hi) &&
 	    snprintf(hi, sizeof(hi), "%.*s", (int)(dot - t->text),
-	    t->text) > 0 && num_parse(hi, &v) && num_parse(dot + 1, &lo))
-		p_bad(p, "asdot AS %s is out of range: each half is 0..65535",
-		    t->text);
+	    t->text) > 0 && conf_num_parse(hi, &v) &&
+	    conf_num_parse(dot + 1, &lo))
+		conf_p_bad(p, "asdot AS %s is out of range: each half is "
+		    "0..65535", t->text);
 	else
-		p_bad(p, "\"%s\" is not an AS number", t->text);
+		conf_p_bad(p, "\"%s\" is not an AS number", t->text);
 	return false;
 }
 
-bool v_name(struct parser *p, const struct tok *t)
+bool conf_v_name(struct parser *p, const struct tok *t)
 {
-	if (name_ok(t->text))
+	if (conf_name_ok(t->text))
 		return true;
-	p_bad(p, "\"%s\" is not a valid name: use letters, digits, _ . and -, "
-	    "starting with a letter or digit", t->text);
+	conf_p_bad(p, "\"%s\" is not a valid name: use letters, digits, _ . "
+	    "and -, starting with a letter or digit", t->text);
 	return false;
 }
 
-bool v_string(struct parser *p, const struct tok *t, size_t min,
+bool conf_v_string(struct parser *p, const struct tok *t, size_t min,
     size_t max)
 {
 	size_t n = strlen(t->text);
 
 	if (n < min) {
-		p_bad(p, "the value is empty");
+		conf_p_bad(p, "the value is empty");
 		return false;
 	}
 	if (n > max) {
-		p_bad(p, "\"%.20s...\" is %zu bytes long, more than %zu",
+		conf_p_bad(p, "\"%.20s...\" is %zu bytes long, more than %zu",
 		    t->text, n, max);
 		return false;
 	}
 	return true;
 }
 
-void set_str(char **dst, const char *s)
+void conf_set_str(char **dst, const char *s)
 {
 	free(*dst);
-	*dst = xstrdup(s);
+	*dst = conf_xstrdup(s);
 }
 
-bool v_ifname(struct parser *p, const struct tok *t)
+bool conf_v_ifname(struct parser *p, const struct tok *t)
 {
 	const char *s = t->text;
 	size_t n = strlen(s);
 
 	if (n == 0 || n >= CONF_IFNAMSIZ) {
-		p_bad(p, "\"%s\" is not an interface name: 1 to %d "
+		conf_p_bad(p, "\"%s\" is not an interface name: 1 to %d "
 		    "characters", s, CONF_IFNAMSIZ - 1);
 		return false;
 	}
 	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0 ||
 	    strpbrk(s, "/: \t\"") != NULL) {
-		p_bad(p, "\"%s\" is not an interface name: no /, : or spaces",
-		    s);
+		conf_p_bad(p, "\"%s\" is not an interface name: no /, : or "
+		    "spaces", s);
 		return false;
 	}
 	return true;
