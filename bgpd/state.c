@@ -290,12 +290,11 @@ void state_touch(struct state *st, const struct prefix *vip)
 	if (st->path == NULL)
 		return;
 	if (st->ndirty == st->capdirty) {
-		size_t ncap = st->capdirty ? st->capdirty * 2 : 64;
-		struct prefix *nd = realloc(st->dirty, ncap * sizeof(*nd));
+		struct prefix *nd = array_grow(st->dirty, &st->capdirty,
+		    st->ndirty + 1, sizeof(*nd));
 		if (nd == NULL)
 			return;
 		st->dirty = nd;
-		st->capdirty = ncap;
 	}
 	st->dirty[st->ndirty++] = *vip;
 }

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "bgpd/state.h"
+#include "util/buf.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -513,12 +514,11 @@ static void quiet_set(struct nl *nl, const struct prefix *a, bool on)
 	if (!on)
 		return;
 	if (nl->nquiet == nl->capquiet) {
-		size_t ncap = nl->capquiet ? nl->capquiet * 2 : 16;
-		struct prefix *nq = realloc(nl->quiet, ncap * sizeof(*nq));
+		struct prefix *nq = array_grow(nl->quiet, &nl->capquiet,
+		    nl->nquiet + 1, sizeof(*nq));
 		if (nq == NULL)
 			return;
 		nl->quiet = nq;
-		nl->capquiet = ncap;
 	}
 	nl->quiet[nl->nquiet++] = *a;
 }
@@ -628,10 +628,15 @@ static bool imports_dev(const struct conf *c, const char *dev)
 	return false;
 }
 
+/* An imported address and the device it is on. */
+struct dev_addr {
+	struct prefix addr;
+	const char *dev;	/* a name in nl->links: live until rebuilt */
+};
+
 /* The imported addresses present on the host, from a dump. */
 struct present {
-	struct prefix *addr;
-	const char **dev;	/* names in nl->links: live until rebuilt */
+	struct dev_addr *a;
 	size_t n, cap;
 	struct nl *nl;
 	bool nomem;
@@ -646,22 +651,23 @@ static void present_add(void *arg, const struct nl_ifaddr *a)
 	    (dev = import_dev_of(p->nl, a)) == NULL)
 		return;
 	if (p->n == p->cap) {
-		size_t ncap = p->cap ? p->cap * 2 : 64;
-		struct prefix *na = realloc(p->addr, ncap * sizeof(*na));
-		if (na != NULL)
-			p->addr = na;
-		const char **nd = realloc(p->dev, ncap * sizeof(*nd));
-		if (nd != NULL)
-			p->dev = nd;
-		if (na == NULL || nd == NULL) {
+		struct dev_addr *na = array_grow(p->a, &p->cap, p->n + 1,
+		    sizeof(*na));
+		if (na == NULL) {
 			p->nomem = true;
 			return;
 		}
-		p->cap = ncap;
+		p->a = na;
 	}
-	p->addr[p->n] = a->addr;
-	p->dev[p->n++] = dev;
+	p->a[p->n++] = (struct dev_addr){ a->addr, dev };
 }
+
+/* An imported VIP to withdraw: dev is a copy (the owner name goes with
+ * the VIP), NULL when out of memory. */
+struct gone {
+	struct prefix addr;
+	char *dev;
+};
 
 void nl_imports_sync(struct lbbgpd *d)
 {
@@ -669,8 +675,7 @@ void nl_imports_sync(struct lbbgpd *d)
 	const struct conf *c = d->conf;
 	struct present p = { .nl = nl };
 	size_t nwd = 0, capwd = 0;
-	struct prefix *wd = NULL;
-	char **wdev = NULL;
+	struct gone *wd = NULL;
 
 	if (nl == NULL || nl->sync == NULL)
 		return;
@@ -690,8 +695,7 @@ void nl_imports_sync(struct lbbgpd *d)
 			log_warnx("import-addresses dev %s: cannot read its "
 			    "addresses: %s", l->name, p.nomem ? "out of memory" :
 			    nl_geterror(err));
-			free(p.addr);
-			free(p.dev);
+			free(p.a);
 			return;
 		}
 	}
@@ -704,42 +708,34 @@ void nl_imports_sync(struct lbbgpd *d)
 			if (strncmp(o, OWNER_PREFIX, strlen(OWNER_PREFIX)) != 0)
 				continue;
 			for (k = 0; k < p.n; k++)
-				if (prefix_equal(&p.addr[k], &v->addr) &&
-				    strcmp(p.dev[k], o + strlen(OWNER_PREFIX)) ==
-				    0)
+				if (prefix_equal(&p.a[k].addr, &v->addr) &&
+				    strcmp(p.a[k].dev, o + strlen(OWNER_PREFIX))
+				    == 0)
 					break;
 			if (k < p.n)
 				continue;
 			if (nwd == capwd) {
-				capwd = capwd ? capwd * 2 : 16;
-				struct prefix *nw = realloc(wd, capwd *
-				    sizeof(*nw));
-				char **nd = realloc(wdev, capwd *
-				    sizeof(*nd));
-				if (nw != NULL)
-					wd = nw;
-				if (nd != NULL)
-					wdev = nd;
-				if (nw == NULL || nd == NULL)
+				struct gone *nw = array_grow(wd, &capwd,
+				    nwd + 1, sizeof(*nw));
+				if (nw == NULL)
 					break;
+				wd = nw;
 			}
-			wd[nwd] = v->addr;
-			wdev[nwd++] = strdup(o + strlen(OWNER_PREFIX));
+			wd[nwd++] = (struct gone){ v->addr,
+			    strdup(o + strlen(OWNER_PREFIX)) };
 		}
 	}
 	for (size_t i = 0; i < nwd; i++) {
-		if (wdev[i] != NULL)
-			import_del(nl, wdev[i], &wd[i], imports_dev(c,
-			    wdev[i]) ? "is not on it (any more)" :
+		if (wd[i].dev != NULL)
+			import_del(nl, wd[i].dev, &wd[i].addr, imports_dev(c,
+			    wd[i].dev) ? "is not on it (any more)" :
 			    "is no longer imported");
-		free(wdev[i]);
+		free(wd[i].dev);
 	}
 	for (size_t i = 0; i < p.n; i++)
-		import_add(nl, p.dev[i], &p.addr[i]);
+		import_add(nl, p.a[i].dev, &p.a[i].addr);
 	free(wd);
-	free(wdev);
-	free(p.addr);
-	free(p.dev);
+	free(p.a);
 }
 
 static void addr_msg(struct nl *nl, const struct nlmsghdr *h)
