@@ -340,7 +340,8 @@ bool state_commit(struct state *st, struct rib *r)
 	for (size_t i = 0; ok && i < st->ndirty; i++) {
 		rib_vip_prefetch(r, st->dirty, st->ndirty, i);
 		put_record(&b, r, &st->dirty[i]);
-		if (b.failed || buf_used(&b) >= SB_FLUSH || i + 1 == st->ndirty)
+		if (b.failed || buf_used(&b) >= SB_FLUSH ||
+		    i + 1 == st->ndirty)
 			ok = sb_flush(&b, st->jfd, &len);
 	}
 	buf_free(&b);

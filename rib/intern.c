@@ -127,7 +127,7 @@ void *slots_grow(void *slots, size_t size, uint32_t **free_ids, size_t *cap,
 
 	if (nf == NULL)
 		return NULL;
-	*free_ids = nf;		/* bigger than *cap says until the slots grow */
+	*free_ids = nf;		/* maybe more room than *cap says */
 	return array_grow(slots, cap, need, size);
 }
 

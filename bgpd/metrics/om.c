@@ -1,9 +1,9 @@
 /*
  * om.c - OpenMetrics / Prometheus text writer (om.h).
  *
- * Builds text in a struct buf (util/buf.h); never does I/O and never reads the
- * daemon's state.  Names are the caller's constants; values are escaped
- * here, so a neighbor or pool name can never break a line.
+ * Builds text in a struct buf (util/buf.h); never does I/O and never
+ * reads the daemon's state.  Names are the caller's constants; values are
+ * escaped here, so a neighbor or pool name can never break a line.
  */
 #include "bgpd/metrics/om.h"
 

@@ -40,7 +40,7 @@ struct om_label {
 };
 
 struct om {
-	struct buf b;		/* out of memory (failed): om_finish() gives NULL */
+	struct buf b;		/* failed: om_finish() returns NULL */
 	bool openmetrics;	/* false: Prometheus text format 0.0.4 */
 	const char *family;	/* the family samples go to */
 	enum om_type type;

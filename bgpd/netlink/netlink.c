@@ -709,8 +709,8 @@ void nl_imports_sync(struct lbbgpd *d)
 				continue;
 			for (k = 0; k < p.n; k++)
 				if (prefix_equal(&p.a[k].addr, &v->addr) &&
-				    strcmp(p.a[k].dev, o + strlen(OWNER_PREFIX))
-				    == 0)
+				    strcmp(p.a[k].dev,
+				    o + strlen(OWNER_PREFIX)) == 0)
 					break;
 			if (k < p.n)
 				continue;
