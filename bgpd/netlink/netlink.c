@@ -262,12 +262,13 @@ static void link_query(struct nl *nl, struct nl_link *l)
 	rtnl_link_put(k);
 }
 
-static bool link_add_name(struct nl_link **v, size_t *n, const char *name)
+static bool link_add_name(struct nl_link **v, size_t *n, size_t *cap,
+    const char *name)
 {
 	for (size_t i = 0; i < *n; i++)
 		if (strcmp((*v)[i].name, name) == 0)
 			return true;
-	struct nl_link *nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	struct nl_link *nv = array_grow(*v, cap, *n + 1, sizeof(*nv));
 	if (nv == NULL)
 		return false;
 	*v = nv;
@@ -282,17 +283,17 @@ static bool links_rebuild(struct nl *nl)
 {
 	const struct conf *c = nl->d->conf;
 	struct nl_link *v = NULL;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 	bool ok = true;
 
 	for (size_t i = 0; i < c->ntrack; i++)
-		ok &= link_add_name(&v, &n, c->track[i]);
+		ok &= link_add_name(&v, &n, &cap, c->track[i]);
 	for (size_t i = 0; i < c->nneighbors; i++)
 		if (c->neighbors[i].track_interface != NULL)
-			ok &= link_add_name(&v, &n,
+			ok &= link_add_name(&v, &n, &cap,
 			    c->neighbors[i].track_interface);
 	for (size_t i = 0; i < c->nimports; i++)
-		ok &= link_add_name(&v, &n, c->imports[i].dev);
+		ok &= link_add_name(&v, &n, &cap, c->imports[i].dev);
 	if (!ok) {
 		free(v);
 		log_warnx("netlink: out of memory");
