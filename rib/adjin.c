@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fsm/attr.h"
+#include "util/buf.h"
 
 #define BLOB_AS4	0x01
 #define BLOB_HDR_MAX	(2 + 32)
@@ -29,28 +30,6 @@ static uint64_t blob_hash(const uint8_t *p, size_t n)
 	return h;
 }
 
-static bool index_grow(struct rib *r)
-{
-	size_t ncap = r->blob_index_cap ? r->blob_index_cap * 2 : 64;
-	uint32_t *ni = calloc(ncap, sizeof(*ni));
-
-	if (ni == NULL)
-		return false;
-	for (size_t i = 0; i < r->blob_index_cap; i++) {
-		uint32_t id = r->blob_index[i];
-		if (id == 0)
-			continue;
-		size_t k = r->blobs[id - 1].hash & (ncap - 1);
-		while (ni[k] != 0)
-			k = (k + 1) & (ncap - 1);
-		ni[k] = id;
-	}
-	free(r->blob_index);
-	r->blob_index = ni;
-	r->blob_index_cap = ncap;
-	return true;
-}
-
 /* Id of the blob with these bytes, created (with no reference) if new. */
 static uint32_t blob_intern(struct rib *r, const uint8_t *p, size_t n)
 {
@@ -63,27 +42,20 @@ static uint32_t blob_intern(struct rib *r, const uint8_t *p, size_t n)
 		if (b->hash == h && b->len == n && memcmp(b->data, p, n) == 0)
 			return r->blob_index[k];
 	}
-	if ((r->nblobs_live + 1) * 2 > r->blob_index_cap && !index_grow(r))
+	if ((r->nblobs_live + 1) * 2 > r->blob_index_cap &&
+	    !id_index_grow(&r->blob_index, &r->blob_index_cap, 64, r->blobs,
+	    sizeof(*r->blobs), offsetof(struct blob, hash)))
 		return 0;
 	uint32_t id;
 	if (r->nfree_blobs > 0) {
 		id = r->free_blobs[--r->nfree_blobs];
 	} else {
 		if (r->nblobs == r->capblobs) {
-			size_t ncap = r->capblobs ? r->capblobs * 2 : 64;
-			struct blob *nb = realloc(r->blobs, ncap * sizeof(*nb));
-			uint32_t *nf = realloc(r->free_blobs,
-			    ncap * sizeof(*nf));
-			if (nb == NULL || nf == NULL) {
-				if (nb != NULL)
-					r->blobs = nb;
-				if (nf != NULL)
-					r->free_blobs = nf;
+			struct blob *nb = slots_grow(r->blobs, sizeof(*nb),
+			    &r->free_blobs, &r->capblobs, r->nblobs + 1);
+			if (nb == NULL)
 				return 0;
-			}
 			r->blobs = nb;
-			r->free_blobs = nf;
-			r->capblobs = ncap;
 		}
 		id = (uint32_t)++r->nblobs;
 	}
@@ -97,10 +69,7 @@ static uint32_t blob_intern(struct rib *r, const uint8_t *p, size_t n)
 	b->len = (uint32_t)n;
 	b->refs = 0;
 	b->hash = h;
-	size_t k = h & (r->blob_index_cap - 1);
-	while (r->blob_index[k] != 0)
-		k = (k + 1) & (r->blob_index_cap - 1);
-	r->blob_index[k] = id;
+	id_index_put(r->blob_index, r->blob_index_cap, h, id);
 	r->nblobs_live++;
 	return id;
 }
@@ -119,9 +88,7 @@ static void blob_release(struct rib *r, uint32_t id)
 	for (size_t j = (hole + 1) & mask; r->blob_index[j] != 0;
 	    j = (j + 1) & mask) {
 		size_t home = r->blobs[r->blob_index[j] - 1].hash & mask;
-		bool movable = hole <= j ? (home <= hole || home > j) :
-		    (home <= hole && home > j);
-		if (movable) {
+		if (pt_shift_movable(hole, j, home)) {
 			r->blob_index[hole] = r->blob_index[j];
 			hole = j;
 		}
@@ -276,8 +243,8 @@ size_t rib_in_purge_stale(struct rib *r, size_t peer, uint16_t afi)
 		if (!(e->v2 & IN_STALE) || (afi != 0 && e->k.afi != afi))
 			continue;
 		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			struct pt_key *ng = realloc(gone, cap * sizeof(*ng));
+			struct pt_key *ng = array_grow(gone, &cap, n + 1,
+			    sizeof(*ng));
 			if (ng == NULL)
 				break;
 			gone = ng;

@@ -14,6 +14,7 @@
 
 #include "fsm/attr.h"
 #include "fsm/msg.h"
+#include "util/buf.h"
 
 /* Dirty routes looked at per round of a flush. */
 #define FLUSH_CHUNK 4096
@@ -123,12 +124,11 @@ static bool queue_room(struct rib_peer *p)
 	}
 	if (p->ndirty >= dirty_limit(p))
 		return false;
-	size_t ncap = p->dirty_cap ? p->dirty_cap * 2 : 256;
-	struct pt_key *nd = realloc(p->dirty, ncap * sizeof(*nd));
+	struct pt_key *nd = array_grow(p->dirty, &p->dirty_cap, p->ndirty + 1,
+	    sizeof(*nd));
 	if (nd == NULL)
 		return false;	/* out of memory: the scan needs none */
 	p->dirty = nd;
-	p->dirty_cap = ncap;
 	return true;
 }
 
@@ -395,12 +395,6 @@ void rib_peer_walk(struct rib *r, size_t peer,
 
 /* ---- attribute sets ---------------------------------------------------- */
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return (x > y) - (x < y);
-}
-
 static int cmp_large(const void *a, const void *b)
 {
 	const struct large_community *x = a, *y = b;
@@ -465,12 +459,9 @@ static bool build_set(struct rib *r, struct rib_peer *p, struct attrset *set)
 		nlarge += a->nlarge;
 	}
 	/* Sorted and without duplicates, so equal sets encode equally. */
-	qsort(set->comm, ncomm, sizeof(*set->comm), cmp_u32);
+	set->ncomm = u32_sort_unique(set->comm, ncomm);
 	qsort(set->large, nlarge, sizeof(*set->large), cmp_large);
-	set->ncomm = set->nlarge = 0;
-	for (size_t i = 0; i < ncomm; i++)
-		if (set->ncomm == 0 || set->comm[i] != set->comm[set->ncomm - 1])
-			set->comm[set->ncomm++] = set->comm[i];
+	set->nlarge = 0;
 	for (size_t i = 0; i < nlarge; i++)
 		if (set->nlarge == 0 || cmp_large(&set->large[i],
 		    &set->large[set->nlarge - 1]) != 0)
@@ -547,28 +538,11 @@ static uint64_t set_hash(uint64_t mask, const uint32_t *extra, size_t n)
 
 static bool set_index_put(struct rib_peer *p, uint32_t id)
 {
-	if ((p->nsets + 1) * 2 > p->set_index_cap) {
-		size_t ncap = p->set_index_cap ? p->set_index_cap * 2 : 16;
-		uint32_t *ni = calloc(ncap, sizeof(*ni));
-		if (ni == NULL)
-			return false;
-		for (size_t i = 0; i < p->set_index_cap; i++) {
-			uint32_t old = p->set_index[i];
-			if (old == 0)
-				continue;
-			size_t k = p->sets[old - 1].hash & (ncap - 1);
-			while (ni[k] != 0)
-				k = (k + 1) & (ncap - 1);
-			ni[k] = old;
-		}
-		free(p->set_index);
-		p->set_index = ni;
-		p->set_index_cap = ncap;
-	}
-	size_t k = p->sets[id - 1].hash & (p->set_index_cap - 1);
-	while (p->set_index[k] != 0)
-		k = (k + 1) & (p->set_index_cap - 1);
-	p->set_index[k] = id;
+	if ((p->nsets + 1) * 2 > p->set_index_cap &&
+	    !id_index_grow(&p->set_index, &p->set_index_cap, 16, p->sets,
+	    sizeof(*p->sets), offsetof(struct attrset, hash)))
+		return false;
+	id_index_put(p->set_index, p->set_index_cap, p->sets[id - 1].hash, id);
 	return true;
 }
 
@@ -588,12 +562,11 @@ static uint32_t set_for(struct rib *r, struct rib_peer *p, uint64_t mask,
 			return s->too_big ? 0 : p->set_index[k];
 	}
 	if (p->nsets == p->capsets) {
-		size_t ncap = p->capsets ? p->capsets * 2 : 8;
-		struct attrset *ns = realloc(p->sets, ncap * sizeof(*ns));
+		struct attrset *ns = array_grow(p->sets, &p->capsets,
+		    p->nsets + 1, sizeof(*ns));
 		if (ns == NULL)
 			return 0;
 		p->sets = ns;
-		p->capsets = ncap;
 	}
 	struct attrset *set = &p->sets[p->nsets];
 	*set = (struct attrset){ .mask = mask, .hash = h,
@@ -669,8 +642,8 @@ static size_t route_extras(struct rib *r, const struct rib_peer *p,
 		if (!counted)
 			continue;
 		if (n + v->necomm > cap) {
-			cap = (n + v->necomm) * 2;
-			uint32_t *na = realloc(acc, cap * sizeof(*na));
+			uint32_t *na = array_grow(acc, &cap, n + v->necomm,
+			    sizeof(*na));
 			if (na == NULL)
 				break;
 			acc = na;
@@ -678,14 +651,8 @@ static size_t route_extras(struct rib *r, const struct rib_peer *p,
 		memcpy(acc + n, v->ecomm, v->necomm * sizeof(*acc));
 		n += v->necomm;
 	}
-	if (n > 0)
-		qsort(acc, n, sizeof(*acc), cmp_u32);
-	size_t u = 0;
-	for (size_t i = 0; i < n; i++)
-		if (u == 0 || acc[i] != acc[u - 1])
-			acc[u++] = acc[i];
 	*out = acc;
-	return u;
+	return u32_sort_unique(acc, n);
 }
 
 /* What the peer should have for a route: an attribute set id, or 0. */

@@ -1,14 +1,18 @@
 /*
- * intern.c - one refcounted copy of each owner name and sharing key.
+ * intern.c - one refcounted copy of each owner name and sharing key; and
+ * the two table pieces the RIB keeps its other shared things in (slots
+ * with a free list, id indexes: rib_int.h).
  *
  * A controller typically adds thousands of VIPs under one owner: each
  * holds a pointer to the same string instead of its own copy, which saves
- * memory and keeps name comparisons in cache.
+ * memory and keeps name comparisons in cache.  Pure: no I/O.
  */
 #include "rib/rib_int.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "util/buf.h"
 
 struct istr {
 	uint32_t refs;
@@ -92,13 +96,10 @@ void str_release(struct strtab *t, const char *s)
 	for (hole = x->hash & mask; t->slots[hole] != x;
 	    hole = (hole + 1) & mask)
 		;
-	/* Backward-shift deletion, as in ptable.c. */
+	/* Backward-shift deletion (pt_shift_movable()). */
 	for (size_t j = (hole + 1) & mask; t->slots[j] != NULL;
 	    j = (j + 1) & mask) {
-		size_t home = t->slots[j]->hash & mask;
-		bool movable = hole <= j ? (home <= hole || home > j) :
-		    (home <= hole && home > j);
-		if (movable) {
+		if (pt_shift_movable(hole, j, t->slots[j]->hash & mask)) {
 			t->slots[hole] = t->slots[j];
 			hole = j;
 		}
@@ -114,4 +115,40 @@ void strtab_free(struct strtab *t)
 		free(t->slots[i]);
 	free(t->slots);
 	memset(t, 0, sizeof(*t));
+}
+
+/* ---- slot tables and id indexes ----------------------------------------- */
+
+void *slots_grow(void *slots, size_t size, uint32_t **free_ids, size_t *cap,
+    size_t need)
+{
+	size_t fcap = *cap;
+	uint32_t *nf = array_grow(*free_ids, &fcap, need, sizeof(*nf));
+
+	if (nf == NULL)
+		return NULL;
+	*free_ids = nf;		/* maybe more room than *cap says */
+	return array_grow(slots, cap, need, size);
+}
+
+bool id_index_grow(uint32_t **idx, size_t *cap, size_t first_cap,
+    const void *items, size_t item_size, size_t hash_off)
+{
+	size_t ncap = *cap ? *cap * 2 : first_cap;
+	uint32_t *ni = calloc(ncap, sizeof(*ni));
+
+	if (ni == NULL)
+		return false;
+	for (size_t i = 0; i < *cap; i++) {
+		uint32_t id = (*idx)[i];
+		if (id == 0)
+			continue;
+		const char *item = (const char *)items + (id - 1) * item_size;
+		id_index_put(ni, ncap, *(const uint64_t *)(const void *)
+		    (item + hash_off), id);
+	}
+	free(*idx);
+	*idx = ni;
+	*cap = ncap;
+	return true;
 }

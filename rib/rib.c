@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "fsm/bgp.h"
+#include "util/buf.h"
 
 static const char *const err_codes[] = {
 	[RIB_OK] = "ok",
@@ -85,17 +86,32 @@ size_t rib_pool_advs(const struct rib *r, size_t pool, const uint16_t **advs)
 	return r->npool_advs[pool];
 }
 
+/*
+ * The route VIP v makes under advertisement adv.  A host route is not
+ * counted (host_route()): its peers are told of it, and false.  Else its
+ * key in the export counts.
+ */
+static inline bool counted_route(struct rib *r, const struct vip *v,
+    size_t adv, struct prefix *route, struct pt_key *k)
+{
+	*route = rib_route_of(r, v, adv);
+	if (host_route(r, adv, v->addr.afi)) {
+		adj_route_changed(r, adv, route);
+		return false;
+	}
+	*k = pt_key_make(route, (uint16_t)adv);
+	return true;
+}
+
 /* Count a VIP out of the routes of its pool's first n advertisements. */
 static void unexport_vip(struct rib *r, const struct vip *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		size_t adv = r->pool_advs[v->pool][i];
-		struct prefix route = rib_route_of(r, v, adv);
-		if (host_route(r, adv, v->addr.afi)) {
-			adj_route_changed(r, adv, &route);
+		struct prefix route;
+		struct pt_key k;
+		if (!counted_route(r, v, adv, &route, &k))
 			continue;
-		}
-		struct pt_key k = pt_key_make(&route, (uint16_t)adv);
 		struct pt_entry *e = pt_find(&r->exp, &k);
 
 		if (e == NULL)
@@ -116,12 +132,10 @@ static bool export_vip(struct rib *r, const struct vip *v)
 {
 	for (size_t i = 0; i < r->npool_advs[v->pool]; i++) {
 		size_t adv = r->pool_advs[v->pool][i];
-		struct prefix route = rib_route_of(r, v, adv);
-		if (host_route(r, adv, v->addr.afi)) {
-			adj_route_changed(r, adv, &route);
+		struct prefix route;
+		struct pt_key k;
+		if (!counted_route(r, v, adv, &route, &k))
 			continue;
-		}
-		struct pt_key k = pt_key_make(&route, (uint16_t)adv);
 		struct pt_entry *e = pt_insert(&r->exp, &k, NULL);
 
 		if (e == NULL) {
@@ -142,6 +156,18 @@ static int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 	return (x > y) - (x < y);
+}
+
+size_t u32_sort_unique(uint32_t *v, size_t n)
+{
+	size_t u = 0;
+
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_u32);
+	for (size_t i = 0; i < n; i++)
+		if (u == 0 || v[i] != v[u - 1])
+			v[u++] = v[i];
+	return u;
 }
 
 static void owner_free(struct rib *r, struct vip_owner *o)
@@ -206,13 +232,8 @@ static bool extras_of(const struct vip *v, uint32_t **out, uint32_t *n)
 		memcpy(c + total, o->comm, o->ncomm * sizeof(*c));
 		total += o->ncomm;
 	}
-	qsort(c, total, sizeof(*c), cmp_u32);
-	size_t u = 0;
-	for (size_t i = 0; i < total; i++)
-		if (u == 0 || c[i] != c[u - 1])
-			c[u++] = c[i];
 	*out = c;
-	*n = (uint32_t)u;
+	*n = (uint32_t)u32_sort_unique(c, total);
 	return true;
 }
 
@@ -352,16 +373,11 @@ static struct vip *vip_create(struct rib *r, const struct prefix *addr,
     uint32_t pool)
 {
 	if (r->nfree == 0 && r->nslots == r->capvips) {
-		size_t ncap = r->capvips ? r->capvips * 2 : 64;
-		struct vip *nv = realloc(r->vips, ncap * sizeof(*nv));
+		struct vip *nv = slots_grow(r->vips, sizeof(*nv),
+		    &r->free_slots, &r->capvips, r->nslots + 1);
 		if (nv == NULL)
 			return NULL;
 		r->vips = nv;
-		uint32_t *nf = realloc(r->free_slots, ncap * sizeof(*nf));
-		if (nf == NULL)
-			return NULL;
-		r->free_slots = nf;
-		r->capvips = ncap;
 	}
 	/* Slots are reused, never moved: a withdraw touches no other VIP. */
 	size_t slot = r->nfree > 0 ? r->free_slots[r->nfree - 1] : r->nslots;

@@ -18,6 +18,35 @@ const char *str_intern(struct strtab *t, const char *s);
 void str_release(struct strtab *t, const char *s);
 void strtab_free(struct strtab *t);
 
+/*
+ * Slot tables (intern.c): an array of slots and the stack of free slot
+ * ids (VIPs, Adj-RIB-In blobs) share one capacity, so freeing a slot
+ * never allocates.  Room for need slots: the (maybe moved) slots, or NULL
+ * when out of memory (then the slots and *cap are as they were).
+ */
+void *slots_grow(void *slots, size_t size, uint32_t **free_ids, size_t *cap,
+    size_t need);
+
+/*
+ * Id indexes (intern.c): a power-of-two open-addressing table of ids, 1
+ * + an index into an array of items, 0 an empty slot; probing is linear
+ * from the item's hash, a uint64_t at hash_off in each item (Adj-RIB-In
+ * blobs, attribute sets).
+ */
+static inline void id_index_put(uint32_t *idx, size_t cap, uint64_t hash,
+    uint32_t id)
+{
+	size_t k = hash & (cap - 1);
+
+	while (idx[k] != 0)
+		k = (k + 1) & (cap - 1);
+	idx[k] = id;
+}
+/* Rebuild *idx at twice its capacity (first_cap at first); false when out
+ * of memory (then it is as it was). */
+bool id_index_grow(uint32_t **idx, size_t *cap, size_t first_cap,
+    const void *items, size_t item_size, size_t hash_off);
+
 static inline struct vip_owner *owner_at(struct vip *v, uint32_t i)
 {
 	return i == 0 ? &v->first : &v->more[i - 1];
@@ -154,6 +183,8 @@ bool host_route(const struct rib *r, size_t adv, unsigned afi);
 bool pool_has_adv(const struct rib *r, size_t pool, size_t adv);
 bool rib_fail(struct rib_res *res, enum rib_err e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Sort v[0..n) and drop repeats (communities); the count left. */
+size_t u32_sort_unique(uint32_t *v, size_t n);
 
 /* adjin.c */
 void rib_in_free_blobs(struct rib *r);

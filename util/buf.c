@@ -56,7 +56,7 @@ bool buf_reserve(struct buf *b, size_t n)
 	return true;
 }
 
-bool buf_append(struct buf *b, const void *data, size_t n)
+bool buf_append_grow(struct buf *b, const void *data, size_t n)
 {
 	if (n == 0)
 		return !b->failed;
@@ -65,16 +65,6 @@ bool buf_append(struct buf *b, const void *data, size_t n)
 	memcpy(b->p + b->len, data, n);
 	b->len += n;
 	return true;
-}
-
-bool buf_puts(struct buf *b, const char *s)
-{
-	return buf_append(b, s, strlen(s));
-}
-
-bool buf_putc(struct buf *b, char c)
-{
-	return buf_append(b, &c, 1);
 }
 
 bool buf_printf(struct buf *b, const char *fmt, ...)

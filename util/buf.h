@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 struct buf {
 	char *p;
@@ -25,10 +26,34 @@ struct buf {
 
 /* Room for n more bytes after len.  False (and failed) when out of memory. */
 bool buf_reserve(struct buf *b, size_t n);
-/* Append n bytes; false when out of memory (then every later append fails). */
-bool buf_append(struct buf *b, const void *data, size_t n);
-bool buf_puts(struct buf *b, const char *s);
-bool buf_putc(struct buf *b, char c);
+/* buf_append() when the bytes do not fit as they are: grows b. */
+bool buf_append_grow(struct buf *b, const void *data, size_t n);
+
+/*
+ * Append n bytes; false when out of memory (then every later append
+ * fails).  Inline when they fit: records are built of many short appends
+ * (a state journal line is some 20), and a call each showed.
+ */
+static inline bool buf_append(struct buf *b, const void *data, size_t n)
+{
+	if (n > 0 && n <= b->cap - b->len && !b->failed) {
+		memcpy(b->p + b->len, data, n);
+		b->len += n;
+		return true;
+	}
+	return buf_append_grow(b, data, n);
+}
+
+static inline bool buf_puts(struct buf *b, const char *s)
+{
+	return buf_append(b, s, strlen(s));
+}
+
+static inline bool buf_putc(struct buf *b, char c)
+{
+	return buf_append(b, &c, 1);
+}
+
 bool buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Drop n bytes from the front (a queue being written out). */

@@ -1,9 +1,9 @@
 /*
  * om.c - OpenMetrics / Prometheus text writer (om.h).
  *
- * Builds text in a growable buffer; never does I/O and never reads the
- * daemon's state.  Names are the caller's constants; values are escaped
- * here, so a neighbor or pool name can never break a line.
+ * Builds text in a struct buf (util/buf.h); never does I/O and never
+ * reads the daemon's state.  Names are the caller's constants; values are
+ * escaped here, so a neighbor or pool name can never break a line.
  */
 #include "bgpd/metrics/om.h"
 
@@ -22,30 +22,12 @@ void om_init(struct om *o, bool openmetrics)
 
 void om_free(struct om *o)
 {
-	free(o->p);
-	o->p = NULL;
-	o->len = o->cap = 0;
+	buf_free(&o->b);
 }
 
 static void put(struct om *o, const char *s, size_t n)
 {
-	if (o->failed)
-		return;
-	if (o->len + n + 1 > o->cap) {
-		size_t ncap = o->cap ? o->cap : 4096;
-		while (ncap < o->len + n + 1)
-			ncap *= 2;
-		char *np = realloc(o->p, ncap);
-		if (np == NULL) {
-			o->failed = true;
-			return;
-		}
-		o->p = np;
-		o->cap = ncap;
-	}
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-	o->p[o->len] = '\0';
+	buf_append(&o->b, s, n);
 }
 
 static void puts_(struct om *o, const char *s)
@@ -129,7 +111,7 @@ static void put_escaped(struct om *o, const char *s)
 	}
 	char *big = malloc(n + 1);
 	if (big == NULL) {
-		o->failed = true;
+		o->b.failed = true;
 		return;
 	}
 	om_escape(big, n + 1, s);
@@ -263,17 +245,11 @@ char *om_finish(struct om *o, size_t *len)
 {
 	if (o->openmetrics)
 		puts_(o, "# EOF\n");
-	if (o->failed || o->p == NULL) {
-		om_free(o);
-		o->failed = false;
+	if (o->b.p == NULL) {
+		buf_free(&o->b);	/* nothing written */
 		return NULL;
 	}
-	char *p = o->p;
-	if (len != NULL)
-		*len = o->len;
-	o->p = NULL;
-	o->len = o->cap = 0;
-	return p;
+	return buf_steal(&o->b, len);
 }
 
 /* ---- content negotiation ---------------------------------------------- */

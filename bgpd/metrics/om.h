@@ -25,6 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/buf.h"
+
 enum om_type {
 	OM_GAUGE,
 	OM_COUNTER,
@@ -38,9 +40,7 @@ struct om_label {
 };
 
 struct om {
-	char *p;
-	size_t len, cap;
-	bool failed;		/* out of memory: om_finish() returns NULL */
+	struct buf b;		/* failed: om_finish() returns NULL */
 	bool openmetrics;	/* false: Prometheus text format 0.0.4 */
 	const char *family;	/* the family samples go to */
 	enum om_type type;

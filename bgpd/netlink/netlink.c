@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "bgpd/state.h"
+#include "util/buf.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -261,12 +262,13 @@ static void link_query(struct nl *nl, struct nl_link *l)
 	rtnl_link_put(k);
 }
 
-static bool link_add_name(struct nl_link **v, size_t *n, const char *name)
+static bool link_add_name(struct nl_link **v, size_t *n, size_t *cap,
+    const char *name)
 {
 	for (size_t i = 0; i < *n; i++)
 		if (strcmp((*v)[i].name, name) == 0)
 			return true;
-	struct nl_link *nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	struct nl_link *nv = array_grow(*v, cap, *n + 1, sizeof(*nv));
 	if (nv == NULL)
 		return false;
 	*v = nv;
@@ -281,17 +283,17 @@ static bool links_rebuild(struct nl *nl)
 {
 	const struct conf *c = nl->d->conf;
 	struct nl_link *v = NULL;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 	bool ok = true;
 
 	for (size_t i = 0; i < c->ntrack; i++)
-		ok &= link_add_name(&v, &n, c->track[i]);
+		ok &= link_add_name(&v, &n, &cap, c->track[i]);
 	for (size_t i = 0; i < c->nneighbors; i++)
 		if (c->neighbors[i].track_interface != NULL)
-			ok &= link_add_name(&v, &n,
+			ok &= link_add_name(&v, &n, &cap,
 			    c->neighbors[i].track_interface);
 	for (size_t i = 0; i < c->nimports; i++)
-		ok &= link_add_name(&v, &n, c->imports[i].dev);
+		ok &= link_add_name(&v, &n, &cap, c->imports[i].dev);
 	if (!ok) {
 		free(v);
 		log_warnx("netlink: out of memory");
@@ -513,12 +515,11 @@ static void quiet_set(struct nl *nl, const struct prefix *a, bool on)
 	if (!on)
 		return;
 	if (nl->nquiet == nl->capquiet) {
-		size_t ncap = nl->capquiet ? nl->capquiet * 2 : 16;
-		struct prefix *nq = realloc(nl->quiet, ncap * sizeof(*nq));
+		struct prefix *nq = array_grow(nl->quiet, &nl->capquiet,
+		    nl->nquiet + 1, sizeof(*nq));
 		if (nq == NULL)
 			return;
 		nl->quiet = nq;
-		nl->capquiet = ncap;
 	}
 	nl->quiet[nl->nquiet++] = *a;
 }
@@ -628,10 +629,15 @@ static bool imports_dev(const struct conf *c, const char *dev)
 	return false;
 }
 
+/* An imported address and the device it is on. */
+struct dev_addr {
+	struct prefix addr;
+	const char *dev;	/* a name in nl->links: live until rebuilt */
+};
+
 /* The imported addresses present on the host, from a dump. */
 struct present {
-	struct prefix *addr;
-	const char **dev;	/* names in nl->links: live until rebuilt */
+	struct dev_addr *a;
 	size_t n, cap;
 	struct nl *nl;
 	bool nomem;
@@ -646,22 +652,23 @@ static void present_add(void *arg, const struct nl_ifaddr *a)
 	    (dev = import_dev_of(p->nl, a)) == NULL)
 		return;
 	if (p->n == p->cap) {
-		size_t ncap = p->cap ? p->cap * 2 : 64;
-		struct prefix *na = realloc(p->addr, ncap * sizeof(*na));
-		if (na != NULL)
-			p->addr = na;
-		const char **nd = realloc(p->dev, ncap * sizeof(*nd));
-		if (nd != NULL)
-			p->dev = nd;
-		if (na == NULL || nd == NULL) {
+		struct dev_addr *na = array_grow(p->a, &p->cap, p->n + 1,
+		    sizeof(*na));
+		if (na == NULL) {
 			p->nomem = true;
 			return;
 		}
-		p->cap = ncap;
+		p->a = na;
 	}
-	p->addr[p->n] = a->addr;
-	p->dev[p->n++] = dev;
+	p->a[p->n++] = (struct dev_addr){ a->addr, dev };
 }
+
+/* An imported VIP to withdraw: dev is a copy (the owner name goes with
+ * the VIP), NULL when out of memory. */
+struct gone {
+	struct prefix addr;
+	char *dev;
+};
 
 void nl_imports_sync(struct lbbgpd *d)
 {
@@ -669,8 +676,7 @@ void nl_imports_sync(struct lbbgpd *d)
 	const struct conf *c = d->conf;
 	struct present p = { .nl = nl };
 	size_t nwd = 0, capwd = 0;
-	struct prefix *wd = NULL;
-	char **wdev = NULL;
+	struct gone *wd = NULL;
 
 	if (nl == NULL || nl->sync == NULL)
 		return;
@@ -690,8 +696,7 @@ void nl_imports_sync(struct lbbgpd *d)
 			log_warnx("import-addresses dev %s: cannot read its "
 			    "addresses: %s", l->name, p.nomem ? "out of memory" :
 			    nl_geterror(err));
-			free(p.addr);
-			free(p.dev);
+			free(p.a);
 			return;
 		}
 	}
@@ -704,42 +709,34 @@ void nl_imports_sync(struct lbbgpd *d)
 			if (strncmp(o, OWNER_PREFIX, strlen(OWNER_PREFIX)) != 0)
 				continue;
 			for (k = 0; k < p.n; k++)
-				if (prefix_equal(&p.addr[k], &v->addr) &&
-				    strcmp(p.dev[k], o + strlen(OWNER_PREFIX)) ==
-				    0)
+				if (prefix_equal(&p.a[k].addr, &v->addr) &&
+				    strcmp(p.a[k].dev,
+				    o + strlen(OWNER_PREFIX)) == 0)
 					break;
 			if (k < p.n)
 				continue;
 			if (nwd == capwd) {
-				capwd = capwd ? capwd * 2 : 16;
-				struct prefix *nw = realloc(wd, capwd *
-				    sizeof(*nw));
-				char **nd = realloc(wdev, capwd *
-				    sizeof(*nd));
-				if (nw != NULL)
-					wd = nw;
-				if (nd != NULL)
-					wdev = nd;
-				if (nw == NULL || nd == NULL)
+				struct gone *nw = array_grow(wd, &capwd,
+				    nwd + 1, sizeof(*nw));
+				if (nw == NULL)
 					break;
+				wd = nw;
 			}
-			wd[nwd] = v->addr;
-			wdev[nwd++] = strdup(o + strlen(OWNER_PREFIX));
+			wd[nwd++] = (struct gone){ v->addr,
+			    strdup(o + strlen(OWNER_PREFIX)) };
 		}
 	}
 	for (size_t i = 0; i < nwd; i++) {
-		if (wdev[i] != NULL)
-			import_del(nl, wdev[i], &wd[i], imports_dev(c,
-			    wdev[i]) ? "is not on it (any more)" :
+		if (wd[i].dev != NULL)
+			import_del(nl, wd[i].dev, &wd[i].addr, imports_dev(c,
+			    wd[i].dev) ? "is not on it (any more)" :
 			    "is no longer imported");
-		free(wdev[i]);
+		free(wd[i].dev);
 	}
 	for (size_t i = 0; i < p.n; i++)
-		import_add(nl, p.dev[i], &p.addr[i]);
+		import_add(nl, p.a[i].dev, &p.a[i].addr);
 	free(wd);
-	free(wdev);
-	free(p.addr);
-	free(p.dev);
+	free(p.a);
 }
 
 static void addr_msg(struct nl *nl, const struct nlmsghdr *h)

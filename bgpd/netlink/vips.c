@@ -25,6 +25,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "util/buf.h"
+
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
@@ -69,14 +71,13 @@ static void w_push(struct nl *nl, const struct prefix *a, int ifindex,
 			w->burst_start = now_mono();
 	}
 	if (w->len == w->cap) {
-		size_t ncap = w->cap ? w->cap * 2 : 1024;
-		struct nl_addr_op *nq = realloc(w->q, ncap * sizeof(*nq));
+		struct nl_addr_op *nq = array_grow(w->q, &w->cap, w->len + 1,
+		    sizeof(*nq));
 		if (nq == NULL) {
 			w->resync = true;	/* a sync finds it later */
 			return;
 		}
 		w->q = nq;
-		w->cap = ncap;
 	}
 	w->q[w->len++] = (struct nl_addr_op){ *a, ifindex, add };
 	if (!ev_is_active(&w->wio))
@@ -496,16 +497,15 @@ struct snapshot {
 	bool nomem;
 };
 
+/* Room in *v for element n. */
 static bool grow(struct prefix **v, size_t *cap, size_t n)
 {
 	if (n < *cap)
 		return true;
-	size_t ncap = *cap ? *cap * 2 : 256;
-	struct prefix *nv = realloc(*v, ncap * sizeof(*nv));
+	struct prefix *nv = array_grow(*v, cap, n + 1, sizeof(*nv));
 	if (nv == NULL)
 		return false;
 	*v = nv;
-	*cap = ncap;
 	return true;
 }
 

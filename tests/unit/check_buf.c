@@ -1,5 +1,6 @@
 /*
- * check_buf.c - unit tests for util/buf.c: appends that grow, a queue
+ * check_buf.c - unit tests for util/buf.c: appends that grow (inline
+ * while they fit, growing once they do not), a queue
  * consumed from the front that reclaims its space, text with a NUL,
  * printf past the small buffer, handing the bytes over, and array growth
  * with its overflow check.
@@ -26,6 +27,26 @@ START_TEST(append_grows)
 	buf_free(&b);
 	ck_assert_ptr_null(b.p);
 	ck_assert_uint_eq(b.len, 0);
+}
+END_TEST
+
+/* Appends that fit take the inline path; the first that does not grows. */
+START_TEST(fill_to_cap)
+{
+	struct buf b = BUF_INIT;
+
+	ck_assert(buf_putc(&b, 'a'));
+	size_t cap = b.cap;
+	while (buf_used(&b) < cap)
+		ck_assert(buf_putc(&b, 'b'));
+	ck_assert_uint_eq(b.cap, cap);
+	ck_assert(buf_puts(&b, "cd"));
+	ck_assert_uint_eq(b.cap, 2 * cap);
+	ck_assert_uint_eq(buf_used(&b), cap + 2);
+	ck_assert_int_eq(buf_data(&b)[0], 'a');
+	ck_assert_int_eq(buf_data(&b)[cap - 1], 'b');
+	ck_assert_int_eq(buf_data(&b)[cap + 1], 'd');
+	buf_free(&b);
 }
 END_TEST
 
@@ -138,6 +159,7 @@ int main(void)
 	Suite *s = suite_create("buf");
 	TCase *tc = tcase_create("buf");
 	tcase_add_test(tc, append_grows);
+	tcase_add_test(tc, fill_to_cap);
 	tcase_add_test(tc, queue_reclaims);
 	tcase_add_test(tc, text);
 	tcase_add_test(tc, steal);
