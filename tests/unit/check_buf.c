@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "tests/unit/unit.h"
 
 START_TEST(append_grows)
 {
@@ -136,17 +137,12 @@ END_TEST
 int main(void)
 {
 	Suite *s = suite_create("buf");
-	TCase *tc = tcase_create("buf");
+	TCase *tc = unit_tcase(s, "buf");
 	tcase_add_test(tc, append_grows);
 	tcase_add_test(tc, queue_reclaims);
 	tcase_add_test(tc, text);
 	tcase_add_test(tc, steal);
 	tcase_add_test(tc, failure_is_sticky);
 	tcase_add_test(tc, array);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

@@ -15,6 +15,7 @@
 
 #include "conf/conf.h"
 #include "conf/conf_int.h"	/* conf_equal, conf_parse_string */
+#include "tests/unit/unit.h"
 
 struct row {
 	const char *name;
@@ -743,8 +744,6 @@ static const struct row rows[] = {
 	    "another name\n" },
 };
 
-#define NROWS (sizeof(rows) / sizeof(rows[0]))
-
 /* Every message of d, each followed by a newline. */
 static char *joined(const struct conf_diag *d)
 {
@@ -1037,7 +1036,7 @@ START_TEST(asn)
 		{ "AS1", false, 0 },
 		{ "99999999999999999999999", false, 0 },
 	};
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+	for (size_t i = 0; i < NELEM(t); i++) {
 		uint32_t v = 0;
 		ck_assert_msg(asn_parse(t[i].in, &v) == t[i].ok, "%s", t[i].in);
 		if (t[i].ok)
@@ -1080,7 +1079,7 @@ START_TEST(communities)
 	};
 	char buf[64];
 
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+	for (size_t i = 0; i < NELEM(t); i++) {
 		uint32_t v = 0;
 		ck_assert_msg(community_parse(t[i].in, &v) == t[i].ok, "%s",
 		    t[i].in);
@@ -1105,7 +1104,7 @@ START_TEST(communities)
 		{ "64512:1:2", false },
 		{ "LARGE:1:2:3", false },
 	};
-	for (size_t i = 0; i < sizeof(l) / sizeof(l[0]); i++) {
+	for (size_t i = 0; i < NELEM(l); i++) {
 		struct large_community lc;
 		ck_assert_msg(large_community_parse(l[i].in, &lc) == l[i].ok,
 		    "%s", l[i].in);
@@ -1404,9 +1403,9 @@ END_TEST
 int main(void)
 {
 	Suite *s = suite_create("conf");
-	TCase *tc = tcase_create("core");
+	TCase *tc = unit_tcase(s, "core");
 
-	tcase_add_loop_test(tc, table, 0, (int)NROWS);
+	tcase_add_loop_test(tc, table, 0, (int)NELEM(rows));
 	tcase_add_test(tc, metallb_seed);
 	tcase_add_test(tc, effective_values);
 	tcase_add_test(tc, asn);
@@ -1415,13 +1414,8 @@ int main(void)
 	tcase_add_test(tc, print_refused);
 	tcase_add_test(tc, diff_blocks);
 	tcase_add_loop_test(tc, session_change, 0,
-	    (int)(sizeof(diff_rows) / sizeof(diff_rows[0])));
+	    (int)NELEM(diff_rows));
 	tcase_add_loop_test(tc, fuzz, 0, 8);
 	tcase_set_timeout(tc, 60);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

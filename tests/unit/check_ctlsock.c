@@ -25,6 +25,7 @@
 
 #include "bgpd/bgpd.h"
 #include "bgpd/control/control.h"
+#include "tests/unit/unit.h"
 
 /* ctlsock.c starts watchers with it; no connection comes in here. */
 void ctl_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
@@ -370,7 +371,7 @@ int main(void)
 {
 	log_init(true, 0);
 	Suite *s = suite_create("ctlsock");
-	TCase *tc = tcase_create("sockets");
+	TCase *tc = unit_tcase(s, "sockets");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, modes_and_groups);
 	tcase_add_test(tc, defaults);
@@ -383,10 +384,5 @@ int main(void)
 	tcase_add_test(tc, stale_and_live);
 	tcase_add_test(tc, main_path_in_config);
 	tcase_add_test(tc, only_our_files);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

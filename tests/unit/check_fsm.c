@@ -15,8 +15,7 @@
 
 #include "fsm/bgp.h"
 #include "fsm/fsm.h"
-
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#include "tests/unit/unit.h"
 
 /* ---- the recording owner ----------------------------------------------- */
 
@@ -986,30 +985,23 @@ END_TEST
 int main(void)
 {
 	Suite *s = suite_create("fsm");
-	TCase *tc = tcase_create("transitions");
+	TCase *tc = unit_tcase(s, "transitions");
 	tcase_add_test(tc, sequences);
 	tcase_add_test(tc, state_event_matrix);
 	tcase_add_test(tc, timers_per_state);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("backoff");
+	tc = unit_tcase(s, "backoff");
 	tcase_add_test(tc, backoff_doubles_and_caps);
 	tcase_add_test(tc, backoff_reset_when_stable);
 	tcase_add_test(tc, backoff_not_for_operator_cease);
 	tcase_add_test(tc, backoff_not_for_manual_stop);
 	tcase_add_test(tc, secondary_never_restarts);
 	tcase_add_test(tc, retry_counter);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("misc");
+	tc = unit_tcase(s, "misc");
 	tcase_add_test(tc, collision);
 	tcase_add_test(tc, names);
 	tcase_add_test(tc, init_defaults);
-	suite_add_tcase(s, tc);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

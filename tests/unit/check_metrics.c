@@ -27,8 +27,7 @@
 #include "bgpd/state.h"
 #include "conf/conf.h"
 #include "rib/rib.h"
-
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#include "tests/unit/unit.h"
 
 /* ---- om_escape ------------------------------------------------------------ */
 
@@ -583,25 +582,19 @@ int main(void)
 {
 	log_init(true, 0);
 	Suite *s = suite_create("metrics");
-	TCase *tc = tcase_create("om");
+	TCase *tc = unit_tcase(s, "om");
 	tcase_add_loop_test(tc, escape_table, 0, (int)NELEM(escapes));
 	tcase_add_test(tc, escape_truncates);
 	tcase_add_test(tc, openmetrics_text);
 	tcase_add_test(tc, prometheus_text);
 	tcase_add_test(tc, special_values);
 	tcase_add_loop_test(tc, accept_table, 0, (int)NELEM(accepts));
-	suite_add_tcase(s, tc);
-	tc = tcase_create("render");
+	tc = unit_tcase(s, "render");
 	tcase_add_test(tc, render_daemon);
 	tcase_add_test(tc, render_state_failures);
 	tcase_add_test(tc, notif_bounded);
 	tcase_add_test(tc, ctl_bounded);
 	tcase_set_timeout(tc, 30);
-	suite_add_tcase(s, tc);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

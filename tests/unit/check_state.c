@@ -26,8 +26,7 @@
 #include "bgpd/state.h"
 #include "conf/conf.h"
 #include "rib/rib.h"
-
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#include "tests/unit/unit.h"
 
 /* ---- the directory ------------------------------------------------------ */
 
@@ -882,7 +881,7 @@ int main(void)
 {
 	log_init(true, 0);
 	Suite *s = suite_create("state");
-	TCase *tc = tcase_create("state");
+	TCase *tc = unit_tcase(s, "state");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, round_trip);
 	tcase_add_test(tc, static_not_stored);
@@ -900,11 +899,6 @@ int main(void)
 	tcase_add_test(tc, no_state_file);
 	tcase_add_test(tc, touch_all);
 	tcase_set_timeout(tc, 60);
-	suite_add_tcase(s, tc);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }
