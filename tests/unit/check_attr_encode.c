@@ -58,6 +58,20 @@ static void full_attrs(struct bgp_attrs *a)
 	a->raw[0] = (struct bgp_rawattr){ 0xc0, 99, 2, rawval };
 }
 
+/* ORIGIN IGP, a 4-octet AS path, NEXT_HOP 192.0.2.1: the mandatory three. */
+static void mandatory_attrs(struct bgp_attrs *a, const uint8_t *path,
+    size_t len)
+{
+	memset(a, 0, sizeof(*a));
+	attr_set(a, BGP_ATTR_ORIGIN);
+	attr_set(a, BGP_ATTR_AS_PATH);
+	attr_set(a, BGP_ATTR_NEXT_HOP);
+	a->aspath_as4 = true;
+	a->aspath = path;
+	a->aspath_len = len;
+	a->nexthop = 0xc0000201;
+}
+
 /* UPDATE = bgp_msg_begin + withdrawn 0 + attributes + NLRI. */
 static size_t wrap_update(uint8_t *buf, size_t cap, const struct bgp_attrs *a,
     bool as4, const struct prefix *nlri, size_t nnlri)
@@ -219,15 +233,8 @@ START_TEST(encode_as4_to_as2)
 	struct bgp_attrs a;
 	uint8_t out[512], want[512];
 
-	memset(&a, 0, sizeof(a));
-	attr_set(&a, BGP_ATTR_ORIGIN);
-	attr_set(&a, BGP_ATTR_AS_PATH);
-	attr_set(&a, BGP_ATTR_NEXT_HOP);
+	mandatory_attrs(&a, wide, sizeof(wide));
 	attr_set(&a, BGP_ATTR_AGGREGATOR);
-	a.aspath_as4 = true;
-	a.aspath = wide;
-	a.aspath_len = sizeof(wide);
-	a.nexthop = 0xc0000201;
 	a.aggr_as = 4200000001u;
 	a.aggr_id = 0xc0000209;
 
@@ -388,14 +395,7 @@ START_TEST(encode_extended_length)
 		longpath[2 + 4 * i + 2] = 0xfc;
 		longpath[2 + 4 * i + 3] = (uint8_t)i;
 	}
-	memset(&a, 0, sizeof(a));
-	attr_set(&a, BGP_ATTR_ORIGIN);
-	attr_set(&a, BGP_ATTR_AS_PATH);
-	attr_set(&a, BGP_ATTR_NEXT_HOP);
-	a.aspath_as4 = true;
-	a.aspath = longpath;
-	a.aspath_len = sizeof(longpath);
-	a.nexthop = 0xc0000201;
+	mandatory_attrs(&a, longpath, sizeof(longpath));
 	struct prefix p;
 	ck_assert(prefix_parse("198.51.100.0/24", &p, NULL));
 	uint8_t msg[2048];

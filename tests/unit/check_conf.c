@@ -1156,33 +1156,23 @@ START_TEST(files)
 END_TEST
 
 /* Statements the check refuses still print and parse back. */
+#define REFUSED_R1 "neighbor r1 {\n" \
+	"\taddress 10.0.0.1\n" \
+	"\tpassword \"se\\\"cr\\\\et\"\n" \
+	"\tttl-security yes\n" \
+	"\tgraceful-restart yes restart-time 300\n" \
+	"\tmax-prefix 1000 restart 5\n" \
+	"}\n"
+#define REFUSED_R2 "neighbor r2 {\n" \
+	"\tgraceful-restart yes\n" \
+	"\tmax-prefix 7\n" \
+	"}\n"
+
 START_TEST(print_refused)
 {
-	static const char text[] =
-	    "neighbor r1 {\n"
-	    "\taddress 10.0.0.1\n"
-	    "\tpassword \"se\\\"cr\\\\et\"\n"
-	    "\tttl-security yes\n"
-	    "\tgraceful-restart yes restart-time 300\n"
-	    "\tmax-prefix 1000 restart 5\n"
-	    "}\n"
-	    "neighbor r2 {\n"
-	    "\tgraceful-restart yes\n"
-	    "\tmax-prefix 7\n"
-	    "}\n";
-	static const char want[] =
-	    "neighbor r1 {\n"
-	    "\taddress 10.0.0.1\n"
-	    "\tpassword \"se\\\"cr\\\\et\"\n"
-	    "\tttl-security yes\n"
-	    "\tgraceful-restart yes restart-time 300\n"
-	    "\tmax-prefix 1000 restart 5\n"
-	    "}\n"
-	    "\n"
-	    "neighbor r2 {\n"
-	    "\tgraceful-restart yes\n"
-	    "\tmax-prefix 7\n"
-	    "}\n";
+	static const char text[] = REFUSED_R1 REFUSED_R2;
+	/* The printer puts a blank line between blocks. */
+	static const char want[] = REFUSED_R1 "\n" REFUSED_R2;
 	struct conf_diag d;
 
 	conf_diag_init(&d);

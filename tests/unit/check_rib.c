@@ -162,15 +162,7 @@ static char *dump(const struct rib *r)
 		for (uint32_t j = 0; j < v[i]->necomm; j++)
 			fprintf(f, "%s,", community_fmt(v[i]->ecomm[j], cs,
 			    sizeof(cs)));
-		for (uint32_t j = 0; j < v[i]->nowners; j++) {
-			const struct vip_owner *o = vip_owner(v[i], j);
-			fprintf(f, " [%s key=%s%s", o->name, o->key ? o->key :
-			    "-", o->is_static ? " static" : "");
-			for (uint32_t k = 0; k < o->ncomm; k++)
-				fprintf(f, " %s", community_fmt(o->comm[k], cs,
-				    sizeof(cs)));
-			fprintf(f, "]");
-		}
+		owners_fprint(f, v[i]);
 		fprintf(f, "\n");
 	}
 	for (size_t p = 0; p < c->npools; p++) {

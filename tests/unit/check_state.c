@@ -26,7 +26,7 @@
 #include "bgpd/state.h"
 #include "conf/conf.h"
 #include "rib/rib.h"
-#include "tests/unit/unit.h"
+#include "tests/unit/rib_fixture.h"
 
 /* ---- the directory ------------------------------------------------------ */
 
@@ -241,18 +241,13 @@ static void commit(struct world *w)
 	ck_assert(!state_dirty(w->st));
 }
 
-static int cmp_line(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Every VIP with its pool, owners, keys and communities, sorted. */
 static char *dump(const struct rib *r)
 {
 	const struct conf *c = rib_conf(r);
 	size_t n = rib_vip_count(r), len = 0;
 	char **lines = calloc(n + 1, sizeof(*lines)), *out;
-	char a[PREFIX_STRLEN], cs[32];
+	char a[PREFIX_STRLEN];
 
 	ck_assert_ptr_nonnull(lines);
 	const struct vip *v = NULL;
@@ -262,19 +257,11 @@ static char *dump(const struct rib *r)
 		FILE *f = open_memstream(&lines[i], &len);
 		fprintf(f, "%s pool=%s", addr_fmt(&v->addr, a, sizeof(a)),
 		    c->pools[v->pool].name);
-		for (uint32_t j = 0; j < v->nowners; j++) {
-			const struct vip_owner *o = vip_owner(v, j);
-			fprintf(f, " [%s key=%s%s", o->name, o->key ? o->key :
-			    "-", o->is_static ? " static" : "");
-			for (uint32_t k = 0; k < o->ncomm; k++)
-				fprintf(f, " %s", community_fmt(o->comm[k], cs,
-				    sizeof(cs)));
-			fprintf(f, "]");
-		}
+		owners_fprint(f, v);
 		fclose(f);
 	}
 	if (n > 0)
-		qsort(lines, n, sizeof(*lines), cmp_line);
+		qsort(lines, n, sizeof(*lines), cmp_str);
 	FILE *f = open_memstream(&out, &len);
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "%s\n", lines[i]);

@@ -1,8 +1,9 @@
 /*
  * rib_fixture.h - helpers shared by the rib/ unit tests (check_rib.c,
- * check_rib_updates.c, check_adjin.c): a config and RIB under test, what
- * a flush emits, the routes its UPDATEs carry (decoded with fsm/), the
- * configs more than one of them uses.  Test code only.
+ * check_rib_updates.c, check_adjin.c; check_state.c for its VIP dump):
+ * a config and RIB under test, what a flush emits, the routes its UPDATEs
+ * carry (decoded with fsm/), the configs more than one of them uses.
+ * Test code only.
  */
 #ifndef LBBGP_RIB_FIXTURE_H
 #define LBBGP_RIB_FIXTURE_H
@@ -127,6 +128,22 @@ static inline size_t flush(struct fx *f, size_t peer)
 	ck_assert(rib_peer_flush(f->r, peer, SIZE_MAX, on_emit, &f->m));
 	ck_assert_uint_eq(rib_peer_pending(f->r, peer), 0);
 	return f->m.n;
+}
+
+/* " [owner key=K static C1 C2]" for each owner of v, in order. */
+static inline void owners_fprint(FILE *f, const struct vip *v)
+{
+	char cs[32];
+
+	for (uint32_t j = 0; j < v->nowners; j++) {
+		const struct vip_owner *o = vip_owner(v, j);
+		fprintf(f, " [%s key=%s%s", o->name, o->key ? o->key :
+		    "-", o->is_static ? " static" : "");
+		for (uint32_t k = 0; k < o->ncomm; k++)
+			fprintf(f, " %s", community_fmt(o->comm[k], cs,
+			    sizeof(cs)));
+		fprintf(f, "]");
+	}
 }
 
 static inline int cmp_str(const void *a, const void *b)
