@@ -302,6 +302,15 @@ static void snapshot_counts(size_t *vips, size_t *orphans)
 	ck_assert_uint_ge(no, 1);
 }
 
+/* The RIB holds exactly want (dump's lines). */
+static void dump_is(const struct world *w, const char *want)
+{
+	char *d = dump(w->r);
+
+	ck_assert_str_eq(d, want);
+	free(d);
+}
+
 /* The config, the state before a stop, and the state after a start. */
 static void restart_same(struct world *w, const char *text)
 {
@@ -331,15 +340,13 @@ START_TEST(round_trip)
 	commit(&w);
 	ck_assert_uint_eq(lines_of(jpath), 6);	/* one record per change */
 	restart_same(&w, conf_a);
-	char *d = dump(w.r);
-	ck_assert_str_eq(d,
+	dump_is(&w,
 	    "10.0.0.1 pool=p1 [default/web key=- 1:1]\n"
 	    "10.0.0.100 pool=p1 [static key=- static]\n"
 	    "10.0.0.2 pool=p1 [istio/gw key=gw 64512:1 no-export] "
 	    "[istio/gw2 key=gw 64512:2]\n"
 	    "10.1.0.5 pool=p2 [team\"q\"\\x key=- blackhole 0:1 65535:65535]\n"
 	    "2001:db8::5 pool=v6 [v6/svc key=k6 64512:6]\n");
-	free(d);
 	/* The load folded the journal into the snapshot; again from it. */
 	ck_assert_uint_eq(size_of(jpath), 0);
 	size_t vips, orphans;
@@ -369,9 +376,7 @@ START_TEST(static_not_stored)
 	/* The vip line is gone: so is the VIP, from journal and snapshot. */
 	for (int i = 0; i < 2; i++) {
 		start(&w, conf_no_static, path);
-		char *d = dump(w.r);
-		ck_assert_str_eq(d, "10.0.0.1 pool=p1 [default/web key=-]\n");
-		free(d);
+		dump_is(&w, "10.0.0.1 pool=p1 [default/web key=-]\n");
 		char *snap = slurp(path);
 		ck_assert_ptr_null(strstr(snap, "10.0.0.100"));
 		free(snap);
@@ -400,9 +405,7 @@ START_TEST(withdraw_removes)
 	wd(&w, "10.0.0.3", "c");
 	commit(&w);
 	restart_same(&w, conf_no_static);
-	char *d = dump(w.r);
-	ck_assert_str_eq(d, "10.0.0.3 pool=p1 [d key=k]\n");
-	free(d);
+	dump_is(&w, "10.0.0.3 pool=p1 [d key=k]\n");
 	stop(&w);
 }
 END_TEST
@@ -429,10 +432,8 @@ START_TEST(journal_over_snapshot)
 	free(snap);
 	ck_assert_uint_eq(lines_of(jpath), 3);
 	start(&w, conf_no_static, path);
-	char *d = dump(w.r);
-	ck_assert_str_eq(d, "10.0.0.2 pool=p1 [b key=- 2:2]\n"
+	dump_is(&w, "10.0.0.2 pool=p1 [b key=- 2:2]\n"
 	    "10.0.0.3 pool=p1 [c key=-]\n");
-	free(d);
 	stop(&w);
 }
 END_TEST
@@ -460,10 +461,8 @@ START_TEST(torn_last_line)
 	char *log = log_release();
 	ck_assert_ptr_nonnull(strstr(log, "incomplete last record"));
 	free(log);
-	char *d = dump(w.r);
-	ck_assert_str_eq(d, "10.0.0.1 pool=p1 [a key=-]\n"
+	dump_is(&w, "10.0.0.1 pool=p1 [a key=-]\n"
 	    "10.0.0.2 pool=p1 [b key=-]\n");
-	free(d);
 	ck_assert_uint_eq(files_like("state.json.", NULL, 0), 1);
 	ck_assert_uint_eq(size_of(jpath), 0);
 	stop(&w);
@@ -515,9 +514,7 @@ START_TEST(corrupt_snapshot)
 	free(log);
 	snprintf(want, sizeof(want), "%s10.0.0.100 pool=p1 [static key=- "
 	    "static]\n", bad_snapshots[_i].left);
-	char *d = dump(w.r);
-	ck_assert_str_eq(d, want);
-	free(d);
+	dump_is(&w, want);
 	/* A good new snapshot, and the state goes on. */
 	size_t vips, orphans;
 	snapshot_counts(&vips, &orphans);
@@ -571,9 +568,7 @@ START_TEST(corrupt_journal_line)
 	ck_assert_ptr_nonnull(strstr(log, "line 2 is not a record"));
 	ck_assert_ptr_nonnull(strstr(log, aside));
 	free(log);
-	char *d = dump(w.r);
-	ck_assert_str_eq(d, "10.0.0.1 pool=p1 [a key=-]\n");
-	free(d);
+	dump_is(&w, "10.0.0.1 pool=p1 [a key=-]\n");
 	/* The state goes on from a fresh journal. */
 	ck_assert_uint_eq(size_of(jpath), 0);
 	add(&w, "10.0.0.2 b");
@@ -604,10 +599,8 @@ START_TEST(orphans_kept)
 		ck_assert_ptr_nonnull(strstr(log, "10.1.0.5"));
 		ck_assert_ptr_nonnull(strstr(log, "orphaned"));
 		free(log);
-		char *d = dump(w.r);
-		ck_assert_str_eq(d, "10.0.0.100 pool=p1 [static key=- static]\n"
+		dump_is(&w, "10.0.0.100 pool=p1 [static key=- static]\n"
 		    "10.0.0.5 pool=p1 [y key=-]\n");
-		free(d);
 		/* One per owner, and not one more per record or restart. */
 		ck_assert_uint_eq(state_orphans(w.st), 2);
 		json_object *j = state_orphans_json(w.st);
@@ -634,9 +627,7 @@ START_TEST(orphans_kept)
 	free(d);
 	stop(&w);
 	start(&w, conf_a, path);
-	d = dump(w.r);
-	ck_assert_str_eq(d, all);
-	free(d);
+	dump_is(&w, all);
 	free(all);
 	ck_assert_uint_eq(state_orphans(w.st), 0);
 	snapshot_counts(&vips, &orphans);
@@ -675,19 +666,15 @@ START_TEST(orphan_replay)
 	spit(jpath, journal, "w");
 	start(&w, conf_no_p2, path);
 	ck_assert_uint_eq(state_orphans(w.st), 2);	/* x, x2 */
-	char *d = dump(w.r);
-	ck_assert_str_eq(d, "10.0.0.100 pool=p1 [static key=- static]\n"
+	dump_is(&w, "10.0.0.100 pool=p1 [static key=- static]\n"
 	    "10.0.0.7 pool=p1 [z key=-]\n");
-	free(d);
 	stop(&w);
 	/* The pool is back: x and x2 share 10.1.0.5 again; w stays gone. */
 	start(&w, conf_a, path);
 	ck_assert_uint_eq(state_orphans(w.st), 0);
-	d = dump(w.r);
-	ck_assert_str_eq(d, "10.0.0.100 pool=p1 [static key=- static]\n"
+	dump_is(&w, "10.0.0.100 pool=p1 [static key=- static]\n"
 	    "10.0.0.7 pool=p1 [z key=-]\n"
 	    "10.1.0.5 pool=p2 [x key=k] [x2 key=k]\n");
-	free(d);
 	stop(&w);
 }
 END_TEST
