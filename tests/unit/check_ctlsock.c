@@ -12,7 +12,6 @@
  * works in its own mkdtemp directory.
  */
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -42,8 +41,7 @@ static void teardown(void);
 
 static void setup(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/check_ctlsock.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	unit_tmpdir(dir, sizeof(dir), "check_ctlsock");
 	snprintf(main_path, sizeof(main_path), "%s/main.sock", dir);
 	opts.conf_file = "t.conf";
 	opts.socket_path = main_path;
@@ -65,26 +63,13 @@ static void setup(void)
 
 static void teardown(void)
 {
-	DIR *dp;
-	struct dirent *e;
-	char p[512];
-
 	ctl_close_listeners(&d);
 	conf_free(d.conf);
 	d.conf = NULL;
 	if (d.loop)
 		ev_loop_destroy(d.loop);
 	d.loop = NULL;
-	if ((dp = opendir(dir)) == NULL)
-		return;
-	while ((e = readdir(dp)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-		unlink(p);
-	}
-	closedir(dp);
-	rmdir(dir);
+	unit_rmtree(dir);
 }
 
 /* A config with these global lines; the sockets' "%s" is the dir. */

@@ -27,7 +27,7 @@
 #include "bgpd/state.h"
 #include "conf/conf.h"
 #include "rib/rib.h"
-#include "tests/unit/unit.h"
+#include "tests/unit/rib_fixture.h"
 
 /* ---- om_escape ------------------------------------------------------------ */
 
@@ -250,14 +250,10 @@ static void discard(void *ctx, const uint8_t *msg, size_t len)
 
 static void world_open(struct world *w, const char *state_path)
 {
-	struct conf_diag diag;
 	struct rib_res res = { 0 };
 
 	memset(w, 0, sizeof(*w));
-	conf_diag_init(&diag);
-	w->c = conf_load_string("t.conf", conf_text, &diag);
-	ck_assert_msg(w->c != NULL, "%s", diag.nmsgs ? diag.msgs[0] : "?");
-	conf_diag_free(&diag);
+	w->c = conf_ok(conf_text);
 	w->d.conf = w->c;
 	w->d.rib = rib_new(w->c, &res);
 	ck_assert_msg(w->d.rib != NULL, "%s", res.msg);
@@ -432,9 +428,9 @@ static const struct sample lbbgp_samples[] = {
 START_TEST(render_daemon)
 {
 	struct world w;
-	char dir[] = "/tmp/check_metrics.XXXXXX", path[64], jpath[80];
+	char dir[64], path[96], jpath[112];
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	unit_tmpdir(dir, sizeof(dir), "check_metrics");
 	snprintf(path, sizeof(path), "%s/state.json", dir);
 	snprintf(jpath, sizeof(jpath), "%s.journal", path);
 	world_open(&w, path);

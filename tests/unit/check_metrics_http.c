@@ -28,7 +28,7 @@
 #include "bgpd/state.h"
 #include "conf/conf.h"
 #include "rib/rib.h"
-#include "tests/unit/unit.h"
+#include "tests/unit/rib_fixture.h"
 
 static struct lbbgpd d;
 /* Configs replaced by reload(): the RIB still points into the first. */
@@ -38,15 +38,10 @@ static size_t nolds;
 static struct conf *conf_with(const char *metrics)
 {
 	char text[256];
-	struct conf_diag diag;
 
 	snprintf(text, sizeof(text), "router-id 10.0.0.1\nlocal-as 64513\n%s%s",
 	    metrics ? metrics : "", metrics ? "\n" : "");
-	conf_diag_init(&diag);
-	struct conf *c = conf_load_string("t.conf", text, &diag);
-	ck_assert_msg(c != NULL, "%s", diag.nmsgs ? diag.msgs[0] : "?");
-	conf_diag_free(&diag);
-	return c;
+	return conf_ok(text);
 }
 
 static void setup(void)

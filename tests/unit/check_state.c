@@ -36,27 +36,14 @@ static char jpath[160];		/* its journal */
 
 static void setup(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/check_state.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	unit_tmpdir(dir, sizeof(dir), "check_state");
 	snprintf(path, sizeof(path), "%s/state.json", dir);
 	snprintf(jpath, sizeof(jpath), "%s.journal", path);
 }
 
 static void teardown(void)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char p[512];
-
-	while (d != NULL && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-		unlink(p);
-	}
-	if (d != NULL)
-		closedir(d);
-	rmdir(dir);
+	unit_rmtree(dir);
 }
 
 static char *slurp(const char *p)
@@ -173,13 +160,9 @@ struct world {
 /* Start: config, RIB with the static VIPs, then the state file. */
 static void start(struct world *w, const char *text, const char *file)
 {
-	struct conf_diag d;
 	struct rib_res res = { 0 };
 
-	conf_diag_init(&d);
-	w->c = conf_load_string("t.conf", text, &d);
-	ck_assert_msg(w->c != NULL, "%s", d.nmsgs ? d.msgs[0] : "?");
-	conf_diag_free(&d);
+	w->c = conf_ok(text);
 	w->r = rib_new(w->c, &res);
 	ck_assert_ptr_nonnull(w->r);
 	w->st = state_open(file);

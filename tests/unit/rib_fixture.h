@@ -1,9 +1,9 @@
 /*
  * rib_fixture.h - helpers shared by the rib/ unit tests (check_rib.c,
- * check_rib_updates.c, check_adjin.c; check_state.c for its VIP dump):
- * a config and RIB under test, what a flush emits, the routes its UPDATEs
- * carry (decoded with fsm/), the configs more than one of them uses.
- * Test code only.
+ * check_rib_updates.c, check_adjin.c) and the bgpd/ ones that build a RIB
+ * (check_state.c, check_metrics*.c): a config and RIB under test, what
+ * a flush emits, the routes its UPDATEs carry (decoded with fsm/), the
+ * configs more than one of them uses.  Test code only.
  */
 #ifndef LBBGP_RIB_FIXTURE_H
 #define LBBGP_RIB_FIXTURE_H
@@ -66,6 +66,19 @@ static inline void msgs_reset(struct msgs *m)
 	m->n = 0;
 }
 
+/* The config text, which must load ("t.conf"). */
+static inline struct conf *conf_ok(const char *text)
+{
+	struct conf_diag d;
+
+	conf_diag_init(&d);
+	struct conf *c = conf_load_string("t.conf", text, &d);
+	ck_assert_msg(c != NULL, "config refused: %s",
+	    d.nmsgs ? d.msgs[0] : "?");
+	conf_diag_free(&d);
+	return c;
+}
+
 struct fx {
 	struct conf *c;
 	struct rib *r;
@@ -78,14 +91,9 @@ struct fx {
 static inline void fx_open(struct fx *f, const char *text)
 {
 	struct rib_res res = { 0 };
-	struct conf_diag d;
 
 	memset(f, 0, sizeof(*f));
-	conf_diag_init(&d);
-	f->c = conf_load_string("t.conf", text, &d);
-	ck_assert_msg(f->c != NULL, "config refused: %s",
-	    d.nmsgs ? d.msgs[0] : "?");
-	conf_diag_free(&d);
+	f->c = conf_ok(text);
 	f->r = rib_new(f->c, &res);
 	ck_assert_msg(f->r != NULL, "rib_new: %s", res.msg);
 	f->ctx = (struct bgp_upd_ctx){ .as4 = true, .ebgp = true, .v4 = true,

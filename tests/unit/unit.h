@@ -1,6 +1,7 @@
 /*
  * unit.h - the scaffolding every Check unit test shares: the suite
- * runner behind each main(), NELEM, hex vectors to bytes.  Header-only
+ * runner behind each main(), NELEM, hex vectors to bytes, a scratch
+ * directory under /tmp.  Header-only
  * (static inline), so each test program stays one or a few .c files.
  * Test code only: nothing here may know about a module under test.
  */
@@ -9,8 +10,10 @@
 
 #include <check.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -63,6 +66,32 @@ static inline size_t unhex(const char *s, uint8_t *out, size_t cap)
 	}
 	ck_assert_msg(hi < 0, "odd number of hex digits");
 	return n;
+}
+
+/* A new empty directory /tmp/NAME.XXXXXX, its path in dir. */
+static inline void unit_tmpdir(char *dir, size_t size, const char *name)
+{
+	snprintf(dir, size, "/tmp/%s.XXXXXX", name);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+/* Remove dir and the files in it (tests make no subdirectories); no
+ * <unistd.h> here, its W_OK would clash with test enums. */
+static inline void unit_rmtree(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	char p[512];
+
+	while (dp != NULL && (e = readdir(dp)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		remove(p);
+	}
+	if (dp != NULL)
+		closedir(dp);
+	remove(dir);
 }
 
 #endif
