@@ -301,7 +301,8 @@ static inline void tally_free(struct tally *t)
 }
 
 /* got holds exactly want: nothing lost, nothing twice. */
-static inline void same_set(struct plist *got, struct plist *want, const char *what)
+static inline void same_set(struct plist *got, struct plist *want,
+    const char *what)
 {
 	char a[PREFIX_STRLEN], b[PREFIX_STRLEN];
 
