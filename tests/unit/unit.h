@@ -1,9 +1,9 @@
 /*
  * unit.h - the scaffolding every Check unit test shares: the suite
  * runner behind each main(), NELEM, hex vectors to bytes, a scratch
- * directory under /tmp.  Header-only
- * (static inline), so each test program stays one or a few .c files.
- * Test code only: nothing here may know about a module under test.
+ * directory under /tmp.  Header-only (static inline), so each test
+ * program stays one or a few .c files.  Test code only: nothing here may
+ * know about a module under test.
  */
 #ifndef LBBGP_UNIT_H
 #define LBBGP_UNIT_H
