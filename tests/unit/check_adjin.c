@@ -6,17 +6,6 @@
 #include "tests/unit/rib_fixture.h"
 #include "rib/rib_int.h"	/* nblobs_live: interned received attributes */
 
-static const char conf_merge[] =
-    "local-as 64513\n"
-    "pool p1 {\n\taddresses 10.0.0.0/24\n}\n"
-    "pool p2 {\n\taddresses 10.1.0.0/24\n}\n"
-    "neighbor r1 {\n\taddress 192.0.2.1\n\tremote-as 64513\n}\n"
-    "neighbor r2 {\n\taddress 192.0.2.2\n\tremote-as 64513\n}\n"
-    "advertisement a1 {\n\tpools p1\n\tcommunities 64512:1 no-export\n"
-    "\tlocal-pref 150\n}\n"
-    "advertisement a2 {\n\tcommunities 64512:2 64512:1 large:64512:1:2\n"
-    "\tlocal-pref 120\n\tpeers r1\n}\n";
-
 /* ---- Adj-RIB-In --------------------------------------------------------- */
 
 /* AS_SEQUENCE [64512 65000], 4-octet; COMMUNITIES 64512:1 no-export. */
@@ -330,16 +319,11 @@ END_TEST
 int main(void)
 {
 	Suite *s = suite_create("adjin");
-	TCase *tc = tcase_create("adj-rib-in");
+	TCase *tc = unit_tcase(s, "adj-rib-in");
 	tcase_add_test(tc, adjin_updates);
 	tcase_add_test(tc, adjin_shared_attrs);
 	tcase_add_test(tc, adjin_stale);
 	tcase_set_timeout(tc, 60);
-	suite_add_tcase(s, tc);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "tests/unit/unit.h"
 
 START_TEST(append_grows)
 {
@@ -157,7 +158,7 @@ END_TEST
 int main(void)
 {
 	Suite *s = suite_create("buf");
-	TCase *tc = tcase_create("buf");
+	TCase *tc = unit_tcase(s, "buf");
 	tcase_add_test(tc, append_grows);
 	tcase_add_test(tc, fill_to_cap);
 	tcase_add_test(tc, queue_reclaims);
@@ -165,10 +166,5 @@ int main(void)
 	tcase_add_test(tc, steal);
 	tcase_add_test(tc, failure_is_sticky);
 	tcase_add_test(tc, array);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

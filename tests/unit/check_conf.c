@@ -15,6 +15,7 @@
 
 #include "conf/conf.h"
 #include "conf/conf_int.h"	/* conf_equal, conf_parse_string */
+#include "tests/unit/unit.h"
 
 struct row {
 	const char *name;
@@ -743,8 +744,6 @@ static const struct row rows[] = {
 	    "another name\n" },
 };
 
-#define NROWS (sizeof(rows) / sizeof(rows[0]))
-
 /* Every message of d, each followed by a newline. */
 static char *joined(const struct conf_diag *d)
 {
@@ -1037,7 +1036,7 @@ START_TEST(asn)
 		{ "AS1", false, 0 },
 		{ "99999999999999999999999", false, 0 },
 	};
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+	for (size_t i = 0; i < NELEM(t); i++) {
 		uint32_t v = 0;
 		ck_assert_msg(asn_parse(t[i].in, &v) == t[i].ok, "%s", t[i].in);
 		if (t[i].ok)
@@ -1080,7 +1079,7 @@ START_TEST(communities)
 	};
 	char buf[64];
 
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+	for (size_t i = 0; i < NELEM(t); i++) {
 		uint32_t v = 0;
 		ck_assert_msg(community_parse(t[i].in, &v) == t[i].ok, "%s",
 		    t[i].in);
@@ -1105,7 +1104,7 @@ START_TEST(communities)
 		{ "64512:1:2", false },
 		{ "LARGE:1:2:3", false },
 	};
-	for (size_t i = 0; i < sizeof(l) / sizeof(l[0]); i++) {
+	for (size_t i = 0; i < NELEM(l); i++) {
 		struct large_community lc;
 		ck_assert_msg(large_community_parse(l[i].in, &lc) == l[i].ok,
 		    "%s", l[i].in);
@@ -1157,33 +1156,23 @@ START_TEST(files)
 END_TEST
 
 /* Statements the check refuses still print and parse back. */
+#define REFUSED_R1 "neighbor r1 {\n" \
+	"\taddress 10.0.0.1\n" \
+	"\tpassword \"se\\\"cr\\\\et\"\n" \
+	"\tttl-security yes\n" \
+	"\tgraceful-restart yes restart-time 300\n" \
+	"\tmax-prefix 1000 restart 5\n" \
+	"}\n"
+#define REFUSED_R2 "neighbor r2 {\n" \
+	"\tgraceful-restart yes\n" \
+	"\tmax-prefix 7\n" \
+	"}\n"
+
 START_TEST(print_refused)
 {
-	static const char text[] =
-	    "neighbor r1 {\n"
-	    "\taddress 10.0.0.1\n"
-	    "\tpassword \"se\\\"cr\\\\et\"\n"
-	    "\tttl-security yes\n"
-	    "\tgraceful-restart yes restart-time 300\n"
-	    "\tmax-prefix 1000 restart 5\n"
-	    "}\n"
-	    "neighbor r2 {\n"
-	    "\tgraceful-restart yes\n"
-	    "\tmax-prefix 7\n"
-	    "}\n";
-	static const char want[] =
-	    "neighbor r1 {\n"
-	    "\taddress 10.0.0.1\n"
-	    "\tpassword \"se\\\"cr\\\\et\"\n"
-	    "\tttl-security yes\n"
-	    "\tgraceful-restart yes restart-time 300\n"
-	    "\tmax-prefix 1000 restart 5\n"
-	    "}\n"
-	    "\n"
-	    "neighbor r2 {\n"
-	    "\tgraceful-restart yes\n"
-	    "\tmax-prefix 7\n"
-	    "}\n";
+	static const char text[] = REFUSED_R1 REFUSED_R2;
+	/* The printer puts a blank line between blocks. */
+	static const char want[] = REFUSED_R1 "\n" REFUSED_R2;
 	struct conf_diag d;
 
 	conf_diag_init(&d);
@@ -1404,9 +1393,9 @@ END_TEST
 int main(void)
 {
 	Suite *s = suite_create("conf");
-	TCase *tc = tcase_create("core");
+	TCase *tc = unit_tcase(s, "core");
 
-	tcase_add_loop_test(tc, table, 0, (int)NROWS);
+	tcase_add_loop_test(tc, table, 0, (int)NELEM(rows));
 	tcase_add_test(tc, metallb_seed);
 	tcase_add_test(tc, effective_values);
 	tcase_add_test(tc, asn);
@@ -1415,13 +1404,8 @@ int main(void)
 	tcase_add_test(tc, print_refused);
 	tcase_add_test(tc, diff_blocks);
 	tcase_add_loop_test(tc, session_change, 0,
-	    (int)(sizeof(diff_rows) / sizeof(diff_rows[0])));
+	    (int)NELEM(diff_rows));
 	tcase_add_loop_test(tc, fuzz, 0, 8);
 	tcase_set_timeout(tc, 60);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

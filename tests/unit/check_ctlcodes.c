@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bgpd/control/codes.h"
+#include "tests/unit/unit.h"
 
 #ifndef TOP_SRCDIR
 #define TOP_SRCDIR "."
@@ -120,15 +121,10 @@ END_TEST
 int main(void)
 {
 	Suite *s = suite_create("ctlcodes");
-	TCase *tc = tcase_create("codes");
+	TCase *tc = unit_tcase(s, "codes");
 	tcase_add_test(tc, every_code_documented);
 	tcase_add_test(tc, every_documented_code_exists);
 	tcase_add_test(tc, names_distinct);
 	tcase_add_test(tc, rib_codes_as_they_are);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

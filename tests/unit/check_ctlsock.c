@@ -12,7 +12,6 @@
  * works in its own mkdtemp directory.
  */
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -25,6 +24,7 @@
 
 #include "bgpd/bgpd.h"
 #include "bgpd/control/control.h"
+#include "tests/unit/unit.h"
 
 /* ctlsock.c starts watchers with it; no connection comes in here. */
 void ctl_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
@@ -41,8 +41,7 @@ static void teardown(void);
 
 static void setup(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/check_ctlsock.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	unit_tmpdir(dir, sizeof(dir), "check_ctlsock");
 	snprintf(main_path, sizeof(main_path), "%s/main.sock", dir);
 	opts.conf_file = "t.conf";
 	opts.socket_path = main_path;
@@ -64,26 +63,13 @@ static void setup(void)
 
 static void teardown(void)
 {
-	DIR *dp;
-	struct dirent *e;
-	char p[512];
-
 	ctl_close_listeners(&d);
 	conf_free(d.conf);
 	d.conf = NULL;
 	if (d.loop)
 		ev_loop_destroy(d.loop);
 	d.loop = NULL;
-	if ((dp = opendir(dir)) == NULL)
-		return;
-	while ((e = readdir(dp)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-		unlink(p);
-	}
-	closedir(dp);
-	rmdir(dir);
+	unit_rmtree(dir);
 }
 
 /* A config with these global lines; the sockets' "%s" is the dir. */
@@ -370,7 +356,7 @@ int main(void)
 {
 	log_init(true, 0);
 	Suite *s = suite_create("ctlsock");
-	TCase *tc = tcase_create("sockets");
+	TCase *tc = unit_tcase(s, "sockets");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, modes_and_groups);
 	tcase_add_test(tc, defaults);
@@ -383,10 +369,5 @@ int main(void)
 	tcase_add_test(tc, stale_and_live);
 	tcase_add_test(tc, main_path_in_config);
 	tcase_add_test(tc, only_our_files);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -15,8 +15,7 @@
 
 #include "fsm/bgp.h"
 #include "fsm/fsm.h"
-
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#include "tests/unit/unit.h"
 
 /* ---- the recording owner ----------------------------------------------- */
 
@@ -193,6 +192,12 @@ static void reach(struct fsm *f, struct rec *r, enum fsm_state s)
 
 #define IDLE_STOP "timer CONNECT_RETRY stop; timer HOLD stop; " \
 	"timer KEEPALIVE stop; timer IDLE_HOLD stop; drop"
+/* An error or a stop that ends in Idle with the idle hold timer running. */
+#define TO_IDLE(from, why) from " -> Idle (" why "); " IDLE_STOP \
+	"; timer IDLE_HOLD 1"
+/* The same out of Established: the session goes down first. */
+#define DOWN_IDLE(why) "Established -> Idle (" why "); " IDLE_STOP \
+	"; down; timer IDLE_HOLD 1"
 #define TO_OPENSENT "timer CONNECT_RETRY stop; send OPEN; timer HOLD 240"
 
 struct step {
@@ -265,8 +270,7 @@ static const struct seq_row {
 	    { { EV_MANUAL_START, 0, 0 }, { EV_AUTO_START, 0, 0 },
 	      { EV_MANUAL_START_PASSIVE, 0, 0 } }, "", FSM_CONNECT },
 	{ "Connect: OPEN", 0, FSM_CONNECT, { { EV_OPEN, 0, 0 } },
-	    "Connect -> Idle (BGPOpen); " IDLE_STOP "; timer IDLE_HOLD 1",
-	    FSM_IDLE },
+	    TO_IDLE("Connect", "BGPOpen"), FSM_IDLE },
 
 	/* -- Active ------------------------------------------------------ */
 	{ "Active: ConnectRetry expires", 0, FSM_ACTIVE,
@@ -298,43 +302,33 @@ static const struct seq_row {
 	    "timer KEEPALIVE stop; timer HOLD stop", FSM_OPENCONFIRM },
 	{ "OpenSent: hold expires", 0, FSM_OPENSENT,
 	    { { EV_HOLD_EXPIRES, 0, 0 } },
-	    "notify 4/0; OpenSent -> Idle (HoldTimer_Expires); " IDLE_STOP
-	    "; timer IDLE_HOLD 1", FSM_IDLE },
+	    "notify 4/0; " TO_IDLE("OpenSent", "HoldTimer_Expires"), FSM_IDLE },
 	/* RFC 6608 §3 */
 	{ "OpenSent: UPDATE", 0, FSM_OPENSENT, { { EV_UPDATE, 0, 0 } },
-	    "notify 5/1; OpenSent -> Idle (UpdateMsg); " IDLE_STOP
-	    "; timer IDLE_HOLD 1", FSM_IDLE },
+	    "notify 5/1; " TO_IDLE("OpenSent", "UpdateMsg"), FSM_IDLE },
 	{ "OpenSent: KEEPALIVE", 0, FSM_OPENSENT, { { EV_KEEPALIVE, 0, 0 } },
-	    "notify 5/1; OpenSent -> Idle (KeepAliveMsg); " IDLE_STOP
-	    "; timer IDLE_HOLD 1", FSM_IDLE },
+	    "notify 5/1; " TO_IDLE("OpenSent", "KeepAliveMsg"), FSM_IDLE },
 	{ "OpenSent: ROUTE-REFRESH", 0, FSM_OPENSENT,
 	    { { EV_ROUTE_REFRESH, 0, 0 } },
-	    "notify 5/1; OpenSent -> Idle (RouteRefreshMsg); " IDLE_STOP
-	    "; timer IDLE_HOLD 1", FSM_IDLE },
+	    "notify 5/1; " TO_IDLE("OpenSent", "RouteRefreshMsg"), FSM_IDLE },
 	/* RFC 4271 §8.2.2 OpenSent: event 28 is among "any other event" */
 	{ "OpenSent: malformed UPDATE is still unexpected", 0, FSM_OPENSENT,
 	    { { EV_UPDATE_ERR, 3, 1 } },
-	    "notify 5/1; OpenSent -> Idle (UpdateMsgErr); " IDLE_STOP
-	    "; timer IDLE_HOLD 1", FSM_IDLE },
+	    "notify 5/1; " TO_IDLE("OpenSent", "UpdateMsgErr"), FSM_IDLE },
 	{ "OpenSent: header error", 0, FSM_OPENSENT,
 	    { { EV_HEADER_ERR, 1, 2 } },
-	    "notify 1/2; OpenSent -> Idle (BGPHeaderErr); " IDLE_STOP
-	    "; timer IDLE_HOLD 1", FSM_IDLE },
+	    "notify 1/2; " TO_IDLE("OpenSent", "BGPHeaderErr"), FSM_IDLE },
 	{ "OpenSent: OPEN error", 0, FSM_OPENSENT, { { EV_OPEN_ERR, 2, 2 } },
-	    "notify 2/2; OpenSent -> Idle (BGPOpenMsgErr); " IDLE_STOP
-	    "; timer IDLE_HOLD 1", FSM_IDLE },
+	    "notify 2/2; " TO_IDLE("OpenSent", "BGPOpenMsgErr"), FSM_IDLE },
 	{ "OpenSent: NOTIFICATION is not answered", 0, FSM_OPENSENT,
 	    { { EV_NOTIF, 0, 0 } },
-	    "OpenSent -> Idle (NotifMsg); " IDLE_STOP "; timer IDLE_HOLD 1",
-	    FSM_IDLE },
+	    TO_IDLE("OpenSent", "NotifMsg"), FSM_IDLE },
 	{ "OpenSent: version NOTIFICATION is not answered", 0, FSM_OPENSENT,
 	    { { EV_NOTIF_VERSION_ERR, 0, 0 } },
-	    "OpenSent -> Idle (NotifMsgVerErr); " IDLE_STOP
-	    "; timer IDLE_HOLD 1", FSM_IDLE },
+	    TO_IDLE("OpenSent", "NotifMsgVerErr"), FSM_IDLE },
 	{ "OpenSent: collision dump", 0, FSM_OPENSENT,
 	    { { EV_OPEN_COLLISION_DUMP, 0, 0 } },
-	    "notify 6/7; OpenSent -> Idle (OpenCollisionDump); " IDLE_STOP
-	    "; timer IDLE_HOLD 1", FSM_IDLE },
+	    "notify 6/7; " TO_IDLE("OpenSent", "OpenCollisionDump"), FSM_IDLE },
 	{ "OpenSent: ManualStop", 0, FSM_OPENSENT, { { EV_MANUAL_STOP, 0, 0 } },
 	    "notify 6/2; OpenSent -> Idle (ManualStop); " IDLE_STOP, FSM_IDLE },
 	{ "OpenSent: ManualStop with its own Cease", 0, FSM_OPENSENT,
@@ -342,8 +336,8 @@ static const struct seq_row {
 	    "notify 6/4; OpenSent -> Idle (ManualStop); " IDLE_STOP, FSM_IDLE },
 	{ "OpenSent: send hold expires", 0, FSM_OPENSENT,
 	    { { EV_SEND_HOLD_EXPIRES, 0, 0 } },
-	    "notify 8/0; OpenSent -> Idle (SendHoldTimer_Expires); " IDLE_STOP
-	    "; timer IDLE_HOLD 1", FSM_IDLE },
+	    "notify 8/0; " TO_IDLE("OpenSent", "SendHoldTimer_Expires"),
+	    FSM_IDLE },
 	/* §8.2.2: back to Active; the hold timer of the dropped connection
 	 * must not fire later in Active (event 10 there means Idle). */
 	{ "OpenSent: TCP fails", 0, FSM_OPENSENT, { { EV_TCP_FAILS, 0, 0 } },
@@ -372,34 +366,28 @@ static const struct seq_row {
 	    "send KEEPALIVE; timer KEEPALIVE 30", FSM_OPENCONFIRM },
 	{ "OpenConfirm: hold expires", 0, FSM_OPENCONFIRM,
 	    { { EV_HOLD_EXPIRES, 0, 0 } },
-	    "notify 4/0; OpenConfirm -> Idle (HoldTimer_Expires); " IDLE_STOP
-	    "; timer IDLE_HOLD 1", FSM_IDLE },
+	    "notify 4/0; " TO_IDLE("OpenConfirm", "HoldTimer_Expires"),
+	    FSM_IDLE },
 	{ "OpenConfirm: UPDATE", 0, FSM_OPENCONFIRM, { { EV_UPDATE, 0, 0 } },
-	    "notify 5/2; OpenConfirm -> Idle (UpdateMsg); " IDLE_STOP
-	    "; timer IDLE_HOLD 1", FSM_IDLE },
+	    "notify 5/2; " TO_IDLE("OpenConfirm", "UpdateMsg"), FSM_IDLE },
 	{ "OpenConfirm: malformed UPDATE", 0, FSM_OPENCONFIRM,
 	    { { EV_UPDATE_ERR, 3, 1 } },
-	    "notify 5/2; OpenConfirm -> Idle (UpdateMsgErr); " IDLE_STOP
-	    "; timer IDLE_HOLD 1", FSM_IDLE },
+	    "notify 5/2; " TO_IDLE("OpenConfirm", "UpdateMsgErr"), FSM_IDLE },
 	{ "OpenConfirm: OPEN", 0, FSM_OPENCONFIRM, { { EV_OPEN, 0, 0 } },
-	    "notify 5/2; OpenConfirm -> Idle (BGPOpen); " IDLE_STOP
-	    "; timer IDLE_HOLD 1", FSM_IDLE },
+	    "notify 5/2; " TO_IDLE("OpenConfirm", "BGPOpen"), FSM_IDLE },
 	{ "OpenConfirm: OPEN error", 0, FSM_OPENCONFIRM,
 	    { { EV_OPEN_ERR, 2, 6 } },
-	    "notify 2/6; OpenConfirm -> Idle (BGPOpenMsgErr); " IDLE_STOP
-	    "; timer IDLE_HOLD 1", FSM_IDLE },
+	    "notify 2/6; " TO_IDLE("OpenConfirm", "BGPOpenMsgErr"), FSM_IDLE },
 	{ "OpenConfirm: NOTIFICATION", 0, FSM_OPENCONFIRM,
 	    { { EV_NOTIF, 0, 0 } },
-	    "OpenConfirm -> Idle (NotifMsg); " IDLE_STOP "; timer IDLE_HOLD 1",
-	    FSM_IDLE },
+	    TO_IDLE("OpenConfirm", "NotifMsg"), FSM_IDLE },
 	{ "OpenConfirm: TCP fails", 0, FSM_OPENCONFIRM,
 	    { { EV_TCP_FAILS, 0, 0 } },
-	    "OpenConfirm -> Idle (TcpConnectionFails); " IDLE_STOP
-	    "; timer IDLE_HOLD 1", FSM_IDLE },
+	    TO_IDLE("OpenConfirm", "TcpConnectionFails"), FSM_IDLE },
 	{ "OpenConfirm: collision dump", 0, FSM_OPENCONFIRM,
 	    { { EV_OPEN_COLLISION_DUMP, 0, 0 } },
-	    "notify 6/7; OpenConfirm -> Idle (OpenCollisionDump); " IDLE_STOP
-	    "; timer IDLE_HOLD 1", FSM_IDLE },
+	    "notify 6/7; " TO_IDLE("OpenConfirm", "OpenCollisionDump"),
+	    FSM_IDLE },
 	{ "OpenConfirm: ManualStop", 0, FSM_OPENCONFIRM,
 	    { { EV_MANUAL_STOP, 0, 0 } },
 	    "notify 6/2; OpenConfirm -> Idle (ManualStop); " IDLE_STOP,
@@ -419,32 +407,25 @@ static const struct seq_row {
 	    "send KEEPALIVE; timer KEEPALIVE 30", FSM_ESTABLISHED },
 	{ "Established: hold expires", 0, FSM_ESTABLISHED,
 	    { { EV_HOLD_EXPIRES, 0, 0 } },
-	    "notify 4/0; Established -> Idle (HoldTimer_Expires); " IDLE_STOP
-	    "; down; timer IDLE_HOLD 1", FSM_IDLE },
+	    "notify 4/0; " DOWN_IDLE("HoldTimer_Expires"), FSM_IDLE },
 	/* RFC 6608 §3 */
 	{ "Established: OPEN", 0, FSM_ESTABLISHED, { { EV_OPEN, 0, 0 } },
-	    "notify 5/3; Established -> Idle (BGPOpen); " IDLE_STOP
-	    "; down; timer IDLE_HOLD 1", FSM_IDLE },
+	    "notify 5/3; " DOWN_IDLE("BGPOpen"), FSM_IDLE },
 	{ "Established: UPDATE error", 0, FSM_ESTABLISHED,
 	    { { EV_UPDATE_ERR, 3, 11 } },
-	    "notify 3/11; Established -> Idle (UpdateMsgErr); " IDLE_STOP
-	    "; down; timer IDLE_HOLD 1", FSM_IDLE },
+	    "notify 3/11; " DOWN_IDLE("UpdateMsgErr"), FSM_IDLE },
 	{ "Established: header error", 0, FSM_ESTABLISHED,
 	    { { EV_HEADER_ERR, 1, 3 } },
-	    "notify 1/3; Established -> Idle (BGPHeaderErr); " IDLE_STOP
-	    "; down; timer IDLE_HOLD 1", FSM_IDLE },
+	    "notify 1/3; " DOWN_IDLE("BGPHeaderErr"), FSM_IDLE },
 	{ "Established: NOTIFICATION", 0, FSM_ESTABLISHED,
 	    { { EV_NOTIF, 0, 0 } },
-	    "Established -> Idle (NotifMsg); " IDLE_STOP
-	    "; down; timer IDLE_HOLD 1", FSM_IDLE },
+	    DOWN_IDLE("NotifMsg"), FSM_IDLE },
 	{ "Established: TCP fails", 0, FSM_ESTABLISHED,
 	    { { EV_TCP_FAILS, 0, 0 } },
-	    "Established -> Idle (TcpConnectionFails); " IDLE_STOP
-	    "; down; timer IDLE_HOLD 1", FSM_IDLE },
+	    DOWN_IDLE("TcpConnectionFails"), FSM_IDLE },
 	{ "Established: collision dump", 0, FSM_ESTABLISHED,
 	    { { EV_OPEN_COLLISION_DUMP, 0, 0 } },
-	    "notify 6/7; Established -> Idle (OpenCollisionDump); " IDLE_STOP
-	    "; down; timer IDLE_HOLD 1", FSM_IDLE },
+	    "notify 6/7; " DOWN_IDLE("OpenCollisionDump"), FSM_IDLE },
 	{ "Established: ManualStop", 0, FSM_ESTABLISHED,
 	    { { EV_MANUAL_STOP, 0, 0 } },
 	    "notify 6/2; Established -> Idle (ManualStop); " IDLE_STOP
@@ -456,8 +437,7 @@ static const struct seq_row {
 	    "; down", FSM_IDLE },
 	{ "Established: send hold expires", 0, FSM_ESTABLISHED,
 	    { { EV_SEND_HOLD_EXPIRES, 0, 0 } },
-	    "notify 8/0; Established -> Idle (SendHoldTimer_Expires); "
-	    IDLE_STOP "; down; timer IDLE_HOLD 1", FSM_IDLE },
+	    "notify 8/0; " DOWN_IDLE("SendHoldTimer_Expires"), FSM_IDLE },
 	{ "Established, secondary: no restart", SECONDARY, FSM_ESTABLISHED,
 	    { { EV_NOTIF, 0, 0 } },
 	    "Established -> Idle (NotifMsg); " IDLE_STOP "; down", FSM_IDLE },
@@ -986,30 +966,23 @@ END_TEST
 int main(void)
 {
 	Suite *s = suite_create("fsm");
-	TCase *tc = tcase_create("transitions");
+	TCase *tc = unit_tcase(s, "transitions");
 	tcase_add_test(tc, sequences);
 	tcase_add_test(tc, state_event_matrix);
 	tcase_add_test(tc, timers_per_state);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("backoff");
+	tc = unit_tcase(s, "backoff");
 	tcase_add_test(tc, backoff_doubles_and_caps);
 	tcase_add_test(tc, backoff_reset_when_stable);
 	tcase_add_test(tc, backoff_not_for_operator_cease);
 	tcase_add_test(tc, backoff_not_for_manual_stop);
 	tcase_add_test(tc, secondary_never_restarts);
 	tcase_add_test(tc, retry_counter);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("misc");
+	tc = unit_tcase(s, "misc");
 	tcase_add_test(tc, collision);
 	tcase_add_test(tc, names);
 	tcase_add_test(tc, init_defaults);
-	suite_add_tcase(s, tc);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bgpd/control/jsontext.h"
+#include "tests/unit/unit.h"
 
 #define FLAGS	(JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
@@ -107,18 +108,10 @@ END_TEST
 int main(void)
 {
 	Suite *s = suite_create("jsontext");
-	TCase *tc = tcase_create("jsontext");
-	SRunner *sr;
-	int failed;
-
+	TCase *tc = unit_tcase(s, "jsontext");
 	tcase_add_test(tc, empty);
 	tcase_add_test(tc, one);
 	tcase_add_test(tc, many);
 	tcase_add_test(tc, null_element);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

@@ -27,8 +27,7 @@
 #include "bgpd/state.h"
 #include "conf/conf.h"
 #include "rib/rib.h"
-
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#include "tests/unit/rib_fixture.h"
 
 /* ---- om_escape ------------------------------------------------------------ */
 
@@ -251,14 +250,10 @@ static void discard(void *ctx, const uint8_t *msg, size_t len)
 
 static void world_open(struct world *w, const char *state_path)
 {
-	struct conf_diag diag;
 	struct rib_res res = { 0 };
 
 	memset(w, 0, sizeof(*w));
-	conf_diag_init(&diag);
-	w->c = conf_load_string("t.conf", conf_text, &diag);
-	ck_assert_msg(w->c != NULL, "%s", diag.nmsgs ? diag.msgs[0] : "?");
-	conf_diag_free(&diag);
+	w->c = conf_ok(conf_text);
 	w->d.conf = w->c;
 	w->d.rib = rib_new(w->c, &res);
 	ck_assert_msg(w->d.rib != NULL, "%s", res.msg);
@@ -360,12 +355,82 @@ static json_object *reply(const char *text)
 	return o;
 }
 
+/* One sample line: the series with its labels, then its value. */
+struct sample {
+	const char *series, *value;
+};
+
+static void has_all(const char *text, const struct sample *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		has(text, s[i].series, s[i].value);
+}
+
+/* What render_daemon's world shows in OpenMetrics: MetalLB's, lbbgp's. */
+static const struct sample metallb_samples[] = {
+	/* MetalLB's series: names, labels, values. */
+	{ "metallb_bgp_session_up{peer=\"10.0.0.2:179\"}", "1" },
+	{ "metallb_bgp_session_up{peer=\"[2001:db8::2]:1179\"}", "0" },
+	{ "metallb_bgp_updates_total{peer=\"10.0.0.2:179\"}", "2" },
+	{ "metallb_bgp_updates_total{peer=\"[2001:db8::2]:1179\"}", "0" },
+	/* .240 (static), .241, .242 and the IPv6 VIP: 4 routes. */
+	{ "metallb_bgp_announced_prefixes_total{peer=\"10.0.0.2:179\"}", "4" },
+	{ "metallb_bgp_announced_prefixes_total"
+	    "{peer=\"[2001:db8::2]:1179\"}", "0" },
+	{ "metallb_allocator_addresses_in_use_total"
+	    "{pool=\"general-pool\"}", "3" },
+	{ "metallb_allocator_addresses_in_use_total{pool=\"v6-pool\"}", "1" },
+	{ "metallb_allocator_addresses_total{pool=\"general-pool\"}", "10" },
+	{ "metallb_allocator_addresses_total{pool=\"v6-pool\"}", "256" },
+};
+
+static const struct sample lbbgp_samples[] = {
+	/* lbbgp's. */
+	{ "lbbgp_build_info{version=\"" PACKAGE_VERSION "\"}", "1" },
+	{ "lbbgp_start_time_seconds", "1795712769" },
+	{ "lbbgp_vips", "4" },
+	{ "lbbgp_vips_orphaned", "0" },
+	{ "lbbgp_state_file_commits_total{result=\"ok\"}", "1" },
+	{ "lbbgp_state_file_commits_total{result=\"error\"}", "0" },
+	{ "lbbgp_state_file_records_total", "3" },
+	{ "lbbgp_state_file_snapshots_total{result=\"ok\"}", "1" },
+	{ "lbbgp_control_requests_total{command=\"add\",result=\"ok\"}", "2" },
+	{ "lbbgp_control_requests_total{command=\"add\","
+	    "result=\"not-in-pool\"}", "1" },
+	{ "lbbgp_control_requests_total{command=\"invalid\","
+	    "result=\"bad-json\"}", "1" },
+	{ "lbbgp_bgp_session_state{neighbor=\"router-1\","
+	    "peer=\"10.0.0.2:179\",lbbgp_bgp_session_state=\"Established\"}",
+	    "1" },
+	{ "lbbgp_bgp_session_state{neighbor=\"router-1\","
+	    "peer=\"10.0.0.2:179\",lbbgp_bgp_session_state=\"Idle\"}", "0" },
+	{ "lbbgp_bgp_session_state{neighbor=\"router-2\","
+	    "peer=\"[2001:db8::2]:1179\",lbbgp_bgp_session_state=\"Idle\"}",
+	    "1" },
+	{ "lbbgp_bgp_admin_down{neighbor=\"router-2\","
+	    "peer=\"[2001:db8::2]:1179\"}", "1" },
+	{ "lbbgp_bgp_session_flaps_total{neighbor=\"router-2\","
+	    "peer=\"[2001:db8::2]:1179\"}", "3" },
+	{ "lbbgp_bgp_messages_sent_total{neighbor=\"router-1\","
+	    "peer=\"10.0.0.2:179\",type=\"keepalive\"}", "7" },
+	{ "lbbgp_bgp_messages_sent_total{neighbor=\"router-1\","
+	    "peer=\"10.0.0.2:179\",type=\"route-refresh\"}", "0" },
+	{ "lbbgp_bgp_messages_received_total{neighbor=\"router-1\","
+	    "peer=\"10.0.0.2:179\",type=\"open\"}", "1" },
+	{ "lbbgp_bgp_notifications_sent_total{neighbor=\"router-2\","
+	    "peer=\"[2001:db8::2]:1179\",code=\"6\",subcode=\"2\"}", "2" },
+	{ "lbbgp_bgp_notifications_received_total{neighbor=\"router-2\","
+	    "peer=\"[2001:db8::2]:1179\",code=\"2\",subcode=\"2\"}", "1" },
+	{ "lbbgp_bgp_pending_changes{neighbor=\"router-1\","
+	    "peer=\"10.0.0.2:179\"}", "0" },
+};
+
 START_TEST(render_daemon)
 {
 	struct world w;
-	char dir[] = "/tmp/check_metrics.XXXXXX", path[64], jpath[80];
+	char dir[64], path[96], jpath[112];
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	unit_tmpdir(dir, sizeof(dir), "check_metrics");
 	snprintf(path, sizeof(path), "%s/state.json", dir);
 	snprintf(jpath, sizeof(jpath), "%s.journal", path);
 	world_open(&w, path);
@@ -421,70 +486,16 @@ START_TEST(render_daemon)
 	ck_assert_uint_eq(len, strlen(t));
 	well_formed(t);
 
-	/* MetalLB's series: names, labels, values. */
-	has(t, "metallb_bgp_session_up{peer=\"10.0.0.2:179\"}", "1");
-	has(t, "metallb_bgp_session_up{peer=\"[2001:db8::2]:1179\"}", "0");
-	has(t, "metallb_bgp_updates_total{peer=\"10.0.0.2:179\"}", "2");
-	has(t, "metallb_bgp_updates_total{peer=\"[2001:db8::2]:1179\"}", "0");
-	/* .240 (static), .241, .242 and the IPv6 VIP: 4 routes. */
-	has(t, "metallb_bgp_announced_prefixes_total{peer=\"10.0.0.2:179\"}",
-	    "4");
-	has(t, "metallb_bgp_announced_prefixes_total"
-	    "{peer=\"[2001:db8::2]:1179\"}", "0");
-	has(t, "metallb_allocator_addresses_in_use_total"
-	    "{pool=\"general-pool\"}", "3");
-	has(t, "metallb_allocator_addresses_in_use_total{pool=\"v6-pool\"}",
-	    "1");
-	has(t, "metallb_allocator_addresses_total{pool=\"general-pool\"}",
-	    "10");
-	has(t, "metallb_allocator_addresses_total{pool=\"v6-pool\"}", "256");
+	has_all(t, metallb_samples, NELEM(metallb_samples));
 	ck_assert_ptr_nonnull(strstr(t, "# TYPE metallb_bgp_updates counter\n"));
 	ck_assert_ptr_nonnull(strstr(t,
 	    "# TYPE metallb_bgp_announced_prefixes_total gauge\n"));
 	ck_assert_ptr_nonnull(strstr(t,
 	    "# TYPE metallb_allocator_addresses_total gauge\n"));
 
-	/* lbbgp's. */
-	has(t, "lbbgp_build_info{version=\"" PACKAGE_VERSION "\"}", "1");
-	has(t, "lbbgp_start_time_seconds", "1795712769");
-	has(t, "lbbgp_vips", "4");
-	has(t, "lbbgp_vips_orphaned", "0");
-	has(t, "lbbgp_state_file_commits_total{result=\"ok\"}", "1");
-	has(t, "lbbgp_state_file_commits_total{result=\"error\"}", "0");
-	has(t, "lbbgp_state_file_records_total", "3");
-	has(t, "lbbgp_state_file_snapshots_total{result=\"ok\"}", "1");
-	has(t, "lbbgp_control_requests_total{command=\"add\",result=\"ok\"}",
-	    "2");
-	has(t, "lbbgp_control_requests_total{command=\"add\","
-	    "result=\"not-in-pool\"}", "1");
-	has(t, "lbbgp_control_requests_total{command=\"invalid\","
-	    "result=\"bad-json\"}", "1");
-	has(t, "lbbgp_bgp_session_state{neighbor=\"router-1\","
-	    "peer=\"10.0.0.2:179\",lbbgp_bgp_session_state=\"Established\"}",
-	    "1");
-	has(t, "lbbgp_bgp_session_state{neighbor=\"router-1\","
-	    "peer=\"10.0.0.2:179\",lbbgp_bgp_session_state=\"Idle\"}", "0");
-	has(t, "lbbgp_bgp_session_state{neighbor=\"router-2\","
-	    "peer=\"[2001:db8::2]:1179\",lbbgp_bgp_session_state=\"Idle\"}",
-	    "1");
-	has(t, "lbbgp_bgp_admin_down{neighbor=\"router-2\","
-	    "peer=\"[2001:db8::2]:1179\"}", "1");
-	has(t, "lbbgp_bgp_session_flaps_total{neighbor=\"router-2\","
-	    "peer=\"[2001:db8::2]:1179\"}", "3");
-	has(t, "lbbgp_bgp_messages_sent_total{neighbor=\"router-1\","
-	    "peer=\"10.0.0.2:179\",type=\"keepalive\"}", "7");
-	has(t, "lbbgp_bgp_messages_sent_total{neighbor=\"router-1\","
-	    "peer=\"10.0.0.2:179\",type=\"route-refresh\"}", "0");
-	has(t, "lbbgp_bgp_messages_received_total{neighbor=\"router-1\","
-	    "peer=\"10.0.0.2:179\",type=\"open\"}", "1");
-	has(t, "lbbgp_bgp_notifications_sent_total{neighbor=\"router-2\","
-	    "peer=\"[2001:db8::2]:1179\",code=\"6\",subcode=\"2\"}", "2");
-	has(t, "lbbgp_bgp_notifications_received_total{neighbor=\"router-2\","
-	    "peer=\"[2001:db8::2]:1179\",code=\"2\",subcode=\"2\"}", "1");
+	has_all(t, lbbgp_samples, NELEM(lbbgp_samples));
 	lacks(t, "lbbgp_bgp_notifications_sent_total{neighbor=\"router-1\","
 	    "peer=\"10.0.0.2:179\",code=\"6\",subcode=\"2\"}");
-	has(t, "lbbgp_bgp_pending_changes{neighbor=\"router-1\","
-	    "peer=\"10.0.0.2:179\"}", "0");
 	/* No HTTP server in this world: the family, no samples. */
 	ck_assert_ptr_nonnull(strstr(t,
 	    "# TYPE lbbgp_metrics_http_responses counter\n"));
@@ -583,25 +594,19 @@ int main(void)
 {
 	log_init(true, 0);
 	Suite *s = suite_create("metrics");
-	TCase *tc = tcase_create("om");
+	TCase *tc = unit_tcase(s, "om");
 	tcase_add_loop_test(tc, escape_table, 0, (int)NELEM(escapes));
 	tcase_add_test(tc, escape_truncates);
 	tcase_add_test(tc, openmetrics_text);
 	tcase_add_test(tc, prometheus_text);
 	tcase_add_test(tc, special_values);
 	tcase_add_loop_test(tc, accept_table, 0, (int)NELEM(accepts));
-	suite_add_tcase(s, tc);
-	tc = tcase_create("render");
+	tc = unit_tcase(s, "render");
 	tcase_add_test(tc, render_daemon);
 	tcase_add_test(tc, render_state_failures);
 	tcase_add_test(tc, notif_bounded);
 	tcase_add_test(tc, ctl_bounded);
 	tcase_set_timeout(tc, 30);
-	suite_add_tcase(s, tc);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

@@ -28,6 +28,7 @@
 #include "bgpd/state.h"
 #include "conf/conf.h"
 #include "rib/rib.h"
+#include "tests/unit/rib_fixture.h"
 
 static struct lbbgpd d;
 /* Configs replaced by reload(): the RIB still points into the first. */
@@ -37,15 +38,10 @@ static size_t nolds;
 static struct conf *conf_with(const char *metrics)
 {
 	char text[256];
-	struct conf_diag diag;
 
 	snprintf(text, sizeof(text), "router-id 10.0.0.1\nlocal-as 64513\n%s%s",
 	    metrics ? metrics : "", metrics ? "\n" : "");
-	conf_diag_init(&diag);
-	struct conf *c = conf_load_string("t.conf", text, &diag);
-	ck_assert_msg(c != NULL, "%s", diag.nmsgs ? diag.msgs[0] : "?");
-	conf_diag_free(&diag);
-	return c;
+	return conf_ok(text);
 }
 
 static void setup(void)
@@ -150,7 +146,7 @@ static void serves(const char *addr, int port)
 static struct conf *reload(const char *metrics)
 {
 	struct conf *old = d.conf;
-	ck_assert_uint_lt(nolds, sizeof(olds) / sizeof(olds[0]));
+	ck_assert_uint_lt(nolds, NELEM(olds));
 	olds[nolds++] = old;
 	d.conf = conf_with(metrics);
 	return old;
@@ -263,7 +259,7 @@ int main(void)
 {
 	log_init(true, 0);
 	Suite *s = suite_create("metrics_http");
-	TCase *tc = tcase_create("listen");
+	TCase *tc = unit_tcase(s, "listen");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, start_and_serve);
 	tcase_add_test(tc, start_without_metrics);
@@ -272,11 +268,6 @@ int main(void)
 	tcase_add_test(tc, reconf_bad_address);
 	tcase_add_test(tc, reconf_taken_same_port);
 	tcase_set_timeout(tc, 30);
-	suite_add_tcase(s, tc);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "fsm/prefix.h"
+#include "tests/unit/unit.h"
 
 START_TEST(parse_and_print)
 {
@@ -25,7 +26,7 @@ START_TEST(parse_and_print)
 		{ "", NULL, false, false },
 		{ "/24", NULL, false, false },
 	};
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (size_t i = 0; i < NELEM(rows); i++) {
 		struct prefix p;
 		bool hb;
 		char buf[PREFIX_STRLEN];
@@ -101,14 +102,9 @@ END_TEST
 int main(void)
 {
 	Suite *s = suite_create("prefix");
-	TCase *tc = tcase_create("core");
+	TCase *tc = unit_tcase(s, "core");
 	tcase_add_test(tc, parse_and_print);
 	tcase_add_test(tc, contains_and_mask);
 	tcase_add_test(tc, ranges);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

@@ -26,8 +26,7 @@
 #include "bgpd/state.h"
 #include "conf/conf.h"
 #include "rib/rib.h"
-
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#include "tests/unit/rib_fixture.h"
 
 /* ---- the directory ------------------------------------------------------ */
 
@@ -37,27 +36,14 @@ static char jpath[160];		/* its journal */
 
 static void setup(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/check_state.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	unit_tmpdir(dir, sizeof(dir), "check_state");
 	snprintf(path, sizeof(path), "%s/state.json", dir);
 	snprintf(jpath, sizeof(jpath), "%s.journal", path);
 }
 
 static void teardown(void)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char p[512];
-
-	while (d != NULL && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-		unlink(p);
-	}
-	if (d != NULL)
-		closedir(d);
-	rmdir(dir);
+	unit_rmtree(dir);
 }
 
 static char *slurp(const char *p)
@@ -174,13 +160,9 @@ struct world {
 /* Start: config, RIB with the static VIPs, then the state file. */
 static void start(struct world *w, const char *text, const char *file)
 {
-	struct conf_diag d;
 	struct rib_res res = { 0 };
 
-	conf_diag_init(&d);
-	w->c = conf_load_string("t.conf", text, &d);
-	ck_assert_msg(w->c != NULL, "%s", d.nmsgs ? d.msgs[0] : "?");
-	conf_diag_free(&d);
+	w->c = conf_ok(text);
 	w->r = rib_new(w->c, &res);
 	ck_assert_ptr_nonnull(w->r);
 	w->st = state_open(file);
@@ -242,18 +224,13 @@ static void commit(struct world *w)
 	ck_assert(!state_dirty(w->st));
 }
 
-static int cmp_line(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Every VIP with its pool, owners, keys and communities, sorted. */
 static char *dump(const struct rib *r)
 {
 	const struct conf *c = rib_conf(r);
 	size_t n = rib_vip_count(r), len = 0;
 	char **lines = calloc(n + 1, sizeof(*lines)), *out;
-	char a[PREFIX_STRLEN], cs[32];
+	char a[PREFIX_STRLEN];
 
 	ck_assert_ptr_nonnull(lines);
 	const struct vip *v = NULL;
@@ -263,19 +240,11 @@ static char *dump(const struct rib *r)
 		FILE *f = open_memstream(&lines[i], &len);
 		fprintf(f, "%s pool=%s", addr_fmt(&v->addr, a, sizeof(a)),
 		    c->pools[v->pool].name);
-		for (uint32_t j = 0; j < v->nowners; j++) {
-			const struct vip_owner *o = vip_owner(v, j);
-			fprintf(f, " [%s key=%s%s", o->name, o->key ? o->key :
-			    "-", o->is_static ? " static" : "");
-			for (uint32_t k = 0; k < o->ncomm; k++)
-				fprintf(f, " %s", community_fmt(o->comm[k], cs,
-				    sizeof(cs)));
-			fprintf(f, "]");
-		}
+		owners_fprint(f, v);
 		fclose(f);
 	}
 	if (n > 0)
-		qsort(lines, n, sizeof(*lines), cmp_line);
+		qsort(lines, n, sizeof(*lines), cmp_str);
 	FILE *f = open_memstream(&out, &len);
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "%s\n", lines[i]);
@@ -316,6 +285,15 @@ static void snapshot_counts(size_t *vips, size_t *orphans)
 	ck_assert_uint_ge(no, 1);
 }
 
+/* The RIB holds exactly want (dump's lines). */
+static void dump_is(const struct world *w, const char *want)
+{
+	char *d = dump(w->r);
+
+	ck_assert_str_eq(d, want);
+	free(d);
+}
+
 /* The config, the state before a stop, and the state after a start. */
 static void restart_same(struct world *w, const char *text)
 {
@@ -345,15 +323,13 @@ START_TEST(round_trip)
 	commit(&w);
 	ck_assert_uint_eq(lines_of(jpath), 6);	/* one record per change */
 	restart_same(&w, conf_a);
-	char *d = dump(w.r);
-	ck_assert_str_eq(d,
+	dump_is(&w,
 	    "10.0.0.1 pool=p1 [default/web key=- 1:1]\n"
 	    "10.0.0.100 pool=p1 [static key=- static]\n"
 	    "10.0.0.2 pool=p1 [istio/gw key=gw 64512:1 no-export] "
 	    "[istio/gw2 key=gw 64512:2]\n"
 	    "10.1.0.5 pool=p2 [team\"q\"\\x key=- blackhole 0:1 65535:65535]\n"
 	    "2001:db8::5 pool=v6 [v6/svc key=k6 64512:6]\n");
-	free(d);
 	/* The load folded the journal into the snapshot; again from it. */
 	ck_assert_uint_eq(size_of(jpath), 0);
 	size_t vips, orphans;
@@ -383,9 +359,7 @@ START_TEST(static_not_stored)
 	/* The vip line is gone: so is the VIP, from journal and snapshot. */
 	for (int i = 0; i < 2; i++) {
 		start(&w, conf_no_static, path);
-		char *d = dump(w.r);
-		ck_assert_str_eq(d, "10.0.0.1 pool=p1 [default/web key=-]\n");
-		free(d);
+		dump_is(&w, "10.0.0.1 pool=p1 [default/web key=-]\n");
 		char *snap = slurp(path);
 		ck_assert_ptr_null(strstr(snap, "10.0.0.100"));
 		free(snap);
@@ -414,9 +388,7 @@ START_TEST(withdraw_removes)
 	wd(&w, "10.0.0.3", "c");
 	commit(&w);
 	restart_same(&w, conf_no_static);
-	char *d = dump(w.r);
-	ck_assert_str_eq(d, "10.0.0.3 pool=p1 [d key=k]\n");
-	free(d);
+	dump_is(&w, "10.0.0.3 pool=p1 [d key=k]\n");
 	stop(&w);
 }
 END_TEST
@@ -443,10 +415,8 @@ START_TEST(journal_over_snapshot)
 	free(snap);
 	ck_assert_uint_eq(lines_of(jpath), 3);
 	start(&w, conf_no_static, path);
-	char *d = dump(w.r);
-	ck_assert_str_eq(d, "10.0.0.2 pool=p1 [b key=- 2:2]\n"
+	dump_is(&w, "10.0.0.2 pool=p1 [b key=- 2:2]\n"
 	    "10.0.0.3 pool=p1 [c key=-]\n");
-	free(d);
 	stop(&w);
 }
 END_TEST
@@ -474,10 +444,8 @@ START_TEST(torn_last_line)
 	char *log = log_release();
 	ck_assert_ptr_nonnull(strstr(log, "incomplete last record"));
 	free(log);
-	char *d = dump(w.r);
-	ck_assert_str_eq(d, "10.0.0.1 pool=p1 [a key=-]\n"
+	dump_is(&w, "10.0.0.1 pool=p1 [a key=-]\n"
 	    "10.0.0.2 pool=p1 [b key=-]\n");
-	free(d);
 	ck_assert_uint_eq(files_like("state.json.", NULL, 0), 1);
 	ck_assert_uint_eq(size_of(jpath), 0);
 	stop(&w);
@@ -529,9 +497,7 @@ START_TEST(corrupt_snapshot)
 	free(log);
 	snprintf(want, sizeof(want), "%s10.0.0.100 pool=p1 [static key=- "
 	    "static]\n", bad_snapshots[_i].left);
-	char *d = dump(w.r);
-	ck_assert_str_eq(d, want);
-	free(d);
+	dump_is(&w, want);
 	/* A good new snapshot, and the state goes on. */
 	size_t vips, orphans;
 	snapshot_counts(&vips, &orphans);
@@ -585,9 +551,7 @@ START_TEST(corrupt_journal_line)
 	ck_assert_ptr_nonnull(strstr(log, "line 2 is not a record"));
 	ck_assert_ptr_nonnull(strstr(log, aside));
 	free(log);
-	char *d = dump(w.r);
-	ck_assert_str_eq(d, "10.0.0.1 pool=p1 [a key=-]\n");
-	free(d);
+	dump_is(&w, "10.0.0.1 pool=p1 [a key=-]\n");
 	/* The state goes on from a fresh journal. */
 	ck_assert_uint_eq(size_of(jpath), 0);
 	add(&w, "10.0.0.2 b");
@@ -618,10 +582,8 @@ START_TEST(orphans_kept)
 		ck_assert_ptr_nonnull(strstr(log, "10.1.0.5"));
 		ck_assert_ptr_nonnull(strstr(log, "orphaned"));
 		free(log);
-		char *d = dump(w.r);
-		ck_assert_str_eq(d, "10.0.0.100 pool=p1 [static key=- static]\n"
+		dump_is(&w, "10.0.0.100 pool=p1 [static key=- static]\n"
 		    "10.0.0.5 pool=p1 [y key=-]\n");
-		free(d);
 		/* One per owner, and not one more per record or restart. */
 		ck_assert_uint_eq(state_orphans(w.st), 2);
 		json_object *j = state_orphans_json(w.st);
@@ -648,9 +610,7 @@ START_TEST(orphans_kept)
 	free(d);
 	stop(&w);
 	start(&w, conf_a, path);
-	d = dump(w.r);
-	ck_assert_str_eq(d, all);
-	free(d);
+	dump_is(&w, all);
 	free(all);
 	ck_assert_uint_eq(state_orphans(w.st), 0);
 	snapshot_counts(&vips, &orphans);
@@ -689,19 +649,15 @@ START_TEST(orphan_replay)
 	spit(jpath, journal, "w");
 	start(&w, conf_no_p2, path);
 	ck_assert_uint_eq(state_orphans(w.st), 2);	/* x, x2 */
-	char *d = dump(w.r);
-	ck_assert_str_eq(d, "10.0.0.100 pool=p1 [static key=- static]\n"
+	dump_is(&w, "10.0.0.100 pool=p1 [static key=- static]\n"
 	    "10.0.0.7 pool=p1 [z key=-]\n");
-	free(d);
 	stop(&w);
 	/* The pool is back: x and x2 share 10.1.0.5 again; w stays gone. */
 	start(&w, conf_a, path);
 	ck_assert_uint_eq(state_orphans(w.st), 0);
-	d = dump(w.r);
-	ck_assert_str_eq(d, "10.0.0.100 pool=p1 [static key=- static]\n"
+	dump_is(&w, "10.0.0.100 pool=p1 [static key=- static]\n"
 	    "10.0.0.7 pool=p1 [z key=-]\n"
 	    "10.1.0.5 pool=p2 [x key=k] [x2 key=k]\n");
-	free(d);
 	stop(&w);
 }
 END_TEST
@@ -882,7 +838,7 @@ int main(void)
 {
 	log_init(true, 0);
 	Suite *s = suite_create("state");
-	TCase *tc = tcase_create("state");
+	TCase *tc = unit_tcase(s, "state");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, round_trip);
 	tcase_add_test(tc, static_not_stored);
@@ -900,11 +856,6 @@ int main(void)
 	tcase_add_test(tc, no_state_file);
 	tcase_add_test(tc, touch_all);
 	tcase_set_timeout(tc, 60);
-	suite_add_tcase(s, tc);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

@@ -1,7 +1,9 @@
 /*
  * rib_fixture.h - helpers shared by the rib/ unit tests (check_rib.c,
- * check_adjin.c): a config and RIB under test, what a flush emits.
- * Test code only.
+ * check_rib_updates.c, check_adjin.c) and the bgpd/ ones that build a RIB
+ * (check_state.c, check_metrics*.c): a config and RIB under test, what
+ * a flush emits, the routes its UPDATEs carry (decoded with fsm/), the
+ * configs more than one of them uses.  Test code only.
  */
 #ifndef LBBGP_RIB_FIXTURE_H
 #define LBBGP_RIB_FIXTURE_H
@@ -17,8 +19,7 @@
 #include "fsm/bgp.h"
 #include "fsm/msg.h"
 #include "rib/rib.h"
-
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#include "tests/unit/unit.h"
 
 static inline struct prefix pfx(const char *s)
 {
@@ -65,6 +66,19 @@ static inline void msgs_reset(struct msgs *m)
 	m->n = 0;
 }
 
+/* The config text, which must load ("t.conf"). */
+static inline struct conf *conf_ok(const char *text)
+{
+	struct conf_diag d;
+
+	conf_diag_init(&d);
+	struct conf *c = conf_load_string("t.conf", text, &d);
+	ck_assert_msg(c != NULL, "config refused: %s",
+	    d.nmsgs ? d.msgs[0] : "?");
+	conf_diag_free(&d);
+	return c;
+}
+
 struct fx {
 	struct conf *c;
 	struct rib *r;
@@ -77,14 +91,9 @@ struct fx {
 static inline void fx_open(struct fx *f, const char *text)
 {
 	struct rib_res res = { 0 };
-	struct conf_diag d;
 
 	memset(f, 0, sizeof(*f));
-	conf_diag_init(&d);
-	f->c = conf_load_string("t.conf", text, &d);
-	ck_assert_msg(f->c != NULL, "config refused: %s",
-	    d.nmsgs ? d.msgs[0] : "?");
-	conf_diag_free(&d);
+	f->c = conf_ok(text);
 	f->r = rib_new(f->c, &res);
 	ck_assert_msg(f->r != NULL, "rib_new: %s", res.msg);
 	f->ctx = (struct bgp_upd_ctx){ .as4 = true, .ebgp = true, .v4 = true,
@@ -129,6 +138,22 @@ static inline size_t flush(struct fx *f, size_t peer)
 	return f->m.n;
 }
 
+/* " [owner key=K static C1 C2]" for each owner of v, in order. */
+static inline void owners_fprint(FILE *f, const struct vip *v)
+{
+	char cs[32];
+
+	for (uint32_t j = 0; j < v->nowners; j++) {
+		const struct vip_owner *o = vip_owner(v, j);
+		fprintf(f, " [%s key=%s%s", o->name, o->key ? o->key :
+		    "-", o->is_static ? " static" : "");
+		for (uint32_t k = 0; k < o->ncomm; k++)
+			fprintf(f, " %s", community_fmt(o->comm[k], cs,
+			    sizeof(cs)));
+		fprintf(f, "]");
+	}
+}
+
 static inline int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -170,5 +195,153 @@ static inline size_t parse_list(const char *list, const char *sep,
 	}
 	return n;
 }
+
+/* Add n consecutive addresses from base. */
+static inline void add_many(struct rib *r, const char *base, size_t n,
+    const char *owner)
+{
+	struct vip_req req = { .owner = owner };
+	struct rib_res res = { 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		struct prefix a = nth(base, i);
+		ck_assert_msg(rib_vip_add(r, &a, &req, &res), "%s", res.msg);
+	}
+}
+
+/* A well-framed UPDATE that decodes without any complaint. */
+static inline void decode(const uint8_t *msg, size_t len, size_t max,
+    const struct bgp_upd_ctx *ctx, struct bgp_update *u)
+{
+	struct bgp_hdr h;
+	struct bgp_err err = { 0 };
+
+	ck_assert_uint_le(len, max);
+	ck_assert_int_eq(bgp_frame(msg, len, max, &h, &err), BGP_FRAME_OK);
+	ck_assert_uint_eq(h.len, len);
+	ck_assert_uint_eq(h.type, BGP_MSG_UPDATE);
+	ck_assert_msg(bgp_update_decode(msg, len, ctx, u, &err),
+	    "UPDATE refused: %u/%u", err.code, err.subcode);
+	ck_assert(!u->treat_as_withdraw);
+	ck_assert_uint_eq(u->why.code, 0);
+}
+
+struct plist {
+	struct prefix *p;
+	size_t n, cap;
+};
+
+static inline void plist_add(struct plist *l, const struct prefix *p)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->p = realloc(l->p, l->cap * sizeof(*l->p));
+		ck_assert(l->p != NULL);
+	}
+	l->p[l->n++] = *p;
+}
+
+static inline int cmp_pfx(const void *a, const void *b)
+{
+	return prefix_cmp(a, b);
+}
+
+static inline void plist_sort(struct plist *l)
+{
+	if (l->n > 0)
+		qsort(l->p, l->n, sizeof(*l->p), cmp_pfx);
+}
+
+static inline void nlri_collect(const uint8_t *nlri, size_t len, uint16_t afi,
+    struct plist *l)
+{
+	struct rd rd = rd_init(nlri, len);
+	struct prefix p;
+
+	while (bgp_nlri_next(&rd, afi, &p))
+		plist_add(l, &p);
+	ck_assert(!rd.failed);
+}
+
+/* What one UPDATE announced and withdrew. */
+static inline void upd_routes(const struct bgp_update *u, struct plist *ann,
+    struct plist *wd)
+{
+	ck_assert_msg(!bgp_update_is_empty(u), "empty UPDATE sent");
+	nlri_collect(u->withdrawn, u->withdrawn_len, AFI_IPV4, wd);
+	nlri_collect(u->nlri, u->nlri_len, AFI_IPV4, ann);
+	if (attr_has(&u->a, BGP_ATTR_MP_REACH))
+		nlri_collect(u->a.reach.nlri, u->a.reach.nlri_len,
+		    u->a.reach.afi, ann);
+	if (attr_has(&u->a, BGP_ATTR_MP_UNREACH))
+		nlri_collect(u->a.unreach.nlri, u->a.unreach.nlri_len,
+		    u->a.unreach.afi, wd);
+}
+
+/* What a set of UPDATEs announced and withdrew. */
+struct tally {
+	struct plist ann, wd;
+};
+
+static inline void tally_msgs(const struct msgs *m, size_t max,
+    const struct bgp_upd_ctx *ctx, struct tally *t)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		struct bgp_update u;
+		decode(m->buf[i], m->len[i], max, ctx, &u);
+		upd_routes(&u, &t->ann, &t->wd);
+	}
+}
+
+static inline void tally_free(struct tally *t)
+{
+	free(t->ann.p);
+	free(t->wd.p);
+	memset(t, 0, sizeof(*t));
+}
+
+/* got holds exactly want: nothing lost, nothing twice. */
+static inline void same_set(struct plist *got, struct plist *want,
+    const char *what)
+{
+	char a[PREFIX_STRLEN], b[PREFIX_STRLEN];
+
+	plist_sort(got);
+	plist_sort(want);
+	for (size_t i = 0; i < got->n && i < want->n; i++)
+		ck_assert_msg(prefix_equal(&got->p[i], &want->p[i]),
+		    "%s: #%zu is %s, expected %s", what, i,
+		    prefix_fmt(&got->p[i], a, sizeof(a)),
+		    prefix_fmt(&want->p[i], b, sizeof(b)));
+	ck_assert_msg(got->n == want->n, "%s: %zu prefixes, expected %zu",
+	    what, got->n, want->n);
+}
+
+/* Two advertisements making the same route to one peer: merged. */
+static const char conf_merge[] =
+    "local-as 64513\n"
+    "pool p1 {\n\taddresses 10.0.0.0/24\n}\n"
+    "pool p2 {\n\taddresses 10.1.0.0/24\n}\n"
+    "neighbor r1 {\n\taddress 192.0.2.1\n\tremote-as 64513\n}\n"
+    "neighbor r2 {\n\taddress 192.0.2.2\n\tremote-as 64513\n}\n"
+    "advertisement a1 {\n\tpools p1\n\tcommunities 64512:1 no-export\n"
+    "\tlocal-pref 150\n}\n"
+    "advertisement a2 {\n\tcommunities 64512:2 64512:1 large:64512:1:2\n"
+    "\tlocal-pref 120\n\tpeers r1\n}\n";
+
+/* Packing: one pool per family, one eBGP neighbor. */
+static const char conf_pack[] =
+    "local-as 64513\n"
+    "pool v4 {\n\taddresses 10.0.0.0/16\n}\n"
+    "pool v6 {\n\taddresses 2001:db8::/112\n}\n"
+    "neighbor r1 {\n\taddress 192.0.2.1\n\tremote-as 64512\n}\n"
+    "advertisement a {\n}\n";
+
+static const char conf_pack_comm[] =
+    "local-as 64513\n"
+    "pool v4 {\n\taddresses 10.0.0.0/16\n}\n"
+    "pool v6 {\n\taddresses 2001:db8::/112\n}\n"
+    "neighbor r1 {\n\taddress 192.0.2.1\n\tremote-as 64512\n}\n"
+    "advertisement a {\n\tcommunities 1:1 1:2 1:3 1:4 1:5\n}\n";
 
 #endif
