@@ -269,7 +269,8 @@ def seeds():
                           if n.startswith('cap_' + peer))
         s['msg'].append(bytes([1 << 1 | 2 << 1 | 12 << 1]) + stream)
 
-    msg = Unit('tests/unit/check_msg.c')
+    msg = Unit('tests/unit/wire_fixture.h', 'tests/unit/check_msg.c',
+               'tests/unit/check_msg_open.c')
     for row in msg.table('frame_rows'):
         hexs, avail, max_len = row[1], row[2], row[3]
         b = unhex(hexs)
@@ -298,7 +299,8 @@ def seeds():
         if data is not None:
             s['notification'].append(bytes([row[1], row[2]]) + data)
 
-    attr = Unit('tests/unit/check_attr.c')
+    attr = Unit('tests/unit/wire_fixture.h', 'tests/unit/check_attr.c',
+                'tests/unit/check_attr_encode.c')
     for row in attr.table('rows'):
         name, wd, attrs, nlri, body, ctx = row[:6]
         b = unhex(body) if body is not None else update_body(wd, attrs, nlri)
