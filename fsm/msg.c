@@ -224,13 +224,7 @@ bool bgp_open_decode(const uint8_t *msg, size_t len, struct bgp_open *o,
 		uint16_t plen = 0;
 		struct rd v;
 		rd_u8(&params, &type);
-		if (extended) {
-			rd_u16(&params, &plen);
-		} else {
-			uint8_t l8 = 0;
-			rd_u8(&params, &l8);
-			plen = l8;
-		}
+		rd_len(&params, extended, &plen);
 		if (!rd_sub(&params, plen, &v)) {
 			bgp_err_set(err, BGP_ERR_OPEN, 0, NULL, 0);
 			return false;
