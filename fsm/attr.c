@@ -377,6 +377,18 @@ static void item_lcomm(const uint8_t *p, char *buf, size_t size)
 
 #define FIELD(f)	offsetof(struct bgp_attrs, f)
 
+/* A 4-octet value kept in bgp_attrs field f. */
+#define U32_VALUE(f, dec, prt) \
+	.min_len = 4, .max_len = 4, .unit = 1, .value = FIELD(f), \
+	.decode = (dec), .encode = enc_u32, .print = (prt)
+
+/* A list of n-octet items kept in bgp_attrs fields f (the first item)
+ * and c (how many), each printed by item_fn. */
+#define LIST_VALUE(n, f, c, item_fn) \
+	.min_len = (n), .max_len = 65535, .unit = (n), \
+	.value = FIELD(f), .count = FIELD(c), .decode = dec_list, \
+	.encode = enc_list, .print = prt_list, .item = (item_fn)
+
 /*
  * Reactions per RFC 7606 §7 (and RFC 6793 §6, RFC 8092 §6, RFC 9234 §5
  * for the attributes defined there).  MP_REACH/MP_UNREACH are encoded by
@@ -399,24 +411,19 @@ const struct attr_desc attr_table[256] = {
 	},
 	[BGP_ATTR_NEXT_HOP] = {
 		.code = BGP_ATTR_NEXT_HOP, .name = "NEXT_HOP", .flags = TRANS,
-		.min_len = 4, .max_len = 4, .unit = 1,
-		.value = FIELD(nexthop), .decode = dec_nexthop,
-		.encode = enc_u32, .print = prt_u32_ipv4,
+		U32_VALUE(nexthop, dec_nexthop, prt_u32_ipv4),
 		.action = ATTR_WITHDRAW, .subcode = BGP_UPD_BAD_NEXTHOP,
 	},
 	[BGP_ATTR_MED] = {
 		.code = BGP_ATTR_MED, .name = "MULTI_EXIT_DISC", .flags = OPT,
-		.min_len = 4, .max_len = 4, .unit = 1, .value = FIELD(med),
-		.decode = dec_u32, .encode = enc_u32, .print = prt_u32,
+		U32_VALUE(med, dec_u32, prt_u32),
 		.action = ATTR_WITHDRAW, .subcode = BGP_UPD_OPT_ATTR,
 	},
 	/* RFC 4271 §5.1.5: ignored when received from an external peer. */
 	[BGP_ATTR_LOCAL_PREF] = {
 		.code = BGP_ATTR_LOCAL_PREF, .name = "LOCAL_PREF",
 		.flags = TRANS, .ibgp_only = true,
-		.min_len = 4, .max_len = 4, .unit = 1,
-		.value = FIELD(local_pref),
-		.decode = dec_u32, .encode = enc_u32, .print = prt_u32,
+		U32_VALUE(local_pref, dec_u32, prt_u32),
 		.action = ATTR_WITHDRAW, .subcode = BGP_UPD_ATTR_LEN,
 	},
 	[BGP_ATTR_ATOMIC_AGGREGATE] = {
@@ -435,28 +442,20 @@ const struct attr_desc attr_table[256] = {
 	[BGP_ATTR_COMMUNITIES] = {
 		.code = BGP_ATTR_COMMUNITIES, .name = "COMMUNITIES",
 		.flags = OPT | TRANS,
-		.min_len = 4, .max_len = 65535, .unit = 4,
-		.value = FIELD(comm), .count = FIELD(ncomm),
-		.decode = dec_list, .encode = enc_list,
-		.print = prt_list, .item = item_comm,
+		LIST_VALUE(4, comm, ncomm, item_comm),
 		.action = ATTR_WITHDRAW, .subcode = BGP_UPD_OPT_ATTR,
 	},
 	/* RFC 4456 §8: ORIGINATOR_ID and CLUSTER_LIST are iBGP only. */
 	[BGP_ATTR_ORIGINATOR_ID] = {
 		.code = BGP_ATTR_ORIGINATOR_ID, .name = "ORIGINATOR_ID",
 		.flags = OPT, .ibgp_only = true,
-		.min_len = 4, .max_len = 4, .unit = 1,
-		.value = FIELD(originator_id),
-		.decode = dec_u32, .encode = enc_u32, .print = prt_u32_ipv4,
+		U32_VALUE(originator_id, dec_u32, prt_u32_ipv4),
 		.action = ATTR_WITHDRAW, .subcode = BGP_UPD_OPT_ATTR,
 	},
 	[BGP_ATTR_CLUSTER_LIST] = {
 		.code = BGP_ATTR_CLUSTER_LIST, .name = "CLUSTER_LIST",
 		.flags = OPT, .ibgp_only = true,
-		.min_len = 4, .max_len = 65535, .unit = 4,
-		.value = FIELD(cluster), .count = FIELD(ncluster),
-		.decode = dec_list, .encode = enc_list,
-		.print = prt_list, .item = item_ipv4,
+		LIST_VALUE(4, cluster, ncluster, item_ipv4),
 		.action = ATTR_WITHDRAW, .subcode = BGP_UPD_OPT_ATTR,
 	},
 	[BGP_ATTR_MP_REACH] = {
@@ -474,13 +473,10 @@ const struct attr_desc attr_table[256] = {
 	[BGP_ATTR_EXT_COMMUNITIES] = {
 		.code = BGP_ATTR_EXT_COMMUNITIES,
 		.name = "EXTENDED_COMMUNITIES", .flags = OPT | TRANS,
-		.min_len = 8, .max_len = 65535, .unit = 8,
-		.value = FIELD(ecomm), .count = FIELD(necomm),
-		.decode = dec_list, .encode = enc_list,
-		.print = prt_list, .item = item_ecomm,
+		LIST_VALUE(8, ecomm, necomm, item_ecomm),
 		.action = ATTR_WITHDRAW, .subcode = BGP_UPD_OPT_ATTR,
 	},
-	/* Encoded as the list of octets it is. */
+	/* Encoded by enc_list: a list of 1-octet items. */
 	[BGP_ATTR_AS4_PATH] = {
 		.code = BGP_ATTR_AS4_PATH, .name = "AS4_PATH",
 		.flags = OPT | TRANS, .min_len = 2, .max_len = 65535,
@@ -500,16 +496,12 @@ const struct attr_desc attr_table[256] = {
 	[BGP_ATTR_LARGE_COMMUNITY] = {
 		.code = BGP_ATTR_LARGE_COMMUNITY, .name = "LARGE_COMMUNITY",
 		.flags = OPT | TRANS,
-		.min_len = 12, .max_len = 65535, .unit = 12,
-		.value = FIELD(lcomm), .count = FIELD(nlcomm),
-		.decode = dec_list, .encode = enc_list,
-		.print = prt_list, .item = item_lcomm,
+		LIST_VALUE(12, lcomm, nlcomm, item_lcomm),
 		.action = ATTR_WITHDRAW, .subcode = BGP_UPD_OPT_ATTR,
 	},
 	[BGP_ATTR_OTC] = {
 		.code = BGP_ATTR_OTC, .name = "OTC", .flags = OPT | TRANS,
-		.min_len = 4, .max_len = 4, .unit = 1, .value = FIELD(otc),
-		.decode = dec_u32, .encode = enc_u32, .print = prt_u32,
+		U32_VALUE(otc, dec_u32, prt_u32),
 		.action = ATTR_WITHDRAW, .subcode = BGP_UPD_OPT_ATTR,
 	},
 };
