@@ -123,13 +123,10 @@ static void prt_list(const struct attr_desc *d, const struct bgp_attrs *a,
 {
 	const uint8_t *p = list_of(d, a);
 	size_t n = count_of(d, a), off = 0;
-	char item[48];
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		d->item(p + i * d->unit, item, sizeof(item));
-		attr_app(buf, size, &off, "%s%s", i ? " " : "", item);
-	}
+	for (size_t i = 0; i < n; i++)
+		d->item(p + i * d->unit, i ? " " : "", buf, size, &off);
 }
 
 /* ---- per-attribute decode, encode, print ----------------------------- */
@@ -243,20 +240,25 @@ static void prt_aggr(const struct attr_desc *d, const struct bgp_attrs *a,
 	prt_as_id(a->aggr_as, a->aggr_id, buf, size);
 }
 
-static void item_comm(const uint8_t *p, char *buf, size_t size)
+static void item_comm(const uint8_t *p, const char *sep, char *buf,
+    size_t size, size_t *off)
 {
 	uint32_t c = bgp_get_u32(p);
 	const char *name = bgp_community_name(c);
 
 	if (name)
-		snprintf(buf, size, "%s", name);
+		attr_app(buf, size, off, "%s%s", sep, name);
 	else
-		snprintf(buf, size, "%u:%u", c >> 16, c & 0xffff);
+		attr_app(buf, size, off, "%s%u:%u", sep, c >> 16, c & 0xffff);
 }
 
-static void item_ipv4(const uint8_t *p, char *buf, size_t size)
+static void item_ipv4(const uint8_t *p, const char *sep, char *buf,
+    size_t size, size_t *off)
 {
-	prt_ipv4(bgp_get_u32(p), buf, size);
+	char id[16];
+
+	prt_ipv4(bgp_get_u32(p), id, sizeof(id));
+	attr_app(buf, size, off, "%s%s", sep, id);
 }
 
 /*
@@ -325,10 +327,11 @@ static void prt_unreach(const struct attr_desc *d, const struct bgp_attrs *a,
 	    bgp_safi_name(a->unreach.safi));
 }
 
-static void item_ecomm(const uint8_t *p, char *buf, size_t size)
+static void item_ecomm(const uint8_t *p, const char *sep, char *buf,
+    size_t size, size_t *off)
 {
-	snprintf(buf, size, "0x%02x%02x%02x%02x%02x%02x%02x%02x", p[0], p[1],
-	    p[2], p[3], p[4], p[5], p[6], p[7]);
+	attr_app(buf, size, off, "%s0x%02x%02x%02x%02x%02x%02x%02x%02x", sep,
+	    p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
 }
 
 /* RFC 6793 §6: a malformed AS4_PATH is discarded, so is one sent by a
@@ -367,10 +370,11 @@ static void prt_as4aggr(const struct attr_desc *d, const struct bgp_attrs *a,
 	prt_as_id(a->as4_aggr_as, a->as4_aggr_id, buf, size);
 }
 
-static void item_lcomm(const uint8_t *p, char *buf, size_t size)
+static void item_lcomm(const uint8_t *p, const char *sep, char *buf,
+    size_t size, size_t *off)
 {
-	snprintf(buf, size, "%u:%u:%u", bgp_get_u32(p), bgp_get_u32(p + 4),
-	    bgp_get_u32(p + 8));
+	attr_app(buf, size, off, "%s%u:%u:%u", sep, bgp_get_u32(p),
+	    bgp_get_u32(p + 4), bgp_get_u32(p + 8));
 }
 
 /* ---- the table -------------------------------------------------------- */
@@ -511,6 +515,15 @@ const char *bgp_attr_name(unsigned code)
 	if (code < 256 && attr_table[code].name != NULL)
 		return attr_table[code].name;
 	return "unknown";
+}
+
+enum attr_action bgp_attr_malformed_action(unsigned code, bool ebgp)
+{
+	if (code >= 256 || attr_table[code].decode == NULL)
+		return ATTR_DISCARD;
+	if (ebgp && attr_table[code].ibgp_only)
+		return ATTR_DISCARD;
+	return attr_table[code].action;
 }
 
 /* ---- encoding and printing -------------------------------------------- */

@@ -23,8 +23,10 @@ typedef void attr_encode_fn(const struct attr_desc *d, struct wr *w,
     const struct bgp_attrs *a, bool as4);
 typedef void attr_print_fn(const struct attr_desc *d,
     const struct bgp_attrs *a, char *buf, size_t size);
-/* One item of a list attribute (a community, a cluster ID, ...). */
-typedef void attr_item_fn(const uint8_t *item, char *buf, size_t size);
+/* Append one item of a list attribute (a community, a cluster ID, ...),
+ * after sep, to buf at *off (see attr_app()). */
+typedef void attr_item_fn(const uint8_t *item, const char *sep, char *buf,
+    size_t size, size_t *off);
 
 struct attr_desc {
 	uint8_t code;
@@ -45,7 +47,7 @@ struct attr_desc {
 	attr_decode_fn *decode;
 	attr_encode_fn *encode;
 	attr_print_fn *print;
-	attr_item_fn *item;	/* for print_list */
+	attr_item_fn *item;	/* for prt_list() */
 };
 
 /* Indexed by type code; rows without a decode function are unknown. */

@@ -15,15 +15,6 @@
 #define OPT	BGP_ATTRF_OPTIONAL
 #define TRANS	BGP_ATTRF_TRANSITIVE
 
-enum attr_action bgp_attr_malformed_action(unsigned code, bool ebgp)
-{
-	if (code >= 256 || attr_table[code].decode == NULL)
-		return ATTR_DISCARD;
-	if (ebgp && attr_table[code].ibgp_only)
-		return ATTR_DISCARD;
-	return attr_table[code].action;
-}
-
 /* ---- NLRI ------------------------------------------------------------- */
 
 bool bgp_nlri_next(struct rd *r, uint16_t afi, struct prefix *p)
@@ -136,7 +127,8 @@ static void one_attr(struct upd_state *s, uint8_t flags, uint8_t code,
 	if (s->ctx->ebgp && d->ibgp_only)
 		return;		/* RFC 4271 §5.1.5, RFC 4456 §8 */
 
-	/* bgp_attr_malformed_action(): known, and not ignored over eBGP. */
+	/* What bgp_attr_malformed_action() says for a known attribute that
+	 * is not ignored (those returned above). */
 	enum attr_action act = d->action;
 	size_t len = rd_left(&v);
 	/* RFC 7606 §3(c): O/T bits that disagree make it malformed;
