@@ -217,6 +217,9 @@ static inline void bgp_err_set(struct bgp_err *e, uint8_t code,
 void bgp_err_set_val(struct bgp_err *e, uint8_t code, uint8_t subcode,
     uint32_t val, unsigned width);
 
+/* names[i]; "unknown" past the end of the table and for its gaps. */
+const char *bgp_name_lookup(const char *const *names, size_t n, unsigned i);
+
 /* Names for logs and users; never NULL ("unknown" for codes not known). */
 const char *bgp_msg_type_name(unsigned type);
 const char *bgp_err_code_name(unsigned code);

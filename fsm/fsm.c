@@ -63,14 +63,12 @@ _Static_assert(NELEM(event_names) == EV_MAX, "one name per event");
 
 const char *fsm_state_name(enum fsm_state s)
 {
-	return (unsigned)s < FSM_NSTATES ? state_names[s] : "unknown";
+	return bgp_name_lookup(state_names, NELEM(state_names), s);
 }
 
 const char *fsm_event_name(enum fsm_event ev)
 {
-	if ((unsigned)ev < EV_MAX && event_names[ev] != NULL)
-		return event_names[ev];
-	return "unknown";
+	return bgp_name_lookup(event_names, NELEM(event_names), ev);
 }
 
 void fsm_init(struct fsm *f, const struct fsm_ops *ops, void *ctx)
@@ -359,26 +357,21 @@ void fsm_event(struct fsm *f, enum fsm_event ev, const struct bgp_err *err)
 				fsm_enter(f, FSM_IDLE, ev, false);
 			else
 				fsm_enter(f, FSM_ACTIVE, ev, false);
-			break;
+			return;
 		case EV_OPEN:
 			fsm_enter(f, FSM_OPENCONFIRM, ev, false);
-			break;
+			return;
 		default:
-			fail(f, ev, NULL, BGP_ERR_FSM, fsm_subcode(f->state));
 			break;
 		}
-		return;
+		break;
 
 	case FSM_OPENCONFIRM:
-		switch (ev) {
-		case EV_KEEPALIVE:
+		if (ev == EV_KEEPALIVE) {
 			fsm_enter(f, FSM_ESTABLISHED, ev, false);
-			break;
-		default:
-			fail(f, ev, NULL, BGP_ERR_FSM, fsm_subcode(f->state));
-			break;
+			return;
 		}
-		return;
+		break;
 
 	case FSM_ESTABLISHED:
 		switch (ev) {
@@ -386,14 +379,17 @@ void fsm_event(struct fsm *f, enum fsm_event ev, const struct bgp_err *err)
 		case EV_UPDATE:
 		case EV_ROUTE_REFRESH:
 			f->ops->timer(f->ctx, FSM_T_HOLD, f->hold);
-			break;
+			return;
 		default:
-			fail(f, ev, NULL, BGP_ERR_FSM, fsm_subcode(f->state));
 			break;
 		}
-		return;
+		break;
 
 	case FSM_NSTATES:
 		return;
 	}
+
+	/* OpenSent, OpenConfirm, Established: any other event is an FSM
+	 * error, its subcode naming the state (RFC 6608 §3). */
+	fail(f, ev, NULL, BGP_ERR_FSM, fsm_subcode(f->state));
 }

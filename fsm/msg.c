@@ -80,7 +80,25 @@ static void add_afisafi(struct bgp_afisafi *arr, size_t *n, uint16_t afi,
 		if (arr[i].afi == afi && arr[i].safi == safi)
 			return;
 	if (*n < BGP_MAX_AFISAFI)
-		arr[(*n)++] = (struct bgp_afisafi){ afi, safi, flags };
+		arr[(*n)++] = (struct bgp_afisafi){
+			.afi = afi, .safi = safi, .flags = flags,
+		};
+}
+
+/* The flag of a capability that has no value, NULL for other codes. */
+static bool *flag_cap(struct bgp_caps *c, uint8_t code)
+{
+	switch (code) {
+	case BGP_CAP_ROUTE_REFRESH:
+	case BGP_CAP_CISCO_REFRESH:
+		return &c->route_refresh;
+	case BGP_CAP_ENHANCED_REFRESH:
+		return &c->enhanced_refresh;
+	case BGP_CAP_EXT_MESSAGE:
+		return &c->ext_message;
+	default:
+		return NULL;
+	}
 }
 
 /*
@@ -92,7 +110,14 @@ static bool decode_cap(uint8_t code, struct rd *v, struct bgp_caps *c,
 {
 	size_t len = rd_left(v);
 	const uint8_t *raw = rd_ptr(v);
+	bool *flag = flag_cap(c, code);
 
+	if (flag != NULL) {
+		if (len != 0)
+			goto malformed;
+		*flag = true;
+		return true;
+	}
 	switch (code) {
 	case BGP_CAP_MP: {
 		uint16_t afi = 0;
@@ -106,22 +131,6 @@ static bool decode_cap(uint8_t code, struct rd *v, struct bgp_caps *c,
 		add_afisafi(c->mp, &c->nmp, afi, safi, 0);
 		return true;
 	}
-	case BGP_CAP_ROUTE_REFRESH:
-	case BGP_CAP_CISCO_REFRESH:
-		if (len != 0)
-			goto malformed;
-		c->route_refresh = true;
-		return true;
-	case BGP_CAP_ENHANCED_REFRESH:
-		if (len != 0)
-			goto malformed;
-		c->enhanced_refresh = true;
-		return true;
-	case BGP_CAP_EXT_MESSAGE:
-		if (len != 0)
-			goto malformed;
-		c->ext_message = true;
-		return true;
 	case BGP_CAP_AS4:
 		if (len != 4)
 			goto malformed;
@@ -150,7 +159,8 @@ static bool decode_cap(uint8_t code, struct rd *v, struct bgp_caps *c,
 	default:
 		if (c->nraw < BGP_MAX_RAWCAPS)
 			c->raw[c->nraw++] = (struct bgp_rawcap){
-				code, (uint8_t)len, raw };
+				.code = code, .len = (uint8_t)len, .data = raw,
+			};
 		return true;
 	}
 malformed:
@@ -224,13 +234,7 @@ bool bgp_open_decode(const uint8_t *msg, size_t len, struct bgp_open *o,
 		uint16_t plen = 0;
 		struct rd v;
 		rd_u8(&params, &type);
-		if (extended) {
-			rd_u16(&params, &plen);
-		} else {
-			uint8_t l8 = 0;
-			rd_u8(&params, &l8);
-			plen = l8;
-		}
+		rd_len(&params, extended, &plen);
 		if (!rd_sub(&params, plen, &v)) {
 			bgp_err_set(err, BGP_ERR_OPEN, 0, NULL, 0);
 			return false;

@@ -5,6 +5,7 @@
  * its enum.  Lookups never fail: unknown codes read "unknown".
  */
 #include "bgp.h"
+#include "prefix.h"
 
 #include <string.h>
 
@@ -104,74 +105,67 @@ static const char *const hold_sub_names[] = {
 	[0] = "Unspecific",
 };
 
+/* A table of names and its size. */
+#define NAMES(t)	{ .names = (t), .n = NELEM(t) }
+
 static const struct {
 	const char *const *names;
 	size_t n;
 } sub_tables[] = {
-	[BGP_ERR_NONE] = { hold_sub_names, NELEM(hold_sub_names) },
-	[BGP_ERR_HEADER] = { header_sub_names, NELEM(header_sub_names) },
-	[BGP_ERR_OPEN] = { open_sub_names, NELEM(open_sub_names) },
-	[BGP_ERR_UPDATE] = { update_sub_names, NELEM(update_sub_names) },
-	[BGP_ERR_HOLD] = { hold_sub_names, NELEM(hold_sub_names) },
-	[BGP_ERR_FSM] = { fsm_sub_names, NELEM(fsm_sub_names) },
-	[BGP_ERR_CEASE] = { cease_sub_names, NELEM(cease_sub_names) },
-	[BGP_ERR_REFRESH] = { refresh_sub_names, NELEM(refresh_sub_names) },
-	[BGP_ERR_SEND_HOLD] = { hold_sub_names, NELEM(hold_sub_names) },
+	[BGP_ERR_NONE] = NAMES(hold_sub_names),
+	[BGP_ERR_HEADER] = NAMES(header_sub_names),
+	[BGP_ERR_OPEN] = NAMES(open_sub_names),
+	[BGP_ERR_UPDATE] = NAMES(update_sub_names),
+	[BGP_ERR_HOLD] = NAMES(hold_sub_names),
+	[BGP_ERR_FSM] = NAMES(fsm_sub_names),
+	[BGP_ERR_CEASE] = NAMES(cease_sub_names),
+	[BGP_ERR_REFRESH] = NAMES(refresh_sub_names),
+	[BGP_ERR_SEND_HOLD] = NAMES(hold_sub_names),
 };
 _Static_assert(NELEM(sub_tables) == BGP_ERR_CODE_MAX,
     "one subcode table per error code");
 
-static const char *lookup(const char *const *t, size_t n, unsigned i)
+static const char *const cap_names[] = {
+	[BGP_CAP_MP] = "multiprotocol",
+	[BGP_CAP_ROUTE_REFRESH] = "route-refresh",
+	[BGP_CAP_EXT_NEXTHOP] = "extended-nexthop",
+	[BGP_CAP_EXT_MESSAGE] = "extended-message",
+	[BGP_CAP_ROLE] = "role",
+	[BGP_CAP_GRACEFUL_RESTART] = "graceful-restart",
+	[BGP_CAP_AS4] = "4-octet-as",
+	[BGP_CAP_ADD_PATH] = "add-path",
+	[BGP_CAP_ENHANCED_REFRESH] = "enhanced-route-refresh",
+	[BGP_CAP_LLGR] = "long-lived-graceful-restart",
+	[BGP_CAP_FQDN] = "fqdn",
+	[BGP_CAP_CISCO_REFRESH] = "route-refresh-old",
+};
+
+const char *bgp_name_lookup(const char *const *names, size_t n, unsigned i)
 {
-	return i < n && t[i] != NULL ? t[i] : "unknown";
+	return i < n && names[i] != NULL ? names[i] : "unknown";
 }
 
 const char *bgp_msg_type_name(unsigned type)
 {
-	return lookup(msg_type_names, NELEM(msg_type_names), type);
+	return bgp_name_lookup(msg_type_names, NELEM(msg_type_names), type);
 }
 
 const char *bgp_err_code_name(unsigned code)
 {
-	return lookup(err_code_names, NELEM(err_code_names), code);
+	return bgp_name_lookup(err_code_names, NELEM(err_code_names), code);
 }
 
 const char *bgp_err_subcode_name(unsigned code, unsigned subcode)
 {
 	if (code >= NELEM(sub_tables))
 		return "unknown";
-	return lookup(sub_tables[code].names, sub_tables[code].n, subcode);
+	return bgp_name_lookup(sub_tables[code].names, sub_tables[code].n,
+	    subcode);
 }
 
 const char *bgp_cap_name(unsigned code)
 {
-	switch (code) {
-	case BGP_CAP_MP:
-		return "multiprotocol";
-	case BGP_CAP_ROUTE_REFRESH:
-		return "route-refresh";
-	case BGP_CAP_EXT_NEXTHOP:
-		return "extended-nexthop";
-	case BGP_CAP_EXT_MESSAGE:
-		return "extended-message";
-	case BGP_CAP_ROLE:
-		return "role";
-	case BGP_CAP_GRACEFUL_RESTART:
-		return "graceful-restart";
-	case BGP_CAP_AS4:
-		return "4-octet-as";
-	case BGP_CAP_ADD_PATH:
-		return "add-path";
-	case BGP_CAP_ENHANCED_REFRESH:
-		return "enhanced-route-refresh";
-	case BGP_CAP_LLGR:
-		return "long-lived-graceful-restart";
-	case BGP_CAP_FQDN:
-		return "fqdn";
-	case BGP_CAP_CISCO_REFRESH:
-		return "route-refresh-old";
-	}
-	return "unknown";
+	return bgp_name_lookup(cap_names, NELEM(cap_names), code);
 }
 
 /* RFC 1997, RFC 3765, RFC 7999, RFC 8326 */
@@ -179,14 +173,15 @@ static const struct {
 	uint32_t value;
 	const char *name;
 } community_names[] = {
-	{ BGP_COMM_GRACEFUL_SHUTDOWN, "graceful-shutdown" },
-	{ BGP_COMM_BLACKHOLE, "blackhole" },
-	{ BGP_COMM_NO_EXPORT, "no-export" },
-	{ BGP_COMM_NO_ADVERTISE, "no-advertise" },
-	{ BGP_COMM_NO_EXPORT_SUBCONFED, "no-export-subconfed" },
-	{ BGP_COMM_NO_PEER, "no-peer" },
+	{ .value = BGP_COMM_GRACEFUL_SHUTDOWN, .name = "graceful-shutdown" },
+	{ .value = BGP_COMM_BLACKHOLE, .name = "blackhole" },
+	{ .value = BGP_COMM_NO_EXPORT, .name = "no-export" },
+	{ .value = BGP_COMM_NO_ADVERTISE, .name = "no-advertise" },
+	{ .value = BGP_COMM_NO_EXPORT_SUBCONFED,
+	    .name = "no-export-subconfed" },
+	{ .value = BGP_COMM_NO_PEER, .name = "no-peer" },
 	/* Aliases after the names we print. */
-	{ BGP_COMM_NO_EXPORT_SUBCONFED, "local-as" },
+	{ .value = BGP_COMM_NO_EXPORT_SUBCONFED, .name = "local-as" },
 };
 
 const char *bgp_community_name(uint32_t c)
@@ -219,20 +214,30 @@ bool bgp_community_by_name(const char *name, uint32_t *c)
 
 const char *bgp_origin_name(unsigned origin)
 {
-	static const char *const n[] = { "IGP", "EGP", "incomplete" };
-	return lookup(n, NELEM(n), origin);
+	static const char *const n[] = {
+		[BGP_ORIGIN_IGP] = "IGP",
+		[BGP_ORIGIN_EGP] = "EGP",
+		[BGP_ORIGIN_INCOMPLETE] = "incomplete",
+	};
+	return bgp_name_lookup(n, NELEM(n), origin);
 }
 
 const char *bgp_afi_name(unsigned afi)
 {
-	static const char *const n[] = { NULL, "IPv4", "IPv6" };
-	return lookup(n, NELEM(n), afi);
+	static const char *const n[] = {
+		[AFI_IPV4] = "IPv4",
+		[AFI_IPV6] = "IPv6",
+	};
+	return bgp_name_lookup(n, NELEM(n), afi);
 }
 
 const char *bgp_safi_name(unsigned safi)
 {
-	static const char *const n[] = { NULL, "unicast", "multicast" };
-	return lookup(n, NELEM(n), safi);
+	static const char *const n[] = {
+		[SAFI_UNICAST] = "unicast",
+		[2] = "multicast",		/* RFC 4760 */
+	};
+	return bgp_name_lookup(n, NELEM(n), safi);
 }
 
 void bgp_err_set_val(struct bgp_err *e, uint8_t code, uint8_t subcode,

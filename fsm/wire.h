@@ -92,6 +92,32 @@ static inline bool rd_skip(struct rd *r, size_t n)
 	return true;
 }
 
+/* A 2- or 4-octet number (an AS, RFC 6793) into 32 bits. */
+static inline bool rd_uint(struct rd *r, unsigned width, uint32_t *v)
+{
+	uint16_t v16;
+
+	if (width == 4)
+		return rd_u32(r, v);
+	if (!rd_u16(r, &v16))
+		return false;
+	*v = v16;
+	return true;
+}
+
+/* A 1- or 2-octet length field (attribute or OPEN parameter). */
+static inline bool rd_len(struct rd *r, bool wide, uint16_t *v)
+{
+	uint8_t v8;
+
+	if (wide)
+		return rd_u16(r, v);
+	if (!rd_u8(r, &v8))
+		return false;
+	*v = v8;
+	return true;
+}
+
 /* A sub-reader over the next n bytes; the parent skips past them. */
 static inline bool rd_sub(struct rd *r, size_t n, struct rd *sub)
 {
