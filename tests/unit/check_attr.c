@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fsm/attr_desc.h"
 #include "tests/unit/wire_fixture.h"
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -722,6 +723,26 @@ START_TEST(malformed_action)
 }
 END_TEST
 
+/* Every known row of the descriptor table sits at its own type code and
+ * has a name, and the generic loop finds its codec. */
+START_TEST(desc_table_rows)
+{
+	size_t known = 0;
+
+	for (size_t i = 0; i < NELEM(attr_table); i++) {
+		const struct attr_desc *d = &attr_table[i];
+		if (d->decode == NULL)
+			continue;
+		known++;
+		ck_assert_msg(d->code == i, "row %zu has code %u", i, d->code);
+		ck_assert_ptr_nonnull(d->name);
+		ck_assert_ptr_nonnull(d->print);
+		ck_assert_uint_le(d->min_len, d->max_len);
+	}
+	ck_assert_uint_ge(known, 10);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("attr");
@@ -730,6 +751,7 @@ int main(void)
 	tcase_add_test(tc, update_values);
 	tcase_add_test(tc, end_of_rib);
 	tcase_add_test(tc, malformed_action);
+	tcase_add_test(tc, desc_table_rows);
 
 	return unit_run(s);
 }
