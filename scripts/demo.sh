@@ -21,18 +21,7 @@ echo "== dependencies"
 lbbgp_deps || exit 1
 
 echo "== build"
-jobs=$(nproc 2>/dev/null || echo 2)
-if [ -f config.status ]; then
-	top_builddir=$root
-else
-	top_builddir=$root/build
-	if [ ! -f build/Makefile ] && ! { autoreconf -fi && mkdir -p build &&
-		(cd build && ../configure); }; then
-		echo "demo.sh: configure failed" >&2
-		exit 1
-	fi
-fi
-make -C "$top_builddir" -j"$jobs" || { echo "demo.sh: build failed" >&2; exit 1; }
+lbbgp_build demo.sh || exit 1
 
 # The integration-test helpers start, query and clean up BIRD and lbbgpd.
 . tests/integration/lib.sh

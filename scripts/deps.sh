@@ -1,7 +1,8 @@
 #!/bin/sh
 # deps.sh: the Debian 12 packages lbbgp needs to build and test, and
 # lbbgp_deps, which installs the missing ones (as root; otherwise it only
-# lists them). Sourced by check.sh and demo.sh; `sh scripts/deps.sh` runs it.
+# lists them), and lbbgp_build, which configures and builds. Sourced by
+# check.sh, demo.sh and load.sh; `sh scripts/deps.sh` runs lbbgp_deps.
 # Package scripts may not start services while it installs: Debian's bird
 # config exports routes to the kernel, and a system gobgpd would hold port 179.
 
@@ -43,6 +44,26 @@ lbbgp_deps() {
 	[ -z "$_policy" ] || rm -f "$_policy"
 	[ "$_rc" -eq 0 ] || echo "deps: apt-get failed ($_rc)" >&2
 	return "$_rc"
+}
+
+# lbbgp_build NAME [TARGET...]: configure if needed and make, in place when
+# the source tree is configured in place, else in build/; sets top_builddir.
+# Run from the top of the source tree.  NAME prefixes the error messages.
+lbbgp_build() {
+	_name=$1
+	shift
+	if [ -f config.status ]; then
+		top_builddir=$(pwd)
+	else
+		top_builddir=$(pwd)/build
+		if [ ! -f build/Makefile ] && ! { autoreconf -fi && mkdir -p build &&
+			(cd build && ../configure); }; then
+			echo "$_name: configure failed" >&2
+			return 1
+		fi
+	fi
+	make -C "$top_builddir" -j"$(nproc 2>/dev/null || echo 2)" "$@" ||
+		{ echo "$_name: build failed" >&2; return 1; }
 }
 
 # Run directly (not sourced): install.

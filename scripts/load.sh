@@ -12,26 +12,13 @@
 # tenth of the size).  Nothing leaves loopback; BIRD has no kernel protocol.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-root=$(pwd)
 if [ "$(id -u)" -ne 0 ]; then
 	echo "load.sh: run as root (installs packages, binds port 179)" >&2
 	exit 1
 fi
 . scripts/deps.sh
 lbbgp_deps || exit 1
-jobs=$(nproc 2>/dev/null || echo 2)
-if [ -f config.status ]; then
-	top_builddir=$root
-else
-	top_builddir=$root/build
-	if [ ! -f build/Makefile ] && ! { autoreconf -fi && mkdir -p build &&
-		(cd build && ../configure); }; then
-		echo "load.sh: configure failed" >&2
-		exit 1
-	fi
-fi
-make -C "$top_builddir" -j"$jobs" bgpd/lbbgpd bgpctl/bgpctl ||
-	{ echo "load.sh: build failed" >&2; exit 1; }
+lbbgp_build load.sh bgpd/lbbgpd bgpctl/bgpctl || exit 1
 export top_builddir
 if [ $# -gt 0 ]; then
 	LOAD_RESULTS=$1
