@@ -40,6 +40,19 @@ static const char *conn_tag(const struct conn *c)
 	return c->fsm.secondary ? " (second connection)" : "";
 }
 
+/*
+ * Lines about one connection: "neighbor NAME: ...", and on the second
+ * connection of a collision "neighbor NAME (second connection): ...".
+ */
+#define log_conn_warnx(c, ...) \
+	log_line(LOG_LVL_WARN, peer_name((c)->peer), conn_tag(c), __VA_ARGS__)
+#define log_conn_warn(c, ...) log_line(LOG_LVL_WARN_ERRNO, \
+	peer_name((c)->peer), conn_tag(c), __VA_ARGS__)
+#define log_conn_info(c, ...) \
+	log_line(LOG_LVL_INFO, peer_name((c)->peer), conn_tag(c), __VA_ARGS__)
+#define log_conn_debug(c, ...) \
+	log_line(LOG_LVL_DEBUG, peer_name((c)->peer), conn_tag(c), __VA_ARGS__)
+
 static void record_notif(struct notif_log *l, uint8_t code, uint8_t sub,
     const char *text)
 {
@@ -62,8 +75,8 @@ static void conn_queue(struct conn *c, const uint8_t *msg, size_t len,
 	if (c->fd < 0 || len == 0)
 		return;
 	if (!buf_append(&c->wbuf, msg, len)) {
-		log_warnx("neighbor %s: out of memory queueing %s",
-		    peer_name(c->peer), bgp_msg_type_name(type));
+		log_peer_warnx(c->peer, "out of memory queueing %s",
+		    bgp_msg_type_name(type));
 		return;
 	}
 	c->peer->st.msgs_out[type]++;
@@ -298,10 +311,10 @@ static void timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	int t = (int)(w - c->timers);
 
 	if (t == FSM_T_HOLD)
-		log_warnx("neighbor %s%s: hold timer expired (%us without a "
-		    "message)%s", peer_name(c->peer), conn_tag(c),
-		    c->fsm.state >= FSM_OPENCONFIRM ? c->fsm.hold :
-		    BGP_HOLD_OPENSENT, c->fsm.state == FSM_OPENSENT &&
+		log_conn_warnx(c, "hold timer expired (%us without a "
+		    "message)%s", c->fsm.state >= FSM_OPENCONFIRM ?
+		    c->fsm.hold : BGP_HOLD_OPENSENT,
+		    c->fsm.state == FSM_OPENSENT &&
 		    c->peer->conf->ttl_security ? "; ttl-security is on: "
 		    "the kernel drops the peer's packets unless they arrive "
 		    "with TTL 255 (is GTSM on at the peer too?)" : "");
@@ -323,10 +336,9 @@ static void send_hold_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		send_hold_arm(c);
 		return;
 	}
-	log_warnx("neighbor %s%s: send hold timer expired: %zu bytes queued "
-	    "and the peer has read nothing for %.0fs (RFC 9687); dropping the "
-	    "session", peer_name(c->peer), conn_tag(c), left,
-	    c->send_hold_secs);
+	log_conn_warnx(c, "send hold timer expired: %zu bytes queued and the "
+	    "peer has read nothing for %.0fs (RFC 9687); dropping the session",
+	    left, c->send_hold_secs);
 	/* The NOTIFICATION cannot get through a full queue: drop it all. */
 	buf_free(&c->wbuf);
 	fsm_event(&c->fsm, EV_SEND_HOLD_EXPIRES, NULL);
@@ -345,8 +357,7 @@ static void conn_input(struct conn *c)
 			break;
 		if (fr == BGP_FRAME_ERROR) {
 			char e[128];
-			log_warnx("neighbor %s%s: bad message header: %s",
-			    peer_name(c->peer), conn_tag(c),
+			log_conn_warnx(c, "bad message header: %s",
 			    bgp_err_fmt(err.code, err.subcode, e, sizeof(e)));
 			fsm_event(&c->fsm, EV_HEADER_ERR, &err);
 			break;
@@ -381,11 +392,9 @@ static void read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n == 0)
-			log_warnx("neighbor %s%s: connection closed by peer",
-			    peer_name(c->peer), conn_tag(c));
+			log_conn_warnx(c, "connection closed by peer");
 		else
-			log_warn("neighbor %s%s: read", peer_name(c->peer),
-			    conn_tag(c));
+			log_conn_warn(c, "read");
 		fsm_event(&c->fsm, EV_TCP_FAILS, NULL);
 		return;
 	}
@@ -401,7 +410,7 @@ static void attach(struct conn *c, int fd, bool outgoing)
 	c->rlen = 0;
 	getsockname(fd, (struct sockaddr *)&c->local, &len);
 	if (!net_set_session_opts(fd, c->peer))
-		log_warn("neighbor %s: setting TTL", peer_name(c->peer));
+		log_peer_warn(c->peer, "setting TTL");
 	ev_io_set(&c->rio, fd, EV_READ);
 	ev_io_set(&c->wio, fd, EV_WRITE);
 	ev_io_start(loop, &c->rio);
@@ -419,9 +428,9 @@ static void write_cb(struct ev_loop *loop, ev_io *w, int revents)
 		c->connecting = false;
 		if (err != 0) {
 			char a[PREFIX_STRLEN];
-			log_warnx("neighbor %s: connect to %s port %u: %s",
-			    peer_name(c->peer), addr_fmt(&c->peer->conf->addr,
-			    a, sizeof(a)), c->peer->conf->port, strerror(err));
+			log_peer_warnx(c->peer, "connect to %s port %u: %s",
+			    addr_fmt(&c->peer->conf->addr, a, sizeof(a)),
+			    c->peer->conf->port, strerror(err));
 			fsm_event(&c->fsm, EV_TCP_FAILS, NULL);
 			return;
 		}
@@ -430,8 +439,7 @@ static void write_cb(struct ev_loop *loop, ev_io *w, int revents)
 		return;
 	}
 	if (!conn_write(c)) {
-		log_warn("neighbor %s%s: write", peer_name(c->peer),
-		    conn_tag(c));
+		log_conn_warn(c, "write");
 		fsm_event(&c->fsm, EV_TCP_FAILS, NULL);
 		return;
 	}
@@ -519,8 +527,8 @@ static bool collision(struct conn *c)
 		 * restarted.  The old session goes, without a NOTIFICATION;
 		 * the new one takes over.
 		 */
-		log_info("neighbor %s: new connection while Established: the "
-		    "peer restarted (graceful restart)", peer_name(p));
+		log_peer_info(p, "new connection while Established: the peer "
+		    "restarted (graceful restart)");
 		fsm_event(&o->fsm, EV_TCP_FAILS, NULL);
 		if (o == p->conn)
 			promote(p);
@@ -537,9 +545,8 @@ static bool collision(struct conn *c)
 		struct conn *local = c->outgoing ? c : o;
 		loser = keep_remote ? local : remote;
 	}
-	log_info("neighbor %s: connection collision: closing the connection "
-	    "%s initiated (RFC 4271 6.8)", peer_name(p),
-	    loser->outgoing ? "we" : "the peer");
+	log_peer_info(p, "connection collision: closing the connection %s "
+	    "initiated (RFC 4271 6.8)", loser->outgoing ? "we" : "the peer");
 	dump(p, loser);
 	return loser == c;
 }
@@ -551,10 +558,10 @@ void peer_accept(struct peer *p, int fd)
 
 	addr_fmt(&p->conf->addr, a, sizeof(a));
 	if (p->admin_down || p->link_down || c->fsm.state == FSM_IDLE) {
-		log_info("neighbor %s: connection from %s refused: session is "
-		    "%s", peer_name(p), a, p->admin_down ?
-		    "administratively down" : p->link_down ? "down: its "
-		    "track-interface is down" : "Idle (waiting to restart)");
+		log_peer_info(p, "connection from %s refused: session is %s", a,
+		    p->admin_down ? "administratively down" : p->link_down ?
+		    "down: its track-interface is down" :
+		    "Idle (waiting to restart)");
 		close(fd);
 		return;
 	}
@@ -567,8 +574,8 @@ void peer_accept(struct peer *p, int fd)
 		return;
 	}
 	if (p->coll != NULL) {
-		log_info("neighbor %s: connection from %s refused: a second "
-		    "connection is already being set up", peer_name(p), a);
+		log_peer_info(p, "connection from %s refused: a second "
+		    "connection is already being set up", a);
 		close(fd);
 		return;
 	}
@@ -598,9 +605,8 @@ static void handle_open(struct conn *c, const uint8_t *msg, size_t len)
 		return;
 	}
 	if (!bgp_open_decode(msg, len, &o, &err)) {
-		log_warnx("neighbor %s%s: malformed OPEN: %s", peer_name(p),
-		    conn_tag(c), bgp_err_fmt(err.code, err.subcode, e,
-		    sizeof(e)));
+		log_conn_warnx(c, "malformed OPEN: %s", bgp_err_fmt(err.code,
+		    err.subcode, e, sizeof(e)));
 		fsm_event(&c->fsm, EV_OPEN_ERR, &err);
 		return;
 	}
@@ -624,9 +630,8 @@ static void handle_open(struct conn *c, const uint8_t *msg, size_t len)
 			snprintf(detail, sizeof(detail), ": BGP identifier "
 			    "%u.%u.%u.%u", o.id >> 24, (o.id >> 16) & 0xff,
 			    (o.id >> 8) & 0xff, o.id & 0xff);
-		log_warnx("neighbor %s%s: OPEN refused, %s%s", peer_name(p),
-		    conn_tag(c), bgp_err_fmt(err.code, err.subcode, e,
-		    sizeof(e)), detail);
+		log_conn_warnx(c, "OPEN refused, %s%s", bgp_err_fmt(err.code,
+		    err.subcode, e, sizeof(e)), detail);
 		fsm_event(&c->fsm, EV_OPEN_ERR, &err);
 		return;
 	}
@@ -635,13 +640,12 @@ static void handle_open(struct conn *c, const uint8_t *msg, size_t len)
 	bgp_negotiate(&c->sent, &o, p->conf->keepalive, &c->neg);
 	c->fsm.hold = c->neg.hold;
 	c->fsm.keepalive = c->neg.keepalive;
-	log_debug("neighbor %s%s: OPEN from AS %u: hold %us (ours %us), "
-	    "keepalive %us; ipv4 %s, ipv6 %s, 4-octet AS %s, route refresh %s, "
-	    "%zu other capabilities", peer_name(p), conn_tag(c),
-	    c->remote_as, o.hold, c->sent.hold, c->neg.keepalive,
-	    c->neg.v4 ? "yes" : "no", c->neg.v6 ? "yes" : "no",
-	    c->neg.as4 ? "yes" : "no", c->neg.route_refresh ? "yes" : "no",
-	    o.caps.nraw);
+	log_conn_debug(c, "OPEN from AS %u: hold %us (ours %us), keepalive "
+	    "%us; ipv4 %s, ipv6 %s, 4-octet AS %s, route refresh %s, %zu other "
+	    "capabilities", c->remote_as, o.hold, c->sent.hold,
+	    c->neg.keepalive, c->neg.v4 ? "yes" : "no",
+	    c->neg.v6 ? "yes" : "no", c->neg.as4 ? "yes" : "no",
+	    c->neg.route_refresh ? "yes" : "no", o.caps.nraw);
 	if (collision(c))
 		return;
 	fsm_event(&c->fsm, EV_OPEN, NULL);
@@ -651,8 +655,8 @@ static void restart_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct peer *p = w->data;
 
-	log_info("neighbor %s: max-prefix restart time is over, starting "
-	    "the session again", peer_name(p));
+	log_peer_info(p, "max-prefix restart time is over, starting the "
+	    "session again");
 	p->max_prefix_tripped = false;
 	peer_start(p);
 }
@@ -678,9 +682,9 @@ static void max_prefix_exceeded(struct peer *p, struct conn *c, uint16_t afi)
 	else
 		snprintf(again, sizeof(again), "it stays down until bgpctl "
 		    "neighbor %s up", n->name);
-	log_warnx("neighbor %s: %zu prefixes received, more than max-prefix "
-	    "%u: closing the session; %s", n->name,
-	    rib_in_count(p->d->rib, p->idx), n->max_prefix, again);
+	log_peer_warnx(p, "%zu prefixes received, more than max-prefix %u: "
+	    "closing the session; %s", rib_in_count(p->d->rib, p->idx),
+	    n->max_prefix, again);
 	p->max_prefix_tripped = true;
 	fsm_event(&c->fsm, EV_MANUAL_STOP, &err);
 	if (n->max_prefix_restart != 0) {
@@ -710,21 +714,19 @@ static void handle_update(struct conn *c, const uint8_t *msg, size_t len)
 		return;
 	}
 	if (!bgp_update_decode(msg, len, &ctx, &u, &err)) {
-		log_warnx("neighbor %s: malformed UPDATE (%s attribute %s): "
-		    "resetting the session", peer_name(p),
-		    bgp_err_fmt(err.code, err.subcode, e, sizeof(e)),
-		    bgp_attr_name(u.why_attr));
+		log_peer_warnx(p, "malformed UPDATE (%s attribute %s): "
+		    "resetting the session", bgp_err_fmt(err.code, err.subcode,
+		    e, sizeof(e)), bgp_attr_name(u.why_attr));
 		fsm_event(&c->fsm, EV_UPDATE_ERR, &err);
 		return;
 	}
 	if (u.why.code != 0 && log_limit_ok(&p->limit, now_mono(),
 	    &suppressed))
-		log_warnx("neighbor %s: UPDATE with %s in %s: %s (RFC 7606)%s",
-		    peer_name(p), bgp_err_subcode_name(u.why.code,
-		    u.why.subcode), bgp_attr_name(u.why_attr),
-		    u.treat_as_withdraw ? "treated as withdraw" :
-		    "attribute discarded", suppressed ? " (more suppressed)" :
-		    "");
+		log_peer_warnx(p, "UPDATE with %s in %s: %s (RFC 7606)%s",
+		    bgp_err_subcode_name(u.why.code, u.why.subcode),
+		    bgp_attr_name(u.why_attr), u.treat_as_withdraw ?
+		    "treated as withdraw" : "attribute discarded", suppressed ?
+		    " (more suppressed)" : "");
 
 	/* RFC 4724 §4.2: End-of-RIB ends the peer's restart for a family. */
 	uint16_t eor_afi;
@@ -732,9 +734,8 @@ static void handle_update(struct conn *c, const uint8_t *msg, size_t len)
 	if (bgp_update_is_eor(&u, &eor_afi, &eor_safi)) {
 		size_t n = rib_in_purge_stale(p->d->rib, p->idx, eor_afi);
 		if (n > 0)
-			log_info("neighbor %s: End-of-RIB for %s: %zu stale "
-			    "routes removed", peer_name(p),
-			    bgp_afi_name(eor_afi), n);
+			log_peer_info(p, "End-of-RIB for %s: %zu stale routes "
+			    "removed", bgp_afi_name(eor_afi), n);
 		fsm_event(&c->fsm, EV_UPDATE, NULL);
 		return;
 	}
@@ -759,16 +760,15 @@ static void handle_notification(struct conn *c, const uint8_t *msg,
 	char e[128], text[300] = "";
 
 	if (!bgp_notification_decode(msg, len, &n)) {
-		log_warnx("neighbor %s%s: malformed NOTIFICATION",
-		    peer_name(p), conn_tag(c));
+		log_conn_warnx(c, "malformed NOTIFICATION");
 		fsm_event(&c->fsm, EV_NOTIF, NULL);
 		return;
 	}
 	metrics_count_notif(&p->st.notif_in, n.code, n.subcode);
 	bool has_text = bgp_shutdown_text(&n, text, sizeof(text));
-	log_warnx("neighbor %s%s: received NOTIFICATION %s%s%s%s",
-	    peer_name(p), conn_tag(c), bgp_err_fmt(n.code, n.subcode, e,
-	    sizeof(e)), has_text ? ": \"" : "", text, has_text ? "\"" : "");
+	log_conn_warnx(c, "received NOTIFICATION %s%s%s%s", bgp_err_fmt(n.code,
+	    n.subcode, e, sizeof(e)), has_text ? ": \"" : "", text, has_text ?
+	    "\"" : "");
 	record_notif(&p->last_recv, n.code, n.subcode, text);
 	/* RFC 4271 §8.1.2 event 24 is about a version mismatch.  The FSM
 	 * sees the code: a Cease the router's operator caused is no error
@@ -790,8 +790,7 @@ static void handle_refresh(struct conn *c, const uint8_t *msg, size_t len)
 		return;
 	}
 	if (!bgp_refresh_decode(msg, len, &rr, &err)) {
-		log_warnx("neighbor %s: ROUTE-REFRESH of bad length %zu",
-		    peer_name(p), len);
+		log_peer_warnx(p, "ROUTE-REFRESH of bad length %zu", len);
 		fsm_event(&c->fsm, EV_UPDATE_ERR, &err);
 		return;
 	}
@@ -808,10 +807,9 @@ static void handle_refresh(struct conn *c, const uint8_t *msg, size_t len)
 	}
 	switch (rr.subtype) {
 	case BGP_RR_REQUEST:
-		log_info("neighbor %s: route refresh requested for %s%s",
-		    peer_name(p), bgp_afi_name(rr.afi),
-		    c->neg.enhanced_refresh ? " (enhanced: the routes go "
-		    "between BoRR and EoRR)" : "");
+		log_peer_info(p, "route refresh requested for %s%s",
+		    bgp_afi_name(rr.afi), c->neg.enhanced_refresh ?
+		    " (enhanced: the routes go between BoRR and EoRR)" : "");
 		/* RFC 7313 §4: the re-sent routes come between BoRR and
 		 * EoRR, so the peer can drop what we no longer send. */
 		if (c->neg.enhanced_refresh) {
@@ -836,9 +834,9 @@ static void handle_refresh(struct conn *c, const uint8_t *msg, size_t len)
 			size_t n = rib_in_purge_stale(p->d->rib, p->idx,
 			    rr.afi);
 			if (n > 0)
-				log_info("neighbor %s: %zu %s routes not sent "
-				    "again in the route refresh: removed",
-				    peer_name(p), n, bgp_afi_name(rr.afi));
+				log_peer_info(p, "%zu %s routes not sent again "
+				    "in the route refresh: removed", n,
+				    bgp_afi_name(rr.afi));
 		}
 		break;
 	default:
@@ -900,8 +898,8 @@ static void op_connect(void *ctx)
 
 	if (c->fd >= 0) {
 		if (c->connecting)
-			log_warnx("neighbor %s: connect to %s port %u timed out "
-			    "after %us; trying again%s", peer_name(p),
+			log_peer_warnx(p, "connect to %s port %u timed out "
+			    "after %us; trying again%s",
 			    addr_fmt(&p->conf->addr, a, sizeof(a)),
 			    p->conf->port, c->fsm.connect_retry,
 			    p->conf->password ? " (TCP-MD5 is on: with a "
@@ -912,7 +910,7 @@ static void op_connect(void *ctx)
 	int fd = net_connect(p, &c->local);
 	if (fd < 0) {
 		/* Stay in Connect: the ConnectRetry timer tries again. */
-		log_warn("neighbor %s: connect to %s port %u", peer_name(p),
+		log_peer_warn(p, "connect to %s port %u",
 		    addr_fmt(&p->conf->addr, a, sizeof(a)), p->conf->port);
 		return;
 	}
@@ -997,9 +995,9 @@ static void op_send_notification(void *ctx, const struct bgp_err *err)
 	struct bgp_notification n;
 	if (bgp_notification_decode(buf, len, &n))
 		bgp_shutdown_text(&n, text, sizeof(text));
-	log_warnx("neighbor %s%s: sending NOTIFICATION %s%s%s%s", peer_name(p),
-	    conn_tag(c), bgp_err_fmt(err->code, err->subcode, e, sizeof(e)),
-	    text[0] ? ": \"" : "", text, text[0] ? "\"" : "");
+	log_conn_warnx(c, "sending NOTIFICATION %s%s%s%s",
+	    bgp_err_fmt(err->code, err->subcode, e, sizeof(e)), text[0] ?
+	    ": \"" : "", text, text[0] ? "\"" : "");
 	record_notif(&p->last_sent, err->code, err->subcode, text);
 	conn_queue(c, buf, len, BGP_MSG_NOTIFICATION);
 }
@@ -1096,8 +1094,8 @@ static void op_established(void *ctx)
 		if (!(c->neg.gr && c->neg.peer_gr_v6 && c->neg.peer_fwd_v6))
 			rib_in_purge_stale(p->d->rib, p->idx, AFI_IPV6);
 	}
-	log_info("neighbor %s: session established: AS %u, id %u.%u.%u.%u, "
-	    "hold %us, next hop %s / %s", peer_name(p), c->remote_as,
+	log_peer_info(p, "session established: AS %u, id %u.%u.%u.%u, "
+	    "hold %us, next hop %s / %s", c->remote_as,
 	    c->remote_id >> 24, (c->remote_id >> 16) & 0xff,
 	    (c->remote_id >> 8) & 0xff, c->remote_id & 0xff, c->neg.hold,
 	    s.nexthop4.afi ? addr_fmt(&s.nexthop4, nh4, sizeof(nh4)) : "none",
@@ -1126,9 +1124,9 @@ static void op_down(void *ctx)
 		ev_timer_stop(p->d->loop, &p->stale);
 		ev_timer_set(&p->stale, c->neg.peer_gr_time, 0);
 		ev_timer_start(p->d->loop, &p->stale);
-		log_info("neighbor %s: keeping its %zu routes as stale for up "
-		    "to %us (graceful restart)", peer_name(p),
-		    rib_in_count(p->d->rib, p->idx), c->neg.peer_gr_time);
+		log_peer_info(p, "keeping its %zu routes as stale for up to "
+		    "%us (graceful restart)", rib_in_count(p->d->rib, p->idx),
+		    c->neg.peer_gr_time);
 	} else {
 		ev_timer_stop(p->d->loop, &p->stale);
 		rib_in_clear(p->d->rib, p->idx);
@@ -1140,8 +1138,7 @@ static void stale_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	struct peer *p = w->data;
 	size_t n = rib_in_purge_stale(p->d->rib, p->idx, 0);
 
-	log_info("neighbor %s: restart time over: %zu stale routes removed",
-	    peer_name(p), n);
+	log_peer_info(p, "restart time over: %zu stale routes removed", n);
 }
 
 static void op_changed(void *ctx, enum fsm_state from, enum fsm_state to,
@@ -1150,8 +1147,8 @@ static void op_changed(void *ctx, enum fsm_state from, enum fsm_state to,
 	struct conn *c = ctx;
 	struct peer *p = c->peer;
 
-	log_info("neighbor %s%s: %s -> %s (%s)", peer_name(p), conn_tag(c),
-	    fsm_state_name(from), fsm_state_name(to), fsm_event_name(ev));
+	log_conn_info(c, "%s -> %s (%s)", fsm_state_name(from),
+	    fsm_state_name(to), fsm_event_name(ev));
 	if (c == p->conn)
 		p->last_change = now_mono();
 	if (to == FSM_IDLE && c->fsm.secondary)
@@ -1205,8 +1202,7 @@ bool peer_pump(struct peer *p)
 				conn_queue(c, buf, rib_eor_encode(buf,
 				    sizeof(buf), AFI_IPV6), BGP_MSG_UPDATE);
 			p->eor_sent = true;
-			log_info("neighbor %s: initial table sent, %zu "
-			    "prefixes", peer_name(p),
+			log_peer_info(p, "initial table sent, %zu prefixes",
 			    rib_peer_announced(r, p->idx));
 		}
 		/* RFC 7313 §4: EoRR once a refresh went out in full. */
@@ -1225,7 +1221,7 @@ bool peer_pump(struct peer *p)
 	/* On the wire now, not after the next poll (and the state file's
 	 * fdatasync): an add's UPDATE leaves within the same iteration. */
 	if (buf_used(&c->wbuf) > 0 && !conn_write(c)) {
-		log_warn("neighbor %s: write", peer_name(p));
+		log_peer_warn(p, "write");
 		fsm_event(&c->fsm, EV_TCP_FAILS, NULL);
 		return false;
 	}
@@ -1247,8 +1243,8 @@ bool peer_request_refresh(struct peer *p)
 		conn_queue(c, buf, bgp_refresh_encode(buf, sizeof(buf), &rr),
 		    BGP_MSG_ROUTE_REFRESH);
 	}
-	log_info("neighbor %s: asked the peer to send its routes again "
-	    "(ROUTE-REFRESH)", peer_name(p));
+	log_peer_info(p, "asked the peer to send its routes again "
+	    "(ROUTE-REFRESH)");
 	return true;
 }
 
@@ -1313,9 +1309,9 @@ void peer_stop_for_restart(struct peer *p)
 	struct conn *c = p->conn;
 
 	if (c->fsm.state == FSM_ESTABLISHED && c->neg.gr) {
-		log_info("neighbor %s: closing without NOTIFICATION: the router "
+		log_peer_info(p, "closing without NOTIFICATION: the router "
 		    "keeps our routes for up to %us (graceful restart)",
-		    peer_name(p), p->conf->restart_time);
+		    p->conf->restart_time);
 		c->fsm.auto_start = false;
 		conn_write(c);
 		conn_close(c);
