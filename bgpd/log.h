@@ -35,10 +35,10 @@ enum log_level {
 void log_line(enum log_level lvl, const char *neighbor, const char *tag,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-#define log_warnx(...)	log_line(LOG_LVL_WARN, NULL, NULL, __VA_ARGS__)
-#define log_warn(...)	log_line(LOG_LVL_WARN_ERRNO, NULL, NULL, __VA_ARGS__)
-#define log_info(...)	log_line(LOG_LVL_INFO, NULL, NULL, __VA_ARGS__)
-#define log_debug(...)	log_line(LOG_LVL_DEBUG, NULL, NULL, __VA_ARGS__)
+#define log_warnx(...) log_line(LOG_LVL_WARN, NULL, NULL, __VA_ARGS__)
+#define log_warn(...) log_line(LOG_LVL_WARN_ERRNO, NULL, NULL, __VA_ARGS__)
+#define log_info(...) log_line(LOG_LVL_INFO, NULL, NULL, __VA_ARGS__)
+#define log_debug(...) log_line(LOG_LVL_DEBUG, NULL, NULL, __VA_ARGS__)
 
 /* "neighbor NAME: ..." about the struct peer *p. */
 #define log_peer_warnx(p, ...) \

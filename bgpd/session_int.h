@@ -46,7 +46,7 @@ bool conn_write(struct conn *c);
 /* Stop watchers and close the socket; the FSM object stays. */
 void conn_close(struct conn *c);
 /* Start, restart or stop the send hold timer as the output stands. */
-void send_hold_update(struct conn *c);
+void conn_send_hold_update(struct conn *c);
 
 /* session_in.c */
 /* Handle every whole message in c's receive buffer. */

@@ -66,7 +66,7 @@ static void send_hold_arm(struct conn *c)
  * for its whole length is dropped.  Default: the larger of 8 minutes and
  * twice the hold time.
  */
-void send_hold_update(struct conn *c)
+void conn_send_hold_update(struct conn *c)
 {
 	if (c->fsm.state < FSM_OPENSENT || unsent(c) == 0) {
 		ev_timer_stop(c->peer->d->loop, &c->send_hold);
@@ -111,7 +111,7 @@ bool conn_write(struct conn *c)
 		}
 		buf_consume(&c->wbuf, (size_t)n);
 	}
-	send_hold_update(c);
+	conn_send_hold_update(c);
 	return true;
 }
 

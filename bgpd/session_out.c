@@ -27,7 +27,7 @@ void conn_queue(struct conn *c, const uint8_t *msg, size_t len,
 		    msg[BGP_HDR_LEN + 1]);
 	if (!c->connecting) {
 		ev_io_start(c->peer->d->loop, &c->wio);
-		send_hold_update(c);
+		conn_send_hold_update(c);
 	}
 }
 
