@@ -152,7 +152,7 @@ struct lbbgpd {
 	struct nl *nl;			/* netlink.c: the host's links */
 };
 
-/* session.c */
+/* session.c, session_io.c, session_in.c, session_out.c */
 /* A peer for neighbor idx of d->conf; NULL when out of memory. */
 struct peer *peer_new(struct lbbgpd *d, size_t idx);
 void peer_start(struct peer *p);

@@ -122,9 +122,11 @@ static bool listener_keys(struct lbbgpd *d, struct listener *l,
 			continue;
 		if (!net_set_md5(l->fd, l->addr.ss_family, &n->addr,
 		    n->password)) {
-			log_warn("neighbor %s: cannot set the TCP-MD5 key on "
-			    "%s (does this kernel have CONFIG_TCP_MD5SIG?)",
-			    n->name, sockaddr_fmt(&l->addr, a, sizeof(a)));
+			/* By name: in a reload, n may have no peer yet. */
+			log_line(LOG_LVL_WARN_ERRNO, n->name, NULL, "cannot set "
+			    "the TCP-MD5 key on %s (does this kernel have "
+			    "CONFIG_TCP_MD5SIG?)", sockaddr_fmt(&l->addr, a,
+			    sizeof(a)));
 			return false;
 		}
 		d->md5 = true;

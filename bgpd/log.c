@@ -1,5 +1,6 @@
 /*
- * log.c - syslog or stderr logging with printf-style checks.
+ * log.c - syslog or stderr logging with printf-style checks, and the
+ * "neighbor NAME: " prefix of lines about a peer.  Knows names, not peers.
  */
 #include "bgpd/log.h"
 
@@ -29,18 +30,16 @@ void log_set_sink(void (*fn)(int pri, const char *line))
 	sink = fn;
 }
 
-static void vlog(int pri, const char *fmt, va_list ap, const char *suffix)
-    __attribute__((format(printf, 2, 0)));
+static const int syslog_pri[] = {
+	[LOG_LVL_WARN] = LOG_WARNING,
+	[LOG_LVL_WARN_ERRNO] = LOG_WARNING,
+	[LOG_LVL_INFO] = LOG_INFO,
+	[LOG_LVL_DEBUG] = LOG_DEBUG,
+};
 
-static void vlog(int pri, const char *fmt, va_list ap, const char *suffix)
+static void emit(int pri, const char *line)
 {
-	char msg[2048];
-
-	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (sink != NULL) {
-		char line[2304];
-		snprintf(line, sizeof(line), "%s%s%s", msg, suffix ? ": " : "",
-		    suffix ? suffix : "");
 		sink(pri, line);
 	} else if (use_stderr) {
 		struct timespec ts;
@@ -49,50 +48,41 @@ static void vlog(int pri, const char *fmt, va_list ap, const char *suffix)
 		clock_gettime(CLOCK_REALTIME, &ts);
 		localtime_r(&ts.tv_sec, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-		fprintf(stderr, "%s.%03ld %s%s%s\n", when,
-		    ts.tv_nsec / 1000000, msg, suffix ? ": " : "",
-		    suffix ? suffix : "");
+		fprintf(stderr, "%s.%03ld %s\n", when, ts.tv_nsec / 1000000,
+		    line);
 		fflush(stderr);
 	} else {
-		syslog(pri, "%s%s%s", msg, suffix ? ": " : "",
-		    suffix ? suffix : "");
+		syslog(pri, "%s", line);
 	}
 }
 
-void log_warnx(const char *fmt, ...)
+void log_line(enum log_level lvl, const char *neighbor, const char *tag,
+    const char *fmt, ...)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	vlog(LOG_WARNING, fmt, ap, NULL);
-	va_end(ap);
-}
-
-void log_warn(const char *fmt, ...)
-{
-	va_list ap;
 	int saved = errno;
-	va_start(ap, fmt);
-	vlog(LOG_WARNING, fmt, ap, strerror(saved));
-	va_end(ap);
-	errno = saved;
-}
-
-void log_info(const char *fmt, ...)
-{
+	char msg[2048], line[2304];
+	size_t n = 0;
 	va_list ap;
-	va_start(ap, fmt);
-	vlog(LOG_INFO, fmt, ap, NULL);
-	va_end(ap);
-}
 
-void log_debug(const char *fmt, ...)
-{
-	va_list ap;
-	if (verbosity < 1)
+	if (lvl == LOG_LVL_DEBUG && verbosity < 1)
 		return;
+	if (neighbor != NULL) {
+		int k = snprintf(msg, sizeof(msg), "neighbor %s%s: ", neighbor,
+		    tag ? tag : "");
+		n = k > 0 ? (size_t)k : 0;
+		if (n >= sizeof(msg))
+			n = sizeof(msg) - 1;
+	}
 	va_start(ap, fmt);
-	vlog(LOG_DEBUG, fmt, ap, NULL);
+	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
 	va_end(ap);
+	if (lvl == LOG_LVL_WARN_ERRNO) {
+		snprintf(line, sizeof(line), "%s: %s", msg, strerror(saved));
+		emit(syslog_pri[lvl], line);
+	} else {
+		emit(syslog_pri[lvl], msg);
+	}
+	errno = saved;
 }
 
 bool log_limit_ok(struct log_limit *l, double now, unsigned *suppressed)

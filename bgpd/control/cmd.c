@@ -839,26 +839,26 @@ static void cmd_neighbor(struct ctl_req *r)
 		bgp_escape((const uint8_t *)reason, strlen(reason), why,
 		    sizeof(why));
 	if (strcmp(action, "up") == 0) {
-		log_info("neighbor %s: up requested by uid %d%s%s", name,
-		    (int)r->uid, reason ? ": " : "", why);
+		log_peer_info(p, "up requested by uid %d%s%s", (int)r->uid,
+		    reason ? ": " : "", why);
 		p->admin_down = false;
 		p->max_prefix_tripped = false;
 		ev_timer_stop(p->d->loop, &p->restart);
 		if (peer_state(p) == FSM_IDLE)
 			peer_start(p);
 	} else if (strcmp(action, "down") == 0) {
-		log_info("neighbor %s: down requested by uid %d%s%s", name,
-		    (int)r->uid, reason ? ": " : "", why);
+		log_peer_info(p, "down requested by uid %d%s%s", (int)r->uid,
+		    reason ? ": " : "", why);
 		p->admin_down = true;
 		peer_stop(p, BGP_CEASE_ADMIN_SHUTDOWN, reason);
 	} else if (strcmp(action, "clear") == 0) {
-		log_info("neighbor %s: clear requested by uid %d%s%s", name,
-		    (int)r->uid, reason ? ": " : "", why);
+		log_peer_info(p, "clear requested by uid %d%s%s", (int)r->uid,
+		    reason ? ": " : "", why);
 		peer_stop(p, BGP_CEASE_ADMIN_RESET, reason);
 		peer_start(p);
 	} else if (strcmp(action, "refresh") == 0) {
-		log_info("neighbor %s: refresh requested by uid %d%s%s", name,
-		    (int)r->uid, reason ? ": " : "", why);
+		log_peer_info(p, "refresh requested by uid %d%s%s", (int)r->uid,
+		    reason ? ": " : "", why);
 		if (peer_state(p) != FSM_ESTABLISHED)
 			ctl_fail(r->reply, CTL_E_NOT_ESTABLISHED,
 			    "neighbor %s is %s; a refresh needs an "

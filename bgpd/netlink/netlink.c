@@ -348,24 +348,22 @@ static void apply_neighbor_links(struct nl *nl)
 
 		if (down && !p->link_down) {
 			p->link_down = true;
-			log_warnx("neighbor %s: track-interface %s is %s: "
-			    "shutting the session down until it is up",
-			    peer_name(p), ifname, link_state(l));
+			log_peer_warnx(p, "track-interface %s is %s: shutting "
+			    "the session down until it is up", ifname,
+			    link_state(l));
 			snprintf(reason, sizeof(reason), "interface %s down",
 			    ifname);
 			peer_stop(p, BGP_CEASE_ADMIN_SHUTDOWN, reason);
 		} else if (!down && p->link_down) {
 			p->link_down = false;
 			if (ifname != NULL && p->admin_down)
-				log_info("neighbor %s: track-interface %s is "
-				    "up; the session stays down, it was taken "
-				    "down administratively (bgpctl neighbor %s "
-				    "up starts it)", peer_name(p), ifname,
-				    peer_name(p));
+				log_peer_info(p, "track-interface %s is up; "
+				    "the session stays down, it was taken down "
+				    "administratively (bgpctl neighbor %s up "
+				    "starts it)", ifname, peer_name(p));
 			else if (ifname != NULL)
-				log_info("neighbor %s: track-interface %s is "
-				    "up: starting the session", peer_name(p),
-				    ifname);
+				log_peer_info(p, "track-interface %s is up: "
+				    "starting the session", ifname);
 			/* Not over a max-prefix wait or bgpctl down. */
 			if (!p->max_prefix_tripped &&
 			    peer_state(p) == FSM_IDLE)
@@ -480,15 +478,13 @@ static void check_local_addrs(struct nl *nl, bool loud)
 		bool missing = la->afi != AFI_NONE && !addr_is_local(la);
 
 		if (missing && (loud || !p->local_addr_missing))
-			log_warnx("neighbor %s: local-address %s is not an "
-			    "address of this host; the session cannot start "
-			    "until it is (ip addr add %s/%u dev ...)",
-			    peer_name(p), addr_fmt(la, a, sizeof(a)), a,
-			    la->len);
+			log_peer_warnx(p, "local-address %s is not an address "
+			    "of this host; the session cannot start until it "
+			    "is (ip addr add %s/%u dev ...)", addr_fmt(la, a,
+			    sizeof(a)), a, la->len);
 		else if (!missing && p->local_addr_missing)
-			log_info("neighbor %s: local-address %s is an address "
-			    "of this host now", peer_name(p), addr_fmt(la, a,
-			    sizeof(a)));
+			log_peer_info(p, "local-address %s is an address of "
+			    "this host now", addr_fmt(la, a, sizeof(a)));
 		p->local_addr_missing = missing;
 	}
 }
