@@ -12,6 +12,7 @@
 #include <syslog.h>
 
 #include "bgpd/bgpd.h"
+#include "tests/unit/unit.h"
 
 /* session.c is not linked: the name is all log_peer_* asks of a peer. */
 const char *peer_name(const struct peer *p)
@@ -121,15 +122,10 @@ int main(void)
 	const TTest *tests[] = { plain, peer_prefix, with_errno,
 	    debug_needs_verbose, long_lines };
 	Suite *s = suite_create("log");
-	TCase *tc = tcase_create("lines");
+	TCase *tc = unit_tcase(s, "lines");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
+	for (size_t i = 0; i < NELEM(tests); i++)
 		tcase_add_test(tc, tests[i]);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	bool ok = srunner_ntests_failed(sr) == 0;
-	srunner_free(sr);
-	return ok ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }
