@@ -194,6 +194,10 @@ struct json_object;
 void reload_run(struct lbbgpd *d, struct json_object *reply);
 
 /* net.c: sockets */
+/* The next connection of listening socket lfd, non-blocking, its peer's
+ * address in from (may be NULL); -1 when there is none, logged as who
+ * unless the queue is just empty. */
+int net_accept(int lfd, struct sockaddr_storage *from, const char *who);
 int net_listen(const struct sockaddr_storage *ss, int backlog);
 int net_connect(const struct peer *p, struct sockaddr_storage *local);
 bool net_set_session_opts(int fd, const struct peer *p);

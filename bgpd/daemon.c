@@ -60,15 +60,9 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 	for (;;) {
 		struct sockaddr_storage ss;
-		socklen_t len = sizeof(ss);
-		int fd = accept4(l->fd, (struct sockaddr *)&ss, &len,
-		    SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK &&
-			    errno != EINTR && errno != ECONNABORTED)
-				log_warn("accept");
+		int fd = net_accept(l->fd, &ss, "accept");
+		if (fd < 0)
 			return;
-		}
 		struct prefix from;
 		char a[64];
 		sockaddr_to_prefix(&ss, &from, NULL);

@@ -88,6 +88,19 @@ const char *sockaddr_fmt(const struct sockaddr_storage *ss, char *buf,
 	return buf;
 }
 
+int net_accept(int lfd, struct sockaddr_storage *from, const char *who)
+{
+	socklen_t len = sizeof(*from);
+	int fd = accept4(lfd, (struct sockaddr *)from, from ? &len : NULL,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+	/* A client that gave up before we got to it is no error of ours. */
+	if (fd < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
+	    errno != EINTR && errno != ECONNABORTED)
+		log_warn("%s", who);
+	return fd;
+}
+
 int net_listen(const struct sockaddr_storage *ss, int backlog)
 {
 	int one = 1, zero = 0;

@@ -451,14 +451,9 @@ void ctl_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 	struct lbbgpd *d = l->d;
 
 	for (;;) {
-		int fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK |
-		    SOCK_CLOEXEC);
-		if (fd < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK &&
-			    errno != EINTR && errno != ECONNABORTED)
-				log_warn("control: accept");
+		int fd = net_accept(l->fd, NULL, "control: accept");
+		if (fd < 0)
 			return;
-		}
 		/* d->conf, not a copy: a reload may change max-clients. */
 		if (d->nctl_clients >= d->conf->max_clients) {
 			refuse_busy(d, l, fd);

@@ -340,14 +340,9 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 	struct metrics_http *s = w->data;
 
 	for (;;) {
-		int fd = accept4(s->fd, NULL, NULL, SOCK_NONBLOCK |
-		    SOCK_CLOEXEC);
-		if (fd < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK &&
-			    errno != EINTR && errno != ECONNABORTED)
-				log_warn("metrics: accept");
+		int fd = net_accept(s->fd, NULL, "metrics: accept");
+		if (fd < 0)
 			return;
-		}
 		struct mh_client *c = NULL;
 		if (s->nclients < MH_MAX_CLIENTS &&
 		    (c = calloc(1, sizeof(*c))) != NULL &&
