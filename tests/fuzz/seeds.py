@@ -8,11 +8,11 @@ format of each harness (tests/fuzz/README.md):
 
   msg           the captures of tests/unit/captured.h (one by one and as
                 a stream), the framing table and every message built in
-                tests/unit/check_msg.c and check_attr.c
+                tests/unit/check_msg*.c and check_attr*.c
   open          OPEN bodies: captures, mkmsg(..., 1, ...) calls, the error
-                table of check_msg.c
+                table of check_msg_open.c
   update        context byte + UPDATE body: the decode table of
-                check_attr.c, its mkupdate/mkbody calls, captures
+                check_attr*.c, their mkupdate/mkbody calls, captures
   notification  NOTIFICATION bodies: captures, the shutdown text table
   session       scripts for fuzz_session: the captures replayed as a peer
   conf          tests/conf/*.conf, examples/lbbgp.conf and the configs
