@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bgpctl/bgpctl.h"
+#include "util/buf.h"
 
 struct word_list {
 	const char *what;	/* the argument of -C */
@@ -26,7 +27,7 @@ static const struct word_list lists[] = {
 	{ "vips",	"show-vips",	"vips",		"vip" },
 	{ "owners",	"show-vips",	"vips",		NULL },
 };
-#define NLISTS (sizeof(lists) / sizeof(lists[0]))
+#define NLISTS (NELEM(lists))
 
 static const struct word_list *find(const char *what)
 {

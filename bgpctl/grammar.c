@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "bgpctl/bgpctl.h"
+#include "util/buf.h"
 
 /* ---- slots: where each kind of word goes in struct args -------------- */
 
@@ -203,7 +204,7 @@ const struct command commands[] = {
 	    { { S_NONE } }, render_reload,
 	    "reload" },
 };
-const size_t ncommands = sizeof(commands) / sizeof(commands[0]);
+const size_t ncommands = NELEM(commands);
 
 size_t command_nwords(const struct command *c)
 {

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "bgpctl/bgpctl.h"
+#include "util/buf.h"
 
 #define DAY	86400
 
@@ -326,8 +327,8 @@ static const struct {
 
 static const char *label(const char *key, bool caps)
 {
-	size_t n = caps ? sizeof(cap_names) / sizeof(cap_names[0]) :
-	    sizeof(msg_names) / sizeof(msg_names[0]);
+	size_t n = caps ? NELEM(cap_names) :
+	    NELEM(msg_names);
 
 	for (size_t i = 0; i < n; i++) {
 		if (caps && strcmp(cap_names[i].key, key) == 0)
@@ -723,7 +724,7 @@ void render_neighbor_action(json_object *r, const struct args *a)
 	};
 	const char *what = "request processed";
 
-	for (size_t i = 0; i < sizeof(done) / sizeof(done[0]); i++)
+	for (size_t i = 0; i < NELEM(done); i++)
 		if (strcmp(done[i].action, a->action) == 0)
 			what = done[i].done;
 	printf("neighbor ");

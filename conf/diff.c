@@ -4,6 +4,7 @@
  * different.  Pure: the daemon (bgpd/reload.c) decides what to do.
  */
 #include "conf/parse_int.h"
+#include "util/buf.h"
 
 #include <string.h>
 
@@ -19,7 +20,7 @@ static const uint32_t session_stmts[] = {
 	NBR_SET_PASSIVE, NBR_SET_PASSWORD, NBR_SET_MULTIHOP,
 	NBR_SET_TTL_SECURITY, NBR_SET_GRACEFUL_RESTART,
 };
-#define NSESSION	(sizeof(session_stmts) / sizeof(session_stmts[0]))
+#define NSESSION	(NELEM(session_stmts))
 
 static const struct kw *neighbor_kw(uint32_t bit)
 {

@@ -7,6 +7,7 @@
  * anything that involves two statements is check.c's.
  */
 #include "conf/parse_int.h"
+#include "util/buf.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -741,7 +742,6 @@ static void *open_adv(struct parser *p, const char *name)
 	return ad;
 }
 
-#define NKW(t)	(sizeof(t) / sizeof((t)[0]))
 #define ASN_USAGE "(1..4294967295, or asdot 1.10)"
 
 /* A statement with a handler of its own: values lo..hi, may repeat. */
@@ -866,13 +866,13 @@ static const struct kw adv_kws[] = {
 };
 
 const struct block conf_pool_block = {
-	"pool", pool_kws, NKW(pool_kws), open_pool
+	"pool", pool_kws, NELEM(pool_kws), open_pool
 };
 const struct block conf_neighbor_block = {
-	"neighbor", neighbor_kws, NKW(neighbor_kws), open_neighbor
+	"neighbor", neighbor_kws, NELEM(neighbor_kws), open_neighbor
 };
 const struct block conf_adv_block = {
-	"advertisement", adv_kws, NKW(adv_kws), open_adv
+	"advertisement", adv_kws, NELEM(adv_kws), open_adv
 };
 
 static const struct kw global_kws[] = {
@@ -909,12 +909,12 @@ static const struct kw global_kws[] = {
 };
 
 const struct block conf_global_block = {
-	NULL, global_kws, NKW(global_kws), NULL
+	NULL, global_kws, NELEM(global_kws), NULL
 };
 
-_Static_assert(NKW(neighbor_kws) == NBR_NSTMT,
+_Static_assert(NELEM(neighbor_kws) == NBR_NSTMT,
     "one neighbor keyword per NBR_SET_* bit");
-_Static_assert(NKW(global_kws) <= MAX_KWS && NKW(neighbor_kws) <= MAX_KWS,
+_Static_assert(NELEM(global_kws) <= MAX_KWS && NELEM(neighbor_kws) <= MAX_KWS,
     "MAX_KWS too small");
 
 const struct block *const conf_blocks[] = {
@@ -922,4 +922,4 @@ const struct block *const conf_blocks[] = {
 	&conf_adv_block
 };
 
-const size_t conf_nblocks = NKW(conf_blocks);
+const size_t conf_nblocks = NELEM(conf_blocks);

@@ -17,10 +17,10 @@
  * often it restarts (BIRD does not delay after a received Cease either).
  */
 #include "fsm.h"
+#include "util/buf.h"
 
 #include <stddef.h>
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const state_names[] = {
 	[FSM_IDLE] = "Idle",

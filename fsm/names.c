@@ -6,10 +6,10 @@
  */
 #include "bgp.h"
 #include "prefix.h"
+#include "util/buf.h"
 
 #include <string.h>
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const msg_type_names[] = {
 	[0] = NULL,

@@ -28,7 +28,7 @@ static const char *const err_codes[] = {
 	[RIB_E_STATIC] = "static-vip",
 	[RIB_E_NOMEM] = "out-of-memory",
 };
-_Static_assert(sizeof(err_codes) / sizeof(err_codes[0]) == RIB_E_MAX,
+_Static_assert(NELEM(err_codes) == RIB_E_MAX,
     "one code per error");
 
 const char *rib_err_code(enum rib_err e)

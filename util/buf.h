@@ -77,6 +77,11 @@ static inline const char *buf_data(const struct buf *b)
 	return b->p + b->off;
 }
 
+/* The number of elements of an array (not of a pointer). */
+#ifndef NELEM
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 /*
  * Make room in an array for at least need elements of size bytes: arr is
  * the array (NULL at first), *cap its capacity in elements.  Doubles from

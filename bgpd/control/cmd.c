@@ -19,6 +19,7 @@
 #include "bgpd/netlink/netlink.h"
 #include "bgpd/state.h"
 #include "fsm/attr.h"
+#include "util/buf.h"
 
 #define MAX_VIP_COMMUNITIES 64
 
@@ -264,7 +265,7 @@ static json_object *caps_json(const struct bgp_neg *neg)
 {
 	json_object *caps = json_object_new_object();
 
-	for (size_t i = 0; i < sizeof(neg_caps) / sizeof(neg_caps[0]); i++) {
+	for (size_t i = 0; i < NELEM(neg_caps); i++) {
 		const bool *v = (const bool *)((const char *)neg +
 		    neg_caps[i].off);
 		json_object_object_add(caps, neg_caps[i].key,
@@ -818,10 +819,56 @@ static void cmd_show_metrics(struct ctl_req *r)
 	free(text);
 }
 
+static void nbr_up(struct ctl_req *r, struct peer *p, const char *reason)
+{
+	p->admin_down = false;
+	p->max_prefix_tripped = false;
+	ev_timer_stop(p->d->loop, &p->restart);
+	if (peer_state(p) == FSM_IDLE)
+		peer_start(p);
+}
+
+static void nbr_down(struct ctl_req *r, struct peer *p, const char *reason)
+{
+	p->admin_down = true;
+	peer_stop(p, BGP_CEASE_ADMIN_SHUTDOWN, reason);
+}
+
+static void nbr_clear(struct ctl_req *r, struct peer *p, const char *reason)
+{
+	peer_stop(p, BGP_CEASE_ADMIN_RESET, reason);
+	peer_start(p);
+}
+
+static void nbr_refresh(struct ctl_req *r, struct peer *p,
+    const char *reason)
+{
+	const char *name = p->conf->name;
+
+	if (peer_state(p) != FSM_ESTABLISHED)
+		ctl_fail(r->reply, CTL_E_NOT_ESTABLISHED, "neighbor %s is %s; "
+		    "a refresh needs an Established session", name,
+		    fsm_state_name(peer_state(p)));
+	else if (!peer_request_refresh(p))
+		ctl_fail(r->reply, CTL_E_NO_REFRESH, "neighbor %s did not "
+		    "announce the route refresh capability", name);
+}
+
+static const struct {
+	const char *name;
+	void (*run)(struct ctl_req *r, struct peer *p, const char *reason);
+} nbr_actions[] = {
+	{ "up", nbr_up },
+	{ "down", nbr_down },
+	{ "clear", nbr_clear },
+	{ "refresh", nbr_refresh },
+};
+
 static void cmd_neighbor(struct ctl_req *r)
 {
 	const char *name, *action, *reason;
 	struct peer *p;
+	size_t i;
 
 	if (!opt_str(r, "name", &name) || !opt_str(r, "action", &action) ||
 	    !opt_str(r, "reason", &reason))
@@ -833,46 +880,23 @@ static void cmd_neighbor(struct ctl_req *r)
 	}
 	if ((p = find_peer(r, name)) == NULL)
 		return;
+	for (i = 0; i < NELEM(nbr_actions); i++)
+		if (strcmp(action, nbr_actions[i].name) == 0)
+			break;
+	if (i == NELEM(nbr_actions)) {
+		ctl_fail(r->reply, CTL_E_BAD_ACTION,
+		    "unknown action \"%.32s\"; use up, down, clear or refresh",
+		    action);
+		return;
+	}
 	/* The reason is the client's text: one printable log line. */
 	char why[4 * 128 + 1] = "";
 	if (reason != NULL)
 		bgp_escape((const uint8_t *)reason, strlen(reason), why,
 		    sizeof(why));
-	if (strcmp(action, "up") == 0) {
-		log_peer_info(p, "up requested by uid %d%s%s", (int)r->uid,
-		    reason ? ": " : "", why);
-		p->admin_down = false;
-		p->max_prefix_tripped = false;
-		ev_timer_stop(p->d->loop, &p->restart);
-		if (peer_state(p) == FSM_IDLE)
-			peer_start(p);
-	} else if (strcmp(action, "down") == 0) {
-		log_peer_info(p, "down requested by uid %d%s%s", (int)r->uid,
-		    reason ? ": " : "", why);
-		p->admin_down = true;
-		peer_stop(p, BGP_CEASE_ADMIN_SHUTDOWN, reason);
-	} else if (strcmp(action, "clear") == 0) {
-		log_peer_info(p, "clear requested by uid %d%s%s", (int)r->uid,
-		    reason ? ": " : "", why);
-		peer_stop(p, BGP_CEASE_ADMIN_RESET, reason);
-		peer_start(p);
-	} else if (strcmp(action, "refresh") == 0) {
-		log_peer_info(p, "refresh requested by uid %d%s%s", (int)r->uid,
-		    reason ? ": " : "", why);
-		if (peer_state(p) != FSM_ESTABLISHED)
-			ctl_fail(r->reply, CTL_E_NOT_ESTABLISHED,
-			    "neighbor %s is %s; a refresh needs an "
-			    "Established session", name,
-			    fsm_state_name(peer_state(p)));
-		else if (!peer_request_refresh(p))
-			ctl_fail(r->reply, CTL_E_NO_REFRESH,
-			    "neighbor %s did not announce the route refresh "
-			    "capability", name);
-	} else {
-		ctl_fail(r->reply, CTL_E_BAD_ACTION,
-		    "unknown action \"%.32s\"; use up, down, clear or refresh",
-		    action);
-	}
+	log_peer_info(p, "%s requested by uid %d%s%s", nbr_actions[i].name,
+	    (int)r->uid, reason ? ": " : "", why);
+	nbr_actions[i].run(r, p, reason);
 }
 
 static void cmd_reload(struct ctl_req *r)

@@ -5,6 +5,7 @@
  * spelt by rib_err_code(), never again here.  Pure.
  */
 #include "bgpd/control/codes.h"
+#include "util/buf.h"
 
 static const char *const ctl_names[] = {
 	[CTL_E_BAD_JSON - RIB_E_MAX] = "bad-json",
@@ -23,7 +24,7 @@ static const char *const ctl_names[] = {
 	[CTL_E_CONFIG_ERROR - RIB_E_MAX] = "config-error",
 	[CTL_E_RELOAD_FAILED - RIB_E_MAX] = "reload-failed",
 };
-_Static_assert(sizeof(ctl_names) / sizeof(ctl_names[0]) ==
+_Static_assert(NELEM(ctl_names) ==
     CTL_E_MAX - RIB_E_MAX, "one name per control code");
 
 const char *ctl_code_name(enum ctl_code c)

@@ -25,8 +25,8 @@
 
 #include "bgpd/metrics/om.h"
 #include "bgpd/state.h"
+#include "util/buf.h"
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 const char *metrics_peer_label(const struct conf_neighbor *n, char *buf,
     size_t size)

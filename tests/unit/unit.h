@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#ifndef NELEM
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 
 /* A new test case named name, already part of s; add tests to it. */
 static inline TCase *unit_tcase(Suite *s, const char *name)
