@@ -19,6 +19,9 @@ void conn_queue(struct conn *c, const uint8_t *msg, size_t len,
 	if (!buf_append(&c->wbuf, msg, len)) {
 		log_peer_warnx(c->peer, "out of memory queueing %s",
 		    bgp_msg_type_name(type));
+		/* A queue is not a record: what is queued still goes out,
+		 * and a later message may fit again. */
+		c->wbuf.failed = false;
 		return;
 	}
 	c->peer->st.msgs_out[type]++;

@@ -344,10 +344,11 @@ bool state_commit(struct state *st, struct rib *r)
 		    i + 1 == st->ndirty)
 			ok = sb_flush(&b, st->jfd, &len);
 	}
-	buf_free(&b);
 	if (!ok || fdatasync(st->jfd) < 0) {
+		/* Logged before the buffer goes: free() may touch errno. */
 		log_warn("state journal %s: cannot record %zu changes",
 		    st->jpath, st->ndirty);
+		buf_free(&b);
 		/* Part of the batch may be written (disk full): the next batch
 		 * would follow a torn record, which the next start takes for
 		 * a bad line, setting aside every record after it.  Cut the
@@ -358,6 +359,7 @@ bool state_commit(struct state *st, struct rib *r)
 		st->stats.commit_failures++;
 		return false;
 	}
+	buf_free(&b);
 	st->stats.commits++;
 	st->stats.records += st->ndirty;
 	st->journal_bytes += len;

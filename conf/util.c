@@ -76,20 +76,21 @@ char *conf_xasprintf(const char *fmt, ...)
 
 /*
  * The arrays of struct conf keep a count and no capacity: the capacity is
- * implied, as every such array grows here alone.  It doubles when the
- * count reaches a power of two, so array_grow() guarantees room up to the
- * next one and growing costs O(log n) reallocations.
+ * implied, as every such array grows here alone.  array_grow() gives
+ * ARRAY_MIN_CAP elements at first and doubles from there, so a full array
+ * is one whose count is 0 or a power of two of at least ARRAY_MIN_CAP, and
+ * growing costs O(log n) reallocations.
  */
 void *conf_append(void *arr, size_t *n, size_t size)
 {
 	size_t cap = *n;
 	char *p = arr;
 
-	if (*n == 0 || (*n & (*n - 1)) == 0) {
+	if (*n == 0 || (*n >= ARRAY_MIN_CAP && (*n & (*n - 1)) == 0)) {
 		if (*n > SIZE_MAX / 2)
 			p = NULL;
 		else
-			p = array_grow(arr, &cap, *n ? 2 * *n : 1, size);
+			p = array_grow(arr, &cap, *n + 1, size);
 		if (p == NULL) {
 			fprintf(stderr, "lbbgp: array too large\n");
 			abort();

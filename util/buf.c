@@ -13,7 +13,6 @@
 #include <string.h>
 
 #define BUF_MIN_CAP	4096
-#define ARRAY_MIN_CAP	16
 
 /* The smallest doubling of cap (from min) that holds need; 0 on overflow. */
 static size_t grown(size_t cap, size_t need, size_t min)

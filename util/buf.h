@@ -82,10 +82,13 @@ static inline const char *buf_data(const struct buf *b)
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
 
+/* The first capacity array_grow() gives an array. */
+#define ARRAY_MIN_CAP	16
+
 /*
  * Make room in an array for at least need elements of size bytes: arr is
  * the array (NULL at first), *cap its capacity in elements.  Doubles from
- * 16.  Returns the (maybe moved) array, or NULL when out of memory or the
+ * ARRAY_MIN_CAP.  Returns the (maybe moved) array, or NULL when out of memory or the
  * size overflows; then arr and *cap are unchanged.
  */
 void *array_grow(void *arr, size_t *cap, size_t need, size_t size);
