@@ -121,11 +121,17 @@ struct conf_adv {
 	uint8_t agg_len_v6;	/* default 128 */
 	bool local_pref_set;
 	uint32_t local_pref;	/* default 100; sent on iBGP only */
+	bool med_set;
+	uint32_t med;		/* MULTI_EXIT_DISC, when med_set */
+	uint8_t prepend;	/* local AS this many more times (eBGP) */
 	char **peers;		/* as written; none listed = every neighbor */
 	size_t npeers;
 	size_t *peer_idx;	/* after validation: indexes into conf.neighbors */
 	size_t npeer_idx;	/* npeers, or conf.nneighbors when none listed */
 };
+
+/* as-path-prepend: at most this many more copies of the local AS. */
+#define CONF_MAX_PREPEND	10
 
 struct conf_vip {
 	struct prefix addr;	/* host prefix */

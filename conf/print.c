@@ -179,6 +179,10 @@ static void print_adv(FILE *out, const struct conf_adv *a)
 		fprintf(out, "\taggregation-length-v6 %u\n", a->agg_len_v6);
 	if (a->local_pref_set)
 		fprintf(out, "\tlocal-pref %u\n", a->local_pref);
+	if (a->med_set)
+		fprintf(out, "\tmed %u\n", a->med);
+	if (a->prepend > 0)
+		fprintf(out, "\tas-path-prepend %u\n", a->prepend);
 	print_names(out, "peers", a->peers, a->npeers);
 	fputs("}\n", out);
 }

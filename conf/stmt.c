@@ -862,6 +862,10 @@ static const struct kw adv_kws[] = {
 	ADV_VAL("local-pref", local_pref, UINT32_MAX, MARK_FLAG,
 	    offsetof(struct conf_adv, local_pref_set),
 	    "local-pref 0..4294967295"),
+	ADV_VAL("med", med, UINT32_MAX, MARK_FLAG,
+	    offsetof(struct conf_adv, med_set), "med 0..4294967295"),
+	ADV_VAL("as-path-prepend", prepend, CONF_MAX_PREPEND, MARK_NONE, 0,
+	    "as-path-prepend 0..10 (more copies of the local AS, eBGP)"),
 	FN("peers", adv_peers, 1, UINT32_MAX, true, "peers NAME..."),
 };
 

@@ -564,7 +564,8 @@ bool conf_adv_eq(const struct conf_adv *a, const struct conf_adv *b)
 	    memcmp(a->large, b->large, a->nlarge * sizeof(*a->large)) == 0) &&
 	    a->agg_len == b->agg_len && a->agg_len_v6 == b->agg_len_v6 &&
 	    a->local_pref_set == b->local_pref_set &&
-	    a->local_pref == b->local_pref;
+	    a->local_pref == b->local_pref && a->med_set == b->med_set &&
+	    a->med == b->med && a->prepend == b->prepend;
 }
 
 bool conf_equal(const struct conf *a, const struct conf *b)

@@ -211,6 +211,9 @@ static bool set_copy(struct attrset *dst, const struct attrset *src)
 		.nlarge = src->nlarge,
 		.has_local_pref = src->has_local_pref,
 		.local_pref = src->local_pref,
+		.has_med = src->has_med,
+		.med = src->med,
+		.prepend = src->prepend,
 		.enc_len = { src->enc_len[0], src->enc_len[1] },
 	};
 	dst->comm = malloc((src->ncomm ? src->ncomm : 1) * sizeof(*dst->comm));
@@ -382,6 +385,9 @@ void rib_peer_walk(struct rib *r, size_t peer,
 			.local_as = p->s.local_as,
 			.has_local_pref = set->has_local_pref,
 			.local_pref = set->local_pref,
+			.has_med = set->has_med,
+			.med = set->med,
+			.prepend = set->prepend,
 			.comm = set->comm,
 			.ncomm = set->ncomm,
 			.large = set->large,
@@ -415,14 +421,19 @@ static void put_be32(uint8_t *p, uint32_t v)
 
 /*
  * The attributes of a route merged from several advertisements: the union
- * of their communities with the VIPs' own, and the highest local-pref.
+ * of their communities with the VIPs' own, and what the most preferring
+ * of them asks for: the highest local-pref, the lowest med of those that
+ * set one, the fewest prepends.
  */
 static bool build_set(struct rib *r, struct rib_peer *p, struct attrset *set)
 {
 	const struct conf *c = r->conf;
 	size_t ncomm = set->nextra, nlarge = 0;
 	uint32_t lpref = 0;
+	bool first = true;
 
+	set->has_med = false;
+	set->prepend = 0;
 	for (size_t j = 0; j < p->nadvs; j++) {
 		if (!(set->mask >> j & 1))
 			continue;
@@ -431,7 +442,16 @@ static bool build_set(struct rib *r, struct rib_peer *p, struct attrset *set)
 		nlarge += a->nlarge;
 		if (a->local_pref > lpref)
 			lpref = a->local_pref;
+		if (a->med_set && (!set->has_med || a->med < set->med)) {
+			set->has_med = true;
+			set->med = a->med;
+		}
+		if (first || a->prepend < set->prepend)
+			set->prepend = a->prepend;
+		first = false;
 	}
+	if (!p->s.ebgp)
+		set->prepend = 0;	/* iBGP: the AS_PATH stays empty */
 	set->comm = malloc((ncomm ? ncomm : 1) * sizeof(*set->comm));
 	set->large = malloc((nlarge ? nlarge : 1) * sizeof(*set->large));
 	uint8_t *comm_wire = malloc((ncomm ? ncomm : 1) * 4);
@@ -476,15 +496,22 @@ static bool build_set(struct rib *r, struct rib_peer *p, struct attrset *set)
 	set->has_local_pref = !p->s.ebgp;
 	set->local_pref = lpref;
 
-	/* eBGP: AS_PATH [local-as]; iBGP: empty AS_PATH and LOCAL_PREF. */
-	uint8_t path[6] = { BGP_AS_SEQUENCE, 1 };
-	put_be32(path + 2, p->s.local_as);
+	/*
+	 * eBGP: AS_PATH [local-as], and as-path-prepend more of it; iBGP:
+	 * empty AS_PATH and LOCAL_PREF.
+	 */
+	uint8_t path[2 + 4 * (1 + CONF_MAX_PREPEND)] = { BGP_AS_SEQUENCE,
+	    (uint8_t)(1 + set->prepend) };
+	for (unsigned i = 0; i <= set->prepend; i++)
+		put_be32(path + 2 + 4 * i, p->s.local_as);
 	struct bgp_attrs at = {
 		.origin = BGP_ORIGIN_IGP,
 		.aspath = path,
-		.aspath_len = p->s.ebgp ? 6 : 0,
+		.aspath_len = p->s.ebgp ? (uint16_t)(2 + 4 * (1 + set->prepend)) :
+		    0,
 		.aspath_as4 = true,
 		.local_pref = lpref,
+		.med = set->med,
 		.comm = comm_wire,
 		.ncomm = (uint16_t)set->ncomm,
 		.lcomm = large_wire,
@@ -494,6 +521,8 @@ static bool build_set(struct rib *r, struct rib_peer *p, struct attrset *set)
 	attr_set(&at, BGP_ATTR_AS_PATH);
 	if (!p->s.ebgp)
 		attr_set(&at, BGP_ATTR_LOCAL_PREF);
+	if (set->has_med)
+		attr_set(&at, BGP_ATTR_MED);
 	if (set->ncomm > 0)
 		attr_set(&at, BGP_ATTR_COMMUNITIES);
 	if (set->nlarge > 0)

@@ -254,10 +254,13 @@ size_t rib_eor_encode(uint8_t *buf, size_t cap, uint16_t afi);
 struct rib_out_route {
 	struct prefix prefix;
 	struct prefix nexthop;
-	bool ebgp;		/* AS_PATH [local_as]; else empty */
+	bool ebgp;		/* AS_PATH [local_as] x (1 + prepend); else empty */
 	uint32_t local_as;
+	uint8_t prepend;
 	bool has_local_pref;
 	uint32_t local_pref;
+	bool has_med;
+	uint32_t med;
 	const uint32_t *comm;	/* sorted */
 	size_t ncomm;
 	const struct large_community *large;

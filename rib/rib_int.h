@@ -71,6 +71,9 @@ struct attrset {
 	size_t nlarge;
 	bool has_local_pref;
 	uint32_t local_pref;
+	bool has_med;
+	uint32_t med;
+	uint8_t prepend;	/* eBGP: the local AS 1 + prepend times */
 	uint8_t *enc[2];	/* attribute block: [0] IPv4, [1] IPv6 */
 	uint16_t enc_len[2];
 };

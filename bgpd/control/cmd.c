@@ -680,12 +680,15 @@ static void out_route(const struct rib_out_route *rt, void *arg)
 {
 	json_object *routes = arg, *o = json_object_new_object();
 	json_object *large = json_object_new_array();
-	char as[16], buf[64];
+	char path[11 * (1 + CONF_MAX_PREPEND) + 1] = "", buf[64];
+	size_t off = 0;
 
 	json_object_object_add(o, "prefix", prefix_json(&rt->prefix));
 	json_object_object_add(o, "next-hop", addr_json(&rt->nexthop));
-	snprintf(as, sizeof(as), "%u", rt->local_as);
-	json_object_object_add(o, "as-path", jstr(rt->ebgp ? as : ""));
+	for (unsigned i = 0; rt->ebgp && i <= rt->prepend; i++)
+		off += (size_t)snprintf(path + off, sizeof(path) - off,
+		    i ? " %u" : "%u", rt->local_as);
+	json_object_object_add(o, "as-path", jstr(path));
 	json_object_object_add(o, "origin", jstr("IGP"));
 	json_object_object_add(o, "communities", comm_json(rt->comm,
 	    rt->ncomm));
@@ -696,6 +699,8 @@ static void out_route(const struct rib_out_route *rt, void *arg)
 	if (rt->has_local_pref)
 		json_object_object_add(o, "local-pref",
 		    json_object_new_int64(rt->local_pref));
+	if (rt->has_med)
+		json_object_object_add(o, "med", json_object_new_int64(rt->med));
 	jtext_array_add(routes, o);
 }
 

@@ -6,8 +6,9 @@
 # with community 64512:100, AS_PATH 64513 and the right next hop; iBGP gets
 # LOCAL_PREF and an empty AS_PATH; aggregation-length 24 yields one /24; a
 # router restart gets the routes again; a connection from an unconfigured
-# address gets no session; SIGTERM makes every router drop the routes
-# within 2 s.  Test 1: 127.0.1.0/24, GoBGP API port 50101.
+# address gets no session; a standby advertisement's MED and AS-path
+# prepends arrive, and a new MED after reload; SIGTERM makes every router
+# drop the routes within 2 s.  Test 1: 127.0.1.0/24, GoBGP API port 50101.
 . "$(dirname "$0")/lib.sh"
 itest_init announce
 itest_need bird birdc gobgpd gobgp
@@ -125,6 +126,46 @@ grep -q "connection from 127.0.1.9:[0-9]* refused: not a configured neighbor" \
 out=$(ctl_raw '{"cmd":"show-neighbors","name":"bird"}')
 assert_contains "$out" '"state":"Established"' "bird session unaffected"
 pass "unconfigured address refused"
+
+# Path preference: a standby advertisement (MED and prepends) added by
+# reload; then its MED changes and the route is sent again with it.
+cat >>"$T/lbbgp.conf" <<'EOF'
+pool standby-pool {
+	addresses 192.168.3.0/24
+}
+advertisement standby {
+	pools standby-pool
+	med 50
+	as-path-prepend 2
+}
+vip 192.168.3.1 pool standby-pool
+EOF
+ctl reload >/dev/null || fail "reload with a standby advertisement refused"
+has_route() { # KIND NAME LINE: the router's table has LINE
+	"$1"_routes "$2" | grep -qxF "$3"
+}
+standby_seen() { # MED
+	has_route bird bird "192.168.3.1/32 nh=127.0.1.1 aspath=64513 64513 64513 lp=100 med=$1" &&
+	has_route gobgp gobgp "192.168.3.1/32 nh=203.0.113.254 aspath=64513 64513 64513 med=$1" &&
+	has_route bird ibgp "192.168.3.1/32 nh=127.0.1.1 aspath= lp=100 med=$1"
+}
+wait_for 10 standby_seen 50 || {
+	bird_routes bird >&2
+	gobgp_routes gobgp ipv4 >&2
+	bird_routes ibgp >&2
+	fail "the standby route lacks MED 50 or (eBGP) two prepends at a router"
+}
+assert_contains "$(ctl show rib out neighbor bird)" "64513 64513 64513" \
+	"show rib out shows the prepended AS path"
+sed 's/^	med 50$/	med 1000/' "$T/lbbgp.conf" >"$T/lbbgp.conf.new" &&
+	mv "$T/lbbgp.conf.new" "$T/lbbgp.conf"
+ctl reload >/dev/null || fail "reload with med 1000 refused"
+wait_for 10 standby_seen 1000 || {
+	bird_routes bird >&2
+	fail "the routers did not get MED 1000 after the reload"
+}
+assert_eq 7 "$(bird_route_count bird)" "BIRD routes after the MED change"
+pass "advertisement med and as-path-prepend reach BIRD and GoBGP; a new med goes out on reload"
 
 # SIGTERM: Cease to everyone, the routers drop the routes within 2 s.
 lbbgpd_stop

@@ -111,6 +111,12 @@ static void walk_line(const struct rib_out_route *rt, void *arg)
 	if (rt->has_local_pref)
 		off += (size_t)snprintf(s + off, sizeof(s) - off, " lpref %u",
 		    rt->local_pref);
+	if (rt->has_med)
+		off += (size_t)snprintf(s + off, sizeof(s) - off, " med %u",
+		    rt->med);
+	if (rt->prepend > 0)
+		off += (size_t)snprintf(s + off, sizeof(s) - off,
+		    " prepend %u", rt->prepend);
 	for (size_t i = 0; i < rt->ncomm; i++)
 		off += (size_t)snprintf(s + off, sizeof(s) - off, "%s %s",
 		    i ? "" : " comm", community_fmt(rt->comm[i], c, sizeof(c)));
@@ -513,6 +519,28 @@ static const char conf_alloc[] =
     "pool noauto {\n\taddresses 10.10.0.0/30\n\tauto-assign no\n}\n"
     "pool auto2 {\n\taddresses 10.7.0.0/30\n}\n";
 
+/* Path preference: a standby advertisement (med, prepends) and one that
+ * overlaps another on a second pool. */
+static const char conf_pref[] =
+    "local-as 64513\n"
+    "pool p1 {\n\taddresses 10.0.0.0/24\n}\n"
+    "pool p2 {\n\taddresses 10.1.0.0/24\n}\n"
+    "neighbor r1 {\n\taddress 192.0.2.1\n\tremote-as 64512\n}\n"
+    "advertisement standby {\n\tpools p1\n\tmed 50\n"
+    "\tas-path-prepend 2\n}\n"
+    "advertisement a2 {\n\tpools p2\n\tmed 70\n\tas-path-prepend 1\n}\n"
+    "advertisement b2 {\n\tpools p2\n\tmed 20\n\tas-path-prepend 3\n}\n";
+
+/* conf_pref with the standby's med changed and its prepends gone. */
+static const char conf_pref_med[] =
+    "local-as 64513\n"
+    "pool p1 {\n\taddresses 10.0.0.0/24\n}\n"
+    "pool p2 {\n\taddresses 10.1.0.0/24\n}\n"
+    "neighbor r1 {\n\taddress 192.0.2.1\n\tremote-as 64512\n}\n"
+    "advertisement standby {\n\tpools p1\n\tmed 1000\n}\n"
+    "advertisement a2 {\n\tpools p2\n\tmed 70\n\tas-path-prepend 1\n}\n"
+    "advertisement b2 {\n\tpools p2\n\tmed 20\n\tas-path-prepend 3\n}\n";
+
 /* conf_share as reload sees it changed: a community, a smaller pool,
  * aggregation, a second neighbor ahead of the first. */
 static const char conf_share_comm[] =
@@ -545,6 +573,7 @@ static const struct {
 	{ "share_comm", conf_share_comm },
 	{ "share_small", conf_share_small },
 	{ "share_agg", conf_share_agg },
+	{ "pref_med", conf_pref_med },
 };
 
 #define NH6 "IPv6 unicast next hop 2001:db8:ffff::1"
@@ -799,6 +828,28 @@ static const struct script {
 	    "100 | +2001:db8::1 origin IGP mp " NH6 " lpref 100",
 	    "up 0 ibgp as2", "full | +10.0.0.1 origin IGP nh 192.0.2.254 "
 	    "lpref 100 | +2001:db8::1 origin IGP mp " NH6 " lpref 100" } },
+	{ "path preference: med and as-path-prepend", conf_pref, {
+	    "add 10.0.0.1 o", "add 10.1.0.1 o",
+	    /* overlapping advertisements: the lowest med, the fewest
+	     * prepends */
+	    "up 0", "full | +10.0.0.1 origin IGP path 64513 64513 64513 nh "
+	    "192.0.2.254 med 50 | +10.1.0.1 origin IGP path 64513 64513 nh "
+	    "192.0.2.254 med 20",
+	    "walk | 10.0.0.1 via 192.0.2.254 ebgp med 50 prepend 2; "
+	    "10.1.0.1 via 192.0.2.254 ebgp med 20 prepend 1",
+	    /* RFC 6793: the old peer gets the prepends in AS_PATH too */
+	    "up 0 as2", "full | +10.0.0.1 origin IGP path 64513 64513 64513 "
+	    "nh 192.0.2.254 med 50 | +10.1.0.1 origin IGP path 64513 64513 "
+	    "nh 192.0.2.254 med 20",
+	    /* iBGP: MED goes out, the AS_PATH stays empty */
+	    "up 0 ibgp", "full | +10.0.0.1 origin IGP nh 192.0.2.254 med 50 "
+	    "lpref 100 | +10.1.0.1 origin IGP nh 192.0.2.254 med 20 lpref 100",
+	    "walk | 10.0.0.1 via 192.0.2.254 lpref 100 med 50; "
+	    "10.1.0.1 via 192.0.2.254 lpref 100 med 20",
+	    /* reload: only the route whose attributes changed goes out */
+	    "up 0", "sent | +10.0.0.1 +10.1.0.1",
+	    "reload pref_med | 0",
+	    "full | +10.0.0.1 origin IGP path 64513 nh 192.0.2.254 med 1000" } },
 };
 
 static void count_fail(void *arg, const struct vip *v,
