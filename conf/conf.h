@@ -49,6 +49,9 @@ struct conf_pool {
 	size_t nranges;
 	bool auto_assign;	/* default yes */
 	bool avoid_buggy_ips;	/* default no: skip .0 and .255 */
+	char *check;		/* health check of every VIP, or NULL */
+	size_t check_idx;	/* after validation: into conf.checks, or
+				 * SIZE_MAX when none */
 };
 
 /* Bits of conf_neighbor.set: which statements appeared in the block. */
@@ -138,7 +141,48 @@ struct conf_vip {
 	char *pool;		/* as written, or NULL */
 	char *owner;		/* as written, or NULL (shown as "static") */
 	size_t pool_idx;	/* after validation: the pool holding addr */
+	char *check;		/* as written, or NULL */
+	size_t check_idx;	/* after validation: into conf.checks, or
+				 * SIZE_MAX when none */
 	int line;
+};
+
+/* check NAME { ... }: a health probe and what its VIPs do when it fails. */
+enum conf_check_kind { CHECK_HTTP, CHECK_TCP, CHECK_EXEC };
+
+#define CONF_DEFAULT_INTERVAL_MS 2000
+#define CONF_DEFAULT_TIMEOUT_MS	1000
+#define CONF_DEFAULT_RISE	2
+#define CONF_DEFAULT_FALL	3
+#define CONF_DEFAULT_DRAIN_TIME	30
+#define CONF_MAX_EXPECT		16	/* status codes in one expect */
+#define CONF_MAX_ARGV		32	/* exec: program and arguments */
+
+struct conf_check {
+	char *name;
+	int line;
+	enum conf_check_kind kind;
+	char *url;		/* http: "http://HOST[:PORT]/PATH" (or https) */
+	struct prefix addr;	/* tcp: host prefix */
+	uint16_t port;		/* tcp */
+	char **argv;		/* exec: program (absolute path), arguments */
+	size_t argc;
+	uint16_t *expect;	/* http: codes that count as up; none: 200-399 */
+	size_t nexpect;
+	uint32_t interval_ms;	/* default 2000; 100 .. 86400000 */
+	uint32_t timeout_ms;	/* default 1000; 10 .. interval_ms */
+	uint8_t rise;		/* default 2; 1..100 */
+	uint8_t fall;		/* default 3; 1..100 */
+	/* on-down: withdraw (keep false), or keep the route made worse by
+	 * any of: MED down_med, down_prepend more copies of the local AS
+	 * (eBGP), down_comm added. */
+	bool down_keep;
+	bool down_med_set;
+	uint32_t down_med;
+	uint8_t down_prepend;	/* 0..CONF_MAX_PREPEND */
+	uint32_t *down_comm;
+	size_t ndown_comm;
+	char *disable_file;	/* while it exists: disabled; or NULL */
 };
 
 struct conf_listen {
@@ -191,6 +235,10 @@ struct conf {
 	size_t nadvs;
 	struct conf_vip *vips;
 	size_t nvips;
+	struct conf_check *checks;
+	size_t nchecks;
+	uint32_t drain_time;	/* seconds; default 30 */
+	uint32_t shutdown_drain;	/* seconds; default 0 */
 };
 
 /* Every message the parser and the checks produced, in line order. */
@@ -235,6 +283,14 @@ const struct conf_neighbor *conf_neighbor_by_name(const struct conf *c,
     const char *name);
 const struct conf_pool *conf_pool_by_name(const struct conf *c,
     const char *name);
+const struct conf_check *conf_check_by_name(const struct conf *c,
+    const char *name);
+/* Reload: the probe of a and b is the same (kind, target, timing,
+ * expect, disable-file); on-down may differ. */
+bool conf_check_probe_eq(const struct conf_check *a,
+    const struct conf_check *b);
+/* Reload: the same check, on-down included. */
+bool conf_check_eq(const struct conf_check *a, const struct conf_check *b);
 /* The pool whose ranges contain addr, or NULL. */
 const struct conf_pool *conf_pool_for_addr(const struct conf *c,
     const struct prefix *addr);
