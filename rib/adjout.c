@@ -46,26 +46,6 @@ void adj_peer_init(struct rib *r, size_t peer)
 	}
 }
 
-static void set_free(struct attrset *set)
-{
-	free(set->extra);
-	free(set->comm);
-	free(set->large);
-	free(set->enc[0]);
-	free(set->enc[1]);
-}
-
-static void free_sets(struct rib_peer *p)
-{
-	for (size_t i = 0; i < p->nsets; i++)
-		set_free(&p->sets[i]);
-	free(p->sets);
-	free(p->set_index);
-	p->sets = NULL;
-	p->set_index = NULL;
-	p->nsets = p->capsets = p->set_index_cap = 0;
-}
-
 static void queue_free(struct rib_peer *p)
 {
 	free(p->dirty);
@@ -200,40 +180,6 @@ void rib_peer_up(struct rib *r, size_t peer, const struct rib_session *s)
 	/* Suspended: nothing to send until rib_set_suspended(r, false). */
 	if (!r->suspended)
 		adj_mark_all(r, p);
-}
-
-/* A deep copy of an attribute set of another peer, for adoption. */
-static bool set_copy(struct attrset *dst, const struct attrset *src)
-{
-	*dst = (struct attrset){
-		.too_big = src->too_big,
-		.ncomm = src->ncomm,
-		.nlarge = src->nlarge,
-		.has_local_pref = src->has_local_pref,
-		.local_pref = src->local_pref,
-		.has_med = src->has_med,
-		.med = src->med,
-		.prepend = src->prepend,
-		.enc_len = { src->enc_len[0], src->enc_len[1] },
-	};
-	dst->comm = malloc((src->ncomm ? src->ncomm : 1) * sizeof(*dst->comm));
-	dst->large = malloc((src->nlarge ? src->nlarge : 1) *
-	    sizeof(*dst->large));
-	for (int f = 0; f < 2; f++)
-		dst->enc[f] = malloc(src->enc_len[f] ? src->enc_len[f] : 1);
-	if (!dst->comm || !dst->large || !dst->enc[0] || !dst->enc[1]) {
-		set_free(dst);
-		return false;
-	}
-	if (src->ncomm)
-		memcpy(dst->comm, src->comm, src->ncomm * sizeof(*dst->comm));
-	if (src->nlarge)
-		memcpy(dst->large, src->large, src->nlarge *
-		    sizeof(*dst->large));
-	for (int f = 0; f < 2; f++)
-		if (src->enc_len[f])
-			memcpy(dst->enc[f], src->enc[f], src->enc_len[f]);
-	return true;
 }
 
 void rib_peer_adopt(struct rib *r, size_t peer, const struct rib *from,
@@ -399,291 +345,6 @@ void rib_peer_walk(struct rib *r, size_t peer,
 	}
 }
 
-/* ---- attribute sets ---------------------------------------------------- */
-
-static int cmp_large(const void *a, const void *b)
-{
-	const struct large_community *x = a, *y = b;
-	if (x->global != y->global)
-		return x->global < y->global ? -1 : 1;
-	if (x->local1 != y->local1)
-		return x->local1 < y->local1 ? -1 : 1;
-	return (x->local2 > y->local2) - (x->local2 < y->local2);
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-/*
- * The attributes of a route merged from several advertisements: the union
- * of their communities with the VIPs' own, and what the most preferring
- * of them asks for: the highest local-pref, the lowest med of those that
- * set one, the fewest prepends.
- */
-static bool build_set(struct rib *r, struct rib_peer *p, struct attrset *set)
-{
-	const struct conf *c = r->conf;
-	size_t ncomm = set->nextra, nlarge = 0;
-	uint32_t lpref = 0;
-	bool first = true;
-
-	set->has_med = false;
-	set->prepend = 0;
-	for (size_t j = 0; j < p->nadvs; j++) {
-		if (!(set->mask >> j & 1))
-			continue;
-		const struct conf_adv *a = &c->advs[p->advs[j]];
-		ncomm += a->ncommunities;
-		nlarge += a->nlarge;
-		if (a->local_pref > lpref)
-			lpref = a->local_pref;
-		if (a->med_set && (!set->has_med || a->med < set->med)) {
-			set->has_med = true;
-			set->med = a->med;
-		}
-		if (first || a->prepend < set->prepend)
-			set->prepend = a->prepend;
-		first = false;
-	}
-	if (!p->s.ebgp)
-		set->prepend = 0;	/* iBGP: the AS_PATH stays empty */
-	set->comm = malloc((ncomm ? ncomm : 1) * sizeof(*set->comm));
-	set->large = malloc((nlarge ? nlarge : 1) * sizeof(*set->large));
-	uint8_t *comm_wire = malloc((ncomm ? ncomm : 1) * 4);
-	uint8_t *large_wire = malloc((nlarge ? nlarge : 1) * 12);
-	uint8_t *buf = malloc(BGP_EXT_MAX_LEN);
-	bool ok = false;
-	if (!set->comm || !set->large || !comm_wire || !large_wire || !buf)
-		goto out;
-
-	if (set->nextra > 0)
-		memcpy(set->comm, set->extra, set->nextra * sizeof(*set->comm));
-	ncomm = set->nextra;
-	nlarge = 0;
-	for (size_t j = 0; j < p->nadvs; j++) {
-		if (!(set->mask >> j & 1))
-			continue;
-		const struct conf_adv *a = &c->advs[p->advs[j]];
-		if (a->ncommunities > 0)
-			memcpy(set->comm + ncomm, a->communities,
-			    a->ncommunities * sizeof(*set->comm));
-		ncomm += a->ncommunities;
-		if (a->nlarge > 0)
-			memcpy(set->large + nlarge, a->large,
-			    a->nlarge * sizeof(*set->large));
-		nlarge += a->nlarge;
-	}
-	/* Sorted and without duplicates, so equal sets encode equally. */
-	set->ncomm = u32_sort_unique(set->comm, ncomm);
-	qsort(set->large, nlarge, sizeof(*set->large), cmp_large);
-	set->nlarge = 0;
-	for (size_t i = 0; i < nlarge; i++)
-		if (set->nlarge == 0 || cmp_large(&set->large[i],
-		    &set->large[set->nlarge - 1]) != 0)
-			set->large[set->nlarge++] = set->large[i];
-	for (size_t i = 0; i < set->ncomm; i++)
-		put_be32(comm_wire + 4 * i, set->comm[i]);
-	for (size_t i = 0; i < set->nlarge; i++) {
-		put_be32(large_wire + 12 * i, set->large[i].global);
-		put_be32(large_wire + 12 * i + 4, set->large[i].local1);
-		put_be32(large_wire + 12 * i + 8, set->large[i].local2);
-	}
-	set->has_local_pref = !p->s.ebgp;
-	set->local_pref = lpref;
-
-	/*
-	 * eBGP: AS_PATH [local-as], and as-path-prepend more of it; iBGP:
-	 * empty AS_PATH and LOCAL_PREF.
-	 */
-	uint8_t path[2 + 4 * (1 + CONF_MAX_PREPEND)] = { BGP_AS_SEQUENCE,
-	    (uint8_t)(1 + set->prepend) };
-	for (unsigned i = 0; i <= set->prepend; i++)
-		put_be32(path + 2 + 4 * i, p->s.local_as);
-	struct bgp_attrs at = {
-		.origin = BGP_ORIGIN_IGP,
-		.aspath = path,
-		.aspath_len = p->s.ebgp ? (uint16_t)(2 + 4 * (1 + set->prepend)) :
-		    0,
-		.aspath_as4 = true,
-		.local_pref = lpref,
-		.med = set->med,
-		.comm = comm_wire,
-		.ncomm = (uint16_t)set->ncomm,
-		.lcomm = large_wire,
-		.nlcomm = (uint16_t)set->nlarge,
-	};
-	attr_set(&at, BGP_ATTR_ORIGIN);
-	attr_set(&at, BGP_ATTR_AS_PATH);
-	if (!p->s.ebgp)
-		attr_set(&at, BGP_ATTR_LOCAL_PREF);
-	if (set->has_med)
-		attr_set(&at, BGP_ATTR_MED);
-	if (set->ncomm > 0)
-		attr_set(&at, BGP_ATTR_COMMUNITIES);
-	if (set->nlarge > 0)
-		attr_set(&at, BGP_ATTR_LARGE_COMMUNITY);
-
-	for (int f = 0; f < 2; f++) {
-		/* IPv4 routes carry NEXT_HOP; IPv6 ones MP_REACH (RFC 4760). */
-		if (f == 0 && p->s.nexthop4.afi == AFI_IPV4) {
-			at.nexthop = prefix_v4(&p->s.nexthop4);
-			attr_set(&at, BGP_ATTR_NEXT_HOP);
-		} else {
-			attr_clear(&at, BGP_ATTR_NEXT_HOP);
-		}
-		size_t len = bgp_attrs_encode(buf, BGP_EXT_MAX_LEN, &at,
-		    p->s.as4);
-		set->enc[f] = malloc(len ? len : 1);
-		if (set->enc[f] == NULL)
-			goto out;
-		memcpy(set->enc[f], buf, len);
-		set->enc_len[f] = (uint16_t)len;
-		/* Header, two lengths, MP_REACH with a 16-byte next hop and
-		 * one /128 must fit next to the attributes. */
-		if (len == 0 || len + BGP_UPDATE_MIN_LEN + 4 + 5 + 16 + 17 >
-		    p->s.max_msg)
-			set->too_big = true;
-	}
-	ok = true;
-out:
-	free(comm_wire);
-	free(large_wire);
-	free(buf);
-	return ok;
-}
-
-static uint64_t set_hash(uint64_t mask, const uint32_t *extra, size_t n)
-{
-	uint64_t h = mask * 0x9e3779b97f4a7c15ull;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ extra[i]) * 0xff51afd7ed558ccdull;
-	return h ^ (h >> 31);
-}
-
-static bool set_index_put(struct rib_peer *p, uint32_t id)
-{
-	if ((p->nsets + 1) * 2 > p->set_index_cap &&
-	    !id_index_grow(&p->set_index, &p->set_index_cap, 16, p->sets,
-	    sizeof(*p->sets), offsetof(struct attrset, hash)))
-		return false;
-	id_index_put(p->set_index, p->set_index_cap, p->sets[id - 1].hash, id);
-	return true;
-}
-
-/* Id (index + 1) of the set for this key; 0 when it cannot be sent. */
-static uint32_t set_for(struct rib *r, struct rib_peer *p, uint64_t mask,
-    const uint32_t *extra, size_t nextra)
-{
-	uint64_t h = set_hash(mask, extra, nextra);
-
-	for (size_t k = p->set_index_cap ? h & (p->set_index_cap - 1) : 0;
-	    p->set_index_cap && p->set_index[k] != 0;
-	    k = (k + 1) & (p->set_index_cap - 1)) {
-		const struct attrset *s = &p->sets[p->set_index[k] - 1];
-		if (s->hash == h && s->mask == mask && s->nextra == nextra &&
-		    (nextra == 0 || memcmp(s->extra, extra,
-		    nextra * sizeof(*extra)) == 0))
-			return s->too_big ? 0 : p->set_index[k];
-	}
-	if (p->nsets == p->capsets) {
-		struct attrset *ns = array_grow(p->sets, &p->capsets,
-		    p->nsets + 1, sizeof(*ns));
-		if (ns == NULL)
-			return 0;
-		p->sets = ns;
-	}
-	struct attrset *set = &p->sets[p->nsets];
-	*set = (struct attrset){ .mask = mask, .hash = h,
-	    .nextra = (uint32_t)nextra };
-	if (nextra > 0) {
-		set->extra = malloc(nextra * sizeof(*extra));
-		if (set->extra == NULL)
-			return 0;
-		memcpy(set->extra, extra, nextra * sizeof(*extra));
-	}
-	if (!build_set(r, p, set) || !set_index_put(p, (uint32_t)(p->nsets +
-	    1))) {
-		set_free(set);
-		return 0;
-	}
-	p->nsets++;
-	return set->too_big ? 0 : (uint32_t)p->nsets;
-}
-
-/* Per-VIP communities of every VIP the route stands for (union). */
-static size_t route_extras(struct rib *r, const struct rib_peer *p,
-    const struct pt_key *route, uint64_t mask, uint32_t **out)
-{
-	struct prefix pfx = pt_key_prefix(route);
-	uint32_t *acc = NULL;
-	size_t n = 0, cap = 0;
-
-	*out = NULL;
-	/* A host route stands for one VIP; an aggregate for many. */
-	size_t first = 0, last = r->nslots;
-	const struct vip *host = prefix_is_host(&pfx) ? vip_lookup(r, &pfx) :
-	    NULL;
-	if (prefix_is_host(&pfx)) {
-		if (host == NULL)
-			return 0;
-		first = (size_t)(host - r->vips);
-		last = first + 1;
-	}
-	/*
-	 * An aggregate: look at its own addresses when there are fewer of
-	 * them than VIPs (a /24 has 256), else at every VIP.
-	 */
-	unsigned host_bits = afi_bits(pfx.afi) - pfx.len;
-	struct prefix cur = pfx;
-	size_t span = host_bits < 20 ? (size_t)1 << host_bits : SIZE_MAX;
-	bool walk = host == NULL && span < r->nvips;
-	if (walk) {
-		cur.len = (uint8_t)afi_bits(pfx.afi);
-		first = 0;
-		last = span;
-	}
-	for (size_t i = first; i < last; i++) {
-		const struct vip *v;
-		if (walk) {
-			v = vip_lookup(r, &cur);
-			addr_add(&cur, 1);
-			if (v == NULL)
-				continue;
-		} else {
-			v = &r->vips[i];
-		}
-		bool counted = false;
-		if (v->addr.afi == AFI_NONE || v->necomm == 0)
-			continue;
-		for (size_t j = 0; j < p->nadvs && !counted; j++) {
-			struct prefix rt;
-			if (!(mask >> j & 1) || !pool_has_adv(r, v->pool,
-			    p->advs[j]))
-				continue;
-			rt = rib_route_of(r, v, p->advs[j]);
-			counted = prefix_equal(&rt, &pfx);
-		}
-		if (!counted)
-			continue;
-		if (n + v->necomm > cap) {
-			uint32_t *na = array_grow(acc, &cap, n + v->necomm,
-			    sizeof(*na));
-			if (na == NULL)
-				break;
-			acc = na;
-		}
-		memcpy(acc + n, v->ecomm, v->necomm * sizeof(*acc));
-		n += v->necomm;
-	}
-	*out = acc;
-	return u32_sort_unique(acc, n);
-}
-
 /* What the peer should have for a route: an attribute set id, or 0. */
 static uint32_t wanted(struct rib *r, struct rib_peer *p,
     const struct pt_key *route)
@@ -709,8 +370,11 @@ static uint32_t wanted(struct rib *r, struct rib_peer *p,
 				looked = true;
 			}
 			if (host != NULL && pool_has_adv(r, host->pool, adv)) {
+				struct vip_look l = vip_look(r, host);
+				if (!l.shown)
+					continue;
 				mask |= 1ull << j;
-				extras |= host->necomm > 0;
+				extras |= l.own;
 			}
 			continue;
 		}
@@ -724,13 +388,7 @@ static uint32_t wanted(struct rib *r, struct rib_peer *p,
 	}
 	if (mask == 0)
 		return 0;
-	if (!extras)
-		return set_for(r, p, mask, NULL, 0);
-	uint32_t *extra;
-	size_t n = route_extras(r, p, route, mask, &extra);
-	uint32_t id = set_for(r, p, mask, extra, n);
-	free(extra);
-	return id;
+	return route_set(r, p, route, mask, extras);
 }
 
 /* ---- packing ----------------------------------------------------------- */

@@ -27,6 +27,7 @@ static const char *const err_codes[] = {
 	[RIB_E_BAD_ADDRESS] = "bad-address",
 	[RIB_E_STATIC] = "static-vip",
 	[RIB_E_NOMEM] = "out-of-memory",
+	[RIB_E_NO_CHECK] = "no-such-check",
 };
 _Static_assert(NELEM(err_codes) == RIB_E_MAX,
     "one code per error");
@@ -103,8 +104,10 @@ static inline bool counted_route(struct rib *r, const struct vip *v,
 	return true;
 }
 
-/* Count a VIP out of the routes of its pool's first n advertisements. */
-static void unexport_vip(struct rib *r, const struct vip *v, size_t n)
+/* Count a VIP out of the routes of its pool's first n advertisements;
+ * own: it was counted as adding communities or marks (vip_look()). */
+static void unexport_vip(struct rib *r, const struct vip *v, size_t n,
+    bool own)
 {
 	for (size_t i = 0; i < n; i++) {
 		size_t adv = r->pool_advs[v->pool][i];
@@ -116,19 +119,19 @@ static void unexport_vip(struct rib *r, const struct vip *v, size_t n)
 
 		if (e == NULL)
 			continue;
-		if (v->necomm > 0)
+		if (own)
 			e->v2--;
 		bool gone = --e->v1 == 0;
 		if (gone)
 			pt_delete(&r->exp, e);
-		/* Gone, or its per-VIP communities may have changed. */
-		if (gone || v->necomm > 0)
+		/* Gone, or what the VIP adds may have changed. */
+		if (gone || own)
 			adj_route_changed(r, adv, &route);
 	}
 }
 
 /* Count a VIP into every route it makes; all or nothing. */
-static bool export_vip(struct rib *r, const struct vip *v)
+static bool export_vip(struct rib *r, const struct vip *v, bool own)
 {
 	for (size_t i = 0; i < r->npool_advs[v->pool]; i++) {
 		size_t adv = r->pool_advs[v->pool][i];
@@ -139,15 +142,27 @@ static bool export_vip(struct rib *r, const struct vip *v)
 		struct pt_entry *e = pt_insert(&r->exp, &k, NULL);
 
 		if (e == NULL) {
-			unexport_vip(r, v, i);
+			unexport_vip(r, v, i, own);
 			return false;
 		}
-		if (v->necomm > 0)
+		if (own)
 			e->v2++;
-		if (++e->v1 == 1 || v->necomm > 0)
+		if (++e->v1 == 1 || own)
 			adj_route_changed(r, adv, &route);
 	}
 	return true;
+}
+
+void vip_relook(struct rib *r, const struct vip *v, struct vip_look before)
+{
+	struct vip_look now = vip_look(r, v);
+
+	if (before.shown)
+		unexport_vip(r, v, r->npool_advs[v->pool], before.own);
+	/* Out of memory: the VIP stays held and unannounced; the next
+	 * change to it tries again. */
+	if (now.shown)
+		export_vip(r, v, now.own);
 }
 
 /* ---- owners and per-VIP communities ---------------------------------- */
@@ -181,6 +196,11 @@ static bool owner_set(struct rib *r, struct vip_owner *o,
     const struct vip_req *req)
 {
 	struct vip_owner n = { .is_static = req->is_static };
+	const struct conf_check *chk = req->check ?
+	    conf_check_by_name(r->conf, req->check) : NULL;
+
+	if (chk != NULL)
+		n.check = (uint16_t)(chk - r->conf->checks + 1);
 
 	n.name = str_intern(&r->strings, req->owner);
 	n.key = req->sharing_key ? str_intern(&r->strings, req->sharing_key) :
@@ -237,25 +257,30 @@ static bool extras_of(const struct vip *v, uint32_t **out, uint32_t *n)
 	return true;
 }
 
-/* After an owner change: recompute the VIP's communities, and re-export
- * its routes when they changed. */
-static bool refresh_extras(struct rib *r, struct vip *v)
+/* After an owner change (before: how the VIP showed before it):
+ * recompute the VIP's communities, and count its routes again when
+ * they or its health changed. */
+static bool refresh_extras(struct rib *r, struct vip *v,
+    struct vip_look before)
 {
 	uint32_t *c, n;
 
 	if (!extras_of(v, &c, &n))
 		return false;
-	if (n == v->necomm && (n == 0 ||
-	    memcmp(c, v->ecomm, n * sizeof(*c)) == 0)) {
+	bool same = n == v->necomm && (n == 0 ||
+	    memcmp(c, v->ecomm, n * sizeof(*c)) == 0);
+	if (same)
 		free(c);
-		return true;
+	else {
+		free(v->ecomm);
+		v->ecomm = c;
+		v->necomm = (uint16_t)n;
 	}
-	unexport_vip(r, v, r->npool_advs[v->pool]);
-	free(v->ecomm);
-	v->ecomm = c;
-	v->necomm = (uint16_t)n;
-	/* Entries exist already: cannot run out of memory here. */
-	export_vip(r, v);
+	struct vip_look now = vip_look(r, v);
+	if (same && now.shown == before.shown && now.own == before.own &&
+	    r->conf->nchecks == 0)
+		return true;
+	vip_relook(r, v, before);
 	return true;
 }
 
@@ -350,6 +375,10 @@ static bool vip_check(const struct rib *r, const struct prefix *addr,
 		    prefix_fmt(addr, a, sizeof(a)));
 	if (!pick_pool(r, addr, req->pool, &pool, res))
 		return false;
+	if (req->check != NULL && conf_check_by_name(r->conf, req->check) ==
+	    NULL)
+		return rib_fail(res, RIB_E_NO_CHECK, "there is no check named "
+		    "\"%s\"; bgpctl show checks lists them", req->check);
 	struct vip *v = vip_lookup(r, addr);
 	if (v == NULL)
 		return ok(res);
@@ -397,6 +426,7 @@ static struct vip *vip_create(struct rib *r, const struct prefix *addr,
 static void vip_destroy(struct rib *r, struct vip *v)
 {
 	pool_note_free(r, v);
+	marks_forget(r, v);
 	r->pool_used[v->pool]--;
 	for (uint32_t j = 0; j < v->nowners; j++)
 		owner_free(r, owner_at(v, j));
@@ -418,6 +448,7 @@ static bool vip_apply(struct rib *r, const struct prefix *addr,
 	*created = false;
 	if (v != NULL) {
 		struct vip_owner *mine = owner_find(v, req->owner), n;
+		struct vip_look before = vip_look(r, v);
 		if (!owner_set(r, &n, req))
 			return rib_fail(res, RIB_E_NOMEM, "out of memory");
 		if (mine != NULL) {
@@ -435,7 +466,7 @@ static bool vip_apply(struct rib *r, const struct prefix *addr,
 			v->more = no;
 			v->more[v->nowners++ - 1] = n;
 		}
-		if (!refresh_extras(r, v))
+		if (!refresh_extras(r, v, before))
 			return rib_fail(res, RIB_E_NOMEM, "out of memory");
 		return ok(res);
 	}
@@ -447,8 +478,10 @@ static bool vip_apply(struct rib *r, const struct prefix *addr,
 	if (owner_set(r, &v->first, req)) {
 		uint32_t n = 0;
 		v->nowners = 1;
+		struct vip_look l = { 0 };
 		if (extras_of(v, &v->ecomm, &n) &&
-		    (v->necomm = (uint16_t)n, export_vip(r, v))) {
+		    (v->necomm = (uint16_t)n, l = vip_look(r, v), !l.shown ||
+		    export_vip(r, v, l.own))) {
 			*created = true;
 			if (r->vip_hook != NULL)
 				r->vip_hook(r->vip_hook_ctx, addr, true);
@@ -541,6 +574,7 @@ static bool withdraw_apply(struct rib *r, const struct prefix *addr,
 
 	if (o == NULL)
 		return false;	/* a repeat within the batch */
+	struct vip_look before = vip_look(r, v);
 	owner_free(r, o);
 	*o = *owner_at(v, --v->nowners);
 	if (v->nowners <= 1) {
@@ -549,14 +583,15 @@ static bool withdraw_apply(struct rib *r, const struct prefix *addr,
 	}
 	if (v->nowners == 0) {
 		struct prefix gone = v->addr;
-		unexport_vip(r, v, r->npool_advs[v->pool]);
+		if (before.shown)
+			unexport_vip(r, v, r->npool_advs[v->pool], before.own);
 		vip_destroy(r, v);
 		if (r->vip_hook != NULL)
 			r->vip_hook(r->vip_hook_ctx, &gone, false);
 		return true;
 	}
 	/* Fewer owners cannot need more memory: shrinking the union. */
-	refresh_extras(r, v);
+	refresh_extras(r, v, before);
 	return false;
 }
 
@@ -642,7 +677,8 @@ struct rib *rib_new(const struct conf *c, struct rib_res *res)
 	r->npeers = c->nneighbors;
 	r->peers = calloc(r->npeers ? r->npeers : 1, sizeof(*r->peers));
 	r->msgbuf = malloc(BGP_EXT_MAX_LEN);
-	if (r->peers == NULL || r->msgbuf == NULL || !index_advs(r)) {
+	if (r->peers == NULL || r->msgbuf == NULL || !index_advs(r) ||
+	    !marks_init(r)) {
 		rib_free(r);
 		return NULL;
 	}
@@ -655,6 +691,7 @@ struct rib *rib_new(const struct conf *c, struct rib_res *res)
 			.owner = cv->owner ? cv->owner : "static",
 			.pool = c->pools[cv->pool_idx].name,
 			.is_static = true,
+			.check = cv->check,
 		};
 		if (!rib_vip_add(r, &cv->addr, &req, res)) {
 			rib_free(r);
@@ -662,6 +699,15 @@ struct rib *rib_new(const struct conf *c, struct rib_res *res)
 		}
 	}
 	return r;
+}
+
+/* An owner's own check, by name: a config without it refuses the owner
+ * (an orphan, kept until the check comes back), never announces the
+ * VIP unchecked. */
+static const char *migrate_check(const struct rib *from,
+    const struct vip_owner *o)
+{
+	return o->check ? from->conf->checks[o->check - 1].name : NULL;
 }
 
 size_t rib_vips_migrate(struct rib *r, const struct rib *from,
@@ -681,6 +727,7 @@ size_t rib_vips_migrate(struct rib *r, const struct rib *from,
 				.sharing_key = o->key,
 				.communities = o->comm,
 				.ncommunities = o->ncomm,
+				.check = migrate_check(from, o),
 			};
 			if (o->is_static)
 				continue;	/* r has its own config's */
@@ -719,6 +766,8 @@ void rib_free(struct rib *r)
 	strtab_free(&r->strings);
 	vidx_free(&r->vip_index);
 	pt_free(&r->exp);
+	if (r->checks != NULL)
+		marks_free(r);
 	for (size_t i = 0; r->peers && i < r->npeers; i++) {
 		rib_in_clear(r, i);
 		adj_peer_free(&r->peers[i]);

@@ -52,6 +52,7 @@ enum rib_err {
 	RIB_E_BAD_ADDRESS,
 	RIB_E_STATIC,
 	RIB_E_NOMEM,
+	RIB_E_NO_CHECK,
 	RIB_E_MAX
 };
 
@@ -70,6 +71,8 @@ struct vip_owner {
 	uint32_t *comm;		/* per-VIP communities of this owner */
 	uint16_t ncomm;
 	bool is_static;		/* from a vip line of the config */
+	uint16_t check;		/* 1 + index into conf->checks; 0: none (the
+				 * pool's check, if any, applies) */
 };
 
 /*
@@ -101,6 +104,7 @@ struct vip_req {
 	const uint32_t *communities;	/* added to the advertisement's */
 	size_t ncommunities;
 	bool is_static;			/* from the config file */
+	const char *check;		/* health check by name; NULL: none */
 };
 
 /* Build the RIB for a config; static VIPs of the config are added. */
@@ -178,6 +182,85 @@ struct rib_pool_usage {
 };
 void rib_pool_usage(const struct rib *r, size_t pool,
     struct rib_pool_usage *u);
+
+/* ---- health and drain ---------------------------------------------------
+ *
+ * A check's probe results drive its state with rise/fall hysteresis; the
+ * first result after start (or after the disable-file went away) sets it
+ * directly.  A VIP is up while any holder of it is up or has no check
+ * (an owner without a check of its own is bound to its pool's).  A VIP
+ * none of whose checks has reported yet is not announced; a down VIP is
+ * withdrawn, or kept with its check's on-down marks (MED, prepends,
+ * communities); a disabled check's VIPs drain.  A draining route carries
+ * GRACEFUL_SHUTDOWN (RFC 8326), and LOCAL_PREF 0 on iBGP, until its
+ * deadline, then is withdrawn; its owners keep holding it.  The daemon
+ * gives the time (milliseconds, any epoch that does not go back).
+ */
+enum rib_check_state {
+	RIB_CHECK_PENDING,	/* no result yet */
+	RIB_CHECK_UP,
+	RIB_CHECK_DOWN,
+	RIB_CHECK_DISABLED,
+};
+enum rib_probe { RIB_PROBE_PASS, RIB_PROBE_FAIL, RIB_PROBE_DISABLED };
+
+const char *rib_check_state_name(enum rib_check_state s);
+
+/* A probe's result for check i of the config; true when the check's
+ * state changed (its VIPs are re-evaluated then). */
+bool rib_check_result(struct rib *r, size_t check, enum rib_probe res,
+    const char *reason, double latency, uint64_t now_ms);
+
+struct rib_check_info {
+	enum rib_check_state state;
+	uint64_t since_ms;	/* of the state; 0: never changed */
+	uint32_t passes;	/* consecutive */
+	uint32_t fails;		/* consecutive */
+	uint64_t transitions;
+	bool has_last;		/* a probe has reported */
+	enum rib_probe last;
+	const char *reason;	/* of the last result */
+	double latency;		/* of the last result, seconds */
+	uint64_t last_ms;
+	bool drain_over;	/* disabled, and drain-time has run out */
+};
+void rib_check_info(const struct rib *r, size_t check,
+    struct rib_check_info *out);
+/* VIPs bound to the check (a walk of the VIP table). */
+size_t rib_check_vips(const struct rib *r, size_t check);
+/* Some check bound to a VIP has not reported yet. */
+bool rib_checks_pending(const struct rib *r);
+
+enum rib_drain { RIB_DRAIN_NONE, RIB_DRAINING, RIB_DRAINED };
+
+/*
+ * Drain (on) VIPs for secs seconds, or undrain them.  Every VIP must be
+ * held; a batch is checked first and then applied.  *changed counts VIPs
+ * whose drain changed.  A VIP draining already keeps its deadline.
+ */
+bool rib_vips_drain(struct rib *r, const struct prefix *vips, size_t n,
+    bool on, uint32_t secs, uint64_t now_ms, size_t *bad, size_t *changed,
+    struct rib_res *res);
+/* The same for every VIP of a pool (SIZE_MAX: every VIP); changed. */
+size_t rib_pool_drain(struct rib *r, size_t pool, bool on, uint32_t secs,
+    uint64_t now_ms);
+/* Deadlines that passed: those routes are withdrawn.  Returns the next
+ * deadline, or 0 when nothing waits. */
+uint64_t rib_drain_tick(struct rib *r, uint64_t now_ms);
+/* VIPs whose routes carry GRACEFUL_SHUTDOWN now. */
+size_t rib_draining(const struct rib *r);
+/* Reload: check states (by name), their counters and the drains of the
+ * RIB this one replaces; call before rib_vips_migrate(). */
+void rib_health_adopt(struct rib *r, const struct rib *from);
+
+struct rib_vip_status {
+	const char *health;	/* "up", "down", "pending", "disabled", or
+				 * NULL when no check is bound */
+	enum rib_drain drain;
+	bool shown;		/* its routes are wanted */
+};
+void rib_vip_status(const struct rib *r, const struct vip *v,
+    struct rib_vip_status *st);
 
 /* The route a VIP makes through an advertisement: VIP masked to its
  * aggregation length. */

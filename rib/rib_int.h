@@ -55,14 +55,24 @@ static inline struct vip_owner *owner_at(struct vip *v, uint32_t i)
 /* A peer can take at most this many advertisements (one bit each). */
 #define RIB_MAX_PEER_ADVS 64
 
+/* Marks of health and drain a route carries (health.c). */
+enum { MARK_MED = 0x1, MARK_GSHUT = 0x2 };
+struct route_marks {
+	uint32_t med;		/* with MARK_MED: replaces the advertisement's */
+	uint8_t prepend;	/* more copies of the local AS (eBGP) */
+	uint8_t flags;		/* MARK_* */
+};
+
 /*
  * One distinct set of path attributes used towards one peer: the merge of
- * some of its advertisements (mask) plus per-VIP communities (extra).
+ * some of its advertisements (mask) plus what the VIPs add: communities
+ * (extra) and marks.
  */
 struct attrset {
 	uint64_t mask;
 	uint32_t *extra;	/* sorted; part of the key */
 	uint32_t nextra;
+	struct route_marks marks;	/* part of the key */
 	uint64_t hash;
 	bool too_big;		/* cannot fit in a message with one prefix */
 	uint32_t *comm;		/* merged communities, sorted */
@@ -176,10 +186,51 @@ struct rib {
 	rib_vip_hook_fn *vip_hook;	/* told of VIPs coming and going */
 	void *vip_hook_ctx;
 	bool suspended;			/* no route wanted for any peer */
+	struct rib_check_st *checks;	/* per conf check */
+	/* Drains: key the VIP, v1 the deadline (seconds), v2 enum
+	 * rib_drain.  Only VIPs drained are in it. */
+	struct ptable drains;
+	size_t ndraining;		/* entries RIB_DRAINING */
 };
+
+/* A check's state (health.c). */
+struct rib_check_st {
+	uint8_t state;			/* enum rib_check_state */
+	bool drain_over;		/* disabled for drain-time */
+	bool has_last;
+	uint8_t last;			/* enum rib_probe */
+	uint32_t passes, fails;		/* consecutive */
+	uint64_t since_ms, last_ms, drain_end_ms;
+	uint64_t transitions;
+	double latency;
+	char reason[64];
+};
+
+/* health.c: how a VIP shows in its routes.  shown: its routes are
+ * wanted; own: it adds communities or marks of its own (counted in the
+ * export table's v2). */
+struct vip_look {
+	bool shown;
+	bool own;
+};
+struct vip_look vip_look(const struct rib *r, const struct vip *v);
+/* The marks of a shown VIP and the on-down communities it adds; false
+ * when it has none. */
+bool vip_marks(const struct rib *r, const struct vip *v,
+    struct route_marks *m, const uint32_t **comm, size_t *ncomm);
+/* The check an owner is bound to: 1 + index, 0 none. */
+uint16_t owner_check(const struct rib *r, const struct vip *v,
+    const struct vip_owner *o);
+bool marks_init(struct rib *r);
+void marks_free(struct rib *r);
+/* A VIP leaves the table: forget its drain. */
+void marks_forget(struct rib *r, const struct vip *v);
 
 /* rib.c */
 struct vip *vip_lookup(const struct rib *r, const struct prefix *addr);
+/* A change to how v shows is coming: call vip_relook() after it with
+ * what vip_look() said before, and its routes are counted again. */
+void vip_relook(struct rib *r, const struct vip *v, struct vip_look before);
 
 /* The advertisement announces each VIP of this family as itself. */
 bool host_route(const struct rib *r, size_t adv, unsigned afi);
@@ -194,6 +245,15 @@ void rib_in_free_blobs(struct rib *r);
 
 /* pool.c */
 void pool_note_free(struct rib *r, const struct vip *v);
+
+/* attrset.c */
+void set_free(struct attrset *set);
+void free_sets(struct rib_peer *p);
+bool set_copy(struct attrset *dst, const struct attrset *src);
+/* Id (index + 1) of the set for the route with the advertisements of
+ * mask, 0 when it cannot be sent; own: VIPs behind it add something. */
+uint32_t route_set(struct rib *r, struct rib_peer *p,
+    const struct pt_key *route, uint64_t mask, bool own);
 
 /* adjout.c */
 void adj_mark(struct rib *r, struct rib_peer *p, const struct prefix *route);

@@ -228,6 +228,8 @@ static void req_parse(struct req *q, const char *line)
 			q->r.pool = t + 5;
 		else if (strncmp(t, "key=", 4) == 0)
 			q->r.sharing_key = t + 4;
+		else if (strncmp(t, "check=", 6) == 0)
+			q->r.check = t + 6;
 		else if (strncmp(t, "comm=", 5) == 0)
 			q->r.ncommunities = parse_list(t + 5, ",", NULL,
 			    q->comm, NELEM(q->comm));
@@ -531,6 +533,21 @@ static const char conf_pref[] =
     "advertisement a2 {\n\tpools p2\n\tmed 70\n\tas-path-prepend 1\n}\n"
     "advertisement b2 {\n\tpools p2\n\tmed 20\n\tas-path-prepend 3\n}\n";
 
+/* Health: pool p1 follows check web (withdraw), p2 has no check; check
+ * med keeps its routes worse; the aggregate pool a follows web. */
+static const char conf_health[] =
+    "local-as 64513\ndrain-time 10\n"
+    "check web {\n\ttcp 127.0.0.1 port 80\n\trise 2\n\tfall 2\n}\n"
+    "check med {\n\ttcp 127.0.0.1 port 81\n\ton-down med 1000 prepend 2 "
+    "community 64512:666\n}\n"
+    "check off {\n\ttcp 127.0.0.1 port 82\n\tdisable-file \"/x\"\n}\n"
+    "pool p1 {\n\taddresses 10.0.0.0/24\n\tcheck web\n}\n"
+    "pool p2 {\n\taddresses 10.1.0.0/24\n}\n"
+    "pool a {\n\taddresses 10.2.0.0/24\n\tcheck web\n}\n"
+    "neighbor r1 {\n\taddress 192.0.2.1\n\tremote-as 64512\n}\n"
+    "advertisement host {\n\tpools p1 p2\n}\n"
+    "advertisement agg {\n\tpools a\n\taggregation-length 24\n}\n";
+
 /* conf_pref with the standby's med changed and its prepends gone. */
 static const char conf_pref_med[] =
     "local-as 64513\n"
@@ -828,6 +845,78 @@ static const struct script {
 	    "100 | +2001:db8::1 origin IGP mp " NH6 " lpref 100",
 	    "up 0 ibgp as2", "full | +10.0.0.1 origin IGP nh 192.0.2.254 "
 	    "lpref 100 | +2001:db8::1 origin IGP mp " NH6 " lpref 100" } },
+	{ "health: pending, first result, rise and fall", conf_health, {
+	    "up 0", "pending | no", "add 10.0.0.1 o", "add 10.1.0.1 o",
+	    "pending | yes",
+	    /* no result yet: not announced; no check: announced */
+	    "sent | +10.1.0.1", "health 10.0.0.1 | pending none hidden",
+	    "health 10.1.0.1 | - none shown",
+	    /* the first result decides at once */
+	    "probe web pass | 1", "pending | no", "sent | +10.0.0.1",
+	    "probe web pass | 0",
+	    /* fall 2: one failure is not enough */
+	    "probe web fail | 0", "sent | ", "probe web fail | 1",
+	    "sent | -10.0.0.1", "health 10.0.0.1 | down none hidden",
+	    /* rise 2 */
+	    "probe web pass | 0", "probe web fail | 0", "probe web pass | 0",
+	    "sent | ", "probe web pass | 1", "sent | +10.0.0.1",
+	    /* a holder without a check keeps it up; and VIPs added while
+	     * down are not announced */
+	    "probe web fail", "probe web fail | 0", "sent | -10.0.0.1",
+	    "add 10.0.0.1 x check=med", "probe med fail | 1",
+	    "sent | +10.0.0.1", "add 10.0.0.2 o", "sent | ",
+	    "wd 10.0.0.1 x", "sent | -10.0.0.1", "count | 3" } },
+	{ "health: on-down keeps the route, made worse", conf_health, {
+	    "up 0", "add 10.1.0.1 o check=med", "probe med pass",
+	    "sent | +10.1.0.1", "probe med fail", "probe med fail",
+	    "probe med fail | 1",
+	    "full | +10.1.0.1 origin IGP path 64513 64513 64513 nh "
+	    "192.0.2.254 med 1000 comm 64512:666",
+	    "health 10.1.0.1 | down none shown",
+	    "probe med pass", "probe med pass | 1",
+	    "full | +10.1.0.1 origin IGP path 64513 nh 192.0.2.254",
+	    /* iBGP: MED and community, no AS_PATH */
+	    "probe med fail", "probe med fail", "probe med fail",
+	    "up 0 ibgp", "full | +10.1.0.1 origin IGP nh 192.0.2.254 med 1000 "
+	    "lpref 100 comm 64512:666" } },
+	{ "drain: GRACEFUL_SHUTDOWN, then withdrawn; undrain", conf_health, {
+	    "up 0", "add 10.1.0.1 o", "add 10.1.0.2 o", "sent | +10.1.0.1 "
+	    "+10.1.0.2", "drain 10.1.0.1 5 | 1", "drain 10.1.0.1 5 | 0",
+	    "full | +10.1.0.1 origin IGP path 64513 nh 192.0.2.254 comm "
+	    "graceful-shutdown",
+	    "health 10.1.0.1 | - draining shown", "draining | 1",
+	    "clock 4000", "sent | ", "clock 1500", "sent | -10.1.0.1",
+	    "health 10.1.0.1 | - drained hidden", "draining | 0",
+	    "owners 10.1.0.1 | o",
+	    "undrain 10.1.0.1 | 1", "sent | +10.1.0.1",
+	    /* iBGP: LOCAL_PREF 0 too */
+	    "up 0 ibgp", "sent | +10.1.0.1 +10.1.0.2", "drainall on | 2",
+	    "full | +10.1.0.1 origin IGP nh 192.0.2.254 lpref 0 comm "
+	    "graceful-shutdown | +10.1.0.2",
+	    "drainall off | 2", "full | +10.1.0.1 origin IGP nh 192.0.2.254 "
+	    "lpref 100 | +10.1.0.2",
+	    /* a withdrawn VIP forgets its drain */
+	    "drain 10.1.0.2 5 | 1", "wd 10.1.0.2 o", "add 10.1.0.2 o",
+	    "health 10.1.0.2 | - none shown", "draining | 0" } },
+	{ "disable-file: the check's VIPs drain, then go", conf_health, {
+	    "up 0", "add 10.1.0.1 o check=off", "probe off pass",
+	    "sent | +10.1.0.1", "probe off disabled | 1",
+	    "full | +10.1.0.1 origin IGP path 64513 nh 192.0.2.254 comm "
+	    "graceful-shutdown", "health 10.1.0.1 | disabled none shown",
+	    "clock 9000", "sent | ", "clock 1000", "sent | -10.1.0.1",
+	    /* the file is gone: the first result decides again */
+	    "probe off pass | 1", "sent | +10.1.0.1" } },
+	{ "health: an aggregate follows its best VIP", conf_health, {
+	    "up 0", "probe web pass", "add 10.2.0.1 o", "add 10.2.0.2 x "
+	    "check=med", "probe med pass", "sent | +10.2.0.0/24",
+	    "probe web fail", "probe web fail", "sent | ",
+	    "probe med fail", "probe med fail", "probe med fail | 1",
+	    /* the only VIP left is down and kept: marks */
+	    "full | +10.2.0.0/24 origin IGP path 64513 64513 64513 nh "
+	    "192.0.2.254 med 1000 comm 64512:666",
+	    "probe web pass", "probe web pass | 1",
+	    "full | +10.2.0.0/24 origin IGP path 64513 nh 192.0.2.254",
+	    "wd 10.2.0.1 o", "wd 10.2.0.2 x", "sent | -10.2.0.0/24" } },
 	{ "path preference: med and as-path-prepend", conf_pref, {
 	    "add 10.0.0.1 o", "add 10.1.0.1 o",
 	    /* overlapping advertisements: the lowest med, the fewest
@@ -899,6 +988,9 @@ static size_t reload(struct fx *f, const char *line)
 	f->c = c;
 	return failed;
 }
+
+/* The time health and drains see (milliseconds). */
+static uint64_t test_clock = 1000000;
 
 static void step(struct fx *f, const char *line)
 {
@@ -988,6 +1080,47 @@ static void step(struct fx *f, const char *line)
 		snprintf(got, sizeof(got), "%s", walk_str(f, peer));
 	} else if (strcmp(q.verb, "owners") == 0) {
 		snprintf(got, sizeof(got), "%s", owners_str(f->r, v));
+	} else if (strcmp(q.verb, "probe") == 0) {
+		static const char *const res_names[] = { "pass", "fail",
+		    "disabled" };
+		const struct conf_check *c = conf_check_by_name(f->c, v);
+		size_t k = 0;
+		ck_assert_ptr_nonnull(c);
+		while (k < NELEM(res_names) && strcmp(q.r.owner,
+		    res_names[k]) != 0)
+			k++;
+		ck_assert(k < NELEM(res_names));
+		snprintf(got, sizeof(got), "%d", rib_check_result(f->r,
+		    (size_t)(c - f->c->checks), (enum rib_probe)k, "t", 0.001,
+		    test_clock));
+	} else if (strcmp(q.verb, "clock") == 0) {
+		test_clock += strtoull(v, NULL, 10);
+		rib_drain_tick(f->r, test_clock);
+	} else if (strcmp(q.verb, "pending") == 0) {
+		snprintf(got, sizeof(got), "%s", rib_checks_pending(f->r) ?
+		    "yes" : "no");
+	} else if (strcmp(q.verb, "drain") == 0 ||
+	    strcmp(q.verb, "undrain") == 0) {
+		struct prefix p[16];
+		size_t bad, changed;
+		size_t n = parse_list(v, ",", p, NULL, NELEM(p));
+		uint32_t secs = q.r.owner ? (uint32_t)atoi(q.r.owner) : 30;
+		ck_assert(rib_vips_drain(f->r, p, n, q.verb[0] == 'd', secs,
+		    test_clock, &bad, &changed, &res));
+		snprintf(got, sizeof(got), "%zu", changed);
+	} else if (strcmp(q.verb, "drainall") == 0) {
+		snprintf(got, sizeof(got), "%zu", rib_pool_drain(f->r,
+		    SIZE_MAX, strcmp(v, "on") == 0, 30, test_clock));
+	} else if (strcmp(q.verb, "draining") == 0) {
+		snprintf(got, sizeof(got), "%zu", rib_draining(f->r));
+	} else if (strcmp(q.verb, "health") == 0) {
+		static const char *const dn[] = { "none", "draining",
+		    "drained" };
+		struct prefix a = pfx(v);
+		struct rib_vip_status st;
+		rib_vip_status(f->r, rib_vip_find(f->r, &a), &st);
+		snprintf(got, sizeof(got), "%s %s %s", st.health ? st.health :
+		    "-", dn[st.drain], st.shown ? "shown" : "hidden");
 	} else if (strcmp(q.verb, "count") == 0) {
 		snprintf(got, sizeof(got), "%zu", rib_vip_count(f->r));
 	} else if (strcmp(q.verb, "announced") == 0) {
