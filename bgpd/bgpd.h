@@ -115,6 +115,7 @@ struct state;
 struct ctl_stat;
 struct metrics_http;
 struct nl;
+struct health;
 
 struct lbbgpd {
 	struct ev_loop *loop;
@@ -150,6 +151,13 @@ struct lbbgpd {
 	size_t nctl_stats;
 	struct metrics_http *metrics_http;	/* NULL without metrics listen */
 	struct nl *nl;			/* netlink.c: the host's links */
+	/* live.c: health checks and drains */
+	struct health *health;		/* the probes */
+	ev_timer drain_timer;		/* next drain deadline */
+	ev_timer shutdown_timer;	/* end of shutdown-drain */
+	bool shutdown_draining;		/* SIGTERM came; routes drain */
+	bool checks_pending;		/* End-of-RIB waits for checks */
+	bool backlog;			/* a peer has routes not yet sent */
 };
 
 /* session.c, session_io.c, session_in.c, session_out.c */
@@ -192,6 +200,29 @@ bool listeners_reconf(struct lbbgpd *d, const struct conf *old, char *err,
  * into reply ({"ok":true,...} or ctl_fail()). */
 struct json_object;
 void reload_run(struct lbbgpd *d, struct json_object *reply);
+
+/* daemon.c: close every session and stop the loop.  withdrawn: every
+ * route was withdrawn first (shutdown-drain); those withdrawals go out
+ * and the sessions close with Cease/Administrative Shutdown. */
+void daemon_shutdown(struct lbbgpd *d, const char *why, bool withdrawn);
+
+/* daemon.c: close every session and stop the loop.  withdrawn: every
+ * route was withdrawn first (shutdown-drain); those withdrawals go out
+ * and the sessions close with Cease/Administrative Shutdown. */
+void daemon_shutdown(struct lbbgpd *d, const char *why, bool withdrawn);
+
+/* live.c: health checks and drains on the loop. */
+bool live_start(struct lbbgpd *d);
+/* After a reload replaced d->conf and d->rib. */
+bool live_reconf(struct lbbgpd *d);
+void live_stop(struct lbbgpd *d);
+/* A drain changed: re-arm the deadline timer. */
+void live_drain_changed(struct lbbgpd *d);
+/* Milliseconds of the clock rib/ keeps health and drain by. */
+uint64_t live_now_ms(const struct lbbgpd *d);
+/* SIGTERM with shutdown-drain: drain every route first; false when
+ * there is nothing to drain for (stop at once). */
+bool live_shutdown_drain(struct lbbgpd *d);
 
 /* net.c: sockets */
 /* The next connection of listening socket lfd, non-blocking, its peer's

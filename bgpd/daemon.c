@@ -324,14 +324,22 @@ static void md5_watch_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	d->md5_unexpected = unexp;
 }
 
-static void shutdown_all(struct lbbgpd *d, const char *why)
+void daemon_shutdown(struct lbbgpd *d, const char *why, bool withdrawn)
 {
 	if (d->stopping)
 		return;
 	d->stopping = true;
 	log_info("%s: closing every session", why);
-	for (size_t i = 0; i < d->npeers; i++)
-		peer_stop_for_restart(d->peers[i]);
+	for (size_t i = 0; i < d->npeers; i++) {
+		if (!withdrawn) {
+			peer_stop_for_restart(d->peers[i]);
+			continue;
+		}
+		/* The withdrawals first, then the NOTIFICATION. */
+		peer_pump(d->peers[i]);
+		peer_stop(d->peers[i], BGP_CEASE_ADMIN_SHUTDOWN,
+		    "lbbgpd shutting down");
+	}
 	ev_break(d->loop, EVBREAK_ALL);
 }
 
@@ -353,7 +361,13 @@ static void signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		json_object_put(reply);
 		return;
 	}
-	shutdown_all(d, w->signum == SIGTERM ? "SIGTERM" : "SIGINT");
+	/* shutdown-drain: the first SIGTERM drains, a second stops. */
+	if (w->signum == SIGTERM && !d->shutdown_draining &&
+	    live_shutdown_drain(d))
+		return;
+	daemon_shutdown(d, w->signum == SIGTERM ? (d->shutdown_draining ?
+	    "second SIGTERM during shutdown-drain" : "SIGTERM") : "SIGINT",
+	    false);
 }
 
 /*
@@ -369,6 +383,9 @@ static void prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	bool backlog = false;
 	for (size_t i = 0; i < d->npeers; i++)
 		backlog |= peer_pump(d->peers[i]);
+	d->backlog = backlog;
+	if (!backlog)
+		nl_routes_sent(d);
 	/*
 	 * While a batch's UPDATEs still fill the sockets, the commit (and
 	 * the replies) wait a few rounds, so the disk never holds routes
@@ -398,6 +415,7 @@ static void compact_cb(struct ev_loop *loop, ev_idle *w, int revents)
 
 static void cleanup(struct lbbgpd *d)
 {
+	live_stop(d);
 	nl_stop(d);
 	ctl_close_all(d);
 	metrics_stop(d);
@@ -482,6 +500,9 @@ int daemon_run(struct conf *conf, const struct daemon_opts *opts)
 		}
 		ev_loop_fork(d.loop);
 	}
+	/* After the fork: probes' children are the daemon's. */
+	if (!live_start(&d))
+		goto out;
 
 	ev_signal_init(&d.sig_term, signal_cb, SIGTERM);
 	ev_signal_init(&d.sig_int, signal_cb, SIGINT);

@@ -100,7 +100,8 @@ static void orphaned(void *arg, const struct vip *v,
 	addr_fmt(&v->addr, a, sizeof(a));
 	log_warnx("reload: %s of %s withdrawn and kept as orphaned: %s", a,
 	    o->name, res->msg);
-	state_orphan(x->st, v, x->old->pools[v->pool].name, o, res->msg);
+	state_orphan(x->st, v, x->old->pools[v->pool].name, o, o->check ?
+	    x->old->checks[o->check - 1].name : NULL, res->msg);
 	json_object_object_add(j, "vip", json_object_new_string(a));
 	json_object_object_add(j, "owner", json_object_new_string(o->name));
 	json_object_object_add(j, "error", json_object_new_string(res->msg));
@@ -420,6 +421,9 @@ static void reload_commit(struct reload *x)
 	/* VIPs: the new RIB takes over the run-time ones; those it
 	 * refuses are orphaned, not a failure. */
 	struct orphaning ox = { d->state, oc, x->orphaned };
+	/* Check states and drains first, so no VIP shows for a moment
+	 * as if its check had not reported yet. */
+	rib_health_adopt(x->nrib, x->orib);
 	rib_vips_migrate(x->nrib, x->orib, orphaned, &ox);
 	state_orphans_retry(d->state, x->nrib, x->restored);
 	move_sessions(x);
@@ -444,6 +448,11 @@ static void reload_commit(struct reload *x)
 	if (!nl_reconf(d, oc))
 		log_warnx("reload: the host integration did not follow the "
 		    "whole new configuration; see the messages above");
+	if (!live_reconf(d))
+		log_warnx("reload: the health checks cannot follow the new "
+		    "configuration (out of memory): probes stopped, every "
+		    "check keeps its last state; reload again to restart "
+		    "them");
 	for (size_t i = 0; i < nc->nneighbors; i++) {
 		if (x->plan[i].start)
 			peer_start(d->peers[i]);

@@ -167,8 +167,13 @@ bool peer_pump(struct peer *p)
 		    OUTQ_HIGH - buf_used(&c->wbuf), emit_update, c);
 		if (!done)
 			continue;
-		if (!p->eor_sent) {
-			/* RFC 4724 §2: End-of-RIB after the initial table. */
+		if (!p->eor_sent && !p->d->checks_pending) {
+			/*
+			 * RFC 4724 §2: End-of-RIB after the initial table;
+			 * and only once every check has its first result, so
+			 * a restarting router's stale routes of healthy VIPs
+			 * are not flushed before we announce them again.
+			 */
 			uint8_t buf[64];
 			if (c->neg.v4)
 				conn_queue(c, buf, rib_eor_encode(buf,

@@ -149,6 +149,10 @@ static void put_record(struct buf *b, const struct rib *r,
 			buf_puts(b, ",\"sharing-key\":");
 			sb_json(b, o->key);
 		}
+		if (o->check != 0) {
+			buf_puts(b, ",\"check\":");
+			sb_json(b, rib_conf(r)->checks[o->check - 1].name);
+		}
 		if (o->ncomm > 0) {
 			buf_puts(b, ",\"communities\":[");
 			for (uint32_t j = 0; j < o->ncomm; j++) {
@@ -454,6 +458,7 @@ static int add_owner(struct rib *r, json_object *rec, const struct prefix *a,
 		.pool = jget_str(rec, "pool"),
 		.sharing_key = jget_str(o, "sharing-key"),
 		.communities = comm,
+		.check = jget_str(o, "check"),
 	};
 
 	if (owner == NULL || !parse_communities(o, comm, MAX_COMMUNITIES,
@@ -677,7 +682,7 @@ bool state_load(struct state *st, struct rib *r)
 /* ---- reload ------------------------------------------------------------- */
 
 void state_orphan(struct state *st, const struct vip *v, const char *pool,
-    const struct vip_owner *o, const char *why)
+    const struct vip_owner *o, const char *check, const char *why)
 {
 	char a[PREFIX_STRLEN], c[32];
 	json_object *orphan = json_object_new_object();
@@ -694,6 +699,9 @@ void state_orphan(struct state *st, const struct vip *v, const char *pool,
 	if (o->key != NULL)
 		json_object_object_add(ow, "sharing-key",
 		    json_object_new_string(o->key));
+	if (check != NULL)
+		json_object_object_add(ow, "check",
+		    json_object_new_string(check));
 	if (o->ncomm > 0) {
 		json_object *cs = json_object_new_array();
 		for (uint32_t i = 0; i < o->ncomm; i++)

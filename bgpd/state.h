@@ -54,7 +54,7 @@ bool state_compact(struct state *st, const struct rib *r);
  * state_compact() after.
  */
 void state_orphan(struct state *st, const struct vip *v, const char *pool,
-    const struct vip_owner *o, const char *why);
+    const struct vip_owner *o, const char *check, const char *why);
 size_t state_orphans_retry(struct state *st, struct rib *r,
     struct json_object *restored);
 /* The owner withdraws an orphaned VIP: forgotten.  False if none. */

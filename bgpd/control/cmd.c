@@ -77,7 +77,7 @@ static json_object *comm_json(const uint32_t *c, size_t n)
 }
 
 /* "vip": "A" or "vips": ["A", ...]; *vips is malloc'd. */
-static bool parse_vips(struct ctl_req *r, struct prefix **vips, size_t *n,
+bool ctl_parse_vips(struct ctl_req *r, struct prefix **vips, size_t *n,
     bool required)
 {
 	json_object *one, *many;
@@ -157,7 +157,8 @@ static bool parse_holder(struct ctl_req *r, struct vip_req *req,
 	memset(req, 0, sizeof(*req));
 	if (!opt_str(r, "owner", &req->owner) ||
 	    !opt_str(r, "pool", &req->pool) ||
-	    !opt_str(r, "sharing-key", &req->sharing_key))
+	    !opt_str(r, "sharing-key", &req->sharing_key) ||
+	    !opt_str(r, "check", &req->check))
 		return false;
 	if (req->owner == NULL)
 		req->owner = "default";
@@ -461,7 +462,7 @@ static void cmd_add(struct ctl_req *r)
 	size_t n, bad = 0, changed = 0;
 	struct rib_res res = { 0 };
 
-	if (!parse_holder(r, &req, comm) || !parse_vips(r, &vips, &n, true))
+	if (!parse_holder(r, &req, comm) || !ctl_parse_vips(r, &vips, &n, true))
 		return;
 	bool ok = rib_vips_add(r->d->rib, vips, n, &req, &bad, &changed, &res);
 	batch_reply(r, ok, &res, vips, n, bad, "added", changed);
@@ -482,7 +483,7 @@ static void cmd_withdraw(struct ctl_req *r)
 	size_t n, bad = 0, changed = 0, norph = 0;
 	struct rib_res res = { 0 };
 
-	if (!opt_str(r, "owner", &owner) || !parse_vips(r, &vips, &n, true))
+	if (!opt_str(r, "owner", &owner) || !ctl_parse_vips(r, &vips, &n, true))
 		return;
 	if (owner == NULL)
 		owner = "default";
@@ -523,7 +524,7 @@ static void cmd_allocate(struct ctl_req *r)
 	size_t n;
 	struct rib_res res = { 0 };
 
-	if (!parse_holder(r, &req, comm) || !parse_vips(r, &want, &n, false))
+	if (!parse_holder(r, &req, comm) || !ctl_parse_vips(r, &want, &n, false))
 		return;
 	if (n > 1) {
 		ctl_fail(r->reply, CTL_E_BAD_REQUEST,
@@ -562,9 +563,11 @@ static json_object *vip_json(const struct lbbgpd *d, const struct vip *v)
 			    comm_json(w->comm, w->ncomm));
 		json_object_object_add(j, "static",
 		    json_object_new_boolean(w->is_static));
+		ctl_owner_check_json(d, w, j);
 		json_object_array_add(owners, j);
 	}
 	json_object_object_add(o, "owners", owners);
+	ctl_vip_live_json(d, v, o);
 	for (size_t i = 0; i < nadvs; i++) {
 		const struct conf_adv *a = &c->advs[advs[i]];
 		struct prefix route = rib_route_of(d->rib, v, advs[i]);
@@ -919,6 +922,9 @@ const struct ctl_cmd ctl_cmds[] = {
 	{ "show-rib", cmd_show_rib, false },
 	{ "show-metrics", cmd_show_metrics, false },
 	{ "neighbor", cmd_neighbor, true },
+	{ "drain", cmd_drain, true },
+	{ "undrain", cmd_undrain, true },
+	{ "show-checks", cmd_show_checks, false },
 	{ "reload", cmd_reload, true },
 	{ NULL, NULL, false },
 };

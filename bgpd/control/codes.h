@@ -26,6 +26,7 @@ enum ctl_code {
 	CTL_E_BAD_ADDRESS = RIB_E_BAD_ADDRESS,
 	CTL_E_STATIC = RIB_E_STATIC,
 	CTL_E_NOMEM = RIB_E_NOMEM,
+	CTL_E_NO_CHECK = RIB_E_NO_CHECK,
 	/* the control protocol's own, spelt by codes.c */
 	CTL_E_BAD_JSON = RIB_E_MAX,
 	CTL_E_BAD_REQUEST,

@@ -36,6 +36,20 @@ struct ctl_cmd {
 
 /* The command table, ended by a NULL name (cmd.c). */
 extern const struct ctl_cmd ctl_cmds[];
+/* cmd.c: "vip": "A" or "vips": ["A", ...] into *vips (malloc'd); false
+ * after filling the error reply. */
+bool ctl_parse_vips(struct ctl_req *r, struct prefix **vips, size_t *n,
+    bool required);
+/* cmd_live.c: health checks and drains. */
+void cmd_drain(struct ctl_req *r);
+void cmd_undrain(struct ctl_req *r);
+void cmd_show_checks(struct ctl_req *r);
+/* A VIP's health and drain into its show-vips object. */
+void ctl_vip_live_json(const struct lbbgpd *d, const struct vip *v,
+    json_object *o);
+/* An owner's own check into its show-vips object. */
+void ctl_owner_check_json(const struct lbbgpd *d, const struct vip_owner *w,
+    json_object *o);
 
 /* Who may connect: Linux wants write permission on the socket file. */
 struct ctl_perm {

@@ -383,6 +383,40 @@ static void render_daemon(struct om *o, const struct lbbgpd *d)
 	}
 }
 
+/* Health checks and drains (live.c, rib/health.c). */
+static void render_checks(struct om *o, const struct lbbgpd *d)
+{
+	const struct conf *c = d->conf;
+	struct om_label l;
+	struct rib_check_info ci;
+
+	om_family(o, "lbbgp_check_up", OM_GAUGE, NULL,
+	    "Health check state: 1 up, 0 down, disabled or no result yet");
+	for (size_t i = 0; i < c->nchecks; i++) {
+		rib_check_info(d->rib, i, &ci);
+		l = (struct om_label){ "check", c->checks[i].name };
+		om_sample(o, &l, 1, ci.state == RIB_CHECK_UP);
+	}
+	om_family(o, "lbbgp_check_transitions", OM_COUNTER, NULL,
+	    "Changes of a health check's state (first result included)");
+	for (size_t i = 0; i < c->nchecks; i++) {
+		rib_check_info(d->rib, i, &ci);
+		l = (struct om_label){ "check", c->checks[i].name };
+		om_sample(o, &l, 1, ci.transitions);
+	}
+	om_family(o, "lbbgp_check_duration_seconds", OM_GAUGE, "seconds",
+	    "How long the newest probe of a health check took");
+	for (size_t i = 0; i < c->nchecks; i++) {
+		rib_check_info(d->rib, i, &ci);
+		l = (struct om_label){ "check", c->checks[i].name };
+		om_sample_double(o, &l, 1, ci.has_last ? ci.latency : 0);
+	}
+	om_family(o, "lbbgp_vip_draining", OM_GAUGE, NULL,
+	    "VIPs whose routes carry GRACEFUL_SHUTDOWN now (drain, "
+	    "shutdown-drain, a disabled check)");
+	om_sample(o, NULL, 0, rib_draining(d->rib));
+}
+
 char *metrics_render(const struct lbbgpd *d, bool openmetrics, size_t *len)
 {
 	struct om o;
@@ -390,6 +424,7 @@ char *metrics_render(const struct lbbgpd *d, bool openmetrics, size_t *len)
 	om_init(&o, openmetrics);
 	render_metallb(&o, d);
 	render_daemon(&o, d);
+	render_checks(&o, d);
 	render_peers(&o, d);
 	return om_finish(&o, len);
 }

@@ -44,5 +44,8 @@ void nl_imports_sync(struct lbbgpd *d);
 /* The global track-interface that is down now, or NULL: no route is
  * announced while there is one (for show-neighbors notes). */
 const char *nl_suspended_by(const struct lbbgpd *d);
+/* Every route change is on the wire (no peer has a backlog): a removal
+ * of a VIP's address that waited for its withdrawal goes ahead. */
+void nl_routes_sent(struct lbbgpd *d);
 
 #endif

@@ -60,6 +60,7 @@ struct nl_writer {
 	uint8_t *buf;		/* requests being sent */
 	uint8_t *rbuf;		/* ACKs */
 	bool resync;		/* lost track of the kernel: sync when idle */
+	bool held;		/* a removal waits for routes to go out */
 	/* The current burst, logged when the queue runs dry. */
 	double burst_start;
 	size_t added, removed, failed;

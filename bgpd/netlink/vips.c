@@ -274,14 +274,28 @@ static void w_run(struct ev_loop *loop, ev_io *io, int revents)
 		size_t n = 0, len = 0;
 		uint32_t first = w->seq;
 		while (n < w->batch && w->head < w->len) {
-			const struct nl_addr_op *op = &w->q[w->head++];
+			const struct nl_addr_op *op = &w->q[w->head];
+			/*
+			 * An address goes only after its withdrawal is on
+			 * the wire: traffic the routers still send must
+			 * find it (ExaBGP's #993).  A backlog means some
+			 * UPDATE still waits: nl_routes_sent() resumes.
+			 */
+			if (!op->add && nl->d->backlog && op_needed(nl, op)) {
+				w->held = true;
+				break;
+			}
+			w->head++;
 			if (!op_needed(nl, op))
 				continue;
 			w->fly[n++] = *op;
 			len += encode(w->buf + len, op, w->seq++);
 		}
-		if (n == 0)
+		if (n == 0) {
+			if (w->held)
+				break;
 			continue;
+		}
 		ssize_t r;
 		do
 			r = send(w->fd, w->buf, len, 0);
@@ -299,6 +313,12 @@ static void w_run(struct ev_loop *loop, ev_io *io, int revents)
 		t = now;
 		w->batch = per * W_BATCH <= W_SEND_SECS ? W_BATCH :
 		    per >= W_SEND_SECS ? 1 : (size_t)(W_SEND_SECS / per);
+		if (w->held)
+			break;
+	}
+	if (w->held && !w->resync) {
+		ev_io_stop(loop, &w->wio);	/* until nl_routes_sent() */
+		return;
 	}
 	if (w->head < w->len && !w->resync)
 		return;		/* more next iteration */
@@ -309,6 +329,16 @@ static void w_run(struct ev_loop *loop, ev_io *io, int revents)
 		w->resync = false;
 		vif_start(nl, false);
 	}
+}
+
+void nl_routes_sent(struct lbbgpd *d)
+{
+	struct nl *nl = d->nl;
+
+	if (nl == NULL || !nl->w.held)
+		return;
+	nl->w.held = false;
+	ev_io_start(d->loop, &nl->w.wio);
 }
 
 /* ACKs that arrive outside a batch (none expected): keep it drained. */
