@@ -64,6 +64,8 @@ int main(int argc, char *argv[])
 	struct conf_diag diag;
 	conf_diag_init(&diag);
 	struct conf *conf = conf_load_file(opts.conf_file, &diag);
+	if (conf != NULL)
+		conf_check_host(conf, &diag);
 	bool ok = report(&diag) && conf != NULL;
 	conf_diag_free(&diag);
 

@@ -110,6 +110,15 @@ static const char **pool_names(const struct conf *c)
 	return v;
 }
 
+static const char **check_names(const struct conf *c)
+{
+	const char **v = conf_xcalloc(c->nchecks, sizeof(*v));
+
+	for (size_t i = 0; i < c->nchecks; i++)
+		v[i] = c->checks[i].name;
+	return v;
+}
+
 static const char **neighbor_names(const struct conf *c)
 {
 	const char **v = conf_xcalloc(c->nneighbors, sizeof(*v));
@@ -131,12 +140,14 @@ static void check_dup_names(struct loader *l, const char *kind,
 	}
 }
 
-static void check_names(struct loader *l)
+static void check_dup_blocks(struct loader *l)
 {
 	struct conf *c = l->c;
 	size_t max = c->npools > c->nneighbors ? c->npools : c->nneighbors;
 	if (c->nadvs > max)
 		max = c->nadvs;
+	if (c->nchecks > max)
+		max = c->nchecks;
 	const char **names = conf_xcalloc(max, sizeof(*names));
 	int *lines = conf_xcalloc(max, sizeof(*lines));
 
@@ -155,6 +166,11 @@ static void check_names(struct loader *l)
 		lines[i] = c->advs[i].line;
 	}
 	check_dup_names(l, "advertisement", names, lines, c->nadvs);
+	for (size_t i = 0; i < c->nchecks; i++) {
+		names[i] = c->checks[i].name;
+		lines[i] = c->checks[i].line;
+	}
+	check_dup_names(l, "check", names, lines, c->nchecks);
 	free(names);
 	free(lines);
 }
@@ -337,14 +353,34 @@ static void check_overlaps(struct loader *l)
 	}
 }
 
+/* The check a pool or a VIP names: its index, or SIZE_MAX. */
+static size_t resolve_check(struct loader *l, int line, const char *who,
+    const char *name)
+{
+	const struct conf *c = l->c;
+
+	if (name == NULL)
+		return SIZE_MAX;
+	const char **names = check_names(c);
+	size_t k = find_name(names, c->nchecks, name);
+	if (k == SIZE_MAX)
+		unknown_ref(l, line, who, "check", name, names, c->nchecks);
+	free(names);
+	return k;
+}
+
 static void check_pools(struct loader *l)
 {
 	struct conf *c = l->c;
 
 	for (size_t i = 0; i < c->npools; i++) {
-		const struct conf_pool *p = &c->pools[i];
+		struct conf_pool *p = &c->pools[i];
 		bool covered = false;
-		if (p->nranges == 0 && !l->pool_tried[i])
+		char *who = conf_xasprintf("pool %s", p->name);
+		p->check_idx = resolve_check(l, l->pool[i].check_line, who,
+		    p->check);
+		free(who);
+		if (p->nranges == 0 && !l->pool[i].tried)
 			cerr(l, p->line, "pool %s: no addresses; add a line "
 			    "like \"addresses 192.168.1.240/28\"", p->name);
 		for (size_t a = 0; a < c->nadvs && !covered; a++) {
@@ -358,6 +394,35 @@ static void check_pools(struct loader *l)
 			    "VIPs will not be announced", p->name);
 	}
 	check_overlaps(l);
+}
+
+/* ---- checks ---- */
+
+static void check_check(struct loader *l, size_t i)
+{
+	const struct conf_check *ck = &l->c->checks[i];
+	const struct check_src *src = &l->chk[i];
+	char iv[CONF_SECS_STRLEN], to[CONF_SECS_STRLEN];
+
+	if (src->probe == NULL)
+		cerr(l, ck->line, "check %s: needs one of http, tcp or exec; "
+		    "add a line like \"tcp 127.0.0.1 port 443\"", ck->name);
+	if (src->expect_line != 0 && src->probe != NULL &&
+	    src->kind != CHECK_HTTP)
+		cerr(l, src->expect_line, "check %s: expect is for http checks "
+		    "only; remove it: %s", ck->name, src->kind == CHECK_TCP ?
+		    "a tcp check is up when it connects" :
+		    "an exec check is up when the program exits 0");
+	/* A probe runs to its timeout before the next one starts. */
+	if (ck->timeout_ms > ck->interval_ms) {
+		int line = src->timeout_line ? src->timeout_line :
+		    src->interval_line;
+		cerr(l, line ? line : ck->line, "check %s: timeout %s is "
+		    "longer than interval %s; a probe must end before the "
+		    "next one starts: lower timeout or raise interval",
+		    ck->name, conf_secs_fmt(ck->timeout_ms, to, sizeof(to)),
+		    conf_secs_fmt(ck->interval_ms, iv, sizeof(iv)));
+	}
 }
 
 /* ---- advertisements ---- */
@@ -483,6 +548,8 @@ static void check_vip(struct loader *l, size_t vi)
 			break;
 		}
 	}
+	char *who = conf_xasprintf("vip %s", a);
+	v->check_idx = resolve_check(l, v->line, who, v->check);
 	if (v->pool == NULL) {
 		if (in == NULL)
 			cerr(l, v->line, "vip %s is in no pool; add it to the "
@@ -490,10 +557,10 @@ static void check_vip(struct loader *l, size_t vi)
 		else
 			v->pool_idx = (size_t)(in - c->pools);
 		check_vip_buggy(l, v);
+		free(who);
 		return;
 	}
 	const char **pools = pool_names(c);
-	char *who = conf_xasprintf("vip %s", a);
 	size_t k = find_name(pools, c->npools, v->pool);
 	if (k == SIZE_MAX) {
 		unknown_ref(l, v->line, who, "pool", v->pool, pools,
@@ -520,7 +587,9 @@ void conf_check(struct loader *l)
 	struct conf *c = l->c;
 
 	check_global(l);
-	check_names(l);
+	check_dup_blocks(l);
+	for (size_t i = 0; i < c->nchecks; i++)
+		check_check(l, i);
 	for (size_t i = 0; i < c->nneighbors; i++)
 		check_neighbor(l, i);
 	check_pools(l);

@@ -4,7 +4,8 @@
  * conf/ is pure: it reads a file or a string, reports every problem as
  * "FILE:LINE: message", and hands back an immutable struct conf.  It never
  * touches sockets, the running daemon or the RIB; the daemon decides what
- * a new config means for live sessions (reload diff).
+ * a new config means for live sessions (reload diff).  The one look at
+ * the host, conf_check_host() (host.c), runs only when called.
  */
 #ifndef LBBGP_CONF_H
 #define LBBGP_CONF_H
@@ -257,6 +258,14 @@ struct conf *conf_load_string(const char *name, const char *text,
     struct conf_diag *diag);
 void conf_free(struct conf *c);
 
+/*
+ * What a config needs of the host that the text cannot say: the program
+ * of every exec check exists and is executable.  Problems are appended
+ * to diag as errors ("FILE:LINE: check NAME: /PATH: no such file ...").
+ * The only function of conf/ that looks at the file system.
+ */
+void conf_check_host(const struct conf *c, struct conf_diag *diag);
+
 void conf_diag_init(struct conf_diag *d);
 void conf_diag_free(struct conf_diag *d);
 
@@ -271,7 +280,8 @@ void conf_print(const struct conf *c, FILE *out);
 const char *conf_session_change(const struct conf_neighbor *a,
     const struct conf_neighbor *b);
 
-/* Reload: pools and advertisements added, removed or changed, by name;
+/* Reload: checks, pools and advertisements added, removed or changed,
+ * by name (kind "check", "pool", "advertisement");
  * fn is called once for each that is not the same in both. */
 enum conf_change { CONF_ADDED, CONF_REMOVED, CONF_CHANGED };
 void conf_diff_blocks(const struct conf *old, const struct conf *nc,

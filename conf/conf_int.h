@@ -63,6 +63,21 @@ struct adv_src {
 	int agg6_line;
 };
 
+struct pool_src {
+	bool tried;		/* an addresses line was written */
+	int check_line;		/* 0 when not written */
+};
+
+struct check_src {
+	const char *probe;	/* "http", "tcp" or "exec": the first one
+				 * written, even if invalid; or NULL */
+	enum conf_check_kind kind;	/* of that probe */
+	int probe_line;
+	int expect_line;	/* 0 when not written */
+	int interval_line;
+	int timeout_line;
+};
+
 struct loader {
 	const char *file;	/* name for messages */
 	struct conf *c;
@@ -70,7 +85,8 @@ struct loader {
 	size_t nmsgs;
 	struct nbr_src *nbr;
 	struct adv_src *adv;
-	bool *pool_tried;	/* per pool: an addresses line was written */
+	struct pool_src *pool;	/* parallel to conf->pools */
+	struct check_src *chk;	/* parallel to conf->checks */
 	int local_as_line;
 	bool local_as_tried;	/* written, even if invalid */
 	int router_id_line;
@@ -119,6 +135,11 @@ const char *conf_community_name(size_t i);
 /* Equality of one block as written (util.c). */
 bool conf_pool_eq(const struct conf_pool *a, const struct conf_pool *b);
 bool conf_adv_eq(const struct conf_adv *a, const struct conf_adv *b);
+
+/* print.c: milliseconds as seconds with the fewest decimals ("2",
+ * "0.5", "1.25"); buf holds CONF_SECS_STRLEN. */
+#define CONF_SECS_STRLEN	16
+const char *conf_secs_fmt(uint32_t ms, char *buf, size_t size);
 
 /* util.c: the element of arr (n of size bytes, each a struct whose first
  * member is its char *name) called name, or NULL. */

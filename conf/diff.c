@@ -1,7 +1,7 @@
 /*
  * diff.c - what a reload changes: which statements of a neighbor need a
- * new BGP session, and which pools and advertisements are new, gone or
- * different.  Pure: the daemon (bgpd/reload.c) decides what to do.
+ * new BGP session, and which checks, pools and advertisements are new,
+ * gone or different.  Pure: the daemon (bgpd/reload.c) decides what to do.
  */
 #include "conf/parse_int.h"
 #include "util/buf.h"
@@ -53,21 +53,49 @@ static const struct conf_adv *adv_named(const struct conf *c,
 	return conf_find_named(c->advs, c->nadvs, sizeof(*c->advs), name);
 }
 
-void conf_diff_blocks(const struct conf *old, const struct conf *nc,
-    void (*fn)(void *arg, const char *kind, const char *name,
-    enum conf_change ch), void *arg)
+typedef void diff_fn(void *arg, const char *kind, const char *name,
+    enum conf_change ch);
+
+static bool pool_eq(const void *a, const void *b)
 {
-	for (size_t i = 0; i < nc->npools; i++) {
-		const struct conf_pool *o = conf_pool_by_name(old,
-		    nc->pools[i].name);
-		if (o == NULL)
-			fn(arg, "pool", nc->pools[i].name, CONF_ADDED);
-		else if (!conf_pool_eq(o, &nc->pools[i]))
-			fn(arg, "pool", nc->pools[i].name, CONF_CHANGED);
+	return conf_pool_eq(a, b);
+}
+
+static bool check_eq(const void *a, const void *b)
+{
+	return conf_check_eq(a, b);
+}
+
+/* Blocks compared as written: o (no of them) and n (nn), each size
+ * bytes and named by its first member. */
+static void diff_named(const char *kind, const void *o, size_t no,
+    const void *n, size_t nn, size_t size,
+    bool (*eq)(const void *, const void *), diff_fn *fn, void *arg)
+{
+	for (size_t i = 0; i < nn; i++) {
+		const void *x = (const char *)n + i * size;
+		const char *name = *(char *const *)x;
+		const void *was = conf_find_named(o, no, size, name);
+		if (was == NULL)
+			fn(arg, kind, name, CONF_ADDED);
+		else if (!eq(was, x))
+			fn(arg, kind, name, CONF_CHANGED);
 	}
-	for (size_t i = 0; i < old->npools; i++)
-		if (conf_pool_by_name(nc, old->pools[i].name) == NULL)
-			fn(arg, "pool", old->pools[i].name, CONF_REMOVED);
+	for (size_t i = 0; i < no; i++) {
+		const char *name = *(char *const *)((const char *)o + i * size);
+		if (conf_find_named(n, nn, size, name) == NULL)
+			fn(arg, kind, name, CONF_REMOVED);
+	}
+}
+
+void conf_diff_blocks(const struct conf *old, const struct conf *nc,
+    diff_fn *fn, void *arg)
+{
+	/* Checks first: a pool may name a new one. */
+	diff_named("check", old->checks, old->nchecks, nc->checks,
+	    nc->nchecks, sizeof(*nc->checks), check_eq, fn, arg);
+	diff_named("pool", old->pools, old->npools, nc->pools, nc->npools,
+	    sizeof(*nc->pools), pool_eq, fn, arg);
 	/* An advertisement is compared as written, and by what it covers:
 	 * with no pools or peers listed, a new pool or neighbor changes it. */
 	for (size_t i = 0; i < nc->nadvs; i++) {

@@ -31,10 +31,17 @@ static void unknown_stmt(struct parser *p, const struct block *b,
 	    conf_xstrdup("at top level");
 	struct suggest sg;
 
+	/* "check" opens a block at top level and is a statement of a pool:
+	 * in another block, the statement is meant. */
+	const struct block *o = NULL;
 	for (size_t i = 0; i < conf_nblocks; i++) {
-		const struct block *o = conf_blocks[i];
-		if (o == b || kw_find(o, word) == NULL)
-			continue;
+		const struct block *x = conf_blocks[i];
+		const struct kw *k = x == b ? NULL : kw_find(x, word);
+		if (k != NULL && (o == NULL || (o->kind == NULL &&
+		    kw_find(o, word)->block != NULL)))
+			o = x;
+	}
+	if (o != NULL) {
 		if (o->kind == NULL)
 			conf_p_err(p, "unknown statement \"%s\" %s: it is a "
 			    "top-level statement; close the %s block with } "
@@ -85,7 +92,9 @@ static void note_tried(struct parser *p, const struct block *b,
 	if (b == &conf_neighbor_block)
 		p->l->nbr[p->c->nneighbors - 1].tried |= k->bit;
 	else if (b == &conf_pool_block && strcmp(k->name, "addresses") == 0)
-		p->l->pool_tried[p->c->npools - 1] = true;
+		p->l->pool[p->c->npools - 1].tried = true;
+	else if (b == &conf_check_block)
+		conf_check_note(p, k);
 	else if (b == &conf_global_block && strcmp(k->name, "local-as") == 0)
 		p->l->local_as_tried = true;
 }
@@ -363,6 +372,7 @@ static struct conf *load(const char *name, const char *text, size_t len,
 	l.c->file = conf_xstrdup(name);
 	l.c->socket_mode = CONF_DEFAULT_SOCKET_MODE;
 	l.c->max_clients = CONF_DEFAULT_MAX_CLIENTS;
+	l.c->drain_time = CONF_DEFAULT_DRAIN_TIME;
 	conf_lex(&l, text, len, &lx);
 	conf_parse(&l, &lx);
 	conf_lexed_free(&lx);
@@ -375,7 +385,8 @@ static struct conf *load(const char *name, const char *text, size_t len,
 	free(l.adv);
 	free(l.nbr);
 	free(l.track_line);
-	free(l.pool_tried);
+	free(l.pool);
+	free(l.chk);
 	if (conf_msg_flush(&l, diag) > 0) {
 		conf_free(l.c);
 		return NULL;

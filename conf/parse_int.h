@@ -24,6 +24,9 @@ enum kw_type {
 	KW_ASN,		/* an AS number */
 	KW_STR,		/* a string of lo..hi bytes */
 	KW_IFNAME,	/* an interface name */
+	KW_NAME,	/* a name of a block (pool, check): letters, digits */
+	KW_MSEC,	/* seconds, up to 3 decimals, lo..hi milliseconds
+			 * into a uint32_t */
 };
 
 /* What else a simple statement records once its value is stored. */
@@ -31,7 +34,8 @@ enum kw_mark {
 	MARK_NONE,
 	MARK_FLAG,	/* bool at mark_off in the block's object: true */
 	MARK_LINE,	/* int at mark_off in struct loader: the line */
-	MARK_ADV_LINE,	/* int at mark_off in the adv_src: the line */
+	MARK_SRC_LINE,	/* int at mark_off in the open block's source
+			 * record (struct block's src): the line */
 };
 
 struct kw {
@@ -57,6 +61,9 @@ struct block {
 	const struct kw *kws;
 	size_t nkws;
 	void *(*open)(struct parser *p, const char *name);
+	/* The source record (struct pool_src, adv_src, check_src) of the
+	 * open block, for MARK_SRC_LINE; NULL when it has none. */
+	void *(*src)(struct parser *p);
 };
 
 #define MAX_KWS		32
@@ -100,6 +107,12 @@ bool conf_v_asn(struct parser *p, const struct tok *t, uint32_t *out);
 bool conf_v_name(struct parser *p, const struct tok *t);
 bool conf_v_string(struct parser *p, const struct tok *t, size_t min,
     size_t max);
+/* Seconds with up to three decimals ("2", "0.5", "1.25") as
+ * milliseconds lo..hi. */
+bool conf_v_msec(struct parser *p, const struct tok *t, uint64_t lo,
+    uint64_t hi, uint32_t *out);
+/* An absolute path of 1..max bytes. */
+bool conf_v_path(struct parser *p, const struct tok *t, size_t max);
 /* An interface name as the kernel allows it: 1..15 bytes, no / : or space. */
 bool conf_v_ifname(struct parser *p, const struct tok *t);
 void conf_set_str(char **dst, const char *s);
@@ -108,11 +121,16 @@ void conf_set_str(char **dst, const char *s);
  * the caller compares those). */
 bool conf_kw_value_eq(const struct kw *k, const void *a, const void *b);
 
+/* stmt.c: a statement of a check block was written, even if its values
+ * are bad: remember a probe (http, tcp, exec) and its line. */
+void conf_check_note(struct parser *p, const struct kw *k);
+
 /* stmt.c: the blocks and their keywords. */
 extern const struct block conf_global_block;
 extern const struct block conf_pool_block;
 extern const struct block conf_neighbor_block;
 extern const struct block conf_adv_block;
+extern const struct block conf_check_block;
 extern const struct block *const conf_blocks[];
 extern const size_t conf_nblocks;
 

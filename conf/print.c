@@ -38,6 +38,22 @@ static void print_word(FILE *out, const char *s)
 		conf_print_string(out, s);
 }
 
+const char *conf_secs_fmt(uint32_t ms, char *buf, size_t size)
+{
+	unsigned frac = ms % 1000, digits = 3;
+
+	if (frac == 0) {
+		snprintf(buf, size, "%u", ms / 1000);
+		return buf;
+	}
+	while (frac % 10 == 0) {
+		frac /= 10;
+		digits--;
+	}
+	snprintf(buf, size, "%u.%0*u", ms / 1000, (int)digits, frac);
+	return buf;
+}
+
 static void print_addr(FILE *out, const struct prefix *p)
 {
 	char buf[PREFIX_STRLEN];
@@ -73,6 +89,8 @@ static void print_pool(FILE *out, const struct conf_pool *p)
 		fputs("\tauto-assign no\n", out);
 	if (p->avoid_buggy_ips)
 		fputs("\tavoid-buggy-ips yes\n", out);
+	if (p->check != NULL)
+		fprintf(out, "\tcheck %s\n", p->check);
 	fputs("}\n", out);
 }
 
@@ -105,8 +123,16 @@ static void print_value(FILE *out, const struct kw *k, const void *obj)
 		conf_print_string(out, *(char *const *)f);
 		break;
 	case KW_IFNAME:
+	case KW_NAME:
 		fputs(*(char *const *)f, out);
 		break;
+	case KW_MSEC:
+	{
+		char buf[CONF_SECS_STRLEN];
+		fputs(conf_secs_fmt(*(const uint32_t *)f, buf, sizeof(buf)),
+		    out);
+		break;
+	}
 	}
 }
 
@@ -187,6 +213,72 @@ static void print_adv(FILE *out, const struct conf_adv *a)
 	fputs("}\n", out);
 }
 
+static void print_on_down(FILE *out, const struct conf_check *ck)
+{
+	char buf[64];
+
+	if (!ck->down_keep)
+		return;		/* withdraw, the default */
+	fputs("\ton-down", out);
+	if (ck->down_med_set)
+		fprintf(out, " med %u", ck->down_med);
+	if (ck->down_prepend > 0)
+		fprintf(out, " prepend %u", ck->down_prepend);
+	if (ck->ndown_comm > 0)
+		fputs(" community", out);
+	for (size_t i = 0; i < ck->ndown_comm; i++)
+		fprintf(out, " %s", community_fmt(ck->down_comm[i], buf,
+		    sizeof(buf)));
+	fputc('\n', out);
+}
+
+/* Statements in the grammar's order; defaults left out. */
+static void print_check(FILE *out, const struct conf_check *ck)
+{
+	const struct block *b = &conf_check_block;
+	const struct conf_check dflt = {
+		.interval_ms = CONF_DEFAULT_INTERVAL_MS,
+		.timeout_ms = CONF_DEFAULT_TIMEOUT_MS,
+		.rise = CONF_DEFAULT_RISE,
+		.fall = CONF_DEFAULT_FALL,
+	};
+
+	fprintf(out, "check %s {\n", ck->name);
+	if (ck->kind == CHECK_HTTP && ck->url != NULL) {
+		fputs("\thttp ", out);
+		conf_print_string(out, ck->url);
+		fputc('\n', out);
+	} else if (ck->kind == CHECK_TCP) {
+		fputs("\ttcp ", out);
+		print_addr(out, &ck->addr);
+		fprintf(out, " port %u\n", ck->port);
+	} else if (ck->kind == CHECK_EXEC) {
+		fputs("\texec", out);
+		for (size_t i = 0; i < ck->argc; i++) {
+			fputc(' ', out);
+			conf_print_string(out, ck->argv[i]);
+		}
+		fputc('\n', out);
+	}
+	if (ck->nexpect > 0) {
+		fputs("\texpect", out);
+		for (size_t i = 0; i < ck->nexpect; i++)
+			fprintf(out, " %u", ck->expect[i]);
+		fputc('\n', out);
+	}
+	/* The simple statements by their table rows. */
+	for (size_t i = 0; i < b->nkws; i++) {
+		const struct kw *k = &b->kws[i];
+		if (k->type == KW_FN || conf_kw_value_eq(k, ck, &dflt))
+			continue;
+		fprintf(out, "\t%s ", k->name);
+		print_value(out, k, ck);
+		fputc('\n', out);
+	}
+	print_on_down(out, ck);
+	fputs("}\n", out);
+}
+
 static void print_vip(FILE *out, const struct conf_vip *v)
 {
 	fputs("vip ", out);
@@ -197,6 +289,8 @@ static void print_vip(FILE *out, const struct conf_vip *v)
 		fputs(" owner ", out);
 		print_word(out, v->owner);
 	}
+	if (v->check != NULL)
+		fprintf(out, " check %s", v->check);
 	fputc('\n', out);
 }
 
@@ -290,6 +384,14 @@ static bool print_globals(FILE *out, const struct conf *c)
 		    v6 ? "]" : "", c->metrics_port);
 		any = true;
 	}
+	if (c->drain_time != CONF_DEFAULT_DRAIN_TIME) {
+		fprintf(out, "drain-time %u\n", c->drain_time);
+		any = true;
+	}
+	if (c->shutdown_drain != 0) {
+		fprintf(out, "shutdown-drain %u\n", c->shutdown_drain);
+		any = true;
+	}
 	return any;
 }
 
@@ -297,6 +399,11 @@ void conf_print(const struct conf *c, FILE *out)
 {
 	bool printed = print_globals(out, c);
 
+	/* Checks first: pools and VIPs refer to them. */
+	for (size_t i = 0; i < c->nchecks; i++) {
+		gap(out, &printed);
+		print_check(out, &c->checks[i]);
+	}
 	for (size_t i = 0; i < c->npools; i++) {
 		gap(out, &printed);
 		print_pool(out, &c->pools[i]);

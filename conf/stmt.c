@@ -30,6 +30,27 @@ static struct adv_src *adv_src(struct parser *p)
 	return &p->l->adv[p->c->nadvs - 1];
 }
 
+static struct check_src *check_src(struct parser *p)
+{
+	return &p->l->chk[p->c->nchecks - 1];
+}
+
+/* The source records as struct block's src hooks. */
+static void *adv_src_of(struct parser *p)
+{
+	return adv_src(p);
+}
+
+static void *pool_src_of(struct parser *p)
+{
+	return &p->l->pool[p->c->npools - 1];
+}
+
+static void *check_src_of(struct parser *p)
+{
+	return check_src(p);
+}
+
 /* v fits: the row's range is within the field's width. */
 static void store_num(void *field, size_t size, uint64_t v)
 {
@@ -62,8 +83,8 @@ static void note_stored(struct parser *p, void *obj)
 	case MARK_LINE:
 		*(int *)((char *)p->l + k->mark_off) = p->line;
 		break;
-	case MARK_ADV_LINE:
-		*(int *)((char *)adv_src(p) + k->mark_off) = p->line;
+	case MARK_SRC_LINE:
+		*(int *)((char *)p->blk->src(p) + k->mark_off) = p->line;
 		break;
 	}
 }
@@ -104,6 +125,14 @@ static void kw_value(struct parser *p, void *obj, const struct tok *a,
 		if (ok)
 			conf_set_str(field, a[0].text);
 		break;
+	case KW_NAME:
+		ok = conf_v_name(p, &a[0]);
+		if (ok)
+			conf_set_str(field, a[0].text);
+		break;
+	case KW_MSEC:
+		ok = conf_v_msec(p, &a[0], k->lo, k->hi, field);
+		break;
 	}
 	if (ok)
 		note_stored(p, obj);
@@ -122,6 +151,7 @@ bool conf_kw_value_eq(const struct kw *k, const void *a, const void *b)
 	case KW_NUM:
 	case KW_ASN:
 	case KW_BOOL:
+	case KW_MSEC:
 		return memcmp(x, y, k->size) == 0;
 	case KW_ADDR:
 		px = (const struct prefix *)x;
@@ -131,6 +161,7 @@ bool conf_kw_value_eq(const struct kw *k, const void *a, const void *b)
 		return prefix_equal(px, py);
 	case KW_STR:
 	case KW_IFNAME:
+	case KW_NAME:
 		sx = *(char *const *)x;
 		sy = *(char *const *)y;
 		return sx == NULL || sy == NULL ? sx == sy :
@@ -370,54 +401,77 @@ static void g_metrics(struct parser *p, void *obj, const struct tok *a,
 	p->c->metrics_set = true;
 }
 
+/*
+ * The option a[i] of a line of "OPTION VALUE" pairs (a[0..n)): its index
+ * in opts[], marked in seen[]; SIZE_MAX once reported as unknown, given
+ * twice, or without the value every option but opts[novalue] needs.
+ */
+static size_t option_at(struct parser *p, const struct tok *a, size_t i,
+    size_t n, const char *const *opts, size_t nopts, bool *seen,
+    size_t novalue)
+{
+	struct suggest sg;
+	size_t o;
+
+	for (o = 0; o < nopts; o++)
+		if (strcmp(a[i].text, opts[o]) == 0)
+			break;
+	if (o == nopts) {
+		conf_suggest_init(&sg, a[i].text);
+		for (size_t j = 0; j < nopts; j++)
+			conf_suggest_try(&sg, opts[j]);
+		if (conf_suggest_best(&sg) != NULL)
+			conf_p_bad_fix(p, "unknown option \"%s\"; did you mean "
+			    "\"%s\"?", a[i].text, conf_suggest_best(&sg));
+		else
+			conf_p_bad(p, "unknown option \"%s\"", a[i].text);
+		return SIZE_MAX;
+	}
+	if (o != novalue && i + 1 >= n) {
+		conf_p_bad(p, "%s needs a value", opts[o]);
+		return SIZE_MAX;
+	}
+	if (seen[o]) {
+		conf_p_bad(p, "%s given twice", opts[o]);
+		return SIZE_MAX;
+	}
+	seen[o] = true;
+	return o;
+}
+
+/* vip ADDRESS [pool NAME] [owner OWNER] [check NAME] */
+enum { VIP_POOL, VIP_OWNER, VIP_CHECK, VIP_NOPTS };
+
 static void g_vip(struct parser *p, void *obj, const struct tok *a,
     size_t n)
 {
-	static const char *const opts[] = { "pool", "owner" };
-	const char *val[2] = { NULL, NULL };
+	static const char *const opts[VIP_NOPTS] = { "pool", "owner",
+	    "check" };
+	const char *val[VIP_NOPTS] = { NULL, NULL, NULL };
+	bool seen[VIP_NOPTS] = { false };
 	struct prefix addr;
 
 	if (!conf_v_addr(p, &a[0], AFI_NONE, &addr))
 		return;
 	for (size_t i = 1; i < n; i += 2) {
-		size_t o;
-		for (o = 0; o < 2; o++)
-			if (strcmp(a[i].text, opts[o]) == 0)
-				break;
-		if (o == 2) {
-			struct suggest sg;
-			conf_suggest_init(&sg, a[i].text);
-			conf_suggest_try(&sg, opts[0]);
-			conf_suggest_try(&sg, opts[1]);
-			if (conf_suggest_best(&sg) != NULL)
-				conf_p_bad_fix(p, "unknown option \"%s\"; did "
-				    "you mean \"%s\"?", a[i].text,
-				    conf_suggest_best(&sg));
-			else
-				conf_p_bad(p, "unknown option \"%s\"",
-				    a[i].text);
+		size_t o = option_at(p, a, i, n, opts, VIP_NOPTS, seen,
+		    VIP_NOPTS);
+		if (o == SIZE_MAX)
 			return;
-		}
-		if (i + 1 >= n) {
-			conf_p_bad(p, "%s needs a value", opts[o]);
+		if (o != VIP_OWNER && !conf_v_name(p, &a[i + 1]))
 			return;
-		}
-		if (val[o] != NULL) {
-			conf_p_bad(p, "%s given twice", opts[o]);
-			return;
-		}
-		if (o == 0 && !conf_v_name(p, &a[i + 1]))
-			return;
-		if (o == 1 && !conf_v_string(p, &a[i + 1], 1, 256))
+		if (o == VIP_OWNER && !conf_v_string(p, &a[i + 1], 1, 256))
 			return;
 		val[o] = a[i + 1].text;
 	}
 	p->c->vips = conf_append(p->c->vips, &p->c->nvips, sizeof(*p->c->vips));
 	struct conf_vip *v = &p->c->vips[p->c->nvips - 1];
 	v->addr = addr;
-	v->pool = val[0] ? conf_xstrdup(val[0]) : NULL;
-	v->owner = val[1] ? conf_xstrdup(val[1]) : NULL;
+	v->pool = val[VIP_POOL] ? conf_xstrdup(val[VIP_POOL]) : NULL;
+	v->owner = val[VIP_OWNER] ? conf_xstrdup(val[VIP_OWNER]) : NULL;
+	v->check = val[VIP_CHECK] ? conf_xstrdup(val[VIP_CHECK]) : NULL;
 	v->pool_idx = SIZE_MAX;
+	v->check_idx = SIZE_MAX;
 	v->line = p->line;
 }
 
@@ -652,6 +706,26 @@ static void bad_community(struct parser *p, const char *s)
 		conf_p_bad(p, "unknown community \"%s\"", s);
 }
 
+static void warn_twice(struct parser *p, const char *s)
+{
+	conf_p_warn(p, "%s: %s is listed twice; the repeat is ignored",
+	    p->kw->name, s);
+}
+
+/* Append the standard community c to *v unless it is there. */
+static void add_community(struct parser *p, const char *s, uint32_t c,
+    uint32_t **v, size_t *n)
+{
+	for (size_t j = 0; j < *n; j++) {
+		if ((*v)[j] == c) {
+			warn_twice(p, s);
+			return;
+		}
+	}
+	*v = conf_append(*v, n, sizeof(**v));
+	(*v)[*n - 1] = c;
+}
+
 static void adv_communities(struct parser *p, void *obj, const struct tok *a,
     size_t n)
 {
@@ -663,32 +737,307 @@ static void adv_communities(struct parser *p, void *obj, const struct tok *a,
 		uint32_t c;
 		bool dup = false;
 
-		if (large_community_parse(s, &lc)) {
+		if (community_parse(s, &c)) {
+			add_community(p, s, c, &ad->communities,
+			    &ad->ncommunities);
+		} else if (large_community_parse(s, &lc)) {
 			for (size_t j = 0; j < ad->nlarge; j++)
 				dup |= memcmp(&ad->large[j], &lc,
 				    sizeof(lc)) == 0;
-			if (!dup) {
-				ad->large = conf_append(ad->large, &ad->nlarge,
-				    sizeof(*ad->large));
-				ad->large[ad->nlarge - 1] = lc;
+			if (dup) {
+				warn_twice(p, s);
+				continue;
 			}
-		} else if (community_parse(s, &c)) {
-			for (size_t j = 0; j < ad->ncommunities; j++)
-				dup |= ad->communities[j] == c;
-			if (!dup) {
-				ad->communities = conf_append(ad->communities,
-				    &ad->ncommunities,
-				    sizeof(*ad->communities));
-				ad->communities[ad->ncommunities - 1] = c;
-			}
+			ad->large = conf_append(ad->large, &ad->nlarge,
+			    sizeof(*ad->large));
+			ad->large[ad->nlarge - 1] = lc;
 		} else {
 			bad_community(p, s);
+		}
+	}
+}
+
+/* ---- check ---- */
+
+#define HTTP_URL_MAX	2048
+#define PATH_MAX_LEN	4096
+
+/*
+ * The probe statement (http, tcp or exec) being run is the check's one:
+ * conf_check_note() recorded the first probe written, before its
+ * handler ran, so a later one of another kind is refused here.
+ */
+static bool probe_ok(struct parser *p)
+{
+	const struct check_src *src = check_src(p);
+
+	if (src->probe_line == p->line)
+		return true;
+	conf_p_bad_fix(p, "this check already probes with %s (line %d); a "
+	    "check has one of http, tcp or exec: keep one, or define "
+	    "another check", src->probe, src->probe_line);
+	return false;
+}
+
+/* The authority of an http URL, [USER@]HOST[:PORT], has a host and a
+ * good port; h is its text, hl its length. */
+static bool url_host_ok(struct parser *p, const char *url, const char *h,
+    size_t hl)
+{
+	const char *at = NULL, *port = NULL;
+	size_t l;
+
+	for (size_t i = 0; i < hl; i++)
+		if (h[i] == '@')
+			at = h + i;
+	if (at != NULL) {
+		hl -= (size_t)(at + 1 - h);
+		h = at + 1;
+	}
+	if (hl > 0 && h[0] == '[') {
+		const char *close = memchr(h, ']', hl);
+		if (close == NULL || close == h + 1 ||
+		    (close + 1 < h + hl && close[1] != ':')) {
+			conf_p_bad(p, "\"%s\" has a bad [IPv6] host", url);
+			return false;
+		}
+		l = (size_t)(close + 1 - h);
+		if (l < hl)
+			port = close + 2;
+	} else {
+		const char *colon = memchr(h, ':', hl);
+		l = colon ? (size_t)(colon - h) : hl;
+		if (colon != NULL)
+			port = colon + 1;
+	}
+	if (l == 0) {
+		conf_p_bad(p, "\"%s\" has no host", url);
+		return false;
+	}
+	if (port != NULL) {
+		char buf[8];
+		size_t pl = (size_t)(h + hl - port);
+		uint64_t v;
+		if (pl == 0 || pl >= sizeof(buf)) {
+			conf_p_bad(p, "\"%s\" has a bad port", url);
+			return false;
+		}
+		memcpy(buf, port, pl);
+		buf[pl] = '\0';
+		if (!conf_num_parse(buf, &v) || v < 1 || v > 65535) {
+			conf_p_bad(p, "\"%s\" has a bad port: use 1..65535",
+			    url);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void chk_http(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_check *ck = obj;
+	const char *s = a[0].text, *rest;
+
+	if (!probe_ok(p) || !conf_v_string(p, &a[0], 1, HTTP_URL_MAX))
+		return;
+	if (strncmp(s, "http://", 7) == 0)
+		rest = s + 7;
+	else if (strncmp(s, "https://", 8) == 0)
+		rest = s + 8;
+	else {
+		conf_p_bad(p, "\"%s\" does not start with http:// or "
+		    "https://", s);
+		return;
+	}
+	if (strpbrk(s, " \t") != NULL) {
+		conf_p_bad_fix(p, "\"%s\" has a space; write it as %%20", s);
+		return;
+	}
+	if (!url_host_ok(p, s, rest, strcspn(rest, "/?#")))
+		return;
+	ck->kind = CHECK_HTTP;
+	conf_set_str(&ck->url, s);
+}
+
+/* tcp ADDRESS port N */
+static void chk_tcp(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_check *ck = obj;
+	struct prefix addr;
+	uint16_t port;
+
+	if (!probe_ok(p) || !conf_v_addr(p, &a[0], AFI_NONE, &addr))
+		return;
+	if (n != 3 || strcmp(a[1].text, "port") != 0) {
+		conf_p_bad(p, "expected \"port N\" after the address");
+		return;
+	}
+	if (!conf_v_u16(p, &a[2], 1, 65535, &port))
+		return;
+	ck->kind = CHECK_TCP;
+	ck->addr = addr;
+	ck->port = port;
+}
+
+/* exec "/PROGRAM" "ARG"...: run without a shell, so no PATH search. */
+static void chk_exec(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_check *ck = obj;
+	const char *prog = a[0].text, *base = strrchr(prog, '/');
+
+	if (!probe_ok(p) || !conf_v_string(p, &a[0], 1, PATH_MAX_LEN))
+		return;
+	if (prog[0] != '/') {
+		conf_p_bad_fix(p, "\"%s\" is not an absolute path: lbbgpd runs "
+		    "it without a shell or PATH; write the full path, e.g. "
+		    "\"/usr/local/bin/%s\"", prog, base ? base + 1 : prog);
+		return;
+	}
+	for (size_t i = 1; i < n; i++)
+		if (!conf_v_string(p, &a[i], 0, PATH_MAX_LEN))
+			return;
+	ck->kind = CHECK_EXEC;
+	ck->argv = conf_xcalloc(n, sizeof(*ck->argv));
+	for (size_t i = 0; i < n; i++)
+		ck->argv[i] = conf_xstrdup(a[i].text);
+	ck->argc = n;
+}
+
+static void chk_expect(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_check *ck = obj;
+	uint64_t v;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!conf_v_num(p, &a[i], 100, 599, &v))
+			return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t j;
+		conf_num_parse(a[i].text, &v);
+		for (j = 0; j < ck->nexpect && ck->expect[j] != v; j++)
+			;
+		if (j < ck->nexpect) {
+			warn_twice(p, a[i].text);
 			continue;
 		}
-		if (dup)
-			conf_p_warn(p, "communities: %s is listed twice; the "
-			    "repeat is ignored", s);
+		ck->expect = conf_append(ck->expect, &ck->nexpect,
+		    sizeof(*ck->expect));
+		ck->expect[ck->nexpect - 1] = (uint16_t)v;
 	}
+	check_src(p)->expect_line = p->line;
+}
+
+static void chk_disable_file(struct parser *p, void *obj,
+    const struct tok *a, size_t n)
+{
+	struct conf_check *ck = obj;
+
+	if (conf_v_path(p, &a[0], PATH_MAX_LEN))
+		conf_set_str(&ck->disable_file, a[0].text);
+}
+
+/* on-down: the actions of a check gone down, other than withdraw. */
+enum { DOWN_MED, DOWN_PREPEND, DOWN_COMMUNITY, DOWN_WITHDRAW, DOWN_NACTS };
+
+/* on-down community C...: the rest of the line. */
+static bool down_communities(struct parser *p, struct conf_check *ck,
+    const struct tok *a, size_t n)
+{
+	bool ok = true;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *s = a[i].text;
+		struct large_community lc;
+		uint32_t c;
+
+		if (community_parse(s, &c)) {
+			add_community(p, s, c, &ck->down_comm,
+			    &ck->ndown_comm);
+		} else if (large_community_parse(s, &lc)) {
+			conf_p_bad_fix(p, "%s is a large community; on-down "
+			    "adds standard ones only (A:B or a well-known "
+			    "name)", s);
+			ok = false;
+		} else {
+			bad_community(p, s);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/* on-down withdraw | [med N] [prepend N] [community C...] */
+static void chk_on_down(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	static const char *const acts[DOWN_NACTS] = { "med", "prepend",
+	    "community", "withdraw" };
+	struct conf_check *ck = obj;
+	bool seen[DOWN_NACTS] = { false };
+	uint64_t med = 0, prepend = 0;
+	size_t i;
+
+	for (i = 0; i < n; i += 2) {
+		size_t o = option_at(p, a, i, n, acts, DOWN_NACTS, seen,
+		    DOWN_WITHDRAW);
+		if (o == SIZE_MAX)
+			return;
+		if (o == DOWN_WITHDRAW) {
+			if (n > 1) {
+				conf_p_bad_fix(p, "withdraw takes the routes "
+				    "away, so it goes alone: write \"on-down "
+				    "withdraw\", or keep the routes with med, "
+				    "prepend or community");
+				return;
+			}
+			break;
+		}
+		if (o == DOWN_COMMUNITY)
+			break;	/* the rest of the line */
+		if (o == DOWN_MED && !conf_v_opt_num(p, "med", &a[i + 1], 0,
+		    UINT32_MAX, &med))
+			return;
+		if (o == DOWN_PREPEND && !conf_v_opt_num(p, "prepend",
+		    &a[i + 1], 1, CONF_MAX_PREPEND, &prepend))
+			return;
+	}
+	if (seen[DOWN_WITHDRAW]) {
+		ck->down_keep = false;
+		return;
+	}
+	if (seen[DOWN_COMMUNITY] && !down_communities(p, ck, a + i + 1,
+	    n - i - 1))
+		return;
+	ck->down_keep = true;
+	ck->down_med_set = seen[DOWN_MED];
+	ck->down_med = (uint32_t)med;
+	ck->down_prepend = (uint8_t)prepend;
+}
+
+/* Before a check statement runs, even when its line is bad: the first
+ * probe is recorded with its line, so that a bad one does not also get
+ * "needs one of" from the check pass. */
+void conf_check_note(struct parser *p, const struct kw *k)
+{
+	struct check_src *src = check_src(p);
+
+	if (src->probe != NULL)
+		return;
+	if (k->fn == chk_http)
+		src->kind = CHECK_HTTP;
+	else if (k->fn == chk_tcp)
+		src->kind = CHECK_TCP;
+	else if (k->fn == chk_exec)
+		src->kind = CHECK_EXEC;
+	else
+		return;
+	src->probe = k->name;
+	src->probe_line = p->line;
 }
 
 /* ---- blocks ---- */
@@ -698,14 +1047,31 @@ static void *open_pool(struct parser *p, const char *name)
 	struct conf *c = p->c;
 	size_t n = c->npools;
 
-	p->l->pool_tried = conf_append(p->l->pool_tried, &n,
-	    sizeof(*p->l->pool_tried));
+	p->l->pool = conf_append(p->l->pool, &n, sizeof(*p->l->pool));
 	c->pools = conf_append(c->pools, &c->npools, sizeof(*c->pools));
 	struct conf_pool *pl = &c->pools[c->npools - 1];
 	pl->name = conf_xstrdup(name);
 	pl->line = p->line;
 	pl->auto_assign = true;
+	pl->check_idx = SIZE_MAX;
 	return pl;
+}
+
+static void *open_check(struct parser *p, const char *name)
+{
+	struct conf *c = p->c;
+	size_t n = c->nchecks;
+
+	p->l->chk = conf_append(p->l->chk, &n, sizeof(*p->l->chk));
+	c->checks = conf_append(c->checks, &c->nchecks, sizeof(*c->checks));
+	struct conf_check *ck = &c->checks[c->nchecks - 1];
+	ck->name = conf_xstrdup(name);
+	ck->line = p->line;
+	ck->interval_ms = CONF_DEFAULT_INTERVAL_MS;
+	ck->timeout_ms = CONF_DEFAULT_TIMEOUT_MS;
+	ck->rise = CONF_DEFAULT_RISE;
+	ck->fall = CONF_DEFAULT_FALL;
+	return ck;
 }
 
 static void *open_neighbor(struct parser *p, const char *name)
@@ -760,6 +1126,7 @@ static void *open_adv(struct parser *p, const char *name)
 	(ty) == KW_BOOL ? FSIZE(st, f) == sizeof(bool) : \
 	(ty) == KW_ASN ? FSIZE(st, f) == sizeof(uint32_t) : \
 	(ty) == KW_ADDR ? FSIZE(st, f) == sizeof(struct prefix) : \
+	(ty) == KW_MSEC ? FSIZE(st, f) == sizeof(uint32_t) : \
 	FSIZE(st, f) == sizeof(char *))
 #define CHECKED_SIZE(ty, st, f, h) \
 	(FSIZE(st, f) + 0 * sizeof(struct { int ok; _Static_assert( \
@@ -777,8 +1144,8 @@ static void *open_adv(struct parser *p, const char *name)
 	ONE(nm, kw_value, ty, st, f, l, h, b, mk, moff, use)
 #define G_VAL(nm, ty, f, l, h, mk, moff, use) \
 	SIMPLE(nm, ty, struct conf, f, l, h, 0, mk, moff, use)
-#define POOL_VAL(nm, ty, f, use) \
-	SIMPLE(nm, ty, struct conf_pool, f, 0, 0, 0, MARK_NONE, 0, use)
+#define POOL_VAL(nm, ty, f, mk, moff, use) \
+	SIMPLE(nm, ty, struct conf_pool, f, 0, 0, 0, mk, moff, use)
 #define NBR_VAL(nm, ty, f, l, h, b, use) \
 	SIMPLE(nm, ty, struct conf_neighbor, f, l, h, b, MARK_NONE, 0, use)
 /* A neighbor value with checks of its own in fn; the printer reads ty. */
@@ -794,9 +1161,13 @@ static const struct kw pool_kws[] = {
 	FN("addresses", pool_addresses, 1, 3, true,
 	    "addresses CIDR|FIRST-LAST|ADDRESS, e.g. addresses "
 	    "192.168.1.240/28 or addresses 192.168.1.250-192.168.1.254"),
-	POOL_VAL("auto-assign", KW_BOOL, auto_assign, "auto-assign yes|no"),
-	POOL_VAL("avoid-buggy-ips", KW_BOOL, avoid_buggy_ips,
+	POOL_VAL("auto-assign", KW_BOOL, auto_assign, MARK_NONE, 0,
+	    "auto-assign yes|no"),
+	POOL_VAL("avoid-buggy-ips", KW_BOOL, avoid_buggy_ips, MARK_NONE, 0,
 	    "avoid-buggy-ips yes|no"),
+	POOL_VAL("check", KW_NAME, check, MARK_SRC_LINE,
+	    offsetof(struct pool_src, check_line),
+	    "check NAME (of a check block)"),
 };
 
 static const struct kw neighbor_kws[] = {
@@ -854,9 +1225,9 @@ static const struct kw adv_kws[] = {
 	    "communities COMMUNITY... where COMMUNITY is A:B (each "
 	    "0..65535), no-export, no-advertise, no-export-subconfed, "
 	    "no-peer, blackhole, graceful-shutdown or large:G:L1:L2"),
-	ADV_VAL("aggregation-length", agg_len, 32, MARK_ADV_LINE,
+	ADV_VAL("aggregation-length", agg_len, 32, MARK_SRC_LINE,
 	    offsetof(struct adv_src, agg_line), "aggregation-length 0..32"),
-	ADV_VAL("aggregation-length-v6", agg_len_v6, 128, MARK_ADV_LINE,
+	ADV_VAL("aggregation-length-v6", agg_len_v6, 128, MARK_SRC_LINE,
 	    offsetof(struct adv_src, agg6_line),
 	    "aggregation-length-v6 0..128"),
 	ADV_VAL("local-pref", local_pref, UINT32_MAX, MARK_FLAG,
@@ -869,14 +1240,51 @@ static const struct kw adv_kws[] = {
 	FN("peers", adv_peers, 1, UINT32_MAX, true, "peers NAME..."),
 };
 
+#define CHECK_VAL(nm, ty, f, l, h, mk, moff, use) \
+	SIMPLE(nm, ty, struct conf_check, f, l, h, 0, mk, moff, use)
+#define CHECK_FN(nm, f, lo, hi, use)	FN(nm, f, lo, hi, false, use)
+#define STR_(x)	#x
+#define STR(x)	STR_(x)
+
+static const struct kw check_kws[] = {
+	CHECK_FN("http", chk_http, 1, 1,
+	    "http \"URL\", e.g. http \"http://127.0.0.1:8404/healthz\""),
+	CHECK_FN("tcp", chk_tcp, 1, 3,
+	    "tcp ADDRESS port 1..65535, e.g. tcp 127.0.0.1 port 443"),
+	CHECK_FN("exec", chk_exec, 1, CONF_MAX_ARGV,
+	    "exec \"/PROGRAM\" [\"ARGUMENT\"...] (at most "
+	    STR(CONF_MAX_ARGV) " strings)"),
+	CHECK_FN("expect", chk_expect, 1, CONF_MAX_EXPECT,
+	    "expect CODE... (HTTP status codes 100..599, at most "
+	    STR(CONF_MAX_EXPECT) ")"),
+	CHECK_VAL("interval", KW_MSEC, interval_ms, 100, 86400000,
+	    MARK_SRC_LINE, offsetof(struct check_src, interval_line),
+	    "interval SECONDS (0.1..86400, up to 3 decimals)"),
+	CHECK_VAL("timeout", KW_MSEC, timeout_ms, 10, 86400000,
+	    MARK_SRC_LINE, offsetof(struct check_src, timeout_line),
+	    "timeout SECONDS (0.01..86400, up to 3 decimals)"),
+	CHECK_VAL("rise", KW_NUM, rise, 1, 100, MARK_NONE, 0,
+	    "rise 1..100"),
+	CHECK_VAL("fall", KW_NUM, fall, 1, 100, MARK_NONE, 0,
+	    "fall 1..100"),
+	ONE("disable-file", chk_disable_file, KW_STR, struct conf_check,
+	    disable_file, 0, 0, 0, MARK_NONE, 0, "disable-file \"/PATH\""),
+	CHECK_FN("on-down", chk_on_down, 1, UINT32_MAX,
+	    "on-down withdraw | [med 0..4294967295] [prepend 1..10] "
+	    "[community COMMUNITY...]"),
+};
+
 const struct block conf_pool_block = {
-	"pool", pool_kws, NELEM(pool_kws), open_pool
+	"pool", pool_kws, NELEM(pool_kws), open_pool, pool_src_of
 };
 const struct block conf_neighbor_block = {
-	"neighbor", neighbor_kws, NELEM(neighbor_kws), open_neighbor
+	"neighbor", neighbor_kws, NELEM(neighbor_kws), open_neighbor, NULL
 };
 const struct block conf_adv_block = {
-	"advertisement", adv_kws, NELEM(adv_kws), open_adv
+	"advertisement", adv_kws, NELEM(adv_kws), open_adv, adv_src_of
+};
+const struct block conf_check_block = {
+	"check", check_kws, NELEM(check_kws), open_check, check_src_of
 };
 
 static const struct kw global_kws[] = {
@@ -906,24 +1314,30 @@ static const struct kw global_kws[] = {
 	FN("metrics", g_metrics, 2, 2, false,
 	    "metrics listen ADDRESS:PORT, e.g. metrics listen "
 	    "127.0.0.1:9473 or metrics listen [::1]:9473"),
+	G_VAL("drain-time", KW_NUM, drain_time, 0, 86400, MARK_NONE, 0,
+	    "drain-time SECONDS (0..86400)"),
+	G_VAL("shutdown-drain", KW_NUM, shutdown_drain, 0, 3600, MARK_NONE, 0,
+	    "shutdown-drain SECONDS (0..3600)"),
+	BLOCK("check", &conf_check_block, "check NAME {"),
 	BLOCK("pool", &conf_pool_block, "pool NAME {"),
 	BLOCK("neighbor", &conf_neighbor_block, "neighbor NAME {"),
 	BLOCK("advertisement", &conf_adv_block, "advertisement NAME {"),
-	FN("vip", g_vip, 1, 5, true, "vip ADDRESS [pool NAME] [owner OWNER]"),
+	FN("vip", g_vip, 1, 1 + 2 * VIP_NOPTS, true,
+	    "vip ADDRESS [pool NAME] [owner OWNER] [check NAME]"),
 };
 
 const struct block conf_global_block = {
-	NULL, global_kws, NELEM(global_kws), NULL
+	NULL, global_kws, NELEM(global_kws), NULL, NULL
 };
 
 _Static_assert(NELEM(neighbor_kws) == NBR_NSTMT,
     "one neighbor keyword per NBR_SET_* bit");
-_Static_assert(NELEM(global_kws) <= MAX_KWS && NELEM(neighbor_kws) <= MAX_KWS,
-    "MAX_KWS too small");
+_Static_assert(NELEM(global_kws) <= MAX_KWS && NELEM(neighbor_kws) <= MAX_KWS &&
+    NELEM(check_kws) <= MAX_KWS, "MAX_KWS too small");
 
 const struct block *const conf_blocks[] = {
-	&conf_global_block, &conf_pool_block, &conf_neighbor_block,
-	&conf_adv_block
+	&conf_global_block, &conf_check_block, &conf_pool_block,
+	&conf_neighbor_block, &conf_adv_block
 };
 
 const size_t conf_nblocks = NELEM(conf_blocks);

@@ -404,6 +404,13 @@ const struct conf_pool *conf_pool_by_name(const struct conf *c,
 	return conf_find_named(c->pools, c->npools, sizeof(*c->pools), name);
 }
 
+const struct conf_check *conf_check_by_name(const struct conf *c,
+    const char *name)
+{
+	return conf_find_named(c->checks, c->nchecks, sizeof(*c->checks),
+	    name);
+}
+
 bool conf_addr_buggy(const struct prefix *addr)
 {
 	return addr->afi == AFI_IPV4 && (addr->a[3] == 0 || addr->a[3] == 255);
@@ -456,9 +463,20 @@ void conf_free(struct conf *c)
 		free(c->imports[i].label);
 	}
 	free(c->imports);
+	for (size_t i = 0; i < c->nchecks; i++) {
+		struct conf_check *ck = &c->checks[i];
+		free(ck->name);
+		free(ck->url);
+		free_strv(ck->argv, ck->argc);
+		free(ck->expect);
+		free(ck->down_comm);
+		free(ck->disable_file);
+	}
+	free(c->checks);
 	for (size_t i = 0; i < c->npools; i++) {
 		free(c->pools[i].name);
 		free(c->pools[i].ranges);
+		free(c->pools[i].check);
 	}
 	free(c->pools);
 	for (size_t i = 0; i < c->nneighbors; i++) {
@@ -482,6 +500,7 @@ void conf_free(struct conf *c)
 	for (size_t i = 0; i < c->nvips; i++) {
 		free(c->vips[i].pool);
 		free(c->vips[i].owner);
+		free(c->vips[i].check);
 	}
 	free(c->vips);
 	free(c);
@@ -523,7 +542,7 @@ static bool idx_eq(const size_t *a, const size_t *b, size_t n)
 bool conf_pool_eq(const struct conf_pool *a, const struct conf_pool *b)
 {
 	if (!str_eq(a->name, b->name) || a->nranges != b->nranges ||
-	    a->auto_assign != b->auto_assign ||
+	    !str_eq(a->check, b->check) || a->auto_assign != b->auto_assign ||
 	    a->avoid_buggy_ips != b->avoid_buggy_ips)
 		return false;
 	for (size_t i = 0; i < a->nranges; i++) {
@@ -533,6 +552,36 @@ bool conf_pool_eq(const struct conf_pool *a, const struct conf_pool *b)
 			return false;
 	}
 	return true;
+}
+
+bool conf_check_probe_eq(const struct conf_check *a,
+    const struct conf_check *b)
+{
+	const struct block *cb = &conf_check_block;
+
+	if (a->kind != b->kind || !str_eq(a->url, b->url) ||
+	    !pfx_eq(&a->addr, &b->addr) || a->port != b->port ||
+	    !strv_eq(a->argv, a->argc, b->argv, b->argc) ||
+	    a->nexpect != b->nexpect || (a->nexpect > 0 &&
+	    memcmp(a->expect, b->expect, a->nexpect * sizeof(*a->expect)) != 0))
+		return false;
+	/* interval, timeout, rise, fall, disable-file: the simple rows. */
+	for (size_t i = 0; i < cb->nkws; i++)
+		if (!conf_kw_value_eq(&cb->kws[i], a, b))
+			return false;
+	return true;
+}
+
+bool conf_check_eq(const struct conf_check *a, const struct conf_check *b)
+{
+	return str_eq(a->name, b->name) && conf_check_probe_eq(a, b) &&
+	    a->down_keep == b->down_keep &&
+	    a->down_med_set == b->down_med_set &&
+	    a->down_med == b->down_med &&
+	    a->down_prepend == b->down_prepend &&
+	    a->ndown_comm == b->ndown_comm && (a->ndown_comm == 0 ||
+	    memcmp(a->down_comm, b->down_comm,
+	    a->ndown_comm * sizeof(*a->down_comm)) == 0);
 }
 
 static bool nbr_eq(const struct conf_neighbor *a,
@@ -576,6 +625,8 @@ bool conf_equal(const struct conf *a, const struct conf *b)
 	    a->nlistens != b->nlistens || a->nsockets != b->nsockets ||
 	    a->npools != b->npools || a->nneighbors != b->nneighbors ||
 	    a->nadvs != b->nadvs || a->nvips != b->nvips ||
+	    a->nchecks != b->nchecks || a->drain_time != b->drain_time ||
+	    a->shutdown_drain != b->shutdown_drain ||
 	    a->socket_mode != b->socket_mode ||
 	    a->socket_mode_set != b->socket_mode_set ||
 	    !str_eq(a->socket_group, b->socket_group) ||
@@ -599,8 +650,12 @@ bool conf_equal(const struct conf *a, const struct conf *b)
 		if (!str_eq(a->sockets[i].path, b->sockets[i].path) ||
 		    a->sockets[i].restricted != b->sockets[i].restricted)
 			return false;
+	for (size_t i = 0; i < a->nchecks; i++)
+		if (!conf_check_eq(&a->checks[i], &b->checks[i]))
+			return false;
 	for (size_t i = 0; i < a->npools; i++)
-		if (!conf_pool_eq(&a->pools[i], &b->pools[i]))
+		if (!conf_pool_eq(&a->pools[i], &b->pools[i]) ||
+		    a->pools[i].check_idx != b->pools[i].check_idx)
 			return false;
 	for (size_t i = 0; i < a->nneighbors; i++)
 		if (!nbr_eq(&a->neighbors[i], &b->neighbors[i]))
@@ -620,7 +675,8 @@ bool conf_equal(const struct conf *a, const struct conf *b)
 	for (size_t i = 0; i < a->nvips; i++) {
 		const struct conf_vip *x = &a->vips[i], *y = &b->vips[i];
 		if (!pfx_eq(&x->addr, &y->addr) || !str_eq(x->pool, y->pool) ||
-		    !str_eq(x->owner, y->owner) || x->pool_idx != y->pool_idx)
+		    !str_eq(x->owner, y->owner) || x->pool_idx != y->pool_idx ||
+		    !str_eq(x->check, y->check) || x->check_idx != y->check_idx)
 			return false;
 	}
 	return true;

@@ -202,3 +202,53 @@ bool conf_v_ifname(struct parser *p, const struct tok *t)
 	}
 	return true;
 }
+
+/* Seconds as written, "2", "0.5" or "1.25": at most three decimals, so a
+ * value is a whole number of milliseconds and prints back the same. */
+bool conf_v_msec(struct parser *p, const struct tok *t, uint64_t lo,
+    uint64_t hi, uint32_t *out)
+{
+	const char *s = t->text, *dot = strchr(s, '.');
+	char whole[24];
+	uint64_t sec, frac = 0;
+	size_t wl = dot ? (size_t)(dot - s) : strlen(s);
+	size_t fl = dot ? strlen(dot + 1) : 0;
+
+	if (wl == 0 || wl >= sizeof(whole) || (dot && fl == 0)) {
+		conf_p_bad(p, "\"%s\" is not a number of seconds", s);
+		return false;
+	}
+	memcpy(whole, s, wl);
+	whole[wl] = '\0';
+	if (!conf_num_parse(whole, &sec) || (dot != NULL &&
+	    !conf_num_parse(dot + 1, &frac))) {
+		conf_p_bad(p, "\"%s\" is not a number of seconds", s);
+		return false;
+	}
+	if (fl > 3) {
+		conf_p_bad(p, "%s has more than 3 decimals", s);
+		return false;
+	}
+	for (size_t i = fl; i < 3; i++)
+		frac *= 10;
+	uint64_t ms = sec > UINT64_MAX / 1000 - 1000 ? UINT64_MAX :
+	    sec * 1000 + frac;
+	if (ms < lo || ms > hi) {
+		conf_p_bad(p, "%s is out of range", s);
+		return false;
+	}
+	*out = (uint32_t)ms;
+	return true;
+}
+
+bool conf_v_path(struct parser *p, const struct tok *t, size_t max)
+{
+	if (!conf_v_string(p, t, 1, max))
+		return false;
+	if (t->text[0] != '/') {
+		conf_p_bad(p, "\"%s\" is not an absolute path; write it from "
+		    "/", t->text);
+		return false;
+	}
+	return true;
+}

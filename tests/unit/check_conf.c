@@ -13,18 +13,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "conf/conf.h"
-#include "conf/conf_int.h"	/* conf_equal, conf_parse_string */
+#include "tests/unit/conf_fixture.h"
 #include "tests/unit/unit.h"
 
-struct row {
-	const char *name;
-	bool ok;
-	const char *text;
-	const char *msgs;	/* every message, each ending in \n */
-};
-
-static const struct row rows[] = {
+static const struct conf_row rows[] = {
 	{ "empty", true,
 	    "",
 	    "" },
@@ -212,8 +204,8 @@ static const struct row rows[] = {
 	    "t.conf:7: unknown statement \"xyzzy\" at top level; expected "
 	    "one of: router-id, local-as, listen, socket, state-file, "
 	    "socket-mode, socket-group, max-clients, vip-interface, "
-	    "track-interface, import-addresses, metrics, "
-	    "pool, neighbor, advertisement, vip\n" },
+	    "track-interface, import-addresses, metrics, drain-time, "
+	    "shutdown-drain, check, pool, neighbor, advertisement, vip\n" },
 	{ "statement of another block", false,
 	    "local-as 64513\nneighbor r1 {\n\taddress 10.0.0.1\n"
 	    "\tremote-as 64512\n\taddresses 192.168.1.0/24\n"
@@ -247,7 +239,7 @@ static const struct row rows[] = {
 	    "t.conf:14: vip: unknown option \"pol\"; did you mean "
 	    "\"pool\"?\n"
 	    "t.conf:15: vip: owner needs a value; usage: vip ADDRESS [pool "
-	    "NAME] [owner OWNER]\n" },
+	    "NAME] [owner OWNER] [check NAME]\n" },
 	{ "unknown names when none are defined", false,
 	    "advertisement a1 {\n\tpools p1\n\tpeers r1\n}\n",
 	    "t.conf:2: advertisement a1: unknown pool \"p1\"; no pool is "
@@ -588,7 +580,7 @@ static const struct row rows[] = {
 	    "t.conf:11: listen: expected \"port N\" after the address; "
 	    "usage: listen on ADDRESS [port 1..65535]\n"
 	    "t.conf:12: vip: \"300.1.1.1\" is not an IP address; usage: "
-	    "vip ADDRESS [pool NAME] [owner OWNER]\n" },
+	    "vip ADDRESS [pool NAME] [owner OWNER] [check NAME]\n" },
 	{ "names", false,
 	    "pool -p {\n\taddresses 10.0.0.0/8\n}\npool \"a b\" {\n}\n"
 	    "pool {\n}\nneighbor a b {\n}\nadvertisement a1 {\n"
@@ -692,7 +684,7 @@ static const struct row rows[] = {
 	    "addresses 192.168.1.240/28 or addresses "
 	    "192.168.1.250-192.168.1.254\n"
 	    "t.conf:6: vip does not open a block; usage: vip ADDRESS [pool "
-	    "NAME] [owner OWNER]\n"
+	    "NAME] [owner OWNER] [check NAME]\n"
 	    "t.conf:8: router-id: unexpected } in the middle of the line; "
 	    "usage: router-id A.B.C.D, e.g. router-id 10.0.1.1\n" },
 	{ "unknown block is skipped whole", false,
@@ -701,8 +693,8 @@ static const struct row rows[] = {
 	    "t.conf:1: unknown statement \"filter\" at top level; expected "
 	    "one of: router-id, local-as, listen, socket, state-file, "
 	    "socket-mode, socket-group, max-clients, vip-interface, "
-	    "track-interface, import-addresses, metrics, "
-	    "pool, neighbor, advertisement, vip\n"
+	    "track-interface, import-addresses, metrics, drain-time, "
+	    "shutdown-drain, check, pool, neighbor, advertisement, vip\n"
 	    "t.conf:7: expected a statement keyword, not a quoted string\n" },
 	{ "skipped block not closed", false,
 	    "bogus {\n\tx\nneighbor r1 {\n\taddress 10.0.0.1\n"
@@ -710,8 +702,8 @@ static const struct row rows[] = {
 	    "t.conf:1: unknown statement \"bogus\" at top level; expected "
 	    "one of: router-id, local-as, listen, socket, state-file, "
 	    "socket-mode, socket-group, max-clients, vip-interface, "
-	    "track-interface, import-addresses, metrics, "
-	    "pool, neighbor, advertisement, vip\n"
+	    "track-interface, import-addresses, metrics, drain-time, "
+	    "shutdown-drain, check, pool, neighbor, advertisement, vip\n"
 	    "t.conf:3: the block at line 1 is not closed; add } before "
 	    "line 3\n" },
 	{ "duplicate statements", false,
@@ -744,91 +736,9 @@ static const struct row rows[] = {
 	    "another name\n" },
 };
 
-/* Every message of d, each followed by a newline. */
-static char *joined(const struct conf_diag *d)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	ck_assert_ptr_nonnull(f);
-	for (size_t i = 0; i < d->nmsgs; i++)
-		fprintf(f, "%s\n", d->msgs[i]);
-	fclose(f);
-	return buf;
-}
-
-static char *printed(const struct conf *c)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	ck_assert_ptr_nonnull(f);
-	conf_print(c, f);
-	fclose(f);
-	return buf;
-}
-
-/* The canonical form parses to an equal config and prints the same. */
-static void check_roundtrip(const struct conf *c, const char *what)
-{
-	struct conf_diag d;
-	char *p1 = printed(c);
-
-	conf_diag_init(&d);
-	struct conf *c2 = conf_load_string("rt.conf", p1, &d);
-	char *m = joined(&d);
-	ck_assert_msg(c2 != NULL && d.nerrors == 0,
-	    "%s: canonical form does not load:\n%s\n%s", what, p1, m);
-	ck_assert_msg(conf_equal(c, c2), "%s: reloaded config differs:\n%s",
-	    what, p1);
-	char *p2 = printed(c2);
-	ck_assert_msg(strcmp(p1, p2) == 0, "%s: second print differs:\n%s\n"
-	    "---\n%s", what, p1, p2);
-	free(p1);
-	free(p2);
-	free(m);
-	conf_diag_free(&d);
-	conf_free(c2);
-}
-
-/* Message lines are "NAME:LINE: ..." in line order. */
-static void check_line_order(const struct conf_diag *d, const char *name)
-{
-	size_t nl = strlen(name);
-	long last = 0;
-
-	for (size_t i = 0; i < d->nmsgs; i++) {
-		const char *m = d->msgs[i];
-		ck_assert_msg(strncmp(m, name, nl) == 0 && m[nl] == ':',
-		    "message without the file name: %s", m);
-		long line = strtol(m + nl + 1, NULL, 10);
-		ck_assert_msg(line >= last, "message out of line order: %s", m);
-		last = line;
-	}
-}
-
 START_TEST(table)
 {
-	const struct row *r = &rows[_i];
-	struct conf_diag d;
-
-	conf_diag_init(&d);
-	struct conf *c = conf_load_string("t.conf", r->text, &d);
-	char *m = joined(&d);
-	ck_assert_msg(strcmp(m, r->msgs) == 0, "row \"%s\": messages\n%s"
-	    "expected\n%s", r->name, m, r->msgs);
-	ck_assert_msg((c != NULL) == r->ok, "row \"%s\": ok %d", r->name,
-	    c != NULL);
-	ck_assert_msg((d.nerrors == 0) == r->ok, "row \"%s\": %zu errors",
-	    r->name, d.nerrors);
-	check_line_order(&d, "t.conf");
-	if (c != NULL)
-		check_roundtrip(c, r->name);
-	free(m);
-	conf_diag_free(&d);
-	conf_free(c);
+	conf_fx_run_row(&rows[_i]);
 }
 END_TEST
 
@@ -933,7 +843,7 @@ START_TEST(metallb_seed)
 	ck_assert_uint_eq(c->vips[0].pool_idx, 1);
 	ck_assert_int_eq(c->vips[0].line, 25);
 
-	char *p = printed(c);
+	char *p = conf_fx_printed(c);
 	ck_assert_str_eq(p,
 	    "local-as 64513\n"
 	    "\n"
@@ -966,7 +876,7 @@ START_TEST(metallb_seed)
 	    "vip 192.168.1.250 pool istio-pool owner "
 	    "istio-system/istio-ingressgateway\n");
 	free(p);
-	check_roundtrip(c, "seed");
+	conf_fx_roundtrip(c, "seed");
 	conf_diag_free(&d);
 	conf_free(c);
 }
@@ -997,7 +907,7 @@ START_TEST(effective_values)
 	ck_assert_uint_eq(c->advs[0].npeer_idx, 1);
 	ck_assert_uint_eq(c->advs[0].peer_idx[0], 1);
 	/* Defaults stay implicit in the canonical form. */
-	char *p = printed(c);
+	char *p = conf_fx_printed(c);
 	ck_assert_ptr_null(strstr(p, "keepalive"));
 	ck_assert_ptr_nonnull(strstr(p, "\tlocal-as 7\n"));
 	ck_assert_ptr_null(strstr(p, "\tlocal-as 65001\n"));
@@ -1180,7 +1090,7 @@ START_TEST(print_refused)
 	ck_assert_ptr_nonnull(c);
 	ck_assert_uint_eq(d.nmsgs, 0);
 	ck_assert_str_eq(c->neighbors[0].password, "se\"cr\\et");
-	char *p1 = printed(c);
+	char *p1 = conf_fx_printed(c);
 	ck_assert_str_eq(p1, want);
 	struct conf *c2 = conf_parse_string("r2.conf", p1, &d);
 	ck_assert_ptr_nonnull(c2);
@@ -1204,16 +1114,21 @@ static uint32_t rnd(uint32_t *s)
 static const char fuzz_base[] =
     "router-id 10.0.1.1\nlocal-as 64513\nlisten on ::1 port 1179\n"
     "socket \"/run/x\" restricted\nstate-file \"/var/s\"\n"
+    "drain-time 5\nshutdown-drain 2\n"
+    "check c1 {\n\thttp \"http://h:80/x\"\n\texpect 200 204\n"
+    "\tinterval 0.5\n\ttimeout 0.25\n\trise 3\n"
+    "\ton-down med 5 prepend 2 community 1:1\n\tdisable-file \"/m\"\n}\n"
+    "check c2 {\n\texec \"/bin/x\" \"-q\"\n}\n"
     "pool p1 {\n\taddresses 192.168.1.250-192.168.1.254\n"
     "\taddresses 2001:db8::/120\n\tauto-assign no\n"
-    "\tavoid-buggy-ips yes\n}\n"
+    "\tavoid-buggy-ips yes\n\tcheck c1\n}\n"
     "neighbor r1 {\n\taddress 10.0.0.1\n\tremote-as 64512.1\n"
     "\tlocal-address 10.0.0.2\n\tnext-hop 10.0.0.2\n"
     "\tnext-hop-v6 2001:db8::9\n\thold-time 30\n\tkeepalive 10\n"
     "\tdescription \"a \\\"b\\\"\"\n\tgraceful-restart no\n}\n"
     "advertisement a1 {\n\tpools p1\n\tcommunities 1:2 no-export "
     "large:1:2:3\n\taggregation-length 31\n\tpeers r1\n}\n"
-    "vip 192.168.1.250 pool p1 owner ns/svc\n";
+    "vip 192.168.1.250 pool p1 owner ns/svc check c2\n";
 
 START_TEST(fuzz)
 {
@@ -1266,9 +1181,9 @@ START_TEST(fuzz)
 		struct conf *c = conf_load_string("fuzz.conf", text, &d);
 		ck_assert_msg((c == NULL) == (d.nerrors > 0),
 		    "ok/nerrors disagree on:\n%s", text);
-		check_line_order(&d, "fuzz.conf");
+		conf_fx_line_order(&d, "fuzz.conf");
 		if (c != NULL)
-			check_roundtrip(c, text);
+			conf_fx_roundtrip(c, text);
 		conf_diag_free(&d);
 		conf_free(c);
 	}
@@ -1342,17 +1257,6 @@ START_TEST(session_change)
 }
 END_TEST
 
-static void blocks_log(void *arg, const char *kind, const char *name,
-    enum conf_change ch)
-{
-	static const char *const what[] = { "+", "-", "~" };
-	char *log = arg;
-	size_t n = strlen(log);
-
-	snprintf(log + n, 512 - n, "%s%s%s %s", n ? " " : "", what[ch], kind,
-	    name);
-}
-
 /* Pools and advertisements by name; an advertisement without a pools
  * line changes when a pool comes or goes. */
 START_TEST(diff_blocks)
@@ -1371,18 +1275,18 @@ START_TEST(diff_blocks)
 	    "advertisement all {\n}\n"
 	    "advertisement one {\n\tpools p1\n}\n"
 	    "advertisement new {\n\tpools p1\n\tlocal-pref 5\n}\n";
-	char log[512] = "";
+	char log[CONF_FX_LOG] = "";
 	struct conf_diag d;
 
 	conf_diag_init(&d);
 	struct conf *ca = conf_load_string("a.conf", a, &d);
 	struct conf *cb = conf_load_string("b.conf", b, &d);
 	ck_assert(ca && cb);
-	conf_diff_blocks(ca, cb, blocks_log, log);
+	conf_diff_blocks(ca, cb, conf_fx_blocks_log, log);
 	ck_assert_str_eq(log, "~pool p2 +pool p4 -pool p3 "
 	    "~advertisement all +advertisement new -advertisement gone");
 	log[0] = '\0';
-	conf_diff_blocks(ca, ca, blocks_log, log);
+	conf_diff_blocks(ca, ca, conf_fx_blocks_log, log);
 	ck_assert_str_eq(log, "");
 	conf_free(ca);
 	conf_free(cb);
