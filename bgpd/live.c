@@ -109,9 +109,11 @@ bool live_reconf(struct lbbgpd *d)
 	if (d->health == NULL || health_apply(d->health, d->conf))
 		return true;
 	/* It still points into the old config, which goes: stop it.  The
-	 * checks keep their last state (fail static). */
+	 * checks keep their last state (fail static), and End-of-RIB no
+	 * longer waits for results that will not come. */
 	health_free(d->health);
 	d->health = NULL;
+	d->checks_pending = false;
 	return false;
 }
 

@@ -137,6 +137,14 @@ static struct conf *load_conf(struct reload *x, json_object *reply)
 
 	conf_diag_init(&diag);
 	struct conf *nc = conf_load_file(x->file, &diag);
+	/* A check's program must exist, as at start (lbbgpd -n). */
+	if (nc != NULL) {
+		conf_check_host(nc, &diag);
+		if (diag.nerrors > 0) {
+			conf_free(nc);
+			nc = NULL;
+		}
+	}
 	json_object *msgs = json_object_new_array();
 	for (size_t i = 0; i < diag.nmsgs; i++) {
 		json_object_array_add(msgs, json_object_new_string(

@@ -299,17 +299,22 @@ size_t rib_check_vips(const struct rib *r, size_t check)
 
 bool rib_checks_pending(const struct rib *r)
 {
-	const struct conf *c = r->conf;
+	bool any = false;
 
-	for (size_t i = 0; i < c->nchecks; i++) {
-		if (r->checks[i].state != RIB_CHECK_PENDING)
-			continue;
-		/* Pending matters only when something is bound to it. */
-		for (size_t p = 0; p < c->npools; p++)
-			if (c->pools[p].check_idx == i)
+	for (size_t i = 0; i < r->conf->nchecks && !any; i++)
+		any = r->checks[i].state == RIB_CHECK_PENDING;
+	if (!any)
+		return false;
+	/* Pending matters only when a VIP is bound to it: one walk, which
+	 * stops at the first. */
+	for (const struct vip *v = rib_vip_next(r, NULL); v;
+	    v = rib_vip_next(r, v)) {
+		for (uint32_t j = 0; j < v->nowners; j++) {
+			uint16_t chk = owner_check(r, v, vip_owner(v, j));
+			if (chk != 0 && r->checks[chk - 1].state ==
+			    RIB_CHECK_PENDING)
 				return true;
-		if (rib_check_vips(r, i) > 0)
-			return true;
+		}
 	}
 	return false;
 }

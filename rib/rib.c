@@ -121,11 +121,14 @@ static void unexport_vip(struct rib *r, const struct vip *v, size_t n,
 			continue;
 		if (own)
 			e->v2--;
+		/* Others add something: whether a plain VIP is among them
+		 * decides the marks (attrset.c's route_gather()). */
+		bool others = e->v2 > 0;
 		bool gone = --e->v1 == 0;
 		if (gone)
 			pt_delete(&r->exp, e);
-		/* Gone, or what the VIP adds may have changed. */
-		if (gone || own)
+		/* Gone, or what the VIPs add may have changed. */
+		if (gone || own || others)
 			adj_route_changed(r, adv, &route);
 	}
 }
@@ -145,9 +148,10 @@ static bool export_vip(struct rib *r, const struct vip *v, bool own)
 			unexport_vip(r, v, i, own);
 			return false;
 		}
+		bool others = e->v2 > 0;
 		if (own)
 			e->v2++;
-		if (++e->v1 == 1 || own)
+		if (++e->v1 == 1 || own || others)
 			adj_route_changed(r, adv, &route);
 	}
 	return true;

@@ -860,10 +860,11 @@ static const struct script {
 	    /* rise 2 */
 	    "probe web pass | 0", "probe web fail | 0", "probe web pass | 0",
 	    "sent | ", "probe web pass | 1", "sent | +10.0.0.1",
-	    /* a holder without a check keeps it up; and VIPs added while
-	     * down are not announced */
-	    "probe web fail", "probe web fail | 0", "sent | -10.0.0.1",
-	    "add 10.0.0.1 x check=med", "probe med fail | 1",
+	    /* a holder whose on-down keeps the route keeps it, worse;
+	     * VIPs added while down are not announced */
+	    "probe web fail", "probe web fail | 1", "sent | -10.0.0.1",
+	    "wd 10.0.0.1 o", "add 10.0.0.1 o key=k",
+	    "add 10.0.0.1 x key=k check=med", "probe med fail | 1",
 	    "sent | +10.0.0.1", "add 10.0.0.2 o", "sent | ",
 	    "wd 10.0.0.1 x", "sent | -10.0.0.1", "count | 3" } },
 	{ "health: on-down keeps the route, made worse", conf_health, {
@@ -891,10 +892,10 @@ static const struct script {
 	    "undrain 10.1.0.1 | 1", "sent | +10.1.0.1",
 	    /* iBGP: LOCAL_PREF 0 too */
 	    "up 0 ibgp", "sent | +10.1.0.1 +10.1.0.2", "drainall on | 2",
-	    "full | +10.1.0.1 origin IGP nh 192.0.2.254 lpref 0 comm "
-	    "graceful-shutdown | +10.1.0.2",
-	    "drainall off | 2", "full | +10.1.0.1 origin IGP nh 192.0.2.254 "
-	    "lpref 100 | +10.1.0.2",
+	    "full | +10.1.0.1 +10.1.0.2 origin IGP nh 192.0.2.254 lpref 0 "
+	    "comm graceful-shutdown",
+	    "drainall off | 2", "full | +10.1.0.1 +10.1.0.2 origin IGP nh "
+	    "192.0.2.254 lpref 100",
 	    /* a withdrawn VIP forgets its drain */
 	    "drain 10.1.0.2 5 | 1", "wd 10.1.0.2 o", "add 10.1.0.2 o",
 	    "health 10.1.0.2 | - none shown", "draining | 0" } },
