@@ -153,8 +153,8 @@ int main(int argc, char *argv[])
 	if (complete != NULL) {
 		const char *cmd = complete_cmd(complete);
 		if (cmd == NULL || argc != 0)
-			die(EXIT_USAGE, "-C takes neighbors, pools, vips or "
-			    "owners, and no command");
+			die(EXIT_USAGE, "-C takes neighbors, pools, vips, "
+			    "owners or checks, and no command");
 		req = json_object_new_object();
 		json_object_object_add(req, "cmd", json_object_new_string(cmd));
 		x.timeout = COMPLETE_TIMEOUT;

@@ -34,6 +34,8 @@ struct args {
 	const char		*pool;
 	const char		*owner;
 	const char		*key;		/* sharing-key */
+	const char		*check;		/* add ... check NAME */
+	bool			 all;		/* drain all */
 	const char		**comms;	/* community C ... */
 	size_t			 ncomms;
 	const char		*dir;		/* show rib in|out */
@@ -59,6 +61,7 @@ enum tok_type {
 	VALUE,		/* any one word */
 	REST,		/* every word left, joined by spaces */
 	INCLUDE,	/* the rows of the table next, in this place */
+	CONFLICT,	/* a keyword of another form of the command: an error */
 };
 
 /* Where a word goes in struct args. */
@@ -75,6 +78,8 @@ enum slot {
 	S_ACTION,
 	S_REASON,	/* text: the rest of the line */
 	S_FORMAT,
+	S_CHECK,
+	S_ALL,		/* a keyword alone: drain all */
 	S_COUNT
 };
 
@@ -83,6 +88,7 @@ enum slot_kind {
 	K_ONE,		/* a const char * that may be given once */
 	K_LIST,		/* an array of words and its count */
 	K_TEXT,		/* args.reason */
+	K_FLAG,		/* a bool a keyword sets; true in the request */
 };
 
 struct slot_info {
@@ -169,11 +175,13 @@ void	render_withdraw(json_object *, const struct args *);
 void	render_allocate(json_object *, const struct args *);
 void	render_neighbor_action(json_object *, const struct args *);
 void	render_reload(json_object *, const struct args *);
+void	render_drain(json_object *, const struct args *);
+void	render_checks(json_object *, const struct args *);
 
 /*
  * bgpctl -C WHAT, for shell completion (complete.c): the request that
- * lists WHAT (neighbors, pools, vips, owners), or NULL; then its words,
- * one per line.
+ * lists WHAT (neighbors, pools, vips, owners, checks), or NULL; then its
+ * words, one per line.
  */
 const char *complete_cmd(const char *);
 void	complete_print(json_object *, const char *);

@@ -1,7 +1,7 @@
 /*
  * complete.c - words for shell completion: "bgpctl -C neighbors" prints
- * the neighbor names lbbgpd knows, one per line; likewise pools, vips
- * and owners.  Hidden and for contrib/bash-completion/bgpctl only: it
+ * the neighbor names lbbgpd knows, one per line; likewise pools, vips,
+ * owners and checks.  Hidden and for contrib/bash-completion/bgpctl only: it
  * prints nothing but words, and skips any a shell could not take as one
  * word (spaces, quotes, control bytes), so a completion never breaks on
  * what a daemon sends.
@@ -26,6 +26,7 @@ static const struct word_list lists[] = {
 	{ "pools",	"show-pools",	"pools",	"name" },
 	{ "vips",	"show-vips",	"vips",		"vip" },
 	{ "owners",	"show-vips",	"vips",		NULL },
+	{ "checks",	"show-checks",	"checks",	"name" },
 };
 #define NLISTS (NELEM(lists))
 

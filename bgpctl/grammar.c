@@ -32,6 +32,8 @@ const struct slot_info slots[S_COUNT] = {
 	[S_ACTION]	= ONE(action, "ACTION"),
 	[S_REASON]	= { K_TEXT, "TEXT", 0, 0 },
 	[S_FORMAT]	= ONE(format, "FORMAT"),
+	[S_CHECK]	= ONE(check, "CHECK"),
+	[S_ALL]		= { K_FLAG, NULL, offsetof(struct args, all), 0 },
 };
 
 /* ---- token tables ------------------------------------------------------ */
@@ -86,13 +88,15 @@ static const struct token t_rib[] = {
 	END
 };
 
-/* add VIP ... [pool P] [owner O] [sharing-key K] [community C ...] */
+/* add VIP ... [pool P] [owner O] [sharing-key K] [check C]
+ * [community C ...] */
 static const struct token t_add_comms[3];
 static const struct token t_add_opts[] = {
 	MAYEND,
 	{ OPTION,	"pool",		S_POOL,		t_add_opts },
 	{ OPTION,	"owner",	S_OWNER,	t_add_opts },
 	{ OPTION,	"sharing-key",	S_KEY,		t_add_opts },
+	{ OPTION,	"check",	S_CHECK,	t_add_opts },
 	{ OPTION,	"community",	S_COMMS,	t_add_comms },
 	END
 };
@@ -132,6 +136,23 @@ static const struct token t_alloc[] = {
 	END
 };
 
+/* drain | undrain VIP ... | pool POOL | all: exactly one of the three,
+ * as the daemon wants (docs/control-protocol.md); "drain VIP all" is a
+ * usage error, not a VIP named "all". */
+static const struct token t_drain_vips[] = {
+	MAYEND,
+	{ CONFLICT,	"all",		S_NONE,		NULL },
+	{ CONFLICT,	"pool",		S_NONE,		NULL },
+	{ VALUE,	"VIP",		S_VIPS,		t_drain_vips },
+	END
+};
+static const struct token t_drain[] = {
+	{ KEYWORD,	"all",		S_ALL,		t_end },
+	{ OPTION,	"pool",		S_POOL,		t_end },
+	{ VALUE,	"VIP",		S_VIPS,		t_drain_vips },
+	END
+};
+
 /* neighbor NAME up | down | clear | refresh [reason TEXT]: the reason
  * goes with the Cease of down and clear, and into lbbgpd's log. */
 static const struct token t_reason_text[] = {
@@ -162,8 +183,12 @@ static const struct token t_nbr[] = {
 #define F_POOL		{ S_POOL, "pool", NULL }
 #define F_OWNER		{ S_OWNER, "owner", NULL }
 #define F_KEY		{ S_KEY, "sharing-key", NULL }
+#define F_CHECK		{ S_CHECK, "check", NULL }
 /* One VIP travels as "vip", several as "vips". */
 #define F_VIPS		{ S_VIPS, "vips", "vip" }
+/* drain's VIPs always as "vips", the form its documentation gives. */
+#define F_DRAIN		{ { S_VIPS, "vips", NULL }, F_POOL, \
+			    { S_ALL, "all", NULL } }
 
 const struct command commands[] = {
 	{ { "show", "summary" }, "show-neighbors", t_end,
@@ -178,6 +203,9 @@ const struct command commands[] = {
 	{ { "show", "pools" }, "show-pools", t_end,
 	    { { S_NONE } }, render_pools,
 	    "show pools" },
+	{ { "show", "checks" }, "show-checks", t_end,
+	    { { S_NONE } }, render_checks,
+	    "show checks" },
 	{ { "show", "rib" }, "show-rib", t_rib,
 	    { { S_NAME, "neighbor", NULL }, { S_DIR, "dir", NULL } },
 	    render_rib,
@@ -187,15 +215,21 @@ const struct command commands[] = {
 	    "show metrics [openmetrics | prometheus]" },
 	{ { "add", NULL }, "add", t_add,
 	    { F_VIPS, F_POOL, F_OWNER, F_KEY,
-	    { S_COMMS, "communities", NULL } }, render_add,
+	    { S_COMMS, "communities", NULL }, F_CHECK }, render_add,
 	    "add VIP ... [pool POOL] [owner OWNER] [sharing-key KEY]\n"
-	    "    [community COMMUNITY ...]" },
+	    "    [check CHECK] [community COMMUNITY ...]" },
 	{ { "withdraw", NULL }, "withdraw", t_wd,
 	    { F_VIPS, F_OWNER }, render_withdraw,
 	    "withdraw VIP ... [owner OWNER]" },
 	{ { "allocate", NULL }, "allocate", t_alloc,
 	    { F_POOL, F_OWNER, F_KEY }, render_allocate,
 	    "allocate [pool POOL] [owner OWNER] [sharing-key KEY]" },
+	{ { "drain", NULL }, "drain", t_drain,
+	    F_DRAIN, render_drain,
+	    "drain VIP ... | pool POOL | all" },
+	{ { "undrain", NULL }, "undrain", t_drain,
+	    F_DRAIN, render_drain,
+	    "undrain VIP ... | pool POOL | all" },
 	{ { "neighbor", NULL }, "neighbor", t_nbr,
 	    { F_NAME, { S_ACTION, "action", NULL },
 	    { S_REASON, "reason", NULL } }, render_neighbor_action,
@@ -261,6 +295,11 @@ json_object *build_request(const struct args *a)
 			break;
 		case K_TEXT:
 			put(req, f->key, a->reason);
+			break;
+		case K_FLAG:
+			if (*(const bool *)(base + s->off))
+				json_object_object_add(req, f->key,
+				    json_object_new_boolean(true));
 			break;
 		}
 	}

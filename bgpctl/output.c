@@ -15,11 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bgpctl/bgpctl.h"
 #include "util/buf.h"
 
 #define DAY	86400
+#define MAX_AGE	1e12		/* seconds; beyond, a "since" is nonsense */
 
 /* ---- reading the reply ---------------------------------------------- */
 
@@ -51,6 +53,18 @@ static bool jint(json_object *o, const char *key, int64_t *out)
 	return true;
 }
 
+/* A number, integer or not: times since 1970 come with fractions. */
+static bool jnum(json_object *o, const char *key, double *out)
+{
+	json_object *v = jget(o, key);
+
+	if (v == NULL || (!json_object_is_type(v, json_type_double) &&
+	    !json_object_is_type(v, json_type_int)))
+		return false;
+	*out = json_object_get_double(v);
+	return true;
+}
+
 static size_t jlen(json_object *arr)
 {
 	if (arr == NULL || !json_object_is_type(arr, json_type_array))
@@ -71,13 +85,8 @@ static const char *fmt_count(json_object *o, const char *key, char *buf,
 }
 
 /* OpenBGPD's habit: 00:01:02 below a day, 1d02h03m above. */
-static const char *fmt_duration(json_object *o, const char *key, char *buf,
-    size_t size)
+static const char *fmt_secs(int64_t t, char *buf, size_t size)
 {
-	int64_t t;
-
-	if (!jint(o, key, &t))
-		return "-";
 	if (t < 0)
 		t = 0;
 	if (t < DAY)
@@ -87,6 +96,37 @@ static const char *fmt_duration(json_object *o, const char *key, char *buf,
 		snprintf(buf, size, "%" PRId64 "d%02dh%02dm", t / DAY,
 		    (int)(t / 3600 % 24), (int)(t / 60 % 60));
 	return buf;
+}
+
+/* A number of seconds, such as how long a session has been up. */
+static const char *fmt_duration(json_object *o, const char *key, char *buf,
+    size_t size)
+{
+	int64_t t;
+
+	if (!jint(o, key, &t))
+		return "-";
+	return fmt_secs(t, buf, size);
+}
+
+/*
+ * How long ago a time in seconds since 1970 was, shown as fmt_duration
+ * shows a number of seconds; a time a little ahead of this host's
+ * clock shows as 00:00:00.
+ */
+static const char *fmt_age(json_object *o, const char *key, char *buf,
+    size_t size)
+{
+	struct timespec now;
+	double t, age;
+
+	if (!jnum(o, key, &t))
+		return "-";
+	clock_gettime(CLOCK_REALTIME, &now);
+	age = (double)now.tv_sec + now.tv_nsec / 1e9 - t;
+	if (!(age < MAX_AGE))
+		return "-";
+	return fmt_secs(age > 0 ? (int64_t)age : 0, buf, size);
 }
 
 static const char *fmt_bool(json_object *o, const char *key)
@@ -480,14 +520,49 @@ void render_neighbors(json_object *r, const struct args *a)
 
 /* ---- show vips, show pools ------------------------------------------ */
 
+/* Has any element of the array the member key? */
+static bool any_has(json_object *arr, const char *key)
+{
+	for (size_t i = 0; i < jlen(arr); i++)
+		if (jget(json_object_array_get_idx(arr, i), key) != NULL)
+			return true;
+	return false;
+}
+
+/* "NAME", "NAME (static)", "NAME (check web)", "NAME (static, check web)". */
+static void owner_text(struct str *s, json_object *o)
+{
+	const char *name = jstr(o, "owner"), *check = jstr(o, "check");
+
+	str_add(s, name ? name : "-");
+	if (json_object_get_boolean(jget(o, "static")))
+		str_add(s, check != NULL ? " (static, check " : " (static)");
+	else if (check != NULL)
+		str_add(s, " (check ");
+	if (check != NULL) {
+		str_add(s, check);
+		str_add(s, ")");
+	}
+}
+
 void render_vips(json_object *r, const struct args *a)
 {
-	static const char *const head[] = { "VIP", "Pool", "Owners",
-	    "Routes" };
+	const char *head[6] = { "VIP", "Pool" };
+	char align[7] = "";
+	size_t ncols = 2;
 	json_object *vips = jget(r, "vips");
+	/* Without checks and drains the table looks as it always did. */
+	bool health = any_has(vips, "health"), drain = any_has(vips, "drain");
 	struct table t;
 
-	table_init(&t, 4, head, "llll");
+	if (health)
+		head[ncols++] = "Health";
+	if (drain)
+		head[ncols++] = "Drain";
+	head[ncols++] = "Owners";
+	head[ncols++] = "Routes";
+	memset(align, 'l', ncols);
+	table_init(&t, ncols, head, align);
 	for (size_t i = 0; i < jlen(vips); i++) {
 		json_object *v = json_object_array_get_idx(vips, i);
 		json_object *owners = jget(v, "owners");
@@ -495,16 +570,16 @@ void render_vips(json_object *r, const struct args *a)
 		struct str s = { 0 };
 
 		for (size_t j = 0; j < jlen(owners); j++) {
-			json_object *o = json_object_array_get_idx(owners, j);
-			const char *name = jstr(o, "owner");
 			if (j > 0)
 				str_add(&s, ", ");
-			str_add(&s, name ? name : "-");
-			if (json_object_get_boolean(jget(o, "static")))
-				str_add(&s, " (static)");
+			owner_text(&s, json_object_array_get_idx(owners, j));
 		}
 		table_add(&t, jstr(v, "vip"));
 		table_add(&t, jstr(v, "pool"));
+		if (health)
+			table_add(&t, jstr(v, "health"));
+		if (drain)
+			table_add(&t, jstr(v, "drain"));
 		table_add(&t, s.p);
 		free(s.p);
 		if (jlen(routes) == 0)
@@ -515,11 +590,8 @@ void render_vips(json_object *r, const struct args *a)
 			const char *prefix = jstr(rt, "prefix");
 			struct str l = { 0 }, peers = { 0 };
 
-			if (j > 0) {
+			for (size_t k = 0; j > 0 && k + 1 < ncols; k++)
 				table_add(&t, "");
-				table_add(&t, "");
-				table_add(&t, "");
-			}
 			str_join(&peers, jget(rt, "peers"), ",");
 			str_add(&l, prefix ? prefix : "-");
 			str_add(&l, " -> ");
@@ -576,15 +648,72 @@ void render_pools(json_object *r, const struct args *a)
 	table_print(&t);
 }
 
-/* ---- show rib ------------------------------------------------------- */
+/* ---- show checks ---------------------------------------------------- */
 
-static bool any_route_has(json_object *routes, const char *key)
+/* The newest probe result: its reason and latency, "http 200 1.2ms". */
+static void last_text(struct str *s, json_object *last)
 {
-	for (size_t i = 0; i < jlen(routes); i++)
-		if (jget(json_object_array_get_idx(routes, i), key) != NULL)
-			return true;
-	return false;
+	const char *why = jstr(last, "reason");
+	double latency;
+	char b[32];
+
+	if (why == NULL)
+		why = jstr(last, "result");
+	str_add(s, why != NULL ? why : "-");
+	if (jnum(last, "latency", &latency)) {
+		snprintf(b, sizeof(b), " %.1fms", latency * 1000);
+		str_add(s, b);
+	}
 }
+
+/* The consecutive results so far: "ok 14" or "fail 2". */
+static const char *fmt_streak(json_object *c, char *buf, size_t size)
+{
+	int64_t n;
+
+	if (jint(c, "passes", &n) && n > 0)
+		snprintf(buf, size, "ok %" PRId64, n);
+	else if (jint(c, "fails", &n) && n > 0)
+		snprintf(buf, size, "fail %" PRId64, n);
+	else
+		return "-";
+	return buf;
+}
+
+void render_checks(json_object *r, const struct args *a)
+{
+	static const char *const head[] = { "Check", "Kind", "State", "Since",
+	    "Last", "Streak", "VIPs", "Target" };
+	json_object *checks = jget(r, "checks");
+	struct table t;
+
+	/* The target last, as it is the longest: a URL or a command. */
+	table_init(&t, NELEM(head), head, "llllllrl");
+	for (size_t i = 0; i < jlen(checks); i++) {
+		json_object *c = json_object_array_get_idx(checks, i);
+		json_object *last = jget(c, "last");
+		const char *state = jstr(c, "state");
+		bool pending = state != NULL && strcmp(state, "pending") == 0;
+		struct str s = { 0 };
+		char b[3][32];
+
+		table_add(&t, jstr(c, "name"));
+		table_add(&t, jstr(c, "kind"));
+		table_add(&t, state);
+		table_add(&t, pending ? NULL :
+		    fmt_age(c, "since", b[0], sizeof(b[0])));
+		if (last != NULL)
+			last_text(&s, last);
+		table_add(&t, s.p);
+		free(s.p);
+		table_add(&t, fmt_streak(c, b[1], sizeof(b[1])));
+		table_add(&t, fmt_count(c, "vips", b[2], sizeof(b[2])));
+		table_add(&t, jstr(c, "target"));
+	}
+	table_print(&t);
+}
+
+/* ---- show rib ------------------------------------------------------- */
 
 static void rib_table(json_object *routes)
 {
@@ -592,8 +721,8 @@ static void rib_table(json_object *routes)
 	    "Communities" };
 	char align[8] = "llll";
 	size_t ncols = 4;
-	bool lp = any_route_has(routes, "local-pref");
-	bool med = any_route_has(routes, "med");
+	bool lp = any_has(routes, "local-pref");
+	bool med = any_has(routes, "med");
 	struct table t;
 
 	/* LOCAL_PREF exists on iBGP sessions only; MED when set. */
@@ -703,6 +832,17 @@ void render_withdraw(json_object *r, const struct args *a)
 {
 	render_change(r, a, "withdrawn", "withdrawn", "no longer announced",
 	    "still announced for other owners", "no longer announced");
+}
+
+/* "drained 2 VIPs", "undrained 1 VIP": the verb is the command's. */
+void render_drain(json_object *r, const struct args *a)
+{
+	int64_t n;
+
+	printf("%sed", a->cmd->cmd);
+	if (jint(r, "changed", &n))
+		printf(" %" PRId64 " VIP%s", n, n == 1 ? "" : "s");
+	printf("\n");
 }
 
 void render_allocate(json_object *r, const struct args *a)

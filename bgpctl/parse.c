@@ -290,6 +290,9 @@ static void store(struct parser *p, enum slot slot, const char *word)
 	switch (s->kind) {
 	case K_NONE:
 		return;
+	case K_FLAG:
+		*(bool *)(base + s->off) = true;
+		return;
 	case K_LIST: {
 		const char **v = *(const char ***)(base + s->off);
 		size_t *n = (size_t *)(base + s->count);
@@ -384,8 +387,8 @@ static void collect(const struct token *t, struct choices *c)
 			collect(k->next, c);
 		else if (k->type == NOTOKEN)
 			c->may_end = true;
-		else if ((k->type == KEYWORD || k->type == OPTION) &&
-		    c->nkw < MAX_CHOICES) {
+		else if ((k->type == KEYWORD || k->type == OPTION ||
+		    k->type == CONFLICT) && c->nkw < MAX_CHOICES) {
 			c->tok[c->nkw] = k;
 			c->word[c->nkw++] = k->word;
 		} else if (k->type == VALUE || k->type == REST)
@@ -418,6 +421,11 @@ static void parse_args(struct parser *p, const struct token *t)
 		switch (match_word(w, c.word, c.nkw, &hit)) {
 		case M_ONE:
 			m = c.tok[hit];
+			if (m->type == CONFLICT)
+				usage_error(p, "\"%s\" cannot follow \"%s\": "
+				    "the forms of the command exclude each "
+				    "other", m->word, context(p, ctx,
+				    sizeof(ctx)));
 			p->shown[p->i] = m->word;
 			if (m->type == KEYWORD)
 				store(p, m->slot, m->word);
