@@ -7,7 +7,7 @@
 # config exports routes to the kernel, and a system gobgpd would hold port 179.
 
 LBBGP_PKGS="build-essential autoconf automake libtool pkg-config
-	libev-dev libjson-c-dev libnl-3-dev libnl-route-3-dev check
+	libev-dev libjson-c-dev libnl-3-dev libnl-route-3-dev libcurl4-openssl-dev check
 	bird2 gobgpd mandoc iproute2 procps python3 valgrind bash-completion
 	clang libclang-rt-dev exabgp python3-grpcio tcpdump"
 
