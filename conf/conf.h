@@ -166,7 +166,8 @@ struct conf_check {
 	char *url;		/* http: "http://HOST[:PORT]/PATH" (or https) */
 	struct prefix addr;	/* tcp: host prefix */
 	uint16_t port;		/* tcp */
-	char **argv;		/* exec: program (absolute path), arguments */
+	char **argv;		/* exec: program (absolute path), arguments;
+				 * argv[argc] is NULL */
 	size_t argc;
 	uint16_t *expect;	/* http: codes that count as up; none: 200-399 */
 	size_t nexpect;

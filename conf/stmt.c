@@ -900,7 +900,8 @@ static void chk_exec(struct parser *p, void *obj, const struct tok *a,
 		if (!conf_v_string(p, &a[i], 0, PATH_MAX_LEN))
 			return;
 	ck->kind = CHECK_EXEC;
-	ck->argv = conf_xcalloc(n, sizeof(*ck->argv));
+	/* NULL-terminated: it goes to posix_spawn() as it is. */
+	ck->argv = conf_xcalloc(n + 1, sizeof(*ck->argv));
 	for (size_t i = 0; i < n; i++)
 		ck->argv[i] = conf_xstrdup(a[i].text);
 	ck->argc = n;

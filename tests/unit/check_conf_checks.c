@@ -434,6 +434,7 @@ START_TEST(values)
 	ck_assert_uint_eq(d->argc, 2);
 	ck_assert_str_eq(d->argv[0], "/usr/local/bin/check-dns");
 	ck_assert_str_eq(d->argv[1], "-q");
+	ck_assert_ptr_null(d->argv[2]);	/* NULL-terminated for posix_spawn() */
 	ck_assert_uint_eq(d->interval_ms, 1250);
 	ck_assert_uint_eq(d->timeout_ms, 500);
 	ck_assert_uint_eq(d->rise, 4);
