@@ -400,7 +400,7 @@ static void check_pools(struct loader *l)
 
 static void check_check(struct loader *l, size_t i)
 {
-	const struct conf_check *ck = &l->c->checks[i];
+	struct conf_check *ck = &l->c->checks[i];
 	const struct check_src *src = &l->chk[i];
 	char iv[CONF_SECS_STRLEN], to[CONF_SECS_STRLEN];
 
@@ -413,7 +413,10 @@ static void check_check(struct loader *l, size_t i)
 		    "only; remove it: %s", ck->name, src->kind == CHECK_TCP ?
 		    "a tcp check is up when it connects" :
 		    "an exec check is up when the program exits 0");
-	/* A probe runs to its timeout before the next one starts. */
+	/* A probe runs to its timeout before the next one starts.  The
+	 * default timeout shrinks to a shorter interval. */
+	if (src->timeout_line == 0 && ck->timeout_ms > ck->interval_ms)
+		ck->timeout_ms = ck->interval_ms;
 	if (ck->timeout_ms > ck->interval_ms) {
 		int line = src->timeout_line ? src->timeout_line :
 		    src->interval_line;

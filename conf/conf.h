@@ -172,7 +172,8 @@ struct conf_check {
 	uint16_t *expect;	/* http: codes that count as up; none: 200-399 */
 	size_t nexpect;
 	uint32_t interval_ms;	/* default 2000; 100 .. 86400000 */
-	uint32_t timeout_ms;	/* default 1000; 10 .. interval_ms */
+	uint32_t timeout_ms;	/* default 1000, or interval_ms when less;
+				 * 10 .. interval_ms */
 	uint8_t rise;		/* default 2; 1..100 */
 	uint8_t fall;		/* default 3; 1..100 */
 	/* on-down: withdraw (keep false), or keep the route made worse by

@@ -221,7 +221,14 @@ assert_contains "$out" 'timeout after 0.5 s' "timeout after 0.5 s"
 assert_contains "$out" '"name":"web","kind":"http"' "name:web,kind:http"
 grep -q 'check web: up -> down (http 503)' "$T/lbbgpd.log" ||
 	fail "no transition log line with the reason"
-pass "show-checks and the log say why"
+out=$(ctl show checks) || fail "bgpctl show checks failed"
+assert_contains "$out" "timeout after 0.5 s" "bgpctl show checks shows the slow check's reason"
+echo "$out" | grep -q '^web  *http  *up ' || fail "bgpctl show checks: web not up: $out"
+out=$(ctl show metrics) || fail "bgpctl show metrics failed"
+assert_contains "$out" 'lbbgp_check_up{check="web"} 1' "lbbgp_check_up of web"
+assert_contains "$out" 'lbbgp_check_up{check="slow"} 0' "lbbgp_check_up of slow"
+assert_contains "$out" 'lbbgp_check_transitions_total{check="web"} 3' "web's transitions"
+pass "show-checks, bgpctl show checks, the metrics and the log say why"
 
 # ---- exec: killed with its children at the timeout -----------------------
 wait_for 5 test -s "$T/slow.child" || fail "exec check never ran"
@@ -231,14 +238,14 @@ wait_for 3 eval "! kill -0 $child 2>/dev/null" ||
 pass "exec check past its timeout: its process group is killed"
 
 # ---- drain ----------------------------------------------------------------
-out=$(J '{"cmd":"drain","vips":["192.168.18.65"]}')
-assert_contains "$out" '"changed":1' "changed:1"
+out=$(ctl drain 192.168.18.65) || fail "bgpctl drain failed"
+assert_contains "$out" "drained 1 VIP" "bgpctl drain's count"
 wait_for 3 eval '[ -n "$(route_of 192.168.18.65/32 | grep "(65535,0)")" ]' ||
 	fail "drained route without GRACEFUL_SHUTDOWN: $(route_of 192.168.18.65/32)"
 wait_for 4 no_route 192.168.18.65/32 || fail "drained route not withdrawn after drain-time"
 out=$(J '{"cmd":"show-vips","vip":"192.168.18.65"}')
 assert_contains "$out" '"drain":"drained"' "drain:drained"
-J '{"cmd":"undrain","vips":["192.168.18.65"]}' >/dev/null
+ctl undrain 192.168.18.65 >/dev/null || fail "bgpctl undrain failed"
 wait_for 3 has_route 192.168.18.65/32 || fail "undrained VIP not back"
 [ -z "$(route_of 192.168.18.65/32 | grep '(65535,0)')" ] || fail "undrained VIP still marked"
 pass "drain: 65535:0, withdrawn after drain-time; undrain announces again"
@@ -260,6 +267,32 @@ assert_contains "$out" '"ok":true' "ok:true"
 wait_for 3 has_route 192.168.18.2/32 || fail "run-time VIP on a healthy check not announced"
 grep -q '"check":"web"' "$T/state/lbbgp.state"* || fail "owner's check not in the state file"
 pass "add: unknown check refused, a check binding kept in the state file"
+
+# ---- reload: a check added, one changed; sessions and other VIPs untouched -
+cp "$T/lbbgp.conf" "$T/lbbgp.conf.orig"
+sed -i 's/^\tinterval 0.5$/\tinterval 0.4/' "$T/lbbgp.conf"
+cat >>"$T/lbbgp.conf" <<EOF
+check extra {
+	tcp $TCPB port 8443
+	interval 0.5
+}
+pool extra-pool {
+	addresses 192.168.18.96/28
+	check extra
+}
+vip 192.168.18.97 pool extra-pool
+EOF
+before=$(bird_cli bird show protocols lb | awk '/lb/ {print $4, $5}')
+out=$(ctl -j reload) || fail "reload failed: $out"
+assert_contains "$out" '"kept"' "reload keeps the session"
+wait_for 3 has_route 192.168.18.97/32 || fail "VIP of a check added by reload not announced"
+has_route 192.168.18.1/32 || fail "a VIP of a changed check left BIRD at the reload"
+after=$(bird_cli bird show protocols lb | awk '/lb/ {print $4, $5}')
+[ "$before" = "$after" ] || fail "the BGP session was reset by the reload ($before, $after)"
+out=$(J '{"cmd":"show-checks"}')
+assert_contains "$out" '"interval":0.4' "the changed interval"
+assert_contains "$out" '"name":"extra"' "the added check"
+pass "reload adds and changes checks without touching the session"
 
 # ---- kill -9, restart: graceful restart keeps healthy, hides unhealthy ----
 touch "$T/web.fail"
@@ -299,3 +332,18 @@ wait_for 3 eval '[ "$(bird_route_count bird)" = 0 ]' ||
 	fail "routes left at BIRD after shutdown-drain: $(bird_routes bird)"
 grep -q 'draining .* for 2s' "$T/lbbgpd.log" || fail "no shutdown-drain log line"
 pass "SIGTERM: drained, withdrawn, sessions closed"
+
+# ---- a second SIGTERM during the drain stops at once ----------------------
+lbbgpd_start "$T/lbbgp.conf"
+wait_for 10 has_route 192.168.18.65/32 || fail "VIPs not back after the start"
+kill -TERM "$LBBGPD_PID"
+wait_for 2 eval '[ -n "$(route_of 192.168.18.65/32 | grep "(65535,0)")" ]' ||
+	fail "SIGTERM did not drain first"
+kill -TERM "$LBBGPD_PID"
+wait_for 1 itest_dead "$LBBGPD_PID" || fail "a second SIGTERM did not stop lbbgpd at once"
+wait "$LBBGPD_PID" || fail "lbbgpd exited with an error after a second SIGTERM"
+itest_untrack "$LBBGPD_PID"
+LBBGPD_PID=
+grep -q 'second SIGTERM during shutdown-drain' "$T/lbbgpd.log" ||
+	fail "no log line for the second SIGTERM"
+pass "a second SIGTERM during shutdown-drain stops at once"

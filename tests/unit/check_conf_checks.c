@@ -206,16 +206,12 @@ static const struct conf_row rows[] = {
 	    "decimals)\n" },
 	{ "timeout longer than interval", false,
 	    "check a {\n\ttcp 10.0.0.1 port 1\n\ttimeout 3\n}\n"
-	    "check b {\n\ttcp 10.0.0.1 port 1\n\tinterval 0.5\n}\n"
 	    "check c {\n\ttcp 10.0.0.1 port 1\n\ttimeout 1.25\n"
 	    "\tinterval 1.2\n}\n",
 	    "t.conf:3: check a: timeout 3 is longer than interval 2; a probe "
 	    "must end before the next one starts: lower timeout or raise "
 	    "interval\n"
-	    "t.conf:7: check b: timeout 1 is longer than interval 0.5; a "
-	    "probe must end before the next one starts: lower timeout or "
-	    "raise interval\n"
-	    "t.conf:11: check c: timeout 1.25 is longer than interval 1.2; "
+	    "t.conf:7: check c: timeout 1.25 is longer than interval 1.2; "
 	    "a probe must end before the next one starts: lower timeout or "
 	    "raise interval\n" },
 	{ "rise, fall, disable-file", false,
@@ -494,6 +490,19 @@ END_TEST
 
 /* The canonical form: checks before pools, defaults left out, seconds
  * with the fewest decimals. */
+/* The default timeout follows a shorter interval; a written one does not. */
+START_TEST(default_timeout)
+{
+	struct conf *c = load_ok("check a {\n\ttcp 10.0.0.1 port 1\n"
+	    "\tinterval 0.5\n}\ncheck b {\n\ttcp 10.0.0.1 port 1\n"
+	    "\tinterval 5\n}\n");
+
+	ck_assert_uint_eq(c->checks[0].timeout_ms, 500);
+	ck_assert_uint_eq(c->checks[1].timeout_ms, CONF_DEFAULT_TIMEOUT_MS);
+	conf_free(c);
+}
+END_TEST
+
 START_TEST(canonical)
 {
 	struct conf *c = load_ok(product);
@@ -736,6 +745,7 @@ int main(void)
 
 	tcase_add_loop_test(tc, table, 0, (int)NELEM(rows));
 	tcase_add_test(tc, values);
+	tcase_add_test(tc, default_timeout);
 	tcase_add_test(tc, canonical);
 	tcase_add_test(tc, secs_fmt);
 	tcase_add_loop_test(tc, check_eq, 0, (int)NELEM(eq_rows));
