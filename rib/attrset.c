@@ -93,26 +93,29 @@ static void put_be32(uint8_t *p, uint32_t v)
 }
 
 /*
- * The attributes of a route merged from several advertisements: the union
- * of their communities with the VIPs' own, and what the most preferring
- * of them asks for: the highest local-pref, the lowest med of those that
- * set one, the fewest prepends.
+ * The values of a route merged from several advertisements: what the
+ * most preferring of them asks for (the highest local-pref, the lowest
+ * med of those that set one, the fewest prepends), then what the VIPs'
+ * health or drain asks for (health.c).  Counts the communities to merge.
+ * Returns the LOCAL_PREF.
  */
-static bool build_set(struct rib *r, struct rib_peer *p, struct attrset *set)
+static uint32_t merge_values(const struct rib *r, const struct rib_peer *p,
+    struct attrset *set, size_t *ncomm, size_t *nlarge)
 {
-	const struct conf *c = r->conf;
-	size_t ncomm = set->nextra, nlarge = 0;
+	const struct route_marks *m = &set->marks;
 	uint32_t lpref = 0;
 	bool first = true;
 
 	set->has_med = false;
 	set->prepend = 0;
+	*ncomm = set->nextra;
+	*nlarge = 0;
 	for (size_t j = 0; j < p->nadvs; j++) {
 		if (!(set->mask >> j & 1))
 			continue;
-		const struct conf_adv *a = &c->advs[p->advs[j]];
-		ncomm += a->ncommunities;
-		nlarge += a->nlarge;
+		const struct conf_adv *a = &r->conf->advs[p->advs[j]];
+		*ncomm += a->ncommunities;
+		*nlarge += a->nlarge;
 		if (a->local_pref > lpref)
 			lpref = a->local_pref;
 		if (a->med_set && (!set->has_med || a->med < set->med)) {
@@ -123,8 +126,6 @@ static bool build_set(struct rib *r, struct rib_peer *p, struct attrset *set)
 			set->prepend = a->prepend;
 		first = false;
 	}
-	/* What the VIPs' health or drain asks for (health.c). */
-	const struct route_marks *m = &set->marks;
 	if (m->flags & MARK_MED) {
 		set->has_med = true;
 		set->med = m->med;
@@ -133,20 +134,22 @@ static bool build_set(struct rib *r, struct rib_peer *p, struct attrset *set)
 	if (!p->s.ebgp)
 		set->prepend = 0;	/* iBGP: the AS_PATH stays empty */
 	/* RFC 8326 §4.1: GRACEFUL_SHUTDOWN, and on iBGP LOCAL_PREF 0. */
-	bool gshut = m->flags & MARK_GSHUT;
-	if (gshut) {
-		ncomm++;
+	if (m->flags & MARK_GSHUT) {
+		(*ncomm)++;
 		lpref = 0;
 	}
+	return lpref;
+}
+
+/* The union of the communities of the advertisements and the VIPs,
+ * sorted and without repeats, so equal sets encode equally. */
+static bool merge_lists(const struct rib *r, const struct rib_peer *p,
+    struct attrset *set, size_t ncomm, size_t nlarge)
+{
 	set->comm = malloc((ncomm ? ncomm : 1) * sizeof(*set->comm));
 	set->large = malloc((nlarge ? nlarge : 1) * sizeof(*set->large));
-	uint8_t *comm_wire = malloc((ncomm ? ncomm : 1) * 4);
-	uint8_t *large_wire = malloc((nlarge ? nlarge : 1) * 12);
-	uint8_t *buf = malloc(BGP_EXT_MAX_LEN);
-	bool ok = false;
-	if (!set->comm || !set->large || !comm_wire || !large_wire || !buf)
-		goto out;
-
+	if (set->comm == NULL || set->large == NULL)
+		return false;
 	if (set->nextra > 0)
 		memcpy(set->comm, set->extra, set->nextra * sizeof(*set->comm));
 	ncomm = set->nextra;
@@ -154,7 +157,7 @@ static bool build_set(struct rib *r, struct rib_peer *p, struct attrset *set)
 	for (size_t j = 0; j < p->nadvs; j++) {
 		if (!(set->mask >> j & 1))
 			continue;
-		const struct conf_adv *a = &c->advs[p->advs[j]];
+		const struct conf_adv *a = &r->conf->advs[p->advs[j]];
 		if (a->ncommunities > 0)
 			memcpy(set->comm + ncomm, a->communities,
 			    a->ncommunities * sizeof(*set->comm));
@@ -164,9 +167,8 @@ static bool build_set(struct rib *r, struct rib_peer *p, struct attrset *set)
 			    a->nlarge * sizeof(*set->large));
 		nlarge += a->nlarge;
 	}
-	if (gshut)
+	if (set->marks.flags & MARK_GSHUT)
 		set->comm[ncomm++] = COMM_GSHUT;
-	/* Sorted and without duplicates, so equal sets encode equally. */
 	set->ncomm = u32_sort_unique(set->comm, ncomm);
 	qsort(set->large, nlarge, sizeof(*set->large), cmp_large);
 	set->nlarge = 0;
@@ -174,6 +176,13 @@ static bool build_set(struct rib *r, struct rib_peer *p, struct attrset *set)
 		if (set->nlarge == 0 || cmp_large(&set->large[i],
 		    &set->large[set->nlarge - 1]) != 0)
 			set->large[set->nlarge++] = set->large[i];
+	return true;
+}
+
+/* The attribute block of each family, from the merged values. */
+static bool encode_set(const struct rib_peer *p, struct attrset *set,
+    uint8_t *comm_wire, uint8_t *large_wire, uint8_t *buf)
+{
 	for (size_t i = 0; i < set->ncomm; i++)
 		put_be32(comm_wire + 4 * i, set->comm[i]);
 	for (size_t i = 0; i < set->nlarge; i++) {
@@ -181,9 +190,6 @@ static bool build_set(struct rib *r, struct rib_peer *p, struct attrset *set)
 		put_be32(large_wire + 12 * i + 4, set->large[i].local1);
 		put_be32(large_wire + 12 * i + 8, set->large[i].local2);
 	}
-	set->has_local_pref = !p->s.ebgp;
-	set->local_pref = lpref;
-
 	/*
 	 * eBGP: AS_PATH [local-as], and as-path-prepend more of it; iBGP:
 	 * empty AS_PATH and LOCAL_PREF.
@@ -198,7 +204,7 @@ static bool build_set(struct rib *r, struct rib_peer *p, struct attrset *set)
 		.aspath_len = p->s.ebgp ? (uint16_t)(2 + 4 * (1 + set->prepend)) :
 		    0,
 		.aspath_as4 = true,
-		.local_pref = lpref,
+		.local_pref = set->local_pref,
 		.med = set->med,
 		.comm = comm_wire,
 		.ncomm = (uint16_t)set->ncomm,
@@ -207,7 +213,7 @@ static bool build_set(struct rib *r, struct rib_peer *p, struct attrset *set)
 	};
 	attr_set(&at, BGP_ATTR_ORIGIN);
 	attr_set(&at, BGP_ATTR_AS_PATH);
-	if (!p->s.ebgp)
+	if (set->has_local_pref)
 		attr_set(&at, BGP_ATTR_LOCAL_PREF);
 	if (set->has_med)
 		attr_set(&at, BGP_ATTR_MED);
@@ -228,7 +234,7 @@ static bool build_set(struct rib *r, struct rib_peer *p, struct attrset *set)
 		    p->s.as4);
 		set->enc[f] = malloc(len ? len : 1);
 		if (set->enc[f] == NULL)
-			goto out;
+			return false;
 		memcpy(set->enc[f], buf, len);
 		set->enc_len[f] = (uint16_t)len;
 		/* Header, two lengths, MP_REACH with a 16-byte next hop and
@@ -237,8 +243,24 @@ static bool build_set(struct rib *r, struct rib_peer *p, struct attrset *set)
 		    p->s.max_msg)
 			set->too_big = true;
 	}
-	ok = true;
-out:
+	return true;
+}
+
+/* The attributes of a route: merged, then encoded once per family. */
+static bool build_set(struct rib *r, struct rib_peer *p, struct attrset *set)
+{
+	size_t ncomm, nlarge;
+	uint32_t lpref = merge_values(r, p, set, &ncomm, &nlarge);
+
+	set->has_local_pref = !p->s.ebgp;
+	set->local_pref = lpref;
+	if (!merge_lists(r, p, set, ncomm, nlarge))
+		return false;
+	uint8_t *comm_wire = malloc((set->ncomm ? set->ncomm : 1) * 4);
+	uint8_t *large_wire = malloc((set->nlarge ? set->nlarge : 1) * 12);
+	uint8_t *buf = malloc(BGP_EXT_MAX_LEN);
+	bool ok = comm_wire && large_wire && buf &&
+	    encode_set(p, set, comm_wire, large_wire, buf);
 	free(comm_wire);
 	free(large_wire);
 	free(buf);

@@ -55,7 +55,7 @@ uint16_t owner_check(const struct rib *r, const struct vip *v,
 	return pc == SIZE_MAX ? 0 : (uint16_t)(pc + 1);
 }
 
-/* ---- a VIP's health ----------------------------------------------------- */
+/* ---- a VIP's health ------------------------------------------------------ */
 
 /* Best first: a VIP takes the best of its holders. */
 enum vh { VH_UP, VH_PENDING, VH_DOWN, VH_DISABLED, VH_NONE };
@@ -319,7 +319,7 @@ bool rib_checks_pending(const struct rib *r)
 	return false;
 }
 
-/* ---- drains --------------------------------------------------------------- */
+/* ---- drains -------------------------------------------------------------- */
 
 static uint32_t deadline_s(uint64_t now_ms, uint32_t secs)
 {
@@ -399,7 +399,14 @@ size_t rib_pool_drain(struct rib *r, size_t pool, bool on, uint32_t secs,
 	return changed;
 }
 
-uint64_t rib_drain_tick(struct rib *r, uint64_t now_ms)
+/* The earlier of two deadlines, 0 meaning none. */
+static uint64_t sooner(uint64_t a, uint64_t b)
+{
+	return a == 0 || (b != 0 && b < a) ? b : a;
+}
+
+/* Disabled checks whose drain-time ran out: their VIPs are withdrawn. */
+static uint64_t checks_tick(struct rib *r, uint64_t now_ms)
 {
 	uint64_t next = 0;
 
@@ -407,19 +414,25 @@ uint64_t rib_drain_tick(struct rib *r, uint64_t now_ms)
 		struct rib_check_st *c = &r->checks[i];
 		if (c->state != RIB_CHECK_DISABLED || c->drain_over)
 			continue;
-		if (now_ms >= c->drain_end_ms) {
-			struct rib_check_st was = *c;
-			c->drain_over = true;
-			check_relook(r, i, was);
-		} else if (next == 0 || c->drain_end_ms < next) {
-			next = c->drain_end_ms;
+		if (now_ms < c->drain_end_ms) {
+			next = sooner(next, c->drain_end_ms);
+			continue;
 		}
+		struct rib_check_st was = *c;
+		c->drain_over = true;
+		check_relook(r, i, was);
 	}
-	if (r->drains.n == 0)
-		return next;
-	uint64_t now_s = now_ms / 1000;
-	struct pt_key *due = NULL;
-	size_t ndue = 0, cap = 0;
+	return next;
+}
+
+/* Drains to end now (and those of VIPs no longer held) into *due;
+ * returns the next deadline of the others. */
+static uint64_t drains_due(struct rib *r, uint64_t now_ms,
+    struct pt_key **due, size_t *ndue)
+{
+	uint64_t next = 0, now_s = now_ms / 1000;
+	size_t cap = 0;
+
 	for (struct pt_entry *e = pt_next(&r->drains, NULL); e;
 	    e = pt_next(&r->drains, e)) {
 		struct prefix a = pt_key_prefix(&e->k);
@@ -427,22 +440,28 @@ uint64_t rib_drain_tick(struct rib *r, uint64_t now_ms)
 		if (!gone && e->v2 != RIB_DRAINING)
 			continue;
 		if (!gone && e->v1 > now_s) {
-			uint64_t d = (uint64_t)e->v1 * 1000;
-			if (next == 0 || d < next)
-				next = d;
+			next = sooner(next, (uint64_t)e->v1 * 1000);
 			continue;
 		}
-		if (ndue == cap) {
-			struct pt_key *nd = array_grow(due, &cap, ndue + 1,
-			    sizeof(*nd));
-			if (nd == NULL) {
-				next = now_ms + 1000;	/* try again */
-				break;
-			}
-			due = nd;
-		}
-		due[ndue++] = e->k;
+		struct pt_key *nd = array_grow(*due, &cap, *ndue + 1,
+		    sizeof(*nd));
+		if (nd == NULL)
+			return sooner(next, now_ms + 1000);	/* retry */
+		*due = nd;
+		nd[(*ndue)++] = e->k;
 	}
+	return next;
+}
+
+uint64_t rib_drain_tick(struct rib *r, uint64_t now_ms)
+{
+	uint64_t next = checks_tick(r, now_ms);
+	struct pt_key *due = NULL;
+	size_t ndue = 0;
+
+	if (r->drains.n == 0)
+		return next;
+	next = sooner(next, drains_due(r, now_ms, &due, &ndue));
 	for (size_t i = 0; i < ndue; i++) {
 		struct prefix a = pt_key_prefix(&due[i]);
 		const struct vip *v = vip_lookup(r, &a);

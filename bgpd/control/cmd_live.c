@@ -51,60 +51,66 @@ void ctl_owner_check_json(const struct lbbgpd *d, const struct vip_owner *w,
 		    d->conf->checks[w->check - 1].name));
 }
 
-/* ---- drain, undrain ----------------------------------------------------- */
+/* ---- drain, undrain ------------------------------------------------------ */
+
+/*
+ * What a drain names: "all":true or "pool":P, into *pool (SIZE_MAX: all);
+ * *vips when it is "vip"/"vips" instead.  False after the error reply.
+ */
+static bool drain_scope(struct ctl_req *r, size_t *pool, bool *vips)
+{
+	json_object *pool_j, *all_j;
+	bool has_pool = json_object_object_get_ex(r->req, "pool", &pool_j);
+	bool has_all = json_object_object_get_ex(r->req, "all", &all_j);
+
+	*vips = json_object_object_get_ex(r->req, "vip", NULL) ||
+	    json_object_object_get_ex(r->req, "vips", NULL);
+	*pool = SIZE_MAX;
+	if (has_pool + has_all + *vips != 1)
+		ctl_fail(r->reply, CTL_E_BAD_REQUEST, "give one of \"vips\" "
+		    "(or \"vip\"), \"pool\" or \"all\":true");
+	else if (has_all && (!json_object_is_type(all_j, json_type_boolean) ||
+	    !json_object_get_boolean(all_j)))
+		ctl_fail(r->reply, CTL_E_BAD_REQUEST, "\"all\" must be true");
+	else if (has_pool && !json_object_is_type(pool_j, json_type_string))
+		ctl_fail(r->reply, CTL_E_BAD_REQUEST,
+		    "\"pool\" must be a string");
+	else if (!has_pool)
+		return true;
+	else {
+		const char *name = json_object_get_string(pool_j);
+		const struct conf_pool *p = conf_pool_by_name(r->d->conf, name);
+		if (p != NULL) {
+			*pool = (size_t)(p - r->d->conf->pools);
+			return true;
+		}
+		ctl_fail(r->reply, CTL_E_UNKNOWN_POOL, "there is no pool named "
+		    "\"%s\"; bgpctl show pools lists them", name);
+	}
+	return false;
+}
 
 static void drain(struct ctl_req *r, bool on)
 {
 	struct lbbgpd *d = r->d;
-	json_object *pool_j, *all_j;
-	bool has_pool = json_object_object_get_ex(r->req, "pool", &pool_j);
-	bool has_all = json_object_object_get_ex(r->req, "all", &all_j);
-	bool has_vips = json_object_object_get_ex(r->req, "vip", NULL) ||
-	    json_object_object_get_ex(r->req, "vips", NULL);
 	uint64_t now = live_now_ms(d);
-	size_t changed = 0;
+	size_t changed = 0, pool;
+	bool vips;
 
-	if (has_pool + has_all + has_vips != 1) {
-		ctl_fail(r->reply, CTL_E_BAD_REQUEST, "give one of \"vips\" "
-		    "(or \"vip\"), \"pool\" or \"all\":true");
+	if (!drain_scope(r, &pool, &vips))
 		return;
-	}
-	if (has_all) {
-		if (!json_object_is_type(all_j, json_type_boolean) ||
-		    !json_object_get_boolean(all_j)) {
-			ctl_fail(r->reply, CTL_E_BAD_REQUEST,
-			    "\"all\" must be true");
-			return;
-		}
-		changed = rib_pool_drain(d->rib, SIZE_MAX, on,
-		    d->conf->drain_time, now);
-	} else if (has_pool) {
-		const char *name = json_object_is_type(pool_j,
-		    json_type_string) ? json_object_get_string(pool_j) : NULL;
-		const struct conf_pool *p = name ?
-		    conf_pool_by_name(d->conf, name) : NULL;
-		if (name == NULL) {
-			ctl_fail(r->reply, CTL_E_BAD_REQUEST,
-			    "\"pool\" must be a string");
-			return;
-		}
-		if (p == NULL) {
-			ctl_fail(r->reply, CTL_E_UNKNOWN_POOL, "there is no "
-			    "pool named \"%s\"; bgpctl show pools lists them",
-			    name);
-			return;
-		}
-		changed = rib_pool_drain(d->rib, (size_t)(p - d->conf->pools),
-		    on, d->conf->drain_time, now);
+	if (!vips) {
+		changed = rib_pool_drain(d->rib, pool, on, d->conf->drain_time,
+		    now);
 	} else {
-		struct prefix *vips;
+		struct prefix *list;
 		size_t n, bad = 0;
 		struct rib_res res = { 0 };
-		if (!ctl_parse_vips(r, &vips, &n, true))
+		if (!ctl_parse_vips(r, &list, &n, true))
 			return;
-		bool ok = rib_vips_drain(d->rib, vips, n, on,
+		bool ok = rib_vips_drain(d->rib, list, n, on,
 		    d->conf->drain_time, now, &bad, &changed, &res);
-		free(vips);
+		free(list);
 		if (!ok) {
 			ctl_fail(r->reply, ctl_code_of_rib(res.err), "%s",
 			    res.msg);
@@ -130,7 +136,7 @@ void cmd_undrain(struct ctl_req *r)
 	drain(r, false);
 }
 
-/* ---- show-checks -------------------------------------------------------- */
+/* ---- show-checks --------------------------------------------------------- */
 
 static void target(const struct conf_check *c, char *buf, size_t size)
 {
