@@ -228,6 +228,13 @@ static void conn_read_cb(struct ev_loop *l, ev_io *w, int revents)
 		ev_io_init(&c->io, conn_flood_cb, c->fd, EV_WRITE);
 		c->io.data = c;
 		ev_io_start(loop, &c->io);
+	} else if (strncmp(c->req, "GET /garbage ", 13) == 0) {
+		/* Not HTTP at all. */
+		static const char junk[] = "\x16\x03\x01\x00\xff garbage "
+		    "\x00\x01\r\n\r\n";
+		ck_assert_int_eq(send(c->fd, junk, sizeof(junk) - 1,
+		    MSG_NOSIGNAL), (ssize_t)sizeof(junk) - 1);
+		conn_close(c);
 	} else if (strncmp(c->req, "GET /hang ", 10) != 0) {
 		conn_send(c, "404 Not Found", "");
 	}
@@ -606,6 +613,20 @@ START_TEST(http_flood)
 }
 END_TEST
 
+/* A reply that is not HTTP fails the probe, with curl's reason. */
+START_TEST(http_garbage)
+{
+	struct tsrv s;
+
+	const struct rec *r = http_once(&s, "/garbage", NULL, 0, 2000);
+	ck_assert_int_eq(r->result, HEALTH_FAIL);
+	ck_assert_msg(r->reason[0] != '\0' && strncmp(r->reason, "http ",
+	    5) != 0, "reason \"%s\"", r->reason);
+	ck_assert(r->latency < 1.0);
+	srv_stop(&s);
+}
+END_TEST
+
 START_TEST(http_refused)
 {
 	struct tsrv closed;
@@ -945,6 +966,7 @@ int main(void)
 	tcase_add_test(tc, http_no_redirect);
 	tcase_add_test(tc, http_hang);
 	tcase_add_test(tc, http_flood);
+	tcase_add_test(tc, http_garbage);
 	tcase_add_test(tc, http_refused);
 	tcase_add_test(tc, http_no_env_proxy);
 	tcase_add_test(tc, http_other_protocol);
