@@ -39,7 +39,7 @@ fi
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 itest_init netlink
-itest_need bird birdc "$ITEST_PY"
+itest_need bird birdc tcpdump "$ITEST_PY"
 
 write_conf() {
 	cat >"$T/lbbgp.conf" <<EOF
@@ -158,6 +158,55 @@ wait_for 2 lb0_lacks 192.0.2.70/32 || fail "192.0.2.70 still on lb0 after withdr
 wait_for 2 lb0_lacks 2001:db8:15::5/128 || fail "2001:db8:15::5 still on lb0 after withdraw"
 { lb0_has 198.51.100.1/32 && lb0_has 192.0.2.99/32; } || fail "lbbgpd removed addresses it did not add"
 pass "bgpctl add and withdraw put /32 and /128 (nodad) addresses on lb0 and take them off; others stay"
+
+# A VIP's address leaves lb0 only once the withdrawal of its route is on the
+# wire (traffic the router still sends must find it; ExaBGP's #993): the
+# UPDATE's timestamp on lo comes before the address's deletion.  ip monitor
+# stamps an event when it reads it, so this shows the order of the two to
+# about a millisecond, not the order within one loop iteration.
+ctl add 192.0.2.71 owner t >/dev/null || fail "add 192.0.2.71"
+wait_for 2 lb0_has 192.0.2.71/32 || fail "192.0.2.71/32 not on lb0 after add"
+wait_for 5 bird_has 192.0.2.71/32 || fail "192.0.2.71/32 not at BIRD"
+tcpdump -tt -n -l -i lo "tcp and src host 127.0.15.1 and dst host 127.0.15.2" \
+    >"$T/wd.tcpdump" 2>/dev/null &
+TD_PID=$!
+itest_track "$TD_PID"
+ip -ts monitor address dev lb0 >"$T/wd.monitor" 2>&1 &
+MON_PID=$!
+itest_track "$MON_PID"
+sleep 1	# both listening
+ctl withdraw 192.0.2.71 owner t >/dev/null || fail "withdraw 192.0.2.71"
+wait_for 2 lb0_lacks 192.0.2.71/32 || fail "192.0.2.71 still on lb0 after withdraw"
+sleep 0.5
+itest_kill "$TD_PID"
+itest_kill "$MON_PID"
+order=$("$ITEST_PY" - "$T/wd.tcpdump" "$T/wd.monitor" <<'EOF'
+import datetime, re, sys
+upd = None
+for line in open(sys.argv[1]):
+    m = re.match(r"([0-9.]+) .* length ([0-9]+)", line)
+    # A keepalive is 19 bytes; the withdrawal is the first longer segment.
+    if m and int(m.group(2)) > 19:
+        upd = float(m.group(1))
+        break
+dele = None
+for line in open(sys.argv[2]):
+    # ip prints the timestamps of filtered-out events on the same line.
+    m = re.search(r"\[([0-9T:.-]+)\] Deleted .*192\.0\.2\.71/32", line)
+    if m:
+        dele = datetime.datetime.fromisoformat(m.group(1)).timestamp()
+        break
+if upd is None or dele is None:
+    print("missing: update %s, deletion %s" % (upd, dele))
+else:
+    print("%s %.6f" % ("ok" if upd <= dele else "late", dele - upd))
+EOF
+)
+case $order in
+ok*) itest_log "address deleted ${order#ok } s after the withdrawal left" ;;
+*) fail "the address went before its withdrawal was on the wire: $order" ;;
+esac
+pass "a VIP's address leaves lb0 only after its withdrawal is on the wire"
 
 # lb0 deleted under lbbgpd: made again (by lbbgpd, or by hand without dummy
 # interfaces) with every VIP.

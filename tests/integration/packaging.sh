@@ -93,17 +93,17 @@ flavours=none
 
 S="-s $T/lbbgpd.sock"
 cat >"$T/table" <<EOF
- => add allocate neighbor reload show withdraw
+ => add allocate drain neighbor reload show undrain withdraw
 - => -j -s
 s => show
 -j $S sh => show
-$S show  => metrics neighbor pools rib summary vips
+$S show  => checks metrics neighbor pools rib summary vips
 $S sh r => rib
 $S show rib  => in neighbor out
 $S show rib in  => neighbor
 $S show vips  => owner pool
-$S add 192.0.2.1  => community owner pool sharing-key
-$S add 192.0.2.1 community no-export  => blackhole community graceful-shutdown no-advertise no-export no-export-subconfed no-peer owner pool sharing-key
+$S add 192.0.2.1  => check community owner pool sharing-key
+$S add 192.0.2.1 community no-export  => blackhole check community graceful-shutdown no-advertise no-export no-export-subconfed no-peer owner pool sharing-key
 $S add 192.0.2.1 own => owner
 $S allocate  => owner pool sharing-key
 $S allocate pool x  => owner sharing-key
