@@ -226,6 +226,11 @@ bool http_init(struct health *h)
 	return true;
 }
 
+void http_conns(struct health *h, size_t n)
+{
+	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, (long)(n + 4));
+}
+
 /* After every check is stopped: no transfer is left. */
 void http_free(struct health *h)
 {
