@@ -264,7 +264,8 @@ def status_kb(pid, key):
 
 def phase_spread(ats, interval):
     """The shortest window, modulo the interval, that holds every check's
-    last probe: how far apart in its schedule lbbgpd runs the checks."""
+    last result (lbbgpd's loop time, in ms): how far apart in its schedule
+    lbbgpd runs the checks."""
     ph = sorted(t % interval for t in ats)
     gaps = [b - x for x, b in zip(ph, ph[1:])] + [ph[0] + interval - ph[-1]]
     return interval - max(gaps)
@@ -318,8 +319,8 @@ def cmd_cpu(a):
     res["lbbgpd"]["phase_ms"] = phase_spread([c["last"]["at"] for c in st],
                                              st[0]["interval"]) * 1000
     res["lbbgpd"]["latency_ms"] = [bv.pct(lat, 50), lat[-1]]
-    bv.log("lbbgpd: the last probes of its %d checks within %.0f ms of the "
-           "interval; their latency p50 %.1f ms, max %.1f ms" %
+    bv.log("lbbgpd: the last results of its %d checks within %.0f ms of "
+           "each other; the probes' latency p50 %.1f ms, max %.1f ms" %
            (len(st), res["lbbgpd"]["phase_ms"], bv.pct(lat, 50),
             lat[-1]))
     res["flaps"] = sum(tr1[n] - tr0.get(n, 0) for n in tr1)
@@ -522,14 +523,17 @@ def cmd_report(a):
                  "probes every interval + the probe's run time: %.0f probes "
                  "a minute, each on a new connection.  lbbgpd: %.0f new "
                  "connections a minute for %.0f probes (libcurl keeps some "
-                 "alive); the last probes of its %d checks fell within %.0f "
-                 "ms of the interval (they keep the phase they started "
-                 "with), their latency as lbbgpd measured it p50 %.1f ms, "
-                 "max %.1f ms." %
+                 "alive); the last results of its %d checks came in %s "
+                 "(modulo the interval: the checks "
+                 "keep the phase they started with, all together), the "
+                 "probes' latency as lbbgpd measured it p50 %.1f ms, max "
+                 "%.1f ms." %
                  (pr["exabgp"]["cpu"] + pr["exabgp"]["children"],
                   pr["healthcheck.py"]["cpu"],
                   pr["healthcheck.py"]["children"], ex["probes"],
-                  lb["conns"], lb["probes"], checks, lb.get("phase_ms", 0),
+                  lb["conns"], lb["probes"], checks,
+                  "within the same millisecond" if lb.get("phase_ms", 0) < 1
+                  else "within %.0f ms of each other" % lb["phase_ms"],
                   lb.get("latency_ms", [0, 0])[0],
                   lb.get("latency_ms", [0, 0])[1]))
         p.append("")
