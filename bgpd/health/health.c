@@ -195,6 +195,7 @@ static void hcheck_stop(struct hcheck *hc, bool reap)
 		hc->h->orphans = hc;
 		return;
 	}
+	http_forget(hc);
 	free(hc);
 }
 

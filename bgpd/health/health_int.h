@@ -50,7 +50,8 @@ struct hcheck {
 	ev_child child;
 	struct hcheck *next_orphan;
 	/* http */
-	CURL *easy;
+	CURL *easy;			/* kept between probes */
+	bool easy_added;		/* in the multi handle now */
 	size_t body;			/* bytes of the reply body seen */
 	bool truncated;			/* we stopped reading the body */
 	char errbuf[CURL_ERROR_SIZE];
@@ -85,6 +86,8 @@ void http_conns(struct health *h, size_t n);
 void http_free(struct health *h);
 void http_start(struct hcheck *hc);
 void http_cancel(struct hcheck *hc);
+/* The check goes: its handle too. */
+void http_forget(struct hcheck *hc);
 
 /* tcp.c */
 void tcp_start(struct hcheck *hc);
