@@ -400,9 +400,9 @@ static void reach(struct bfd_session *s, enum bfd_state st, uint64_t now)
 }
 
 /* §6.8.6: every state against every received state. */
+#define ADMIN	BFD_DIAG_ADMIN_DOWN
 START_TEST(transition_matrix)
 {
-	enum { ADMIN = BFD_DIAG_ADMIN_DOWN };
 	static const struct {
 		enum bfd_state to;
 		enum bfd_diag diag;
@@ -459,6 +459,7 @@ START_TEST(transition_matrix)
 	}
 }
 END_TEST
+#undef ADMIN
 
 START_TEST(init_rejects)
 {
