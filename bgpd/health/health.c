@@ -3,8 +3,9 @@
  * the disable-file, reload by name, and the report of every probe.  The
  * probes themselves are in http.c, tcp.c and exec.c.
  *
- * A check probes once at health_apply(), a second time at a random point
- * in the second half of its interval, and then every interval_ms from
+ * A check probes once at health_apply(), a second time at a point of
+ * the second half of its interval that its name picks, and then every
+ * interval_ms from
  * the start of each probe (a repeating timer, so slow probes do not make
  * the schedule drift); at most one probe of a check is in flight, a tick
  * that finds one still running is skipped.  Reports are only made from
@@ -124,6 +125,16 @@ void probe_finish(struct hcheck *hc, enum health_result res,
 	va_end(ap);
 }
 
+/* FNV-1a: a check's phase from its name. */
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
 static void tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct hcheck *hc = w->data;
@@ -138,10 +149,11 @@ static void tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		 * once); from the second probe on each keeps a phase of its
 		 * own, 0.5 to 1 interval after the first, so 100 checks of
 		 * one backend do not ask it all in the same millisecond.
+		 * The phase comes from the name: the same at every start.
 		 */
 		double iv = (double)cc->interval_ms / 1000.0;
-		double first = iv * (0.5 + 0.5 * ((double)random() /
-		    (double)RAND_MAX));
+		double first = iv * (0.5 + 0.5 * (double)name_hash(cc->name) /
+		    4294967296.0);
 		hc->phased = true;
 		ev_timer_stop(loop, w);
 		ev_timer_set(w, first, iv);
