@@ -1222,38 +1222,8 @@ static const struct {
 
 START_TEST(session_change)
 {
-	static const char head[] = "local-as 64513\nneighbor r1 {\n"
-	    "\taddress 10.0.0.1\n";
-	char a[256], b[256];
-	struct conf_diag d;
-
-	/* remote-as last, so a row can give its own instead */
-	snprintf(a, sizeof(a), "%s\tremote-as 64512\n}\n", head);
-	if (strncmp(diff_rows[_i].extra, "remote-as", 9) == 0)
-		snprintf(b, sizeof(b), "%s\t%s\n}\n", head,
-		    diff_rows[_i].extra);
-	else
-		snprintf(b, sizeof(b), "%s\t%s\n\tremote-as 64512\n}\n",
-		    head, diff_rows[_i].extra);
-	conf_diag_init(&d);
-	struct conf *ca = conf_load_string("a.conf", a, &d);
-	struct conf *cb = conf_load_string("b.conf", b, &d);
-	ck_assert_msg(ca && cb, "%s: %s", diff_rows[_i].extra,
-	    d.nmsgs ? d.msgs[0] : "?");
-	const char *got = conf_session_change(&ca->neighbors[0],
-	    &cb->neighbors[0]);
-	const char *want = diff_rows[_i].want;
-	ck_assert_msg(want ? got && strcmp(got, want) == 0 : got == NULL,
-	    "%s: got %s, want %s", diff_rows[_i].extra, got ? got : "none",
-	    want ? want : "none");
-	/* Symmetric, and nothing against itself. */
-	got = conf_session_change(&cb->neighbors[0], &ca->neighbors[0]);
-	ck_assert(want ? got != NULL : got == NULL);
-	ck_assert_ptr_null(conf_session_change(&ca->neighbors[0],
-	    &ca->neighbors[0]));
-	conf_free(ca);
-	conf_free(cb);
-	conf_diag_free(&d);
+	conf_fx_session_change("10.0.0.1", diff_rows[_i].extra,
+	    diff_rows[_i].want);
 }
 END_TEST
 
