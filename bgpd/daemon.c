@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "bgpd/bgpd.h"
+#include "bgpd/bfd/bfdd.h"
 #include "bgpd/control/control.h"
 #include "bgpd/metrics/metrics.h"
 #include "bgpd/netlink/netlink.h"
@@ -415,6 +416,7 @@ static void compact_cb(struct ev_loop *loop, ev_idle *w, int revents)
 
 static void cleanup(struct lbbgpd *d)
 {
+	bfdd_stop(d);
 	live_stop(d);
 	nl_stop(d);
 	ctl_close_all(d);
@@ -503,6 +505,11 @@ int daemon_run(struct conf *conf, const struct daemon_opts *opts)
 	/* After the fork: probes' children are the daemon's. */
 	if (!live_start(&d))
 		goto out;
+	/* Before the peers start: bfd-strict holds them until BFD is Up. */
+	if (!bfdd_start(&d)) {
+		log_warnx("cannot start BFD: out of memory");
+		goto out;
+	}
 
 	ev_signal_init(&d.sig_term, signal_cb, SIGTERM);
 	ev_signal_init(&d.sig_int, signal_cb, SIGINT);

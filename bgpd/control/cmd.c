@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bgpd/bfd/bfdd.h"
 #include "bgpd/control/jsontext.h"
 #include "bgpd/metrics/metrics.h"
 #include "bgpd/netlink/netlink.h"
@@ -832,6 +833,7 @@ static void nbr_up(struct ctl_req *r, struct peer *p, const char *reason)
 	p->admin_down = false;
 	p->max_prefix_tripped = false;
 	ev_timer_stop(p->d->loop, &p->restart);
+	bfdd_admin(p);
 	if (peer_state(p) == FSM_IDLE)
 		peer_start(p);
 }
@@ -840,6 +842,7 @@ static void nbr_down(struct ctl_req *r, struct peer *p, const char *reason)
 {
 	p->admin_down = true;
 	peer_stop(p, BGP_CEASE_ADMIN_SHUTDOWN, reason);
+	bfdd_admin(p);
 }
 
 static void nbr_clear(struct ctl_req *r, struct peer *p, const char *reason)
