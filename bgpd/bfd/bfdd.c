@@ -125,11 +125,6 @@ static void sess_key_changed(struct bfdd_peer *bp)
 
 /* ---- sending ------------------------------------------------------------ */
 
-static const char *addr_str(const struct prefix *a, char *buf, size_t size)
-{
-	return addr_fmt(a, buf, size);
-}
-
 /* The sending socket, when it is not open yet (at start, or after an
  * error such as a local-address not yet on the host). */
 static void sender_open(struct bfdd_peer *bp)
@@ -147,7 +142,7 @@ static void sender_open(struct bfdd_peer *bp)
 	if (bp->fd < 0 && log_limit_ok(&bp->limit, now_mono(), &suppressed))
 		log_bfd_warn(bp, "cannot open the BFD socket to %s%s%s "
 		    "(source port 49152-65535%s%s); trying again with each "
-		    "packet", addr_str(&bp->key.addr, a, sizeof(a)),
+		    "packet", addr_fmt(&bp->key.addr, a, sizeof(a)),
 		    bp->key.vrf[0] ? " in vrf " : "", bp->key.vrf,
 		    src.afi != AFI_NONE ? ", local-address " : "",
 		    src.afi != AFI_NONE ? addr_fmt(&src, a, sizeof(a)) : "");
@@ -170,7 +165,7 @@ static void send_pkt(struct bfdd_peer *bp, uint64_t now, enum bfd_tx kind)
 	bp->st.tx_errors++;
 	if (log_limit_ok(&bp->limit, now_mono(), &suppressed))
 		log_bfd_warn(bp, "cannot send a BFD packet to %s%s",
-		    addr_str(&bp->key.addr, a, sizeof(a)), suppressed ?
+		    addr_fmt(&bp->key.addr, a, sizeof(a)), suppressed ?
 		    " (and more messages of this session not logged)" : "");
 }
 
@@ -591,11 +586,14 @@ static void set_admin(struct bfdd_peer *bp, bool down)
 }
 
 /*
- * The neighbor goes, or no longer wants BFD: AdminDown (§6.8.16) for a
- * detection time, so the router sees an administrative end rather than
- * a failure (RFC 5882 §3.2) and keeps its BGP session; then it ends.
+ * The neighbor goes, or no longer wants BFD: AdminDown (§6.8.16), so the
+ * router sees an administrative end rather than a failure (RFC 5882
+ * §3.2) and keeps its BGP session.  With linger, the AdminDown packets go
+ * on for a detection time, then the session ends; without (a new session
+ * takes over the path at once, whose packets the old one's would only
+ * contradict), it ends after the first.
  */
-static void detach(struct bfdd_peer *bp)
+static void detach(struct bfdd_peer *bp, bool linger)
 {
 	struct peer *p = bp->p;
 
@@ -603,14 +601,20 @@ static void detach(struct bfdd_peer *bp)
 	bp->p = NULL;
 	bp->key.gone = true;
 	sess_key_changed(bp);
+	if (bp->s.state == BFD_ADMIN_DOWN)
+		send_pkt(bp, now_us(), BFD_TX_PERIODIC);
 	set_admin(bp, true);
-	uint64_t iv = bfd_session_tx_interval(&bp->s);
-	uint64_t linger = iv * bp->s.detect_mult;
-	if (linger < LINGER_MIN_US)
-		linger = LINGER_MIN_US;
-	if (linger > LINGER_MAX_US)
-		linger = LINGER_MAX_US;
-	ev_timer_set(&bp->linger, (double)linger / 1e6, 0.);
+	if (!linger) {
+		bp_free(bp);
+		return;
+	}
+	uint64_t us = (uint64_t)bfd_session_tx_interval(&bp->s) *
+	    bp->s.detect_mult;
+	if (us < LINGER_MIN_US)
+		us = LINGER_MIN_US;
+	if (us > LINGER_MAX_US)
+		us = LINGER_MAX_US;
+	ev_timer_set(&bp->linger, (double)us / 1e6, 0.);
 	ev_timer_start(bp->b->d->loop, &bp->linger);
 }
 
@@ -662,7 +666,7 @@ static struct bfdd_peer *bp_new(struct bfdd *b, struct peer *p)
 	log_peer_info(p, "BFD session started: %s to %s port %u, from port "
 	    "%u, tx %u ms, rx %u ms, multiplier %u, %s, discriminator %u%s",
 	    bp->key.multihop ? "multihop" : "single hop",
-	    addr_str(&bp->key.addr, a, sizeof(a)), bp->key.multihop ?
+	    addr_fmt(&bp->key.addr, a, sizeof(a)), bp->key.multihop ?
 	    BFD_MULTIHOP_PORT : BFD_PORT, bp->sport, n->bfd_min_tx_ms,
 	    n->bfd_min_rx_ms, n->bfd_multiplier,
 	    cfg.auth.type == BFD_AUTH_NONE ? "no authentication" :
@@ -727,7 +731,7 @@ void bfdd_reconf(struct lbbgpd *d)
 			if (bp != NULL) {
 				log_peer_info(p, "bfd no: the BFD session ends "
 				    "(AdminDown first)");
-				detach(bp);
+				detach(bp, true);
 			}
 			release_wait(p);
 			continue;
@@ -735,7 +739,7 @@ void bfdd_reconf(struct lbbgpd *d)
 		if (bp != NULL && !same_path(bp, n)) {
 			log_peer_info(p, "its address, local-address, multihop, "
 			    "vrf or bfd-auth changed: a new BFD session");
-			detach(bp);
+			detach(bp, false);
 			bp = NULL;
 		}
 		if (bp == NULL) {
@@ -760,7 +764,7 @@ void bfdd_reconf(struct lbbgpd *d)
 void bfdd_peer_gone(struct peer *p)
 {
 	if (p->bfd != NULL)
-		detach(p->bfd);
+		detach(p->bfd, true);
 }
 
 void bfdd_admin(struct peer *p)

@@ -301,6 +301,9 @@ static json_object *neighbor_json(const struct peer *p, double now)
 	    (int64_t)(now - p->last_change)));
 	json_object_object_add(o, "admin-down",
 	    json_object_new_boolean(p->admin_down));
+	if (p->bfd != NULL)
+		json_object_object_add(o, "bfd", jstr(bfd_state_name(
+		    p->bfd->s.state)));
 	json_object *notes = json_object_new_array();
 	char note[256];
 	if (p->max_prefix_tripped) {
@@ -329,6 +332,9 @@ static json_object *neighbor_json(const struct peer *p, double now)
 		    n->track_interface);
 		json_object_array_add(notes, jstr(note));
 	}
+	if (p->bfd_wait)
+		json_object_array_add(notes, jstr("waiting in Idle until BFD is "
+		    "Up (bfd-strict)"));
 	if (p->local_addr_missing) {
 		snprintf(note, sizeof(note), "local-address %s is not an "
 		    "address of this host; the session cannot start until it "
@@ -928,6 +934,7 @@ const struct ctl_cmd ctl_cmds[] = {
 	{ "drain", cmd_drain, true },
 	{ "undrain", cmd_undrain, true },
 	{ "show-checks", cmd_show_checks, false },
+	{ "show-bfd", cmd_show_bfd, false },
 	{ "reload", cmd_reload, true },
 	{ NULL, NULL, false },
 };

@@ -1,0 +1,286 @@
+#!/bin/sh
+# bfd.sh: BFD (RFC 5880/5881) between lbbgpd and BIRD's protocol bfd, and
+# what it does to BGP (RFC 9384).  Everything runs inside two network
+# namespaces the test creates and deletes, joined by a veth pair:
+# lbbgpd (AS 64513) on 10.99.0.1 in the first, BIRD (AS 64512) on
+# 10.99.0.2 in the second; nothing is set up on the host.
+# Checks:
+# - BFD comes Up with the default timers (lbbgpd 300/300 x 3, BIRD's
+#   own), and BGP is Established beside it;
+# - a reload to 50 ms x 3 changes the timers through a Poll Sequence
+#   without a flap; BIRD shows the 50 ms interval;
+# - SIGSTOP lbbgpd: BIRD's BFD goes Down and its BGP session with it
+#   within the detection time (150 ms) + 100 ms, by BIRD's log clock;
+#   SIGCONT: both come back;
+# - SIGSTOP BIRD: lbbgpd closes its BGP session with Cease/BFD Down
+#   (6/10) within the detection time (+ 50 ms for the test's own
+#   clock); SIGCONT: both come back;
+# - bfd-strict yes: with BIRD's BFD disabled, BGP stays in Idle (BIRD's
+#   connections refused, no connect of its own); BFD Up starts it;
+# - bfd-auth: a wrong keyed SHA1 key never comes Up (dropped packets
+#   counted as auth-digest), the right one does, meticulous too;
+# - SIGTERM: lbbgpd says AdminDown before it goes.
+# Test 22.
+if [ -z "${LBBGP_IN_NETNS:-}" ]; then
+	[ "$(id -u)" -eq 0 ] || { echo "SKIP: bfd needs root (network namespaces)"; exit 77; }
+	command -v ip >/dev/null 2>&1 || { echo "SKIP: ip (iproute2) not installed"; exit 77; }
+	nsa=lbbgp-t22a-$$
+	nsb=lbbgp-t22b-$$
+	ip netns add "$nsa" || { echo "SKIP: cannot create a network namespace (ip netns)"; exit 77; }
+	if ! ip netns add "$nsb"; then
+		ip netns del "$nsa"
+		echo "SKIP: cannot create a network namespace (ip netns)"
+		exit 77
+	fi
+	trap 'ip netns del "$nsa"; ip netns del "$nsb"' EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	# The veth pair is made inside the namespaces: no name on the host.
+	ip -n "$nsa" link add va type veth peer name vb netns "$nsb" ||
+		{ echo "FAIL: cannot create the veth pair"; exit 1; }
+	ip -n "$nsa" addr add 10.99.0.1/24 dev va
+	ip -n "$nsb" addr add 10.99.0.2/24 dev vb
+	for l in "$nsa lo" "$nsa va" "$nsb lo" "$nsb vb"; do
+		# shellcheck disable=SC2086 # two words: namespace, link
+		set -- $l
+		ip -n "$1" link set "$2" up
+	done
+	rc=0
+	LBBGP_IN_NETNS=$nsa LBBGP_PEER_NETNS=$nsb ip netns exec "$nsa" sh "$0" "$@" || rc=$?
+	exit "$rc"
+fi
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+itest_init bfd
+itest_need bird birdc "$ITEST_PY"
+NSB=$LBBGP_PEER_NETNS
+BIRD_LOG=$T/bird/bird.log
+
+# ---- the two daemons -------------------------------------------------------
+
+# write_conf LINES: lbbgpd's config, LINES inside the neighbor.
+write_conf() {
+	cat >"$T/lbbgp.conf" <<EOF
+router-id 10.99.0.1
+local-as 64513
+listen on 10.99.0.1 port 179
+neighbor bird {
+	address 10.99.0.2
+	remote-as 64512
+	connect-retry 1
+	bfd yes
+	$1
+}
+EOF
+}
+
+# write_bird IFACE_OPTIONS: BIRD's config; its BFD options on vb.
+write_bird() {
+	mkdir -p "$T/bird"
+	cat >"$T/bird/bird.conf" <<EOF
+# BIRD for bfd.sh, in namespace $NSB; no protocol kernel.
+log "$BIRD_LOG" all;
+timeformat log "%F %T.%3f";
+router id 10.99.0.2;
+protocol device { }
+protocol bfd bfd1 {
+	debug { states, events };
+	interface "vb" { $1 };
+}
+protocol bgp lb {
+	debug { states, events };
+	local 10.99.0.2 as 64512;
+	neighbor 10.99.0.1 as 64513;
+	connect delay time 1;
+	connect retry time 1;
+	error wait time 1, 5;
+	bfd on;
+	ipv4 { import all; export none; };
+}
+EOF
+	bird -p -c "$T/bird/bird.conf" >&2 || fail "bad BIRD config $T/bird/bird.conf"
+}
+
+bird_up() {
+	itest_add_log "$BIRD_LOG"
+	ip netns exec "$NSB" bird -f -c "$T/bird/bird.conf" -s "$T/bird/sock" \
+		-P "$T/bird/pid" >>"$T/bird/bird.out" 2>&1 &
+	BIRD_PID=$!
+	itest_track "$BIRD_PID"
+	wait_for 10 bird_cli bird show status || fail "BIRD did not start"
+}
+
+# bird_bfd: BIRD's BFD session state with lbbgpd (Up, Down, Init, ...).
+bird_bfd() {
+	bird_cli bird show bfd sessions | awk '$1 == "10.99.0.1" { print $3 }'
+}
+bird_bfd_is() { [ "$(bird_bfd)" = "$1" ]; }
+bird_interval() {
+	bird_cli bird show bfd sessions | awk '$1 == "10.99.0.1" { print $5 }'
+}
+bird_interval_is() { [ "$(bird_interval)" = "$1" ]; }
+
+# lb_json EXPR: a field of lbbgpd's show neighbor bird (Python on the JSON).
+lb_json() {
+	ctl -j show neighbor bird | "$ITEST_PY" -c 'import json, sys
+n = json.load(sys.stdin)["neighbors"][0]
+print(eval(sys.argv[1]))' "$1"
+}
+lb_state_is() { [ "$(lb_json 'n["state"]')" = "$1" ]; }
+lb_bfd_is() { [ "$(lb_json 'n.get("bfd", "-")')" = "$1" ]; }
+log_has() { grep -q "$1" "$T/lbbgpd.log"; }
+log_count() { grep -c "$1" "$T/lbbgpd.log"; }
+bird_log_has() { grep -q "$1" "$BIRD_LOG"; }
+
+# now_ms: wall clock in milliseconds, as the logs write it.
+now_ms() { date +%s%3N; }
+# log_ms FILE PATTERN AFTER_MS: the time (ms since 1970) of the first line
+# of FILE matching PATTERN logged at or after AFTER_MS; empty if none.
+# Both daemons start lines with "YYYY-MM-DD HH:MM:SS.mmm" local time.
+log_ms() {
+	"$ITEST_PY" - "$@" <<'EOF'
+import re, sys, time
+path, pat, after = sys.argv[1], re.compile(sys.argv[2]), int(sys.argv[3])
+for line in open(path, errors="replace"):
+    m = re.match(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\.(\d{3}) ", line)
+    if not m or not pat.search(line):
+        continue
+    ms = int(time.mktime(time.strptime(m.group(1), "%Y-%m-%d %H:%M:%S"))) * 1000 + int(m.group(2))
+    if ms >= after:
+        print(ms)
+        break
+EOF
+}
+logged_after() { [ -n "$(log_ms "$@")" ]; }
+
+both_up() {
+	bird_bfd_is Up && lb_bfd_is Up && lb_state_is Established &&
+		[ "$(bird_state bird)" = Established ]
+}
+
+# ---- Up with default timers -------------------------------------------------
+
+write_bird ""
+bird_up
+write_conf ""
+lbbgpd_start "$T/lbbgp.conf"
+wait_for 15 both_up || fail "BFD (lbbgpd $(lb_json 'n.get("bfd")'), BIRD $(bird_bfd)) or BGP not up with the default timers"
+log_has "neighbor bird: BFD .* -> Up (No Diagnostic)" || fail "no log line of BFD coming Up"
+pass "default timers: BFD Up on both sides, BGP Established"
+
+# ---- 50 ms x 3, by reload, without a flap -----------------------------------
+
+write_bird "interval 50 ms; multiplier 3;"
+bird_cli bird configure >/dev/null || fail "birdc configure"
+write_conf "bfd-min-tx 50
+	bfd-min-rx 50
+	bfd-multiplier 3"
+ctl reload >/dev/null || fail "reload to 50 ms x 3"
+wait_for 5 bird_interval_is 0.050 ||
+	fail "BIRD's interval is $(bird_interval), not 0.050"
+sleep 2
+both_up || fail "BFD or BGP not up at 50 ms x 3"
+log_has "BfdSessionDown" && fail "the timer change took the BGP session down"
+log_has "BFD timers now tx 50 ms, rx 50 ms, multiplier 3" || fail "no log line of the new timers"
+lb_json 'n["flaps"]' | grep -qx 0 || fail "BGP flapped during the timer change"
+pass "reload to 50 ms x 3: new timers through a Poll Sequence, no flap"
+
+# ---- SIGSTOP lbbgpd: BIRD notices ----------------------------------------------
+
+t0=$(now_ms)
+kill -STOP "$LBBGPD_PID"
+wait_for 3 logged_after "$BIRD_LOG" "bfd1: Session to 10.99.0.1 changed state from Up to Down" "$t0" ||
+	{ kill -CONT "$LBBGPD_PID"; fail "BIRD's BFD did not go Down while lbbgpd was stopped"; }
+wait_for 3 logged_after "$BIRD_LOG" "lb: (BFD session down|State changed to stop)" "$t0" ||
+	{ kill -CONT "$LBBGPD_PID"; fail "BIRD's BGP session did not go down with BFD"; }
+kill -CONT "$LBBGPD_PID"
+bfd_ms=$(( $(log_ms "$BIRD_LOG" "bfd1: Session to 10.99.0.1 changed state from Up to Down" "$t0") - t0 ))
+bgp_ms=$(( $(log_ms "$BIRD_LOG" "lb: (BFD session down|State changed to stop)" "$t0") - t0 ))
+itest_log "SIGSTOP lbbgpd: BIRD's BFD Down after $bfd_ms ms, its BGP down after $bgp_ms ms (detection time 150 ms)"
+[ "$bfd_ms" -le 250 ] || fail "BIRD's BFD went Down $bfd_ms ms after SIGSTOP, more than 150 + 100 ms"
+[ "$bgp_ms" -le 250 ] || fail "BIRD's BGP went down $bgp_ms ms after SIGSTOP, more than 150 + 100 ms"
+pass "SIGSTOP lbbgpd: BIRD's BFD Down in $bfd_ms ms, its BGP session in $bgp_ms ms"
+wait_for 15 both_up || fail "BFD or BGP did not come back after SIGCONT"
+pass "SIGCONT lbbgpd: BFD Up and BGP Established again"
+
+# ---- SIGSTOP BIRD: lbbgpd notices ----------------------------------------------
+
+n_down=$(log_count "sending NOTIFICATION Cease/BFD Down (6/10)")
+t0=$(now_ms)
+kill -STOP "$BIRD_PID"
+wait_for 3 logged_after "$T/lbbgpd.log" "neighbor bird: sending NOTIFICATION Cease/BFD Down \(6/10\)" "$t0" ||
+	{ kill -CONT "$BIRD_PID"; fail "lbbgpd did not send Cease/BFD Down while BIRD was stopped"; }
+kill -CONT "$BIRD_PID"
+down_ms=$(( $(log_ms "$T/lbbgpd.log" "neighbor bird: BFD Up -> Down \(Control Detection Time Expired\)" "$t0") - t0 ))
+cease_ms=$(( $(log_ms "$T/lbbgpd.log" "neighbor bird: sending NOTIFICATION Cease/BFD Down \(6/10\)" "$t0") - t0 ))
+itest_log "SIGSTOP BIRD: lbbgpd's BFD Down after $down_ms ms, Cease/BFD Down after $cease_ms ms (detection time 150 ms)"
+[ "$cease_ms" -le 200 ] || fail "lbbgpd sent Cease/BFD Down $cease_ms ms after SIGSTOP, more than the detection time (150 ms, + 50 ms of test clock)"
+log_has "neighbor bird: Established -> Idle (BfdSessionDown)" || fail "no Established -> Idle (BfdSessionDown)"
+[ "$(log_count "sending NOTIFICATION Cease/BFD Down (6/10)")" -eq $((n_down + 1)) ] || fail "not exactly one Cease/BFD Down"
+pass "SIGSTOP BIRD: lbbgpd closed BGP with Cease/BFD Down in $cease_ms ms"
+wait_for 15 both_up || fail "BFD or BGP did not come back after SIGCONT of BIRD"
+pass "SIGCONT BIRD: BFD Up and BGP Established again"
+
+# ---- bfd-strict: BGP waits for BFD ----------------------------------------------
+
+lbbgpd_stop
+bird_cli bird disable bfd1 >/dev/null || fail "birdc disable bfd1"
+write_conf "bfd-min-tx 50
+	bfd-min-rx 50
+	bfd-strict yes"
+: >"$T/lbbgpd.log"
+lbbgpd_start "$T/lbbgp.conf"
+sleep 4
+lb_state_is Idle || fail "bfd-strict: BGP is $(lb_json 'n["state"]') without BFD, not Idle"
+log_has "Idle -> Connect" && fail "bfd-strict: lbbgpd connected before BFD was Up"
+log_has "connection from 10.99.0.2 refused: session is Idle until BFD is Up (bfd-strict)" ||
+	fail "bfd-strict: BIRD's connection was not refused (or not logged)"
+pass "bfd-strict: BGP stays Idle while BFD is Down, BIRD's connections refused"
+bird_cli bird enable bfd1 >/dev/null || fail "birdc enable bfd1"
+wait_for 15 both_up || fail "bfd-strict: BGP did not start once BFD was Up"
+log_has "BFD is Up: starting the BGP session (bfd-strict)" || fail "no log line of the strict start"
+pass "bfd-strict: BFD Up starts the BGP session"
+
+# ---- authentication --------------------------------------------------------------
+
+lbbgpd_stop
+write_bird "interval 50 ms; multiplier 3; authentication keyed sha1; password \"secret\" { id 1; };"
+bird_cli bird configure >/dev/null || fail "birdc configure (auth)"
+write_conf "bfd-min-tx 50
+	bfd-min-rx 50
+	bfd-auth sha1 1 \"wrong\""
+: >"$T/lbbgpd.log"
+lbbgpd_start "$T/lbbgp.conf"
+wait_for 10 lb_state_is Established || fail "BGP not Established beside a BFD with the wrong key"
+sleep 3
+lb_bfd_is Up && fail "BFD came Up with the wrong key"
+bird_bfd_is Up && fail "BIRD's BFD came Up with the wrong key"
+log_has "BFD packet from 10.99.0.2 dropped: authentication digest does not match the key" ||
+	fail "no log line of the packets with the wrong digest"
+ctl show metrics | grep -q 'lbbgp_bfd_dropped_packets_total{reason="auth-digest"} [1-9]' ||
+	fail "auth-digest drops not counted in the metrics"
+pass "bfd-auth: a wrong keyed SHA1 key never comes Up; drops counted"
+write_conf "bfd-min-tx 50
+	bfd-min-rx 50
+	bfd-auth sha1 1 \"secret\""
+ctl reload >/dev/null || fail "reload with the right key"
+wait_for 10 both_up || fail "BFD not Up with the right keyed SHA1 key"
+pass "bfd-auth: the right keyed SHA1 key comes Up (after a reload)"
+write_bird "interval 50 ms; multiplier 3; authentication meticulous keyed sha1; password \"secret\" { id 7; };"
+bird_cli bird configure >/dev/null || fail "birdc configure (meticulous)"
+write_conf "bfd-min-tx 50
+	bfd-min-rx 50
+	bfd-auth meticulous-sha1 7 \"secret\""
+ctl reload >/dev/null || fail "reload with meticulous keyed SHA1"
+wait_for 10 both_up || fail "BFD not Up with meticulous keyed SHA1"
+pass "bfd-auth: meticulous keyed SHA1 comes Up"
+
+# ---- an orderly stop says AdminDown -----------------------------------------------
+
+t0=$(now_ms)
+lbbgpd_stop
+wait_for 3 logged_after "$BIRD_LOG" "bfd1: Session to 10.99.0.1 changed state from Up to Down" "$t0" ||
+	fail "BIRD's BFD did not go Down after SIGTERM"
+log_has "BFD Up -> AdminDown (Administratively Down)" || fail "lbbgpd did not go AdminDown at SIGTERM"
+pass "SIGTERM: lbbgpd's BFD goes AdminDown"
