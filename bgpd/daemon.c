@@ -331,6 +331,9 @@ void daemon_shutdown(struct lbbgpd *d, const char *why, bool withdrawn)
 		return;
 	d->stopping = true;
 	log_info("%s: closing every session", why);
+	/* BFD's AdminDown before the BGP sessions close, so that a router
+	 * reads the end as deliberate (RFC 5882 §3.2). */
+	bfdd_stop(d);
 	for (size_t i = 0; i < d->npeers; i++) {
 		if (!withdrawn) {
 			peer_stop_for_restart(d->peers[i]);

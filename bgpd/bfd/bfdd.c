@@ -202,7 +202,19 @@ static void release_wait(struct peer *p)
 		    "starting it");
 }
 
-/* What a BFD transition does to the BGP session (RFC 9384). */
+static bool established(const struct peer *p)
+{
+	return peer_state(p) == FSM_ESTABLISHED || (p->coll != NULL &&
+	    p->coll->fsm.state == FSM_ESTABLISHED);
+}
+
+/*
+ * What a BFD transition does to the BGP session (RFC 9384).  Without
+ * bfd-strict only an Established session is closed: a session being set
+ * up is often the cause, not a victim, as a router that ties its BFD
+ * session to its BGP session (BIRD does) restarts BFD with every BGP
+ * reset, and its first packets say Down.
+ */
 static void couple(struct bfdd_peer *bp, enum bfd_state from,
     enum bfd_state to)
 {
@@ -238,7 +250,7 @@ static void couple(struct bfdd_peer *bp, enum bfd_state from,
 		peer_stop(p, BGP_CEASE_BFD_DOWN, NULL);
 		return;
 	}
-	if (idle)
+	if (!established(p))
 		return;
 	log_bfd_warnx(bp, "closing the BGP session (Cease/BFD Down, RFC "
 	    "9384); it starts again after the back-off");

@@ -162,7 +162,8 @@ void bfdd_reconf(struct lbbgpd *d);
 void bfdd_peer_gone(struct peer *p);
 /* p->admin_down changed (neighbor up / down): AdminDown or back. */
 void bfdd_admin(struct peer *p);
-/* Shutdown: AdminDown once on every session, then everything closes. */
+/* Shutdown, before the BGP sessions close: AdminDown once on every
+ * session, then everything closes.  Again: nothing. */
 void bfdd_stop(struct lbbgpd *d);
 
 #endif

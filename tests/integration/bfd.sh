@@ -6,9 +6,15 @@
 # 10.99.0.2 in the second; nothing is set up on the host.
 # Checks:
 # - BFD comes Up with the default timers (lbbgpd 300/300 x 3, BIRD's
-#   own), and BGP is Established beside it;
+#   own), over IPv4 and IPv6, and BGP is Established beside it; show bfd
+#   says so;
 # - a reload to 50 ms x 3 changes the timers through a Poll Sequence
-#   without a flap; BIRD shows the 50 ms interval;
+#   without a flap; BIRD shows the 50 ms interval; a neighbor removed
+#   sends AdminDown;
+# - neighbor clear resets BGP and leaves BFD Up; neighbor down makes BFD
+#   AdminDown, up brings both back; a reload to bfd no ends BFD with
+#   AdminDown and lbbgpd leaves BGP alone (BIRD 2.0 does not: it resets
+#   its BGP session on AdminDown);
 # - SIGSTOP lbbgpd: BIRD's BFD goes Down and its BGP session with it
 #   within the detection time (150 ms) + 100 ms, by BIRD's log clock;
 #   SIGCONT: both come back;
@@ -40,6 +46,8 @@ if [ -z "${LBBGP_IN_NETNS:-}" ]; then
 		{ echo "FAIL: cannot create the veth pair"; exit 1; }
 	ip -n "$nsa" addr add 10.99.0.1/24 dev va
 	ip -n "$nsb" addr add 10.99.0.2/24 dev vb
+	ip -n "$nsa" addr add fd99::1/64 dev va nodad
+	ip -n "$nsb" addr add fd99::2/64 dev vb nodad
 	for l in "$nsa lo" "$nsa va" "$nsb lo" "$nsb vb"; do
 		# shellcheck disable=SC2086 # two words: namespace, link
 		set -- $l
@@ -59,21 +67,30 @@ BIRD_LOG=$T/bird/bird.log
 
 # ---- the two daemons -------------------------------------------------------
 
-# write_conf LINES: lbbgpd's config, LINES inside the neighbor.
+# write_conf LINES [MORE]: lbbgpd's config, LINES inside the neighbor,
+# MORE after it.
 write_conf() {
 	cat >"$T/lbbgp.conf" <<EOF
 router-id 10.99.0.1
 local-as 64513
 listen on 10.99.0.1 port 179
+listen on fd99::1 port 179
 neighbor bird {
 	address 10.99.0.2
 	remote-as 64512
 	connect-retry 1
-	bfd yes
 	$1
 }
+${2:-}
 EOF
 }
+# The IPv6 neighbor of the first phases.
+V6_NEIGHBOR='neighbor bird6 {
+	address fd99::2
+	remote-as 64512
+	connect-retry 1
+	bfd yes
+}'
 
 # write_bird IFACE_OPTIONS: BIRD's config; its BFD options on vb.
 write_bird() {
@@ -85,7 +102,7 @@ timeformat log "%F %T.%3f";
 router id 10.99.0.2;
 protocol device { }
 protocol bfd bfd1 {
-	debug { states, events };
+	debug { states, events, packets };
 	interface "vb" { $1 };
 }
 protocol bgp lb {
@@ -97,6 +114,15 @@ protocol bgp lb {
 	error wait time 1, 5;
 	bfd on;
 	ipv4 { import all; export none; };
+}
+protocol bgp lb6 {
+	local fd99::2 as 64512;
+	neighbor fd99::1 as 64513;
+	connect delay time 1;
+	connect retry time 1;
+	error wait time 1, 5;
+	bfd on;
+	ipv6 { import all; export none; };
 }
 EOF
 	bird -p -c "$T/bird/bird.conf" >&2 || fail "bad BIRD config $T/bird/bird.conf"
@@ -116,6 +142,9 @@ bird_bfd() {
 	bird_cli bird show bfd sessions | awk '$1 == "10.99.0.1" { print $3 }'
 }
 bird_bfd_is() { [ "$(bird_bfd)" = "$1" ]; }
+bird_bfd6_is() {
+	[ "$(bird_cli bird show bfd sessions | awk '$1 == "fd99::1" { print $3 }')" = "$1" ]
+}
 bird_interval() {
 	bird_cli bird show bfd sessions | awk '$1 == "10.99.0.1" { print $5 }'
 }
@@ -129,6 +158,14 @@ print(eval(sys.argv[1]))' "$1"
 }
 lb_state_is() { [ "$(lb_json 'n["state"]')" = "$1" ]; }
 lb_bfd_is() { [ "$(lb_json 'n.get("bfd", "-")')" = "$1" ]; }
+# bfd_json EXPR [NAME]: a field of show bfd's session of NAME (bird).
+bfd_json() {
+	ctl -j show bfd | "$ITEST_PY" -c 'import json, sys
+r = json.load(sys.stdin)
+s = [b for b in r["bfd"] if b["neighbor"] == sys.argv[2]][0]
+print(eval(sys.argv[1]))' "$1" "${2:-bird}"
+}
+lb_bfd6_is() { [ "$(bfd_json 's["state"]' bird6)" = "$1" ]; }
 log_has() { grep -q "$1" "$T/lbbgpd.log"; }
 log_count() { grep -c "$1" "$T/lbbgpd.log"; }
 bird_log_has() { grep -q "$1" "$BIRD_LOG"; }
@@ -163,20 +200,32 @@ both_up() {
 
 write_bird ""
 bird_up
-write_conf ""
+write_conf "bfd yes" "$V6_NEIGHBOR"
 lbbgpd_start "$T/lbbgp.conf"
 wait_for 15 both_up || fail "BFD (lbbgpd $(lb_json 'n.get("bfd")'), BIRD $(bird_bfd)) or BGP not up with the default timers"
 log_has "neighbor bird: BFD .* -> Up (No Diagnostic)" || fail "no log line of BFD coming Up"
-pass "default timers: BFD Up on both sides, BGP Established"
+assert_eq "Up Up 300 300 3 False" "$(bfd_json '" ".join(str(x) for x in (s["state"], s["remote-state"], s["tx-interval"], s["rx-interval"], s["detect-multiplier"], s["strict"]))')" "show bfd, default timers"
+[ "$(bfd_json 's["local-discriminator"] != 0 and s["remote-discriminator"] != 0 and s["packets"]["received"] > 0 and s["packets"]["sent"] > 0')" = True ] ||
+	fail "show bfd: discriminators or packet counts missing: $(ctl -j show bfd)"
+ctl show bfd | grep -q "^bird  *Up  *Up " || fail "bgpctl show bfd: $(ctl show bfd)"
+ctl show neighbor bird | grep -q "BFD state = Up" || fail "show neighbor has no BFD state"
+ctl show metrics | grep -q '^metallb_bfd_session_up{peer="10.99.0.2:179"} 1$' ||
+	fail "metallb_bfd_session_up is not 1"
+pass "default timers: BFD Up on both sides, BGP Established; show bfd, show neighbor and metrics agree"
+wait_for 10 bird_bfd6_is Up || fail "IPv6: BIRD's BFD with fd99::1 is $(bird_cli bird show bfd sessions)"
+wait_for 5 lb_bfd6_is Up || fail "IPv6: lbbgpd's BFD with fd99::2 is not Up"
+pass "IPv6: BFD Up on both sides"
 
 # ---- 50 ms x 3, by reload, without a flap -----------------------------------
 
 write_bird "interval 50 ms; multiplier 3;"
 bird_cli bird configure >/dev/null || fail "birdc configure"
-write_conf "bfd-min-tx 50
+write_conf "bfd yes
+	bfd-min-tx 50
 	bfd-min-rx 50
 	bfd-multiplier 3"
 ctl reload >/dev/null || fail "reload to 50 ms x 3"
+bird_cli bird disable lb6 >/dev/null
 wait_for 5 bird_interval_is 0.050 ||
 	fail "BIRD's interval is $(bird_interval), not 0.050"
 sleep 2
@@ -184,7 +233,11 @@ both_up || fail "BFD or BGP not up at 50 ms x 3"
 log_has "BfdSessionDown" && fail "the timer change took the BGP session down"
 log_has "BFD timers now tx 50 ms, rx 50 ms, multiplier 3" || fail "no log line of the new timers"
 lb_json 'n["flaps"]' | grep -qx 0 || fail "BGP flapped during the timer change"
+assert_eq "50 50 150" "$(bfd_json '" ".join(str(x) for x in (s["tx-interval"], s["rx-interval"], s["detect-time"]))')" "show bfd at 50 ms x 3"
 pass "reload to 50 ms x 3: new timers through a Poll Sequence, no flap"
+log_has "neighbor bird6: BFD Up -> AdminDown (Administratively Down)" ||
+	fail "the removed neighbor's BFD did not go AdminDown"
+pass "a removed neighbor's BFD goes AdminDown"
 
 # ---- SIGSTOP lbbgpd: BIRD notices ----------------------------------------------
 
@@ -222,11 +275,45 @@ pass "SIGSTOP BIRD: lbbgpd closed BGP with Cease/BFD Down in $cease_ms ms"
 wait_for 15 both_up || fail "BFD or BGP did not come back after SIGCONT of BIRD"
 pass "SIGCONT BIRD: BFD Up and BGP Established again"
 
+# ---- BGP and BFD apart --------------------------------------------------------------
+
+# BIRD ties its BFD session to its BGP session: its BFD starts again
+# with every BGP reset, and says Down to lbbgpd's, which must not take
+# the BGP session being set up down for it.
+discr=$(bfd_json 's["local-discriminator"]')
+n_down=$(log_count "sending NOTIFICATION Cease/BFD Down (6/10)")
+ctl neighbor bird clear >/dev/null || fail "neighbor clear"
+wait_for 10 both_up || fail "BGP did not come back after neighbor clear"
+[ "$(bfd_json 's["local-discriminator"]')" = "$discr" ] || fail "neighbor clear made a new BFD session"
+[ "$(log_count "sending NOTIFICATION Cease/BFD Down (6/10)")" -eq "$n_down" ] ||
+	fail "neighbor clear: BFD took the new BGP session down"
+pass "neighbor clear: BGP reset, the BFD session runs on (RFC 5882) and leaves the new BGP session alone"
+ctl neighbor bird down >/dev/null || fail "neighbor down"
+wait_for 5 lb_bfd_is AdminDown || fail "neighbor down: BFD is $(lb_json 'n.get("bfd")'), not AdminDown"
+wait_for 5 bird_bfd_is Down || fail "neighbor down: BIRD's BFD is $(bird_bfd)"
+ctl neighbor bird up >/dev/null || fail "neighbor up"
+wait_for 15 both_up || fail "neighbor up: BFD or BGP did not come back"
+pass "neighbor down: BFD AdminDown; up: BFD and BGP back"
+n_down=$(log_count "sending NOTIFICATION Cease/BFD Down (6/10)")
+write_conf "bfd no"
+ctl reload >/dev/null || fail "reload to bfd no"
+wait_for 5 bird_bfd_is Down || fail "bfd no: BIRD's BFD is $(bird_bfd)"
+log_has "neighbor bird: bfd no: the BFD session ends" || fail "bfd no: no log line"
+log_has "neighbor bird: BFD Up -> AdminDown" || fail "bfd no: no AdminDown"
+[ "$(lb_json 'n.get("bfd", "none")')" = none ] || fail "bfd no: show neighbor still has a BFD state"
+# BIRD 2.0 takes its BGP session down when the BFD session it asked for
+# says AdminDown (RFC 5882 §3.2 would have it stay); lbbgpd does not.
+wait_for 15 lb_state_is Established || fail "bfd no: BGP did not come back"
+[ "$(log_count "sending NOTIFICATION Cease/BFD Down (6/10)")" -eq "$n_down" ] ||
+	fail "bfd no: lbbgpd took the BGP session down for BFD"
+pass "bfd no: BFD ends with AdminDown; lbbgpd leaves BGP alone"
+
 # ---- bfd-strict: BGP waits for BFD ----------------------------------------------
 
 lbbgpd_stop
 bird_cli bird disable bfd1 >/dev/null || fail "birdc disable bfd1"
-write_conf "bfd-min-tx 50
+write_conf "bfd yes
+	bfd-min-tx 50
 	bfd-min-rx 50
 	bfd-strict yes"
 : >"$T/lbbgpd.log"
@@ -247,7 +334,8 @@ pass "bfd-strict: BFD Up starts the BGP session"
 lbbgpd_stop
 write_bird "interval 50 ms; multiplier 3; authentication keyed sha1; password \"secret\" { id 1; };"
 bird_cli bird configure >/dev/null || fail "birdc configure (auth)"
-write_conf "bfd-min-tx 50
+write_conf "bfd yes
+	bfd-min-tx 50
 	bfd-min-rx 50
 	bfd-auth sha1 1 \"wrong\""
 : >"$T/lbbgpd.log"
@@ -260,8 +348,11 @@ log_has "BFD packet from 10.99.0.2 dropped: authentication digest does not match
 	fail "no log line of the packets with the wrong digest"
 ctl show metrics | grep -q 'lbbgp_bfd_dropped_packets_total{reason="auth-digest"} [1-9]' ||
 	fail "auth-digest drops not counted in the metrics"
+[ "$(bfd_json 's.get("dropped", {}).get("auth-digest", 0) > 0')" = True ] ||
+	fail "show bfd does not count the auth-digest drops"
 pass "bfd-auth: a wrong keyed SHA1 key never comes Up; drops counted"
-write_conf "bfd-min-tx 50
+write_conf "bfd yes
+	bfd-min-tx 50
 	bfd-min-rx 50
 	bfd-auth sha1 1 \"secret\""
 ctl reload >/dev/null || fail "reload with the right key"
@@ -269,7 +360,8 @@ wait_for 10 both_up || fail "BFD not Up with the right keyed SHA1 key"
 pass "bfd-auth: the right keyed SHA1 key comes Up (after a reload)"
 write_bird "interval 50 ms; multiplier 3; authentication meticulous keyed sha1; password \"secret\" { id 7; };"
 bird_cli bird configure >/dev/null || fail "birdc configure (meticulous)"
-write_conf "bfd-min-tx 50
+write_conf "bfd yes
+	bfd-min-tx 50
 	bfd-min-rx 50
 	bfd-auth meticulous-sha1 7 \"secret\""
 ctl reload >/dev/null || fail "reload with meticulous keyed SHA1"
@@ -278,9 +370,18 @@ pass "bfd-auth: meticulous keyed SHA1 comes Up"
 
 # ---- an orderly stop says AdminDown -----------------------------------------------
 
+# BIRD may read the Cease first and drop its BFD session with the BGP
+# one; then the AdminDown finds no session there.
 t0=$(now_ms)
 lbbgpd_stop
-wait_for 3 logged_after "$BIRD_LOG" "bfd1: Session to 10.99.0.1 changed state from Up to Down" "$t0" ||
-	fail "BIRD's BFD did not go Down after SIGTERM"
-log_has "BFD Up -> AdminDown (Administratively Down)" || fail "lbbgpd did not go AdminDown at SIGTERM"
-pass "SIGTERM: lbbgpd's BFD goes AdminDown"
+wait_for 3 logged_after "$BIRD_LOG" "bfd1: (CTL received from 10.99.0.1 \\[AdminDown|Bad packet from 10.99.0.1 - unknown session)" "$t0" ||
+	fail "BIRD got no AdminDown after SIGTERM"
+"$ITEST_PY" - "$T/lbbgpd.log" <<'PY' || fail "lbbgpd did not send AdminDown before it closed the BGP session"
+import sys
+lines = open(sys.argv[1]).read().split("\n")
+sig = max(i for i, l in enumerate(lines) if "SIGTERM: closing every session" in l)
+adm = [i for i, l in enumerate(lines) if i > sig and "neighbor bird: BFD Up -> AdminDown" in l]
+cease = [i for i, l in enumerate(lines) if i > sig and "sending NOTIFICATION Cease/Administrative Shutdown" in l]
+sys.exit(0 if adm and cease and adm[0] < cease[0] else 1)
+PY
+pass "SIGTERM: lbbgpd's BFD says AdminDown before the BGP session closes"
