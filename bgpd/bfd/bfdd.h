@@ -15,8 +15,10 @@
  * after a few AdminDown packets so that the router does not see a
  * failure.  What it does to BGP:
  * - Up -> Down (not because the router signalled AdminDown, RFC 5882
- *   §3.2): the BGP session closes at once with Cease/BFD Down (6/10) and
- *   comes back after the usual back-off (fsm/ event BfdSessionDown);
+ *   §3.2): an Established BGP session closes at once with Cease/BFD Down
+ *   (6/10) and comes back after the usual back-off (fsm/ event
+ *   BfdSessionDown); one being set up is left alone, as a router that
+ *   restarts BFD with each BGP reset (BIRD) says Down at first;
  * - bfd-strict yes: BGP stays in Idle (p->bfd_wait) until BFD is Up; it
  *   starts when BFD comes Up and stops with Cease/BFD Down when it goes
  *   Down.
