@@ -368,7 +368,7 @@ static void input(struct bfdd_listener *l, const uint8_t *buf, size_t n,
 		return;
 	}
 	struct bfdd_peer *bp = b->sess[i];
-	/* RFC 5883 §5: multihop, within the neighbor's hop count. */
+	/* RFC 5883 §5: multihop, a minimum if there is one. */
 	if (l->multihop && ttl < bp->min_ttl) {
 		drop(b, bp, BFDD_DROP_TTL, src, ttl);
 		return;
@@ -538,11 +538,15 @@ static void auth_of(const struct conf_neighbor *n, struct bfd_auth *a)
 	memcpy(a->key, n->bfd_key, a->key_len);
 }
 
-/* RFC 5883 §5: multihop N accepts packets that crossed up to N - 1
- * routers; single hop only 255 (RFC 5881 §5). */
+/*
+ * Single hop: 255 only (RFC 5881 §5).  Multihop: none.  RFC 5883 §5
+ * leaves the check to a configured minimum, and routers do not send 255
+ * there (BIRD sends multihop BFD with TTL 64), so 256 - multihop would
+ * refuse them; bfd-auth is what protects a multihop session.
+ */
 static uint8_t min_ttl_of(const struct conf_neighbor *n)
 {
-	return n->multihop ? (uint8_t)(256 - n->multihop) : BFD_TTL;
+	return n->multihop ? 0 : BFD_TTL;
 }
 
 /* Does the session still fit n, or does n need a new one? */

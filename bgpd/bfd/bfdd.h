@@ -118,7 +118,8 @@ struct bfdd_peer {
 	char *name;		/* the neighbor's, for logs; own copy */
 	struct bfd_session s;	/* the protocol (bfd/bfd.h) */
 	struct bfdd_key key;
-	uint8_t min_ttl;	/* received packets need at least this */
+	uint8_t min_ttl;	/* received packets need at least this:
+				 * 255 single hop, 0 multihop */
 	bool strict;		/* bfd-strict */
 	int fd;			/* sends: bound to a source port, connected */
 	uint16_t sport;

@@ -28,7 +28,9 @@
 #   connections refused, no connect of its own); BFD Up starts it;
 # - bfd-auth: a wrong keyed SHA1 key never comes Up (dropped packets
 #   counted as auth-digest), the right one does, meticulous too;
-# - SIGTERM: lbbgpd says AdminDown before it goes.
+# - SIGTERM: lbbgpd says AdminDown before it goes;
+# - multihop (RFC 5883, port 4784) from a local-address comes Up with
+#   BIRD, whose multihop packets carry TTL 64.
 # Test 22.
 if [ -z "${LBBGP_IN_NETNS:-}" ]; then
 	[ "$(id -u)" -eq 0 ] || { echo "SKIP: bfd needs root (network namespaces)"; exit 77; }
@@ -100,7 +102,8 @@ V6_NEIGHBOR='neighbor bird6 {
 	bfd yes
 }'
 
-# write_bird IFACE_OPTIONS: BIRD's config; its BFD options on vb.
+# write_bird IFACE_OPTIONS [BFD_MORE [BGP_MORE]]: BIRD's config; its BFD
+# options on vb, more for protocol bfd and for protocol bgp lb.
 write_bird() {
 	mkdir -p "$T/bird"
 	cat >"$T/bird/bird.conf" <<EOF
@@ -112,6 +115,7 @@ protocol device { }
 protocol bfd bfd1 {
 	debug { states, events, packets };
 	interface "vb" { $1 };
+	${2:-}
 }
 protocol bgp lb {
 	debug { states, events };
@@ -121,6 +125,7 @@ protocol bgp lb {
 	connect retry time 1;
 	error wait time 1, 5;
 	bfd on;
+	${3:-}
 	ipv4 { import all; export none; };
 }
 protocol bgp lb6 {
@@ -467,3 +472,21 @@ cease = [i for i, l in enumerate(lines) if i > sig and "sending NOTIFICATION Cea
 sys.exit(0 if adm and cease and adm[0] < cease[0] else 1)
 PY
 pass "SIGTERM: lbbgpd's BFD says AdminDown before the BGP session closes"
+
+# ---- multihop ----------------------------------------------------------------------
+
+write_bird "" "multihop { interval 100 ms; multiplier 3; };" "multihop 2;"
+bird_cli bird configure >/dev/null || fail "birdc configure (multihop)"
+write_conf "bfd yes
+	multihop 2
+	local-address 10.99.0.1
+	bfd-min-tx 100
+	bfd-min-rx 100"
+: >"$T/lbbgpd.log"
+lbbgpd_start "$T/lbbgp.conf"
+wait_for 15 both_up || fail "multihop: BFD (lbbgpd $(lb_json 'n.get("bfd")'), BIRD $(bird_bfd)) or BGP not up"
+log_has "neighbor bird: BFD session started: multihop to 10.99.0.2 port 4784" || fail "multihop: not on port 4784"
+log_has "BFD: listening on 10.99.0.1 port 4784" || fail "multihop: not listening on the local-address"
+assert_eq "True 10.99.0.1 100" "$(bfd_json '" ".join(str(x) for x in (s["multihop"], s["local-address"], s["tx-interval"]))')" "show bfd, multihop"
+bird_cli bird show bfd sessions | grep -q "^10.99.0.1  *---  *Up" || fail "multihop: BIRD's session is not a multihop one"
+pass "multihop: BFD Up on port 4784 from the local-address"
