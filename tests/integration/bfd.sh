@@ -18,6 +18,8 @@
 #   AdminDown, up brings both back; a reload to bfd no ends BFD with
 #   AdminDown and lbbgpd leaves BGP alone (BIRD 2.0 does not: it resets
 #   its BGP session on AdminDown);
+# - a packet with TTL 64 is dropped as ttl, one from an address no
+#   neighbor has as unknown-source, and neither touches the session;
 # - SIGSTOP lbbgpd: BIRD's BFD goes Down and its BGP session with it
 #   within the detection time (150 ms) + 100 ms, by BIRD's log clock;
 #   SIGCONT: both come back;
@@ -53,6 +55,7 @@ if [ -z "${LBBGP_IN_NETNS:-}" ]; then
 	ip -n "$nsb" addr add 10.99.0.2/24 dev vb
 	ip -n "$nsa" addr add fd99::1/64 dev va nodad
 	ip -n "$nsb" addr add fd99::2/64 dev vb nodad
+	ip -n "$nsb" addr add 10.99.0.9/24 dev vb
 	for l in "$nsa lo" "$nsa va" "$nsb lo" "$nsb vb"; do
 		# shellcheck disable=SC2086 # two words: namespace, link
 		set -- $l
@@ -324,6 +327,38 @@ pass "a 100,000-VIP add and a 10 MiB control line: no BFD flap at 100 ms x 3"
 set_timers 50
 sleep 1
 both_up || fail "BFD or BGP not up at 50 ms x 3 again"
+
+# ---- strays: a forwarded packet, an unknown source ------------------------------------
+
+# stray SRC TTL: a Control packet in state Down, Your Discriminator 0,
+# from SRC in BIRD's namespace, with that TTL.
+stray() {
+	ip netns exec "$NSB" "$ITEST_PY" - "$1" "$2" <<'PY'
+import socket, struct, sys
+pkt = struct.pack("!BBBBIIIII", 0x20, 0x40, 3, 24, 0x1234, 0, 1000000, 1000000, 0)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, int(sys.argv[2]))
+s.bind((sys.argv[1], 49999))
+s.sendto(pkt, ("10.99.0.1", 3784))
+PY
+}
+dropped() {
+	ctl -j show bfd | "$ITEST_PY" -c 'import json, sys
+print(json.load(sys.stdin)["dropped"].get(sys.argv[1], 0))' "$1"
+}
+dropped_more() { [ "$(dropped "$1")" -gt "$2" ]; }
+ttl0=$(dropped ttl)
+src0=$(dropped unknown-source)
+downs=$(bfd_json 's["down-count"]')
+stray 10.99.0.2 64 || fail "cannot send the stray packets"
+stray 10.99.0.9 255
+wait_for 3 dropped_more ttl "$ttl0" || fail "a packet with TTL 64 was not dropped as ttl"
+wait_for 3 dropped_more unknown-source "$src0" ||
+	fail "a packet from 10.99.0.9 was not dropped as unknown-source"
+sleep 0.5
+[ "$(bfd_json 's["down-count"]')" = "$downs" ] && both_up || fail "the stray packets touched the session"
+log_has "BFD packet from 10.99.0.2 dropped: TTL 64, below 255" || fail "no log line of the TTL drop"
+pass "strays: TTL 64 dropped as ttl, 10.99.0.9 as unknown-source, the session untouched"
 
 # ---- SIGSTOP lbbgpd: BIRD notices ----------------------------------------------
 
