@@ -469,6 +469,11 @@ static void neighbor_block(json_object *n)
 	printf(", %s for %s\n", json_object_get_boolean(jget(n,
 	    "admin-down")) ? "administratively down" : up ? "up" : "down",
 	    fmt_duration(n, "since", b[3], sizeof(b[3])));
+	if (jget(n, "bfd") != NULL) {
+		printf("  BFD state = ");
+		pr(jstr(n, "bfd"));
+		printf("\n");
+	}
 	if (open) {
 		printf("  Remote router-id ");
 		pr(jstr(n, "remote-id"));
@@ -711,6 +716,93 @@ void render_checks(json_object *r, const struct args *a)
 		table_add(&t, jstr(c, "target"));
 	}
 	table_print(&t);
+}
+
+/* ---- show bfd ------------------------------------------------------- */
+
+/* "A/B" of two counters, "-" for either that is missing. */
+static const char *fmt_pair(json_object *o, const char *k1, const char *k2,
+    char *buf, size_t size)
+{
+	char b1[32], b2[32];
+
+	snprintf(buf, size, "%s/%s", fmt_count(o, k1, b1, sizeof(b1)),
+	    fmt_count(o, k2, b2, sizeof(b2)));
+	return buf;
+}
+
+/* The sum of the counters of a {"reason": n} object. */
+static uint64_t drop_sum(json_object *dropped)
+{
+	uint64_t n = 0;
+
+	if (dropped == NULL || !json_object_is_type(dropped, json_type_object))
+		return 0;
+	json_object_object_foreach(dropped, key, val) {
+		(void)key;
+		if (json_object_is_type(val, json_type_int))
+			n += json_object_get_uint64(val);
+	}
+	return n;
+}
+
+/* "reason n, reason n" of a {"reason": n} object. */
+static void drop_text(struct str *s, json_object *dropped)
+{
+	char b[64];
+
+	if (dropped == NULL || !json_object_is_type(dropped, json_type_object))
+		return;
+	json_object_object_foreach(dropped, key, val) {
+		if (s->len > 0)
+			str_add(s, ", ");
+		snprintf(b, sizeof(b), " %" PRIu64, json_object_get_uint64(val));
+		str_add(s, key);
+		str_add(s, b);
+	}
+}
+
+void render_bfd(json_object *r, const struct args *a)
+{
+	static const char *const head[] = { "Neighbor", "State", "Remote",
+	    "Discr local/remote", "TX/RX ms", "Detect ms", "Up/Down", "Downs",
+	    "In", "Out", "Dropped", "Diagnostic" };
+	json_object *sessions = jget(r, "bfd");
+	struct table t;
+	struct str s = { 0 };
+
+	table_init(&t, NELEM(head), head, "lllrrrlrrrrl");
+	for (size_t i = 0; i < jlen(sessions); i++) {
+		json_object *o = json_object_array_get_idx(sessions, i);
+		json_object *pk = jget(o, "packets");
+		char b[8][48];
+
+		table_add(&t, jstr(o, "neighbor"));
+		table_add(&t, jstr(o, "state"));
+		table_add(&t, jstr(o, "remote-state"));
+		table_add(&t, fmt_pair(o, "local-discriminator",
+		    "remote-discriminator", b[0], sizeof(b[0])));
+		table_add(&t, fmt_pair(o, "tx-interval", "rx-interval", b[1],
+		    sizeof(b[1])));
+		table_add(&t, fmt_count(o, "detect-time", b[2], sizeof(b[2])));
+		table_add(&t, fmt_age(o, "since", b[3], sizeof(b[3])));
+		table_add(&t, fmt_count(o, "down-count", b[4], sizeof(b[4])));
+		table_add(&t, fmt_count(pk, "received", b[5], sizeof(b[5])));
+		table_add(&t, fmt_count(pk, "sent", b[6], sizeof(b[6])));
+		snprintf(b[7], sizeof(b[7]), "%" PRIu64,
+		    drop_sum(jget(o, "dropped")));
+		table_add(&t, b[7]);
+		table_add(&t, jstr(o, "diagnostic"));
+	}
+	table_print(&t);
+	/* Datagrams no session owns too (unknown sources, bad TTL). */
+	drop_text(&s, jget(r, "dropped"));
+	if (s.len > 0) {
+		printf("\nDropped in all: ");
+		pr(s.p);
+		printf("\n");
+	}
+	free(s.p);
 }
 
 /* ---- show rib ------------------------------------------------------- */

@@ -30,6 +30,8 @@
 
 struct peer;
 struct drain;
+struct bfdd;
+struct bfdd_peer;
 
 struct conn {
 	struct peer *peer;
@@ -99,6 +101,8 @@ struct peer {
 	unsigned eorr_pending;		/* 1 << AFI: EoRR owed (RFC 7313) */
 	bool link_down;			/* its track-interface is down */
 	bool local_addr_missing;	/* local-address not on the host */
+	struct bfdd_peer *bfd;		/* bgpd/bfd/: with bfd yes */
+	bool bfd_wait;			/* bfd-strict: Idle until BFD is Up */
 };
 
 struct listener {
@@ -158,6 +162,7 @@ struct lbbgpd {
 	bool shutdown_draining;		/* SIGTERM came; routes drain */
 	bool checks_pending;		/* End-of-RIB waits for checks */
 	bool backlog;			/* a peer has routes not yet sent */
+	struct bfdd *bfd;		/* bgpd/bfd/: BFD sessions, sockets */
 };
 
 /* session.c, session_io.c, session_in.c, session_out.c */
@@ -231,6 +236,9 @@ bool live_shutdown_drain(struct lbbgpd *d);
 int net_accept(int lfd, struct sockaddr_storage *from, const char *who);
 int net_listen(const struct sockaddr_storage *ss, int backlog);
 int net_connect(const struct peer *p, struct sockaddr_storage *local);
+/* The source address of p's connections (local-address, or the one
+ * address lbbgpd listens on in p's family); false: the kernel's choice. */
+bool net_source_for(const struct peer *p, struct prefix *src);
 bool net_set_session_opts(int fd, const struct peer *p);
 bool net_set_md5(int fd, int sock_family, const struct prefix *peer,
     const char *password);

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "bgpd/bgpd.h"
+#include "bgpd/bfd/bfdd.h"
 #include "bgpd/control/control.h"
 #include "bgpd/metrics/metrics.h"
 #include "bgpd/netlink/netlink.h"
@@ -330,6 +331,9 @@ void daemon_shutdown(struct lbbgpd *d, const char *why, bool withdrawn)
 		return;
 	d->stopping = true;
 	log_info("%s: closing every session", why);
+	/* BFD's AdminDown before the BGP sessions close, so that a router
+	 * reads the end as deliberate (RFC 5882 §3.2). */
+	bfdd_stop(d);
 	for (size_t i = 0; i < d->npeers; i++) {
 		if (!withdrawn) {
 			peer_stop_for_restart(d->peers[i]);
@@ -415,6 +419,7 @@ static void compact_cb(struct ev_loop *loop, ev_idle *w, int revents)
 
 static void cleanup(struct lbbgpd *d)
 {
+	bfdd_stop(d);
 	live_stop(d);
 	nl_stop(d);
 	ctl_close_all(d);
@@ -503,6 +508,11 @@ int daemon_run(struct conf *conf, const struct daemon_opts *opts)
 	/* After the fork: probes' children are the daemon's. */
 	if (!live_start(&d))
 		goto out;
+	/* Before the peers start: bfd-strict holds them until BFD is Up. */
+	if (!bfdd_start(&d)) {
+		log_warnx("cannot start BFD: out of memory");
+		goto out;
+	}
 
 	ev_signal_init(&d.sig_term, signal_cb, SIGTERM);
 	ev_signal_init(&d.sig_int, signal_cb, SIGINT);

@@ -215,7 +215,7 @@ bool net_set_session_opts(int fd, const struct peer *p)
  * address of the peer's family that lbbgpd listens on, so a router that
  * checks where its neighbor connects from sees the address it peers with.
  */
-static bool source_for(const struct peer *p, struct prefix *src)
+bool net_source_for(const struct peer *p, struct prefix *src)
 {
 	const struct conf *c = p->d->conf;
 	size_t n = 0;
@@ -251,8 +251,12 @@ int net_connect(const struct peer *p, struct sockaddr_storage *local)
 	    0);
 	if (fd < 0)
 		return -1;
+	/* vrf: the connection uses that VRF's routing table. */
+	if (n->vrf != NULL && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE,
+	    n->vrf, (socklen_t)strlen(n->vrf)) < 0)
+		goto fail;
 	struct prefix src;
-	if (source_for(p, &src)) {
+	if (net_source_for(p, &src)) {
 		struct sockaddr_storage ls;
 		socklen_t llen = 0;
 		int one = 1;

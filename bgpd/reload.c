@@ -24,6 +24,7 @@
 #include "config.h"
 
 #include "bgpd/bgpd.h"
+#include "bgpd/bfd/bfdd.h"
 #include "bgpd/control/control.h"
 #include "bgpd/metrics/metrics.h"
 #include "bgpd/netlink/netlink.h"
@@ -461,6 +462,8 @@ static void reload_commit(struct reload *x)
 		    "configuration (out of memory): probes stopped, every "
 		    "check keeps its last state; reload again to restart "
 		    "them");
+	/* BFD beside the sessions, before they start: bfd-strict. */
+	bfdd_reconf(d);
 	for (size_t i = 0; i < nc->nneighbors; i++) {
 		if (x->plan[i].start)
 			peer_start(d->peers[i]);

@@ -8,6 +8,7 @@
  * one is put on a list that the loop's check watcher empties.
  */
 #include "bgpd/session_int.h"
+#include "bgpd/bfd/bfdd.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +86,9 @@ static void timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	struct conn *c = w->data;
 	int t = (int)(w - c->timers);
 
+	/* bfd-strict: no restart before BFD is Up, which starts it. */
+	if (t == FSM_T_IDLE_HOLD && c->peer->bfd_wait)
+		return;
 	if (t == FSM_T_HOLD)
 		log_conn_warnx(c, "hold timer expired (%us without a "
 		    "message)%s", c->fsm.state >= FSM_OPENCONFIRM ?
@@ -198,10 +202,12 @@ void peer_accept(struct peer *p, int fd)
 	char a[PREFIX_STRLEN];
 
 	addr_fmt(&p->conf->addr, a, sizeof(a));
-	if (p->admin_down || p->link_down || c->fsm.state == FSM_IDLE) {
+	if (p->admin_down || p->link_down || p->bfd_wait ||
+	    c->fsm.state == FSM_IDLE) {
 		log_peer_info(p, "connection from %s refused: session is %s", a,
 		    p->admin_down ? "administratively down" : p->link_down ?
-		    "down: its track-interface is down" :
+		    "down: its track-interface is down" : p->bfd_wait ?
+		    "Idle until BFD is Up (bfd-strict)" :
 		    "Idle (waiting to restart)");
 		close(fd);
 		return;
@@ -428,7 +434,7 @@ struct peer *peer_new(struct lbbgpd *d, size_t idx)
 
 void peer_start(struct peer *p)
 {
-	if (p->admin_down || p->link_down || p->conn == NULL)
+	if (p->admin_down || p->link_down || p->bfd_wait || p->conn == NULL)
 		return;
 	fsm_event(&p->conn->fsm, p->conf->passive ? EV_MANUAL_START_PASSIVE :
 	    EV_MANUAL_START, NULL);
@@ -489,6 +495,7 @@ void peer_reconf(struct peer *p, size_t idx, const struct conf_neighbor *nc)
 
 void peer_free(struct peer *p)
 {
+	bfdd_peer_gone(p);
 	ev_timer_stop(p->d->loop, &p->restart);
 	ev_timer_stop(p->d->loop, &p->stale);
 	if (p->coll != NULL)

@@ -9,6 +9,7 @@
  * only the fields conf.h marks "after validation".
  */
 #include "conf/conf_int.h"
+#include "util/buf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -255,6 +256,66 @@ static void check_timers(struct loader *l, size_t i)
 		    n->name, n->keepalive, n->hold_time, n->hold_time - 1);
 }
 
+/* Statements that tune BFD: without bfd yes they do nothing, which is
+ * what an operator who turned BFD off for a while wants. */
+static const uint32_t bfd_tuning[] = {
+	NBR_SET_BFD_MIN_TX, NBR_SET_BFD_MIN_RX, NBR_SET_BFD_MULTIPLIER,
+	NBR_SET_BFD_STRICT, NBR_SET_BFD_AUTH,
+};
+
+static void check_bfd_off(struct loader *l, size_t i)
+{
+	const struct conf_neighbor *n = &l->c->neighbors[i];
+
+	for (size_t k = 0; k < NELEM(bfd_tuning); k++) {
+		uint32_t bit = bfd_tuning[k];
+		if (!(n->set & bit))
+			continue;
+		/* BGP would wait in Idle for a BFD that never starts. */
+		if (bit == NBR_SET_BFD_STRICT && n->bfd_strict)
+			cerr(l, stmt_line(l, i, bit), "neighbor %s: bfd-strict "
+			    "yes without bfd yes would keep the session in "
+			    "Idle for ever, waiting for BFD; set bfd yes or "
+			    "bfd-strict no", n->name);
+		else
+			cwarn(l, stmt_line(l, i, bit), "neighbor %s: %s has no "
+			    "effect without bfd yes; set bfd yes or remove it",
+			    n->name, conf_nbr_stmt_name(bit));
+	}
+}
+
+static void check_bfd(struct loader *l, size_t i)
+{
+	const struct conf_neighbor *n = &l->c->neighbors[i];
+	char dt[CONF_SECS_STRLEN];
+
+	/* A bad bfd line was reported already. */
+	if ((l->nbr[i].tried & NBR_SET_BFD) && !(n->set & NBR_SET_BFD))
+		return;
+	if (!n->bfd) {
+		check_bfd_off(l, i);
+		return;
+	}
+	/*
+	 * RFC 5880 §6.8.4: the detection time is the remote multiplier
+	 * times the larger of our min-rx and the remote's min-tx, so ours
+	 * is its lower bound when both ends are configured alike.
+	 */
+	uint32_t detect = (uint32_t)n->bfd_min_rx_ms * n->bfd_multiplier;
+	if (n->hold_time == 0 || detect <= (uint32_t)n->hold_time * 1000)
+		return;
+	/* The defaults (0.9 s) are below the shortest hold time (3 s):
+	 * one of the two was written. */
+	uint32_t bit = (n->set & NBR_SET_BFD_MIN_RX) ? NBR_SET_BFD_MIN_RX :
+	    NBR_SET_BFD_MULTIPLIER;
+	cwarn(l, stmt_line(l, i, bit), "neighbor %s: BFD detection time "
+	    "bfd-min-rx %u ms x bfd-multiplier %u = %s seconds is longer "
+	    "than hold-time %u: BFD would detect a failure after the hold "
+	    "timer does; lower bfd-min-rx or bfd-multiplier", n->name,
+	    n->bfd_min_rx_ms, n->bfd_multiplier,
+	    conf_secs_fmt(detect, dt, sizeof(dt)), n->hold_time);
+}
+
 static void check_neighbor(struct loader *l, size_t i)
 {
 	struct conf *c = l->c;
@@ -295,7 +356,16 @@ static void check_neighbor(struct loader *l, size_t i)
 			}
 		}
 	}
+	/* RFC 8950 lets an IPv6 session carry IPv4 routes. */
+	if (n->extended_next_hop && (n->set & NBR_SET_ADDRESS) &&
+	    n->addr.afi == AFI_IPV4)
+		cerr(l, stmt_line(l, i, NBR_SET_EXTENDED_NEXT_HOP), "neighbor "
+		    "%s: extended-next-hop is for sessions over IPv6 (RFC "
+		    "8950), and address %s is IPv4, whose routes have IPv4 "
+		    "next hops already; remove it", n->name,
+		    addr_fmt(&n->addr, a, sizeof(a)));
 	check_timers(l, i);
+	check_bfd(l, i);
 
 	/* Effective values, for the daemon; the printer goes by n->set. */
 	if (!(n->set & NBR_SET_LOCAL_AS))

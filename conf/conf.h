@@ -27,6 +27,13 @@
 #define CONF_DEFAULT_SOCKET_MODE 0660
 #define CONF_DEFAULT_MAX_CLIENTS 256
 #define CONF_IFNAMSIZ	16	/* IFNAMSIZ: names are 1..15 bytes */
+#define CONF_DEFAULT_BFD_MIN_TX	300	/* milliseconds */
+#define CONF_DEFAULT_BFD_MIN_RX	300	/* milliseconds */
+#define CONF_DEFAULT_BFD_MULTIPLIER 3
+/* bfd-min-tx and bfd-min-rx: milliseconds in this range. */
+#define CONF_BFD_MIN_MS		10
+#define CONF_BFD_MAX_MS		60000
+#define CONF_BFD_KEY_MAX	20	/* RFC 5880 §4.4: keyed SHA1 keys */
 
 struct large_community {
 	uint32_t global;	/* global administrator (an AS) */
@@ -78,6 +85,22 @@ enum {
 	NBR_SET_MIN_HOLD_TIME	= 1u << 18,
 	NBR_SET_SEND_HOLD_TIME	= 1u << 19,
 	NBR_SET_TRACK_INTERFACE	= 1u << 20,
+	NBR_SET_BFD		= 1u << 21,
+	NBR_SET_BFD_MIN_TX	= 1u << 22,
+	NBR_SET_BFD_MIN_RX	= 1u << 23,
+	NBR_SET_BFD_MULTIPLIER	= 1u << 24,
+	NBR_SET_BFD_STRICT	= 1u << 25,
+	NBR_SET_BFD_AUTH	= 1u << 26,
+	NBR_SET_EXTENDED_NEXT_HOP = 1u << 27,
+	NBR_SET_VRF		= 1u << 28,
+};
+
+/* bfd-auth: keyed SHA1 or meticulous keyed SHA1 (RFC 5880 §6.7.4). */
+enum conf_bfd_auth {
+	CONF_BFD_AUTH_NONE,
+	CONF_BFD_AUTH_SHA1,
+	CONF_BFD_AUTH_METICULOUS_SHA1,
+	CONF_BFD_AUTH_COUNT
 };
 
 struct conf_neighbor {
@@ -108,6 +131,17 @@ struct conf_neighbor {
 	char *description;		/* NULL when unset */
 	bool shutdown;
 	char *track_interface;		/* session down while it is; or NULL */
+	/* BFD (RFC 5880; 5881 single hop, 5883 with multihop). */
+	bool bfd;
+	uint16_t bfd_min_tx_ms;		/* 10..60000; default 300 */
+	uint16_t bfd_min_rx_ms;		/* 10..60000; default 300 */
+	uint8_t bfd_multiplier;		/* 1..255; default 3 */
+	bool bfd_strict;		/* BGP stays in Idle until BFD is Up */
+	enum conf_bfd_auth bfd_auth;	/* CONF_BFD_AUTH_NONE when unset */
+	uint8_t bfd_key_id;
+	char *bfd_key;			/* 1..20 bytes; NULL when unset */
+	bool extended_next_hop;		/* RFC 8950: IPv4 routes, IPv6 NH */
+	char *vrf;			/* VRF device of the sockets; or NULL */
 };
 
 struct conf_adv {
@@ -289,6 +323,9 @@ enum conf_change { CONF_ADDED, CONF_REMOVED, CONF_CHANGED };
 void conf_diff_blocks(const struct conf *old, const struct conf *nc,
     void (*fn)(void *arg, const char *kind, const char *name,
     enum conf_change ch), void *arg);
+
+/* "sha1", "meticulous-sha1" ("none" for CONF_BFD_AUTH_NONE). */
+const char *conf_bfd_auth_name(enum conf_bfd_auth a);
 
 /* Lookups used by the daemon; NULL when absent. */
 const struct conf_neighbor *conf_neighbor_by_name(const struct conf *c,

@@ -44,7 +44,7 @@ struct msg {
 };
 
 /* Bit numbers of NBR_SET_*: how many statements a neighbor block has. */
-#define NBR_NSTMT	21
+#define NBR_NSTMT	29
 
 /*
  * Where statements were written, for messages of the check pass.  The
@@ -124,6 +124,9 @@ const char *conf_suggest_best(const struct suggest *s);
 
 /* util.c: the bit number of one NBR_SET_* bit, an index of nbr_src.line. */
 unsigned conf_nbr_bit_no(uint32_t bit);
+
+/* stmt.c: the keyword of one NBR_SET_* bit ("bfd-min-tx"). */
+const char *conf_nbr_stmt_name(uint32_t bit);
 
 /* util.c: names of pools, neighbors and advertisements. */
 bool conf_name_ok(const char *s);

@@ -10,33 +10,27 @@
 
 /*
  * The OPEN, the TCP connection or the socket options depend on these; a
- * change needs a new session.  The others (next hops, timers that apply
- * later, max-prefix, description, shutdown, track-interface) are applied
- * to the running session.  In the order a change is reported.
+ * change needs a new session: extended-next-hop is a capability of the
+ * OPEN (RFC 8950), vrf the device the sockets are bound to.  The others
+ * (next hops, timers that apply later, max-prefix, description,
+ * shutdown, track-interface, and every bfd statement: the daemon starts,
+ * stops or retunes BFD beside a running session) are applied to the
+ * running session.  In the order a change is reported.
  */
 static const uint32_t session_stmts[] = {
 	NBR_SET_ADDRESS, NBR_SET_PORT, NBR_SET_REMOTE_AS, NBR_SET_LOCAL_AS,
 	NBR_SET_LOCAL_ADDRESS, NBR_SET_HOLD_TIME, NBR_SET_KEEPALIVE,
 	NBR_SET_PASSIVE, NBR_SET_PASSWORD, NBR_SET_MULTIHOP,
 	NBR_SET_TTL_SECURITY, NBR_SET_GRACEFUL_RESTART,
+	NBR_SET_EXTENDED_NEXT_HOP, NBR_SET_VRF,
 };
 #define NSESSION	(NELEM(session_stmts))
-
-static const struct kw *neighbor_kw(uint32_t bit)
-{
-	const struct block *b = &conf_neighbor_block;
-
-	for (size_t i = 0; i < b->nkws; i++)
-		if (b->kws[i].bit == bit)
-			return &b->kws[i];
-	return NULL;
-}
 
 const char *conf_session_change(const struct conf_neighbor *a,
     const struct conf_neighbor *b)
 {
 	for (size_t i = 0; i < NSESSION; i++) {
-		const struct kw *k = neighbor_kw(session_stmts[i]);
+		const struct kw *k = conf_neighbor_kw(session_stmts[i]);
 		/* graceful-restart, a KW_FN row: its two values here. */
 		if (!conf_kw_value_eq(k, a, b) ||
 		    (k->bit == NBR_SET_GRACEFUL_RESTART &&

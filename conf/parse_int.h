@@ -121,6 +121,9 @@ void conf_set_str(char **dst, const char *s);
  * the caller compares those). */
 bool conf_kw_value_eq(const struct kw *k, const void *a, const void *b);
 
+/* stmt.c: the row of the neighbor statement of one NBR_SET_* bit. */
+const struct kw *conf_neighbor_kw(uint32_t bit);
+
 /* stmt.c: a statement of a check block was written, even if its values
  * are bad: remember a probe (http, tcp, exec) and its line. */
 void conf_check_note(struct parser *p, const struct kw *k);

@@ -148,6 +148,11 @@ static void print_nbr_special(FILE *out, const struct conf_neighbor *n,
 		fprintf(out, "%u", n->max_prefix);
 		if (n->max_prefix_restart != 0)
 			fprintf(out, " restart %u", n->max_prefix_restart);
+	} else if (bit == NBR_SET_BFD_AUTH) {
+		/* The key is printed as password is: -nv shows the file. */
+		fprintf(out, "%s %u ", conf_bfd_auth_name(n->bfd_auth),
+		    n->bfd_key_id);
+		conf_print_string(out, n->bfd_key);
 	}
 }
 

@@ -639,6 +639,75 @@ static void n_max_prefix(struct parser *p, void *obj, const struct tok *a,
 	mark(p, nb);
 }
 
+static const char *const bfd_auth_names[] = {
+	[CONF_BFD_AUTH_NONE] = "none",
+	[CONF_BFD_AUTH_SHA1] = "sha1",
+	[CONF_BFD_AUTH_METICULOUS_SHA1] = "meticulous-sha1",
+};
+_Static_assert(NELEM(bfd_auth_names) == CONF_BFD_AUTH_COUNT,
+    "one name per enum conf_bfd_auth");
+
+const char *conf_bfd_auth_name(enum conf_bfd_auth a)
+{
+	return (unsigned)a < NELEM(bfd_auth_names) ? bfd_auth_names[a] : "?";
+}
+
+/* The authentication type of bfd-auth: sha1 or meticulous-sha1. */
+static bool bfd_auth_type(const char *s, enum conf_bfd_auth *out)
+{
+	for (unsigned i = CONF_BFD_AUTH_SHA1; i < CONF_BFD_AUTH_COUNT; i++) {
+		if (strcmp(s, bfd_auth_names[i]) == 0) {
+			*out = (enum conf_bfd_auth)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * bfd-auth sha1|meticulous-sha1 KEYID "KEY".  The key is a secret and any
+ * value of the line may be the key written in the wrong place, so no
+ * message here quotes a value; a key split over several words is caught
+ * before the generic "too many values" would quote the rest.
+ */
+static void n_bfd_auth(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_neighbor *nb = obj;
+	enum conf_bfd_auth type;
+	uint64_t id;
+
+	if (n > 3) {
+		conf_p_bad(p, "the key is one value: put it in double quotes");
+		return;
+	}
+	if (a[0].type != TOK_WORD || !bfd_auth_type(a[0].text, &type)) {
+		conf_p_bad(p, "the first value is the type, sha1 or "
+		    "meticulous-sha1");
+		return;
+	}
+	if (a[1].type != TOK_WORD || !conf_num_parse(a[1].text, &id) ||
+	    id > 255) {
+		conf_p_bad(p, "the second value is the key id, 0..255");
+		return;
+	}
+	/* RFC 5880 §4.4: the key fills a 20-byte field. */
+	size_t len = strlen(a[2].text);
+	if (len == 0) {
+		conf_p_bad(p, "the key is empty");
+		return;
+	}
+	if (len > CONF_BFD_KEY_MAX) {
+		conf_p_bad(p, "the key is %zu bytes long, more than %d (RFC "
+		    "5880 section 4.4)", len, CONF_BFD_KEY_MAX);
+		return;
+	}
+	nb->bfd_auth = type;
+	nb->bfd_key_id = (uint8_t)id;
+	conf_set_str(&nb->bfd_key, a[2].text);
+	mark(p, nb);
+}
+
 /* ---- advertisement ---- */
 
 /* Append valid, new names to *v; lines go to *lines in step. */
@@ -1090,6 +1159,9 @@ static void *open_neighbor(struct parser *p, const char *name)
 	nb->hold_time = CONF_DEFAULT_HOLD;
 	nb->connect_retry = CONF_DEFAULT_CONNECT_RETRY;
 	nb->restart_time = CONF_DEFAULT_RESTART_TIME;
+	nb->bfd_min_tx_ms = CONF_DEFAULT_BFD_MIN_TX;
+	nb->bfd_min_rx_ms = CONF_DEFAULT_BFD_MIN_RX;
+	nb->bfd_multiplier = CONF_DEFAULT_BFD_MULTIPLIER;
 	return nb;
 }
 
@@ -1110,6 +1182,8 @@ static void *open_adv(struct parser *p, const char *name)
 }
 
 #define ASN_USAGE "(1..4294967295, or asdot 1.10)"
+#define STR_(x)	#x
+#define STR(x)	STR_(x)
 
 /* A statement with a handler of its own: values lo..hi, may repeat. */
 #define FN(nm, f, lo, hi, rep, use) \
@@ -1152,9 +1226,9 @@ static void *open_adv(struct parser *p, const char *name)
 /* A neighbor value with checks of its own in fn; the printer reads ty. */
 #define NBR_OWN(nm, fn_, ty, f, b, use) \
 	ONE(nm, fn_, ty, struct conf_neighbor, f, 0, 0, b, MARK_NONE, 0, use)
-#define NBR_FN(nm, f, hi, b, use) \
-	{ .name = (nm), .fn = (f), .min = 1, .max = (hi), .usage = (use), \
-	    .bit = (b) }
+#define NBR_FN(nm, f, lo, hi, b, use) \
+	{ .name = (nm), .fn = (f), .min = (lo), .max = (hi), \
+	    .usage = (use), .bit = (b) }
 #define ADV_VAL(nm, f, h, mk, moff, use) \
 	SIMPLE(nm, KW_NUM, struct conf_adv, f, 0, h, 0, mk, moff, use)
 
@@ -1205,10 +1279,10 @@ static const struct kw neighbor_kws[] = {
 	    "multihop TTL (1..255)"),
 	NBR_VAL("ttl-security", KW_BOOL, ttl_security, 0, 0,
 	    NBR_SET_TTL_SECURITY, "ttl-security yes|no"),
-	NBR_FN("graceful-restart", n_graceful_restart, 3,
+	NBR_FN("graceful-restart", n_graceful_restart, 1, 3,
 	    NBR_SET_GRACEFUL_RESTART,
 	    "graceful-restart yes|no [restart-time 1..4095]"),
-	NBR_FN("max-prefix", n_max_prefix, 3, NBR_SET_MAX_PREFIX,
+	NBR_FN("max-prefix", n_max_prefix, 1, 3, NBR_SET_MAX_PREFIX,
 	    "max-prefix COUNT [restart MINUTES] (COUNT 1..4294967295, "
 	    "MINUTES 1..65535)"),
 	NBR_VAL("description", KW_STR, description, 0, 256,
@@ -1218,6 +1292,24 @@ static const struct kw neighbor_kws[] = {
 	NBR_VAL("track-interface", KW_IFNAME, track_interface, 0, 0,
 	    NBR_SET_TRACK_INTERFACE,
 	    "track-interface IFNAME, e.g. track-interface eth0"),
+	NBR_VAL("bfd", KW_BOOL, bfd, 0, 0, NBR_SET_BFD, "bfd yes|no"),
+	NBR_VAL("bfd-min-tx", KW_NUM, bfd_min_tx_ms, CONF_BFD_MIN_MS,
+	    CONF_BFD_MAX_MS, NBR_SET_BFD_MIN_TX, "bfd-min-tx MILLISECONDS "
+	    "(" STR(CONF_BFD_MIN_MS) ".." STR(CONF_BFD_MAX_MS) ")"),
+	NBR_VAL("bfd-min-rx", KW_NUM, bfd_min_rx_ms, CONF_BFD_MIN_MS,
+	    CONF_BFD_MAX_MS, NBR_SET_BFD_MIN_RX, "bfd-min-rx MILLISECONDS "
+	    "(" STR(CONF_BFD_MIN_MS) ".." STR(CONF_BFD_MAX_MS) ")"),
+	NBR_VAL("bfd-multiplier", KW_NUM, bfd_multiplier, 1, 255,
+	    NBR_SET_BFD_MULTIPLIER, "bfd-multiplier 1..255"),
+	NBR_VAL("bfd-strict", KW_BOOL, bfd_strict, 0, 0, NBR_SET_BFD_STRICT,
+	    "bfd-strict yes|no"),
+	NBR_FN("bfd-auth", n_bfd_auth, 3, UINT32_MAX, NBR_SET_BFD_AUTH,
+	    "bfd-auth sha1|meticulous-sha1 KEYID \"KEY\" (KEYID 0..255, "
+	    "KEY 1.." STR(CONF_BFD_KEY_MAX) " bytes)"),
+	NBR_VAL("extended-next-hop", KW_BOOL, extended_next_hop, 0, 0,
+	    NBR_SET_EXTENDED_NEXT_HOP, "extended-next-hop yes|no"),
+	NBR_VAL("vrf", KW_IFNAME, vrf, 0, 0, NBR_SET_VRF,
+	    "vrf IFNAME (a VRF device), e.g. vrf blue"),
 };
 
 static const struct kw adv_kws[] = {
@@ -1244,8 +1336,6 @@ static const struct kw adv_kws[] = {
 #define CHECK_VAL(nm, ty, f, l, h, mk, moff, use) \
 	SIMPLE(nm, ty, struct conf_check, f, l, h, 0, mk, moff, use)
 #define CHECK_FN(nm, f, lo, hi, use)	FN(nm, f, lo, hi, false, use)
-#define STR_(x)	#x
-#define STR(x)	STR_(x)
 
 static const struct kw check_kws[] = {
 	CHECK_FN("http", chk_http, 1, 1,
@@ -1331,8 +1421,24 @@ const struct block conf_global_block = {
 	NULL, global_kws, NELEM(global_kws), NULL, NULL
 };
 
+const struct kw *conf_neighbor_kw(uint32_t bit)
+{
+	for (size_t i = 0; i < NELEM(neighbor_kws); i++)
+		if (neighbor_kws[i].bit == bit)
+			return &neighbor_kws[i];
+	return NULL;
+}
+
+const char *conf_nbr_stmt_name(uint32_t bit)
+{
+	const struct kw *k = conf_neighbor_kw(bit);
+
+	return k != NULL ? k->name : "?";
+}
+
 _Static_assert(NELEM(neighbor_kws) == NBR_NSTMT,
     "one neighbor keyword per NBR_SET_* bit");
+_Static_assert(NBR_NSTMT <= 32, "NBR_SET_* bits must fit conf_neighbor.set");
 _Static_assert(NELEM(global_kws) <= MAX_KWS && NELEM(neighbor_kws) <= MAX_KWS &&
     NELEM(check_kws) <= MAX_KWS, "MAX_KWS too small");
 

@@ -484,6 +484,8 @@ void conf_free(struct conf *c)
 		free(c->neighbors[i].password);
 		free(c->neighbors[i].description);
 		free(c->neighbors[i].track_interface);
+		free(c->neighbors[i].bfd_key);
+		free(c->neighbors[i].vrf);
 	}
 	free(c->neighbors);
 	for (size_t i = 0; i < c->nadvs; i++) {
@@ -594,11 +596,14 @@ static bool nbr_eq(const struct conf_neighbor *a,
 	for (size_t i = 0; i < nb->nkws; i++)
 		if (!conf_kw_value_eq(&nb->kws[i], a, b))
 			return false;
-	/* The values of graceful-restart and max-prefix (KW_FN rows). */
+	/* The values of graceful-restart, max-prefix and bfd-auth (KW_FN
+	 * rows). */
 	return a->graceful_restart == b->graceful_restart &&
 	    a->restart_time == b->restart_time &&
 	    a->max_prefix == b->max_prefix &&
-	    a->max_prefix_restart == b->max_prefix_restart;
+	    a->max_prefix_restart == b->max_prefix_restart &&
+	    a->bfd_auth == b->bfd_auth && a->bfd_key_id == b->bfd_key_id &&
+	    str_eq(a->bfd_key, b->bfd_key);
 }
 
 bool conf_adv_eq(const struct conf_adv *a, const struct conf_adv *b)

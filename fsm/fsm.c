@@ -15,6 +15,9 @@
  * peer's operator caused (shutdown, reset, de-configured, configuration
  * change) is no error: a router that restarts comes back at once, however
  * often it restarts (BIRD does not delay after a received Cease either).
+ * Two events are lbbgp's own: a valid ROUTE-REFRESH (30) and BFD Down
+ * (31, RFC 9384), which closes the session with Cease/BFD Down from
+ * OpenSent on, and is an error everywhere but in Idle.
  */
 #include "fsm.h"
 #include "util/buf.h"
@@ -58,6 +61,7 @@ static const char *const event_names[] = {
 	[EV_UPDATE_ERR] = "UpdateMsgErr",
 	[EV_SEND_HOLD_EXPIRES] = "SendHoldTimer_Expires",
 	[EV_ROUTE_REFRESH] = "RouteRefreshMsg",
+	[EV_BFD_DOWN] = "BfdSessionDown",
 };
 _Static_assert(NELEM(event_names) == EV_MAX, "one name per event");
 
@@ -284,6 +288,11 @@ void fsm_event(struct fsm *f, enum fsm_event ev, const struct bgp_err *err)
 			return;
 		case EV_OPEN_COLLISION_DUMP:
 			fail(f, ev, NULL, BGP_ERR_CEASE, BGP_CEASE_COLLISION);
+			return;
+		case EV_BFD_DOWN:
+			/* RFC 9384: the path is gone; an error, so the
+			 * restart backs off if BFD flaps. */
+			fail(f, ev, NULL, BGP_ERR_CEASE, BGP_CEASE_BFD_DOWN);
 			return;
 		case EV_KEEPALIVE_EXPIRES:
 			if (f->state == FSM_OPENSENT)

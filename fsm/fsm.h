@@ -50,6 +50,7 @@ enum fsm_event {
 	EV_UPDATE_ERR = 28,
 	EV_SEND_HOLD_EXPIRES = 29,	/* RFC 9687 */
 	EV_ROUTE_REFRESH = 30,		/* lbbgp: a valid ROUTE-REFRESH */
+	EV_BFD_DOWN = 31,		/* lbbgp: BFD went Down (RFC 9384) */
 	EV_MAX
 };
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bgpd/bfd/bfdd.h"
 #include "bgpd/control/jsontext.h"
 #include "bgpd/metrics/metrics.h"
 #include "bgpd/netlink/netlink.h"
@@ -300,6 +301,9 @@ static json_object *neighbor_json(const struct peer *p, double now)
 	    (int64_t)(now - p->last_change)));
 	json_object_object_add(o, "admin-down",
 	    json_object_new_boolean(p->admin_down));
+	if (p->bfd != NULL)
+		json_object_object_add(o, "bfd", jstr(bfd_state_name(
+		    p->bfd->s.state)));
 	json_object *notes = json_object_new_array();
 	char note[256];
 	if (p->max_prefix_tripped) {
@@ -328,6 +332,9 @@ static json_object *neighbor_json(const struct peer *p, double now)
 		    n->track_interface);
 		json_object_array_add(notes, jstr(note));
 	}
+	if (p->bfd_wait)
+		json_object_array_add(notes, jstr("waiting in Idle until BFD is "
+		    "Up (bfd-strict)"));
 	if (p->local_addr_missing) {
 		snprintf(note, sizeof(note), "local-address %s is not an "
 		    "address of this host; the session cannot start until it "
@@ -832,6 +839,7 @@ static void nbr_up(struct ctl_req *r, struct peer *p, const char *reason)
 	p->admin_down = false;
 	p->max_prefix_tripped = false;
 	ev_timer_stop(p->d->loop, &p->restart);
+	bfdd_admin(p);
 	if (peer_state(p) == FSM_IDLE)
 		peer_start(p);
 }
@@ -840,6 +848,7 @@ static void nbr_down(struct ctl_req *r, struct peer *p, const char *reason)
 {
 	p->admin_down = true;
 	peer_stop(p, BGP_CEASE_ADMIN_SHUTDOWN, reason);
+	bfdd_admin(p);
 }
 
 static void nbr_clear(struct ctl_req *r, struct peer *p, const char *reason)
@@ -925,6 +934,7 @@ const struct ctl_cmd ctl_cmds[] = {
 	{ "drain", cmd_drain, true },
 	{ "undrain", cmd_undrain, true },
 	{ "show-checks", cmd_show_checks, false },
+	{ "show-bfd", cmd_show_bfd, false },
 	{ "reload", cmd_reload, true },
 	{ NULL, NULL, false },
 };

@@ -44,6 +44,8 @@ bool ctl_parse_vips(struct ctl_req *r, struct prefix **vips, size_t *n,
 void cmd_drain(struct ctl_req *r);
 void cmd_undrain(struct ctl_req *r);
 void cmd_show_checks(struct ctl_req *r);
+/* cmd_bfd.c: every neighbor's BFD session. */
+void cmd_show_bfd(struct ctl_req *r);
 /* A VIP's health and drain into its show-vips object. */
 void ctl_vip_live_json(const struct lbbgpd *d, const struct vip *v,
     json_object *o);

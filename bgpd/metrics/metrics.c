@@ -12,7 +12,10 @@
  * mode writes it (Go's net.JoinHostPort, so IPv6 is "[ADDRESS]:PORT";
  * MetalLB's FRR mode writes IPv6 without the brackets and adds a vrf
  * label, which lbbgp, without VRFs, leaves out); the pool label is the
- * pool's name.
+ * pool's name.  MetalLB has its BFD metrics (metallb_bfd_*) only in FRR
+ * mode, where the peer label is the bare address; lbbgp keeps the one
+ * peer label of its other metallb_* families, so that a query can join
+ * a peer's BGP and BFD series.
  */
 #include "config.h"
 
@@ -23,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bgpd/bfd/bfdd.h"
 #include "bgpd/metrics/om.h"
 #include "bgpd/state.h"
 #include "util/buf.h"
@@ -190,6 +194,90 @@ static void render_metallb(struct om *o, const struct lbbgpd *d)
 		struct om_label l = { "pool", c->pools[i].name };
 		rib_pool_usage(d->rib, i, u);
 		om_sample(o, &l, 1, u->size);
+	}
+}
+
+/* ---- BFD: MetalLB's names (its FRR mode), one series per session --------- */
+
+static uint64_t bfd_up(const struct bfdd_peer *b)
+{
+	return b->s.state == BFD_UP;
+}
+
+static uint64_t bfd_rx(const struct bfdd_peer *b)
+{
+	return b->st.rx;
+}
+
+static uint64_t bfd_tx(const struct bfdd_peer *b)
+{
+	return b->st.tx;
+}
+
+static uint64_t bfd_ups(const struct bfdd_peer *b)
+{
+	return b->st.up_events;
+}
+
+static uint64_t bfd_downs(const struct bfdd_peer *b)
+{
+	return b->st.down_events;
+}
+
+static const struct {
+	const char *name;
+	enum om_type type;
+	const char *help;
+	uint64_t (*value)(const struct bfdd_peer *);
+} bfd_families[] = {
+	{ "metallb_bfd_session_up", OM_GAUGE,
+	    "BFD session state (1 is up, 0 is down)", bfd_up },
+	{ "metallb_bfd_control_packet_input", OM_COUNTER,
+	    "Number of received BFD control packets", bfd_rx },
+	{ "metallb_bfd_control_packet_output", OM_COUNTER,
+	    "Number of sent BFD control packets", bfd_tx },
+	{ "metallb_bfd_session_up_events", OM_COUNTER,
+	    "Number of BFD session up events", bfd_ups },
+	{ "metallb_bfd_session_down_events", OM_COUNTER,
+	    "Number of BFD session down events", bfd_downs },
+};
+
+static bool any_bfd(const struct lbbgpd *d)
+{
+	for (size_t i = 0; i < d->npeers; i++)
+		if (d->peers[i]->bfd != NULL)
+			return true;
+	return false;
+}
+
+/* Only with BFD configured: no empty families for everyone else. */
+static void render_bfd(struct om *o, const struct lbbgpd *d)
+{
+	struct peer_labels pl;
+	struct om_label l;
+
+	if (!any_bfd(d))
+		return;
+	for (size_t f = 0; f < NELEM(bfd_families); f++) {
+		om_family(o, bfd_families[f].name, bfd_families[f].type, NULL,
+		    bfd_families[f].help);
+		for (size_t i = 0; i < d->npeers; i++) {
+			const struct bfdd_peer *b = d->peers[i]->bfd;
+			if (b == NULL)
+				continue;
+			size_t n = peer_labels(&pl, d->peers[i], false);
+			om_sample(o, pl.l, n, bfd_families[f].value(b));
+		}
+	}
+	om_family(o, "lbbgp_bfd_dropped_packets", OM_COUNTER, NULL,
+	    "BFD datagrams dropped, by reason (a TTL below 255 on single "
+	    "hop, an unknown source or discriminator, a malformed packet, "
+	    "authentication)");
+	for (unsigned r = 0; r < BFDD_NDROPS; r++) {
+		if (r == BFDD_DROP_ERR + BFD_OK)
+			continue;
+		l = (struct om_label){ "reason", bfdd_drop_name(r) };
+		om_sample(o, &l, 1, d->bfd != NULL ? d->bfd->drops[r] : 0);
 	}
 }
 
@@ -423,6 +511,7 @@ char *metrics_render(const struct lbbgpd *d, bool openmetrics, size_t *len)
 
 	om_init(&o, openmetrics);
 	render_metallb(&o, d);
+	render_bfd(&o, d);
 	render_daemon(&o, d);
 	render_checks(&o, d);
 	render_peers(&o, d);

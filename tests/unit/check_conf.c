@@ -200,7 +200,9 @@ static const struct conf_row rows[] = {
 	    "hold-time, keepalive, min-hold-time, send-hold-time, "
 	    "connect-retry, passive, password, "
 	    "multihop, ttl-security, graceful-restart, max-prefix, "
-	    "description, shutdown, track-interface\n"
+	    "description, shutdown, track-interface, bfd, bfd-min-tx, "
+	    "bfd-min-rx, bfd-multiplier, bfd-strict, bfd-auth, "
+	    "extended-next-hop, vrf\n"
 	    "t.conf:7: unknown statement \"xyzzy\" at top level; expected "
 	    "one of: router-id, local-as, listen, socket, state-file, "
 	    "socket-mode, socket-group, max-clients, vip-interface, "
@@ -1072,10 +1074,13 @@ END_TEST
 	"\tttl-security yes\n" \
 	"\tgraceful-restart yes restart-time 300\n" \
 	"\tmax-prefix 1000 restart 5\n" \
+	"\textended-next-hop yes\n" \
 	"}\n"
 #define REFUSED_R2 "neighbor r2 {\n" \
 	"\tgraceful-restart yes\n" \
 	"\tmax-prefix 7\n" \
+	"\tbfd-strict yes\n" \
+	"\tbfd-auth sha1 9 \"k\"\n" \
 	"}\n"
 
 START_TEST(print_refused)
@@ -1125,7 +1130,10 @@ static const char fuzz_base[] =
     "neighbor r1 {\n\taddress 10.0.0.1\n\tremote-as 64512.1\n"
     "\tlocal-address 10.0.0.2\n\tnext-hop 10.0.0.2\n"
     "\tnext-hop-v6 2001:db8::9\n\thold-time 30\n\tkeepalive 10\n"
-    "\tdescription \"a \\\"b\\\"\"\n\tgraceful-restart no\n}\n"
+    "\tdescription \"a \\\"b\\\"\"\n\tgraceful-restart no\n"
+    "\tbfd yes\n\tbfd-min-tx 50\n\tbfd-multiplier 4\n"
+    "\tbfd-auth sha1 7 \"k\\\"y\"\n\textended-next-hop no\n"
+    "\tvrf blue\n}\n"
     "advertisement a1 {\n\tpools p1\n\tcommunities 1:2 no-export "
     "large:1:2:3\n\taggregation-length 31\n\tpeers r1\n}\n"
     "vip 192.168.1.250 pool p1 owner ns/svc check c2\n";
@@ -1222,38 +1230,8 @@ static const struct {
 
 START_TEST(session_change)
 {
-	static const char head[] = "local-as 64513\nneighbor r1 {\n"
-	    "\taddress 10.0.0.1\n";
-	char a[256], b[256];
-	struct conf_diag d;
-
-	/* remote-as last, so a row can give its own instead */
-	snprintf(a, sizeof(a), "%s\tremote-as 64512\n}\n", head);
-	if (strncmp(diff_rows[_i].extra, "remote-as", 9) == 0)
-		snprintf(b, sizeof(b), "%s\t%s\n}\n", head,
-		    diff_rows[_i].extra);
-	else
-		snprintf(b, sizeof(b), "%s\t%s\n\tremote-as 64512\n}\n",
-		    head, diff_rows[_i].extra);
-	conf_diag_init(&d);
-	struct conf *ca = conf_load_string("a.conf", a, &d);
-	struct conf *cb = conf_load_string("b.conf", b, &d);
-	ck_assert_msg(ca && cb, "%s: %s", diff_rows[_i].extra,
-	    d.nmsgs ? d.msgs[0] : "?");
-	const char *got = conf_session_change(&ca->neighbors[0],
-	    &cb->neighbors[0]);
-	const char *want = diff_rows[_i].want;
-	ck_assert_msg(want ? got && strcmp(got, want) == 0 : got == NULL,
-	    "%s: got %s, want %s", diff_rows[_i].extra, got ? got : "none",
-	    want ? want : "none");
-	/* Symmetric, and nothing against itself. */
-	got = conf_session_change(&cb->neighbors[0], &ca->neighbors[0]);
-	ck_assert(want ? got != NULL : got == NULL);
-	ck_assert_ptr_null(conf_session_change(&ca->neighbors[0],
-	    &ca->neighbors[0]));
-	conf_free(ca);
-	conf_free(cb);
-	conf_diag_free(&d);
+	conf_fx_session_change("10.0.0.1", diff_rows[_i].extra,
+	    diff_rows[_i].want);
 }
 END_TEST
 

@@ -349,18 +349,6 @@ START_TEST(table)
 }
 END_TEST
 
-static struct conf *load_ok(const char *text)
-{
-	struct conf_diag d;
-
-	conf_diag_init(&d);
-	struct conf *c = conf_load_string("v.conf", text, &d);
-	ck_assert_msg(c != NULL && d.nmsgs == 0, "%s", d.nmsgs ? d.msgs[0] :
-	    "?");
-	conf_diag_free(&d);
-	return c;
-}
-
 static const char product[] =
     "check web {\n"
     "    http \"http://127.0.0.1:8404/healthz\"\n"
@@ -400,7 +388,7 @@ static const char product[] =
 
 START_TEST(values)
 {
-	struct conf *c = load_ok(product);
+	struct conf *c = conf_fx_load_ok(product);
 	char buf[PREFIX_STRLEN];
 
 	ck_assert_uint_eq(c->nchecks, 3);
@@ -464,7 +452,7 @@ START_TEST(values)
 	conf_free(c);
 
 	/* Defaults, also for configs the check pass never saw. */
-	c = load_ok("");
+	c = conf_fx_load_ok("");
 	ck_assert_uint_eq(c->drain_time, CONF_DEFAULT_DRAIN_TIME);
 	ck_assert_uint_eq(c->shutdown_drain, 0);
 	conf_free(c);
@@ -493,7 +481,7 @@ END_TEST
 /* The default timeout follows a shorter interval; a written one does not. */
 START_TEST(default_timeout)
 {
-	struct conf *c = load_ok("check a {\n\ttcp 10.0.0.1 port 1\n"
+	struct conf *c = conf_fx_load_ok("check a {\n\ttcp 10.0.0.1 port 1\n"
 	    "\tinterval 0.5\n}\ncheck b {\n\ttcp 10.0.0.1 port 1\n"
 	    "\tinterval 5\n}\n");
 
@@ -505,7 +493,7 @@ END_TEST
 
 START_TEST(canonical)
 {
-	struct conf *c = load_ok(product);
+	struct conf *c = conf_fx_load_ok(product);
 	char *p = conf_fx_printed(c);
 
 	ck_assert_str_eq(p,
@@ -596,9 +584,9 @@ START_TEST(check_eq)
 	char text[256];
 
 	snprintf(text, sizeof(text), "%s}\n", head);
-	struct conf *a = load_ok(text);
+	struct conf *a = conf_fx_load_ok(text);
 	snprintf(text, sizeof(text), "%s%s}\n", head, eq_rows[_i].stmt);
-	struct conf *b = load_ok(text);
+	struct conf *b = conf_fx_load_ok(text);
 	const struct conf_check *x = &a->checks[0], *y = &b->checks[0];
 
 	ck_assert_msg(conf_check_probe_eq(x, y) == eq_rows[_i].probe_eq,
@@ -617,7 +605,7 @@ END_TEST
  * its probe. */
 START_TEST(probe_targets)
 {
-	struct conf *c = load_ok(
+	struct conf *c = conf_fx_load_ok(
 	    "check a {\n\thttp \"http://h/\"\n}\n"
 	    "check b {\n\thttp \"http://h/x\"\n}\n"
 	    "check c {\n\ttcp 10.0.0.1 port 1\n}\n"
@@ -657,7 +645,7 @@ START_TEST(diff_blocks)
 	    "advertisement all {\n}\n"
 	    "drain-time 20\n";
 	char log[CONF_FX_LOG] = "";
-	struct conf *ca = load_ok(a), *cb = load_ok(b);
+	struct conf *ca = conf_fx_load_ok(a), *cb = conf_fx_load_ok(b);
 
 	conf_diff_blocks(ca, cb, conf_fx_blocks_log, log);
 	ck_assert_str_eq(log, "~check down +check new -check gone ~pool p2");
@@ -669,11 +657,11 @@ START_TEST(diff_blocks)
 	conf_free(cb);
 
 	/* drain-time and shutdown-drain are part of the config. */
-	ca = load_ok("drain-time 10\n");
-	cb = load_ok("drain-time 11\n");
+	ca = conf_fx_load_ok("drain-time 10\n");
+	cb = conf_fx_load_ok("drain-time 11\n");
 	ck_assert(!conf_equal(ca, cb));
 	conf_free(cb);
-	cb = load_ok("drain-time 10\nshutdown-drain 1\n");
+	cb = conf_fx_load_ok("drain-time 10\nshutdown-drain 1\n");
 	ck_assert(!conf_equal(ca, cb));
 	conf_free(ca);
 	conf_free(cb);
@@ -706,7 +694,7 @@ START_TEST(host)
 	    "check plain {\n\texec \"%s\"\n}\n"
 	    "check web {\n\thttp \"http://h/\"\n}\n",
 	    prog, dir, dir, dir, plain);
-	struct conf *c = load_ok(text);
+	struct conf *c = conf_fx_load_ok(text);
 	conf_diag_init(&d);
 	conf_check_host(c, &d);
 	char *m = conf_fx_joined(&d);
@@ -727,7 +715,7 @@ START_TEST(host)
 	conf_free(c);
 
 	/* Nothing to say: nothing added. */
-	c = load_ok("check web {\n\thttp \"http://h/\"\n}\n");
+	c = conf_fx_load_ok("check web {\n\thttp \"http://h/\"\n}\n");
 	conf_diag_init(&d);
 	conf_check_host(c, &d);
 	ck_assert_uint_eq(d.nmsgs, 0);

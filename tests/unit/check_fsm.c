@@ -442,6 +442,17 @@ static const struct seq_row {
 	    { { EV_NOTIF, 0, 0 } },
 	    "Established -> Idle (NotifMsg); " IDLE_STOP "; down", FSM_IDLE },
 
+	/* RFC 9384: BFD Down is an error, so the restart backs off. */
+	{ "Established: BFD Down, restart after the idle hold", 0,
+	    FSM_ESTABLISHED, { { EV_BFD_DOWN, 0, 0 },
+	      { EV_IDLE_HOLD_EXPIRES, 0, 0 } },
+	    "notify 6/10; " DOWN_IDLE("BfdSessionDown") "; timer IDLE_HOLD "
+	    "stop; Idle -> Connect (IdleHoldTimer_Expires); timer "
+	    "CONNECT_RETRY 5; connect", FSM_CONNECT },
+	{ "Connect: BFD Down, nothing to tell, back off", 0, FSM_CONNECT,
+	    { { EV_BFD_DOWN, 0, 0 } },
+	    TO_IDLE("Connect", "BfdSessionDown"), FSM_IDLE },
+
 	/* -- restart after an error ------------------------------------- */
 	{ "Idle after an error: IdleHold restarts", 0, FSM_OPENSENT,
 	    { { EV_HOLD_EXPIRES, 0, 0 }, { EV_IDLE_HOLD_EXPIRES, 0, 0 } },
@@ -548,6 +559,8 @@ static const struct matrix_row {
 	    NOTE(8, 0), NOTE(8, 0), NOTE(8, 0) } },
 	{ EV_ROUTE_REFRESH, 0, 0, { I, I, I, NOTE(5, 1), NOTE(5, 2),
 	    GO(ESTABLISHED) } },
+	{ EV_BFD_DOWN, 0, 0, { I, I, I, NOTE(6, 10), NOTE(6, 10),
+	    NOTE(6, 10) } },
 };
 
 START_TEST(state_event_matrix)
@@ -934,6 +947,7 @@ START_TEST(names)
 		{ EV_UPDATE_ERR, "UpdateMsgErr" },
 		{ EV_SEND_HOLD_EXPIRES, "SendHoldTimer_Expires" },
 		{ EV_ROUTE_REFRESH, "RouteRefreshMsg" },
+		{ EV_BFD_DOWN, "BfdSessionDown" },
 	};
 	for (size_t i = 0; i < NELEM(evs); i++)
 		ck_assert_str_eq(fsm_event_name(evs[i].ev), evs[i].name);

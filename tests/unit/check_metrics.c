@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bgpd/bfd/bfdd.h"
 #include "bgpd/bgpd.h"
 #include "bgpd/log.h"
 #include "bgpd/metrics/metrics.h"
@@ -519,6 +520,62 @@ START_TEST(render_daemon)
 }
 END_TEST
 
+/* BFD: MetalLB's names for the sessions, lbbgp's drops by reason; no
+ * BFD family at all without a session. */
+START_TEST(render_bfd)
+{
+	struct world w;
+	struct bfdd b;
+	struct bfdd_peer bp;
+	static const struct sample want[] = {
+		{ "metallb_bfd_session_up{peer=\"10.0.0.2:179\"}", "1" },
+		{ "metallb_bfd_control_packet_input_total"
+		    "{peer=\"10.0.0.2:179\"}", "41" },
+		{ "metallb_bfd_control_packet_output_total"
+		    "{peer=\"10.0.0.2:179\"}", "42" },
+		{ "metallb_bfd_session_up_events_total"
+		    "{peer=\"10.0.0.2:179\"}", "2" },
+		{ "metallb_bfd_session_down_events_total"
+		    "{peer=\"10.0.0.2:179\"}", "1" },
+		{ "lbbgp_bfd_dropped_packets_total{reason=\"ttl\"}", "3" },
+		{ "lbbgp_bfd_dropped_packets_total{reason=\"auth-digest\"}",
+		    "4" },
+		{ "lbbgp_bfd_dropped_packets_total"
+		    "{reason=\"unknown-source\"}", "0" },
+	};
+
+	world_open(&w, "/proc/lbbgp-no-such-dir/state.json");
+	char *t = metrics_render(&w.d, true, NULL);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_ptr_null(strstr(t, "metallb_bfd"));
+	ck_assert_ptr_null(strstr(t, "lbbgp_bfd"));
+	free(t);
+
+	memset(&b, 0, sizeof(b));
+	memset(&bp, 0, sizeof(bp));
+	bp.s.state = BFD_UP;
+	bp.st.rx = 41;
+	bp.st.tx = 42;
+	bp.st.up_events = 2;
+	bp.st.down_events = 1;
+	b.drops[BFDD_DROP_TTL] = 3;
+	b.drops[BFDD_DROP_ERR + BFD_ERR_AUTH_DIGEST] = 4;
+	w.d.bfd = &b;
+	w.peer[0].bfd = &bp;
+	t = metrics_render(&w.d, true, NULL);
+	ck_assert_ptr_nonnull(t);
+	well_formed(t);
+	has_all(t, want, NELEM(want));
+	/* router-2 has no BFD session: no series. */
+	lacks(t, "metallb_bfd_session_up{peer=\"[2001:db8::2]:1179\"}");
+	ck_assert_ptr_null(strstr(t, "reason=\"ok\""));
+	ck_assert_ptr_nonnull(strstr(t,
+	    "# TYPE metallb_bfd_control_packet_input counter\n"));
+	free(t);
+	world_close(&w);
+}
+END_TEST
+
 /* A state file that cannot be written counts failures. */
 START_TEST(render_state_failures)
 {
@@ -603,6 +660,7 @@ int main(void)
 	tcase_add_loop_test(tc, accept_table, 0, (int)NELEM(accepts));
 	tc = unit_tcase(s, "render");
 	tcase_add_test(tc, render_daemon);
+	tcase_add_test(tc, render_bfd);
 	tcase_add_test(tc, render_state_failures);
 	tcase_add_test(tc, notif_bounded);
 	tcase_add_test(tc, ctl_bounded);

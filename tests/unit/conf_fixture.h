@@ -49,6 +49,19 @@ static inline char *conf_fx_printed(const struct conf *c)
 	return buf;
 }
 
+/* text loads without a message. */
+static inline struct conf *conf_fx_load_ok(const char *text)
+{
+	struct conf_diag d;
+
+	conf_diag_init(&d);
+	struct conf *c = conf_load_string("v.conf", text, &d);
+	ck_assert_msg(c != NULL && d.nmsgs == 0, "%s", d.nmsgs ? d.msgs[0] :
+	    "?");
+	conf_diag_free(&d);
+	return c;
+}
+
 /* The canonical form parses to an equal config and prints the same. */
 static inline void conf_fx_roundtrip(const struct conf *c, const char *what)
 {
@@ -110,6 +123,45 @@ static inline void conf_fx_run_row(const struct conf_row *r)
 	free(m);
 	conf_diag_free(&d);
 	conf_free(c);
+}
+
+/*
+ * Reload of one neighbor at addr: the block with statement extra added
+ * (before remote-as, unless extra is the remote-as) against the block
+ * without it; conf_session_change() must name want (NULL: none), either
+ * way round, and nothing against itself.
+ */
+static inline void conf_fx_session_change(const char *addr,
+    const char *extra, const char *want)
+{
+	char a[256], b[256];
+	struct conf_diag d;
+
+	snprintf(a, sizeof(a), "local-as 64513\nneighbor r1 {\n"
+	    "\taddress %s\n\tremote-as 64512\n}\n", addr);
+	if (strncmp(extra, "remote-as", 9) == 0)
+		snprintf(b, sizeof(b), "local-as 64513\nneighbor r1 {\n"
+		    "\taddress %s\n\t%s\n}\n", addr, extra);
+	else
+		snprintf(b, sizeof(b), "local-as 64513\nneighbor r1 {\n"
+		    "\taddress %s\n\t%s\n\tremote-as 64512\n}\n", addr,
+		    extra);
+	conf_diag_init(&d);
+	struct conf *ca = conf_load_string("a.conf", a, &d);
+	struct conf *cb = conf_load_string("b.conf", b, &d);
+	ck_assert_msg(ca && cb, "%s: %s", extra, d.nmsgs ? d.msgs[0] : "?");
+	const char *got = conf_session_change(&ca->neighbors[0],
+	    &cb->neighbors[0]);
+	ck_assert_msg(want ? got && strcmp(got, want) == 0 : got == NULL,
+	    "%s: got %s, want %s", extra, got ? got : "none",
+	    want ? want : "none");
+	got = conf_session_change(&cb->neighbors[0], &ca->neighbors[0]);
+	ck_assert(want ? got != NULL : got == NULL);
+	ck_assert_ptr_null(conf_session_change(&ca->neighbors[0],
+	    &ca->neighbors[0]));
+	conf_free(ca);
+	conf_free(cb);
+	conf_diag_free(&d);
 }
 
 #define CONF_FX_LOG	512
