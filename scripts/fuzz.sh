@@ -3,7 +3,7 @@
 # fuzz.sh: run the libFuzzer harnesses of tests/fuzz for as long as asked.
 #   sh scripts/fuzz.sh [SECONDS] [HARNESS...]
 # SECONDS per harness (default 60); harnesses by name (msg open update
-# notification session conf control; default: all), one after the other,
+# notification session conf control bfd; default: all), one after the other,
 # each at nice 19 in one process (-jobs=1).  Builds build-fuzz/ with
 # ./configure --enable-fuzzing first when needed (FUZZ_BUILD=DIR for
 # another directory).  The corpus grows in DIR/fuzz-corpus/NAME, seeded
@@ -18,16 +18,18 @@ secs=60
 case ${1:-} in
 [0-9]*) secs=$1; shift ;;
 esac
-all="msg open update notification session conf control"
+all="msg open update notification session conf control bfd"
 # shellcheck disable=SC2086 # one word per harness
 [ $# -gt 0 ] || set -- $all
 build=${FUZZ_BUILD:-$top/build-fuzz}
 jobs=$(nproc 2>/dev/null || echo 2)
 
 # max_len per harness: whole messages (65535 with RFC 8654) and their
-# flag bytes; streams and configs get the same.
+# flag bytes; streams and configs get the same.  BFD packets are at most
+# 255 bytes: its scripts need no more than a few thousand.
 max_len() {
 	case $1 in
+	bfd) echo 4096 ;;
 	msg) echo 65536 ;;
 	open) echo 65535 ;;
 	update) echo 65536 ;;

@@ -3,7 +3,8 @@
  * the disable-file, reload by name, and the report of every probe.  The
  * probes themselves are in http.c, tcp.c and exec.c.
  *
- * A check probes once at health_apply() and then every interval_ms from
+ * A check probes once at health_apply(), a second time at a random point
+ * in the second half of its interval, and then every interval_ms from
  * the start of each probe (a repeating timer, so slow probes do not make
  * the schedule drift); at most one probe of a check is in flight, a tick
  * that finds one still running is skipped.  Reports are only made from
@@ -131,6 +132,21 @@ static void tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	if (hc->running)
 		return;		/* one probe at a time: skip this tick */
+	if (!hc->phased) {
+		/*
+		 * Checks start together (the first results are wanted at
+		 * once); from the second probe on each keeps a phase of its
+		 * own, 0.5 to 1 interval after the first, so 100 checks of
+		 * one backend do not ask it all in the same millisecond.
+		 */
+		double iv = (double)cc->interval_ms / 1000.0;
+		double first = iv * (0.5 + 0.5 * ((double)random() /
+		    (double)RAND_MAX));
+		hc->phased = true;
+		ev_timer_stop(loop, w);
+		ev_timer_set(w, first, iv);
+		ev_timer_start(loop, w);
+	}
 	hc->start = mono_now();
 	hc->reported = false;
 	if (cc->disable_file != NULL && stat(cc->disable_file, &st) == 0) {
@@ -179,6 +195,7 @@ static void hcheck_stop(struct hcheck *hc, bool reap)
 		hc->h->orphans = hc;
 		return;
 	}
+	http_forget(hc);
 	free(hc);
 }
 
@@ -279,6 +296,7 @@ bool health_apply(struct health *h, const struct conf *c)
 	free(h->checks);
 	h->checks = p.nv;
 	h->nchecks = c->nchecks;
+	http_conns(h, c->nchecks);
 	p.nv = NULL;
 	plan_free(&p, false, 0);
 	return true;

@@ -36,6 +36,7 @@ struct hcheck {
 	const struct conf_check *cc;	/* into the applied conf */
 	size_t idx;			/* cc's index in it */
 	ev_timer tick;			/* every interval_ms, from the start */
+	bool phased;			/* the second probe was put off */
 	bool running;			/* a probe is in flight */
 	bool reported;			/* ...and its result is out */
 	bool removed;			/* an orphan: only its child is left */
@@ -49,7 +50,8 @@ struct hcheck {
 	ev_child child;
 	struct hcheck *next_orphan;
 	/* http */
-	CURL *easy;
+	CURL *easy;			/* kept between probes */
+	bool easy_added;		/* in the multi handle now */
 	size_t body;			/* bytes of the reply body seen */
 	bool truncated;			/* we stopped reading the body */
 	char errbuf[CURL_ERROR_SIZE];
@@ -78,9 +80,14 @@ const char *probe_timeout_reason(const struct hcheck *hc, char *buf,
 
 /* http.c: the curl multi handle on the loop. */
 bool http_init(struct health *h);
+/* Keep a connection alive for each of n checks (libcurl's cache would
+ * otherwise close some between probes). */
+void http_conns(struct health *h, size_t n);
 void http_free(struct health *h);
 void http_start(struct hcheck *hc);
 void http_cancel(struct hcheck *hc);
+/* The check goes: its handle too. */
+void http_forget(struct hcheck *hc);
 
 /* tcp.c */
 void tcp_start(struct hcheck *hc);

@@ -71,13 +71,20 @@ static bool http_expected(const struct conf_check *cc, long code)
 	return false;
 }
 
-/* The probe's transfer is over (or cancelled): let go of its handle. */
+/* The probe's transfer is over (or cancelled): its handle leaves the
+ * multi handle; the check keeps it for its next probe. */
 static void http_release(struct hcheck *hc)
 {
-	if (hc->easy == NULL)
-		return;
-	curl_multi_remove_handle(hc->h->multi, hc->easy);
-	curl_easy_cleanup(hc->easy);
+	if (hc->easy != NULL && hc->easy_added)
+		curl_multi_remove_handle(hc->h->multi, hc->easy);
+	hc->easy_added = false;
+}
+
+void http_forget(struct hcheck *hc)
+{
+	http_release(hc);
+	if (hc->easy != NULL)
+		curl_easy_cleanup(hc->easy);
 	hc->easy = NULL;
 }
 
@@ -226,6 +233,11 @@ bool http_init(struct health *h)
 	return true;
 }
 
+void http_conns(struct health *h, size_t n)
+{
+	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, (long)(n + 4));
+}
+
 /* After every check is stopped: no transfer is left. */
 void http_free(struct health *h)
 {
@@ -270,7 +282,10 @@ static bool http_setup(struct hcheck *hc, CURL *e)
 
 void http_start(struct hcheck *hc)
 {
-	CURL *e = curl_easy_init();
+	/* One handle per check, kept between probes: setting it up again
+	 * each time costs more than the probe. */
+	bool fresh = hc->easy == NULL;
+	CURL *e = fresh ? curl_easy_init() : hc->easy;
 
 	hc->errbuf[0] = '\0';
 	hc->body = 0;
@@ -279,15 +294,16 @@ void http_start(struct hcheck *hc)
 		probe_finish(hc, HEALTH_FAIL, "out of memory");
 		return;
 	}
-	if (!http_setup(hc, e) ||
+	hc->easy = e;
+	if ((fresh && !http_setup(hc, e)) ||
 	    curl_multi_add_handle(hc->h->multi, e) != CURLM_OK) {
-		curl_easy_cleanup(e);
+		http_forget(hc);
 		probe_finish(hc, HEALTH_FAIL, "%s",
 		    hc->errbuf[0] != '\0' ? hc->errbuf :
 		    "libcurl refused the request");
 		return;
 	}
-	hc->easy = e;
+	hc->easy_added = true;
 }
 
 void http_cancel(struct hcheck *hc)

@@ -10,7 +10,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:?usage: replay.sh BUILD_DIR [HARNESS...]}
 shift
-[ $# -gt 0 ] || set -- msg open update notification session conf control
+[ $# -gt 0 ] || set -- msg open update notification session conf control bfd
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 python3 "$here/seeds.py" "$tmp/seeds" >/dev/null

@@ -19,6 +19,8 @@ format of each harness (tests/fuzz/README.md):
                 written in tests/unit/check_conf.c
   control       request streams: the bad.list of tests/integration/vips.sh
                 and the requests of docs/control-protocol.md
+  bfd           a config byte + datagram: the decode table of
+                tests/unit/check_bfd.c; scripts that bring a session Up
 
 The vectors are read from the C sources with a small C-literal evaluator
 (string literals, #define'd strings and int constants, table rows), so a
@@ -251,7 +253,7 @@ def ctx_of_capture(name):
 
 def seeds():
     s = {h: [] for h in ('msg', 'open', 'update', 'notification', 'session',
-                         'conf', 'control')}
+                         'conf', 'control', 'bfd')}
     caps = captures()
     types = {}
     for name, m in caps.items():
@@ -324,6 +326,7 @@ def seeds():
     s['session'] += session_seeds(caps)
     s['conf'] += conf_seeds()
     s['control'] += control_seeds()
+    s['bfd'] += bfd_seeds()
     return s
 
 
@@ -446,6 +449,39 @@ def control_seeds():
     out.append(b'\x01' + b'\r\n'.join(reqs[:20]) + b'\r\n')
     for r in reqs + good:
         out.append(b'\x00' + r + b'\n')
+    return out
+
+
+# ---- BFD (fuzz_bfd.c: a config byte, then a datagram that is a script too)
+
+BFD_RAW, BFD_SIGNED, BFD_TIME, BFD_TX, BFD_ADMIN, BFD_TIMERS, BFD_NEXT, \
+    BFD_REPLAY = range(8)
+
+
+def bfd_seeds():
+    out = []
+    unit = Unit('tests/unit/check_bfd.c')
+    for row in unit.table('decode_rows'):
+        b = unhex(row[1] or b'')
+        if b is not None:
+            for config in (0x00, 0x29, 0x16):
+                out.append(bytes([config]) + b)
+
+    def signed(flags, sta_flags, seq):
+        hdr = bytes([0x20, sta_flags, 3, 24]) + (2).to_bytes(4, 'big') + \
+            bytes(4) + (50000).to_bytes(4, 'big') * 2 + bytes(4)
+        return bytes([BFD_SIGNED | flags]) + hdr + seq.to_bytes(4, 'big')
+
+    # Down -> Init -> Up, our Poll and its Final, time, admin, new timers,
+    # a replay, the next transmit time; for each kind of authentication.
+    script = (signed(0, 0x40, 1) + signed(8, 0xc0, 2) +
+              bytes([BFD_TX]) + signed(8, 0xd0, 3) +
+              bytes([BFD_TIME, 0, 40, BFD_TX | 8, BFD_NEXT, 1, 2, 3, 4]) +
+              signed(8, 0xe0, 4) + bytes([BFD_REPLAY]) +
+              bytes([BFD_TIMERS, 0, 10, 0, 20, 3]) + signed(8, 0xd0, 5) +
+              bytes([BFD_TIME, 0x10, 0, BFD_ADMIN | 8, BFD_ADMIN]))
+    for config in range(0, 64, 5):
+        out.append(bytes([config]) + script)
     return out
 
 
