@@ -204,12 +204,7 @@ static void feed_hex(struct rib *r, size_t peer, const char *body)
 	struct bgp_upd_ctx ctx = { .as4 = true, .ebgp = true, .v4 = true,
 	    .v6 = true };
 
-	memset(buf, 0xff, BGP_MARKER_LEN);
-	size_t len = BGP_HDR_LEN + unhex(body, buf + BGP_HDR_LEN,
-	    sizeof(buf) - BGP_HDR_LEN);
-	buf[16] = (uint8_t)(len >> 8);
-	buf[17] = (uint8_t)len;
-	buf[18] = BGP_MSG_UPDATE;
+	size_t len = update_hex(buf, sizeof(buf), body);
 	ck_assert(bgp_update_decode(buf, len, &ctx, &u, &err));
 	ck_assert(!u.treat_as_withdraw);
 	rib_in_update(r, peer, &u, true);

@@ -300,23 +300,12 @@ static const char conf_enh[] =
     "\textended-next-hop yes\n}\n"
     "advertisement a {\n}\n";
 
-/* The whole message from the hex of its body, for comparison. */
-static size_t want_msg(uint8_t *buf, size_t cap, const char *body)
-{
-	memset(buf, 0xff, BGP_MARKER_LEN);
-	size_t len = BGP_HDR_LEN + unhex(body, buf + BGP_HDR_LEN,
-	    cap - BGP_HDR_LEN);
-	buf[16] = (uint8_t)(len >> 8);
-	buf[17] = (uint8_t)len;
-	buf[18] = BGP_MSG_UPDATE;
-	return len;
-}
-
+/* UPDATE i of the last flush is exactly the one body (hex) makes. */
 static void same_msg(const struct fx *f, size_t i, const char *body,
     const char *what)
 {
 	uint8_t want[128];
-	size_t n = want_msg(want, sizeof(want), body);
+	size_t n = update_hex(want, sizeof(want), body);
 
 	ck_assert_msg(f->m.len[i] == n, "%s: %zu bytes, expected %zu", what,
 	    f->m.len[i], n);
@@ -333,18 +322,26 @@ static void same_msg(const struct fx *f, size_t i, const char *body,
  * though the session has an IPv4 one.  The withdrawal: MP_UNREACH_NLRI
  * with AFI 1, SAFI 1, the same NLRI, and empty classic fields.
  */
+/* conf_enh, its session up with or without RFC 8950, 10.0.0.1 added and
+ * flushed: one UPDATE. */
+static void enh_announce(struct fx *f, struct rib_session *s, bool nh6)
+{
+	*s = session_ebgp();
+	s->v4_mp_nh6 = nh6;
+	fx_open(f, conf_enh);
+	ck_assert(f->c->neighbors[0].extended_next_hop);
+	fx_up(f, 0, s);
+	add_many(f->r, "10.0.0.1", 1, "o");
+	ck_assert_uint_eq(flush(f, 0), 1);
+}
+
 START_TEST(v4_nh6_bytes)
 {
 	struct fx f;
-	struct rib_session s = session_ebgp();
+	struct rib_session s;
 	struct rib_res res;
 
-	s.v4_mp_nh6 = true;
-	fx_open(&f, conf_enh);
-	ck_assert(f.c->neighbors[0].extended_next_hop);
-	fx_up(&f, 0, &s);
-	add_many(f.r, "10.0.0.1", 1, "o");
-	ck_assert_uint_eq(flush(&f, 0), 1);
+	enh_announce(&f, &s, true);
 	same_msg(&f, 0, "0000 002b"
 	    "90 0e 001a 0001 01 10 20010db8 ffff0000 00000000 00000001 00"
 	    " 20 0a000001"
@@ -375,12 +372,9 @@ END_TEST
 START_TEST(v4_nh6_off_bytes)
 {
 	struct fx f;
-	struct rib_session s = session_ebgp();
+	struct rib_session s;
 
-	fx_open(&f, conf_enh);
-	fx_up(&f, 0, &s);
-	add_many(f.r, "10.0.0.1", 1, "o");
-	ck_assert_uint_eq(flush(&f, 0), 1);
+	enh_announce(&f, &s, false);
 	same_msg(&f, 0, "0000 0014"
 	    " 40 01 01 00"
 	    " 40 02 06 02 01 0000fc01"
