@@ -354,6 +354,7 @@ static const struct {
 	{ "route-refresh",		"Route refresh" },
 	{ "enhanced-route-refresh",	"Enhanced route refresh" },
 	{ "extended-message",		"Extended messages" },
+	{ "extended-next-hop",		"IPv4 with IPv6 next hops (RFC 8950)" },
 	{ "graceful-restart",		"Graceful restart" },
 	{ "peer-graceful-restart",	"Graceful restart (peer)" },
 }, msg_names[] = {

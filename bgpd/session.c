@@ -317,11 +317,14 @@ static void op_established(void *ctx)
 		if (!(c->neg.gr && c->neg.peer_gr_v6 && c->neg.peer_fwd_v6))
 			rib_in_purge_stale(p->d->rib, p->idx, AFI_IPV6);
 	}
+	/* RFC 8950: IPv4 routes go with the IPv6 next hop. */
+	const struct prefix *v4nh = s.v4_mp_nh6 ? &s.nexthop6 : &s.nexthop4;
 	log_peer_info(p, "session established: AS %u, id %u.%u.%u.%u, "
-	    "hold %us, next hop %s / %s", c->remote_as,
+	    "hold %us, next hop %s%s / %s", c->remote_as,
 	    c->remote_id >> 24, (c->remote_id >> 16) & 0xff,
 	    (c->remote_id >> 8) & 0xff, c->remote_id & 0xff, c->neg.hold,
-	    s.nexthop4.afi ? addr_fmt(&s.nexthop4, nh4, sizeof(nh4)) : "none",
+	    v4nh->afi ? addr_fmt(v4nh, nh4, sizeof(nh4)) : "none",
+	    s.v4_mp_nh6 ? " (RFC 8950)" : "",
 	    s.nexthop6.afi ? addr_fmt(&s.nexthop6, nh6, sizeof(nh6)) : "none");
 	peer_pump(p);
 }

@@ -60,11 +60,12 @@ static void handle_open(struct conn *c, const uint8_t *msg, size_t len)
 	c->fsm.hold = c->neg.hold;
 	c->fsm.keepalive = c->neg.keepalive;
 	log_conn_debug(c, "OPEN from AS %u: hold %us (ours %us), keepalive "
-	    "%us; ipv4 %s, ipv6 %s, 4-octet AS %s, route refresh %s, %zu other "
-	    "capabilities", c->remote_as, o.hold, c->sent.hold,
-	    c->neg.keepalive, c->neg.v4 ? "yes" : "no",
+	    "%us; ipv4 %s, ipv6 %s, 4-octet AS %s, route refresh %s, ipv4 "
+	    "with ipv6 next hop %s, %zu other capabilities", c->remote_as,
+	    o.hold, c->sent.hold, c->neg.keepalive, c->neg.v4 ? "yes" : "no",
 	    c->neg.v6 ? "yes" : "no", c->neg.as4 ? "yes" : "no",
-	    c->neg.route_refresh ? "yes" : "no", o.caps.nraw);
+	    c->neg.route_refresh ? "yes" : "no", c->neg.v4_nh6 ? "yes" : "no",
+	    o.caps.nraw);
 	if (conn_collision(c))
 		return;
 	fsm_event(&c->fsm, EV_OPEN, NULL);

@@ -59,6 +59,11 @@ void conn_send_open(void *ctx)
 	o->caps.ext_message = true;
 	o->caps.as4 = true;
 	o->caps.as4_asn = n->local_as;
+	/* RFC 8950 §4: only when configured (conf allows it on IPv6
+	 * sessions only): IPv4 unicast routes with IPv6 next hops. */
+	if (n->extended_next_hop)
+		o->caps.enh[o->caps.nenh++] = (struct bgp_enh){ AFI_IPV4,
+		    SAFI_UNICAST, AFI_IPV6 };
 	if (n->graceful_restart) {
 		/*
 		 * RFC 4724 §3: R while we are within restart-time of our start
@@ -122,7 +127,10 @@ static struct prefix nexthop_for(const struct conn *c, unsigned afi)
 
 bool peer_can_send(const struct peer *p, unsigned afi)
 {
-	return nexthop_for(p->conn, afi).afi == afi;
+	/* RFC 8950: IPv4 routes take the IPv6 next hop. */
+	unsigned nh = afi == AFI_IPV4 && p->conn->neg.v4_nh6 ? AFI_IPV6 : afi;
+
+	return nexthop_for(p->conn, nh).afi == nh;
 }
 
 /* What the RIB needs to know of an established session. */
@@ -138,6 +146,7 @@ void conn_session(const struct conn *c, struct rib_session *s)
 		.v6 = c->neg.v6,
 		.nexthop4 = nexthop_for(c, AFI_IPV4),
 		.nexthop6 = nexthop_for(c, AFI_IPV6),
+		.v4_mp_nh6 = c->neg.v4_nh6,
 		.max_msg = max_msg(c),
 	};
 }

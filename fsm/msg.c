@@ -85,6 +85,16 @@ static void add_afisafi(struct bgp_afisafi *arr, size_t *n, uint16_t afi,
 		};
 }
 
+static void add_enh(struct bgp_caps *c, const struct bgp_enh *t)
+{
+	for (size_t i = 0; i < c->nenh; i++)
+		if (c->enh[i].afi == t->afi && c->enh[i].safi == t->safi &&
+		    c->enh[i].nh_afi == t->nh_afi)
+			return;
+	if (c->nenh < BGP_MAX_AFISAFI)
+		c->enh[c->nenh++] = *t;
+}
+
 /* The flag of a capability that has no value, NULL for other codes. */
 static bool *flag_cap(struct bgp_caps *c, uint8_t code)
 {
@@ -156,6 +166,19 @@ static bool decode_cap(uint8_t code, struct rd *v, struct bgp_caps *c,
 		}
 		return true;
 	}
+	case BGP_CAP_EXT_NEXTHOP:
+		/* RFC 8950 §3: one or more 6-octet tuples.  Several
+		 * capabilities add up, as multiprotocol ones do. */
+		if (len == 0 || len % 6 != 0)
+			goto malformed;
+		while (rd_left(v) >= 6) {
+			struct bgp_enh t;
+			rd_u16(v, &t.afi);
+			rd_u16(v, &t.safi);
+			rd_u16(v, &t.nh_afi);
+			add_enh(c, &t);
+		}
+		return true;
 	default:
 		if (c->nraw < BGP_MAX_RAWCAPS)
 			c->raw[c->nraw++] = (struct bgp_rawcap){
@@ -300,6 +323,15 @@ size_t bgp_open_encode(uint8_t *buf, size_t cap, const struct bgp_open *o)
 			wr_u8(&w, c->gr_afi[i].flags);
 		}
 	}
+	if (c->nenh > 0) {
+		wr_u8(&w, BGP_CAP_EXT_NEXTHOP);
+		wr_u8(&w, (uint8_t)(6 * c->nenh));
+		for (size_t i = 0; i < c->nenh; i++) {
+			wr_u16(&w, c->enh[i].afi);
+			wr_u16(&w, c->enh[i].safi);
+			wr_u16(&w, c->enh[i].nh_afi);
+		}
+	}
 	if (c->as4) {
 		wr_u8(&w, BGP_CAP_AS4);
 		wr_u8(&w, 4);
@@ -331,6 +363,16 @@ bool bgp_caps_has_afi(const struct bgp_caps *c, uint16_t afi, uint8_t safi)
 		return afi == AFI_IPV4 && safi == SAFI_UNICAST;
 	for (size_t i = 0; i < c->nmp; i++)
 		if (c->mp[i].afi == afi && c->mp[i].safi == safi)
+			return true;
+	return false;
+}
+
+bool bgp_caps_has_enh(const struct bgp_caps *c, uint16_t afi, uint16_t safi,
+    uint16_t nh_afi)
+{
+	for (size_t i = 0; i < c->nenh; i++)
+		if (c->enh[i].afi == afi && c->enh[i].safi == safi &&
+		    c->enh[i].nh_afi == nh_afi)
 			return true;
 	return false;
 }
@@ -381,6 +423,13 @@ void bgp_negotiate(const struct bgp_open *ours, const struct bgp_open *theirs,
 	    bgp_caps_has_afi(b, AFI_IPV4, SAFI_UNICAST);
 	n->v6 = bgp_caps_has_afi(a, AFI_IPV6, SAFI_UNICAST) &&
 	    bgp_caps_has_afi(b, AFI_IPV6, SAFI_UNICAST);
+	/*
+	 * RFC 8950 §4: IPv6 next hops for IPv4 routes only when both sides
+	 * announced the tuple, and IPv4 unicast itself is negotiated.
+	 */
+	n->v4_nh6 = n->v4 &&
+	    bgp_caps_has_enh(a, AFI_IPV4, SAFI_UNICAST, AFI_IPV6) &&
+	    bgp_caps_has_enh(b, AFI_IPV4, SAFI_UNICAST, AFI_IPV6);
 	n->peer_gr = b->gr;
 	n->gr = a->gr && b->gr;
 	if (b->gr) {

@@ -55,6 +55,17 @@ struct bgp_rawcap {
 	const uint8_t *data;	/* into the message, or caller's storage */
 };
 
+/*
+ * One tuple of the Extended Next Hop Encoding capability (RFC 8950 §3):
+ * routes of <afi, safi> may carry a next hop of nh_afi.  The NLRI SAFI
+ * is two octets there, unlike in the multiprotocol capability.
+ */
+struct bgp_enh {
+	uint16_t afi;
+	uint16_t safi;
+	uint16_t nh_afi;
+};
+
 /* Graceful restart capability flags (RFC 4724 §3, RFC 8538). */
 #define BGP_GR_RESTARTING	0x8	/* R: high bit of the 4-bit flags */
 #define BGP_GR_NOTIFICATION	0x4	/* N: RFC 8538 */
@@ -75,6 +86,8 @@ struct bgp_caps {
 	uint16_t gr_time;	/* 12 bits */
 	size_t ngr;
 	struct bgp_afisafi gr_afi[BGP_MAX_AFISAFI];
+	size_t nenh;		/* extended next hop (RFC 8950) tuples */
+	struct bgp_enh enh[BGP_MAX_AFISAFI];
 	size_t nraw;		/* capabilities kept as bytes */
 	struct bgp_rawcap raw[BGP_MAX_RAWCAPS];
 };
@@ -95,6 +108,9 @@ size_t bgp_open_encode(uint8_t *buf, size_t cap, const struct bgp_open *o);
 /* The peer's AS: the 4-octet AS capability if present, else My AS. */
 uint32_t bgp_open_peer_as(const struct bgp_open *o);
 bool bgp_caps_has_afi(const struct bgp_caps *c, uint16_t afi, uint8_t safi);
+/* The capabilities announce an extended next hop tuple (RFC 8950). */
+bool bgp_caps_has_enh(const struct bgp_caps *c, uint16_t afi, uint16_t safi,
+    uint16_t nh_afi);
 
 /* What the local side expects of the peer's OPEN. */
 struct bgp_open_expect {
@@ -122,6 +138,9 @@ struct bgp_neg {
 	bool ext_message;
 	bool v4;		/* IPv4 unicast */
 	bool v6;		/* IPv6 unicast */
+	bool v4_nh6;		/* RFC 8950: IPv4 unicast negotiated, and both
+				 * announced <1, 1, 2>: IPv4 routes may have
+				 * IPv6 next hops */
 	bool peer_gr;		/* the peer announced graceful restart */
 	bool gr;		/* both did: RFC 4724 procedures apply */
 	bool peer_restarted;	/* its R bit: it has just restarted */

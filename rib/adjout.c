@@ -209,8 +209,10 @@ void rib_peer_adopt(struct rib *r, size_t peer, const struct rib *from,
 		}
 		p->capsets = o->nsets;
 	}
-	/* The IPv6 next hop is written per message, not in the set. */
+	/* The IPv6 next hop is written per message, not in the set; IPv4
+	 * routes use it too under RFC 8950. */
 	bool nh6_moved = !prefix_equal(&o->s.nexthop6, &p->s.nexthop6);
+	bool nh6_v4 = p->s.v4_mp_nh6 && o->s.v4_mp_nh6;
 	for (struct pt_entry *e = pt_next(&o->adj, NULL); e;
 	    e = pt_next(&o->adj, e)) {
 		if (e->v1 == 0)
@@ -225,7 +227,7 @@ void rib_peer_adopt(struct rib *r, size_t peer, const struct rib *from,
 			continue;	/* not taken over: sent again */
 		ne->v1 = id;
 		p->announced++;
-		if (nh6_moved && e->k.afi == AFI_IPV6)
+		if (nh6_moved && (e->k.afi == AFI_IPV6 || nh6_v4))
 			ne->v2 |= ADJ_RESEND;
 		struct prefix route = pt_key_prefix(&e->k);
 		adj_mark(r, p, &route);
@@ -315,6 +317,15 @@ bool rib_peer_has(const struct rib *r, size_t peer, const struct prefix *route)
 	return e != NULL && e->v1 != 0;
 }
 
+/* The next hop routes of a family get: IPv4 ones the IPv6 next hop when
+ * RFC 8950 was negotiated.  AFI_NONE: they cannot be sent. */
+static const struct prefix *nexthop_of(const struct rib_peer *p,
+    uint16_t afi)
+{
+	return afi == AFI_IPV4 && !p->s.v4_mp_nh6 ? &p->s.nexthop4 :
+	    &p->s.nexthop6;
+}
+
 void rib_peer_walk(struct rib *r, size_t peer,
     void (*fn)(const struct rib_out_route *rt, void *arg), void *arg)
 {
@@ -339,8 +350,7 @@ void rib_peer_walk(struct rib *r, size_t peer,
 			.large = set->large,
 			.nlarge = set->nlarge,
 		};
-		rt.nexthop = e->k.afi == AFI_IPV4 ? p->s.nexthop4 :
-		    p->s.nexthop6;
+		rt.nexthop = *nexthop_of(p, e->k.afi);
 		fn(&rt, arg);
 	}
 }
@@ -354,8 +364,8 @@ static uint32_t wanted(struct rib *r, struct rib_peer *p,
 
 	if (r->suspended)
 		return 0;
-	if (route->afi == AFI_IPV4 ? !(p->s.v4 && p->s.nexthop4.afi) :
-	    !(p->s.v6 && p->s.nexthop6.afi))
+	if (!(route->afi == AFI_IPV4 ? p->s.v4 : p->s.v6) ||
+	    nexthop_of(p, route->afi)->afi == AFI_NONE)
 		return 0;
 	const struct vip *host = NULL;
 	bool looked = false;
@@ -409,17 +419,20 @@ static int cmp_change(const void *a, const void *b)
 /*
  * One run of changes with the same set and family, as many messages as
  * needed.  IPv4 goes in the classic fields; anything else in MP_REACH or
- * MP_UNREACH, which RFC 7606 §5.1 wants first among the attributes.
+ * MP_UNREACH, which RFC 7606 §5.1 wants first among the attributes.  So
+ * does IPv4 under RFC 8950, withdrawals included: BIRD and FRR send them
+ * in MP_UNREACH then too, and RFC 4760 has every MP speaker accept both.
  */
 static size_t emit_run(struct rib *r, struct rib_peer *p,
     const struct change *c, size_t n, rib_emit_fn *emit, void *ctx)
 {
 	const struct attrset *set = c[0].set ? &p->sets[c[0].set - 1] : NULL;
 	uint16_t afi = c[0].pfx.afi;
-	bool v4 = afi == AFI_IPV4;
+	int f = afi == AFI_IPV4 ? 0 : 1;	/* set->enc[] index */
+	bool v4 = afi == AFI_IPV4 && !p->s.v4_mp_nh6;	/* classic fields */
 	size_t max = p->s.max_msg, bytes = 0, i = 0;
-	const uint8_t *enc = set ? set->enc[v4 ? 0 : 1] : NULL;
-	size_t enc_len = set ? set->enc_len[v4 ? 0 : 1] : 0;
+	const uint8_t *enc = set ? set->enc[f] : NULL;
+	size_t enc_len = set ? set->enc_len[f] : 0;
 
 	while (i < n) {
 		struct wr w = wr_init(r->msgbuf, max);

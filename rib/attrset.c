@@ -223,8 +223,10 @@ static bool encode_set(const struct rib_peer *p, struct attrset *set,
 		attr_set(&at, BGP_ATTR_LARGE_COMMUNITY);
 
 	for (int f = 0; f < 2; f++) {
-		/* IPv4 routes carry NEXT_HOP; IPv6 ones MP_REACH (RFC 4760). */
-		if (f == 0 && p->s.nexthop4.afi == AFI_IPV4) {
+		/* IPv4 routes carry NEXT_HOP; IPv6 ones MP_REACH (RFC 4760),
+		 * and so do IPv4 ones with an IPv6 next hop (RFC 8950). */
+		if (f == 0 && !p->s.v4_mp_nh6 &&
+		    p->s.nexthop4.afi == AFI_IPV4) {
 			at.nexthop = prefix_v4(&p->s.nexthop4);
 			attr_set(&at, BGP_ATTR_NEXT_HOP);
 		} else {

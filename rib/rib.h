@@ -33,6 +33,12 @@ struct rib_session {
 	bool v6;		/* IPv6 unicast negotiated */
 	struct prefix nexthop4;	/* AFI_NONE: IPv4 routes cannot be sent */
 	struct prefix nexthop6;	/* AFI_NONE: IPv6 routes cannot be sent */
+	/*
+	 * RFC 8950 negotiated: IPv4 routes go in MP_REACH_NLRI (AFI 1) with
+	 * nexthop6 and no NEXT_HOP, their withdrawals in MP_UNREACH_NLRI;
+	 * nexthop4 is not used then.
+	 */
+	bool v4_mp_nh6;
 	size_t max_msg;		/* 4096, or 65535 with RFC 8654 */
 };
 

@@ -260,6 +260,7 @@ static const struct {
 	    offsetof(struct bgp_neg, enhanced_refresh) },
 	{ "graceful-restart", offsetof(struct bgp_neg, gr) },
 	{ "extended-message", offsetof(struct bgp_neg, ext_message) },
+	{ "extended-next-hop", offsetof(struct bgp_neg, v4_nh6) },
 	{ "peer-graceful-restart", offsetof(struct bgp_neg, peer_gr) },
 };
 
@@ -354,7 +355,9 @@ static json_object *neighbor_json(const struct peer *p, double now)
 	}
 	if (open && c->neg.v4 && !peer_can_send(p, AFI_IPV4)) {
 		snprintf(note, sizeof(note), "IPv4 VIPs are not sent: there "
-		    "is no IPv4 next hop on this session; set next-hop");
+		    "is no IPv4 next hop on this session; set next-hop%s",
+		    n->extended_next_hop ? " (the router did not announce "
+		    "extended next hop, RFC 8950)" : "");
 		json_object_array_add(notes, jstr(note));
 	}
 	if (open && !c->neg.v6 && conf_has_v6_pool(p->d->conf))

@@ -109,8 +109,9 @@ static void check_caps(const struct bgp_caps *c, const uint8_t *msg,
     size_t len)
 {
 	FZ_CHECK(c->nmp <= BGP_MAX_AFISAFI && c->ngr <= BGP_MAX_AFISAFI &&
-	    c->nraw <= BGP_MAX_RAWCAPS, "capability counts %zu %zu %zu",
-	    c->nmp, c->ngr, c->nraw);
+	    c->nenh <= BGP_MAX_AFISAFI && c->nraw <= BGP_MAX_RAWCAPS,
+	    "capability counts %zu %zu %zu %zu", c->nmp, c->ngr, c->nenh,
+	    c->nraw);
 	FZ_CHECK(c->mp_present == (c->nmp > 0), "mp_present %d with %zu "
 	    "families", c->mp_present, c->nmp);
 	FZ_CHECK(c->gr_flags <= 0xf && c->gr_time <= 0xfff, "graceful "
@@ -119,8 +120,9 @@ static void check_caps(const struct bgp_caps *c, const uint8_t *msg,
 		FZ_CHECK(inside(msg, len, c->raw[i].data, c->raw[i].len),
 		    "raw capability %u outside the message", c->raw[i].code);
 		FZ_CHECK(c->raw[i].code != BGP_CAP_MP &&
-		    c->raw[i].code != BGP_CAP_AS4, "known capability %u kept "
-		    "as bytes", c->raw[i].code);
+		    c->raw[i].code != BGP_CAP_AS4 &&
+		    c->raw[i].code != BGP_CAP_EXT_NEXTHOP, "known capability "
+		    "%u kept as bytes", c->raw[i].code);
 	}
 	for (size_t i = 0; i < c->nmp; i++)
 		for (size_t j = 0; j < i; j++)
@@ -163,6 +165,8 @@ static void open_round_trip(const struct bgp_open *o)
 	    a->gr_time == b->gr_time && a->ngr == b->ngr &&
 	    same_afis(a->gr_afi, b->gr_afi, a->ngr))), "graceful restart "
 	    "differs");
+	FZ_CHECK(a->nenh == b->nenh && (a->nenh == 0 || memcmp(a->enh, b->enh,
+	    a->nenh * sizeof(a->enh[0])) == 0), "extended next hop differs");
 	FZ_CHECK(a->nraw == b->nraw, "%zu raw capabilities, %zu after the "
 	    "round trip", a->nraw, b->nraw);
 	for (size_t i = 0; i < a->nraw; i++)

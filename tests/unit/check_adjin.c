@@ -1,6 +1,7 @@
 /*
  * check_adjin.c - unit tests for rib/adjin.c: received routes kept for
- * display (announce, withdraw, treat-as-withdraw, IPv6 in MP_REACH), and
+ * display (announce, withdraw, treat-as-withdraw, IPv6 in MP_REACH, IPv4
+ * with an IPv6 next hop as RFC 8950 sends it), and
  * interned attributes shared by the prefixes that came with them.
  */
 #include "tests/unit/rib_fixture.h"
@@ -194,6 +195,58 @@ START_TEST(adjin_updates)
 }
 END_TEST
 
+/* One UPDATE from the hex of its body (lengths written by hand). */
+static void feed_hex(struct rib *r, size_t peer, const char *body)
+{
+	uint8_t buf[BGP_MAX_LEN];
+	struct bgp_update u;
+	struct bgp_err err = { 0 };
+	struct bgp_upd_ctx ctx = { .as4 = true, .ebgp = true, .v4 = true,
+	    .v6 = true };
+
+	size_t len = update_hex(buf, sizeof(buf), body);
+	ck_assert(bgp_update_decode(buf, len, &ctx, &u, &err));
+	ck_assert(!u.treat_as_withdraw);
+	rib_in_update(r, peer, &u, true);
+}
+
+/*
+ * RFC 8950: IPv4 routes in MP_REACH_NLRI with an IPv6 next hop (16
+ * octets, or 32 with a link-local one) show that next hop; MP_UNREACH
+ * with AFI 1 withdraws them, as the classic field does.
+ */
+START_TEST(adjin_v4_nh6)
+{
+	struct fx f;
+	struct rib_session s = session_ebgp();
+
+	fx_open(&f, conf_merge);
+	fx_up(&f, 0, &s);
+	/* MP_REACH <1, 1>, next hop 2001:db8::7, 198.51.100.0/24;
+	 * ORIGIN IGP, AS_PATH [64512], MED 5. */
+	feed_hex(f.r, 0, "0000 0031"
+	    "90 0e 0019 0001 01 10 20010db8 00000000 00000000 00000007 00"
+	    " 18 c63364"
+	    " 40 01 01 00 40 02 06 02 01 0000fc00 80 04 04 00000005");
+	/* 32 octets: global 2001:db8::8, link-local fe80::8. */
+	feed_hex(f.r, 0, "0000 0041"
+	    "90 0e 0029 0001 01 20 20010db8 00000000 00000000 00000008"
+	    " fe800000 00000000 00000000 00000008 00 18 cb0071"
+	    " 40 01 01 00 40 02 06 02 01 0000fc00 80 04 04 00000005");
+	ck_assert_str_eq(in_text(f.r, 0),
+	    "198.51.100.0/24 via 2001:db8::7 path 64512 med 5 comm -; "
+	    "203.0.113.0/24 via 2001:db8::8 path 64512 med 5 comm -");
+	/* MP_UNREACH <1, 1> 198.51.100.0/24. */
+	feed_hex(f.r, 0, "0000 000b 90 0f 0007 0001 01 18 c63364");
+	ck_assert_str_eq(in_text(f.r, 0),
+	    "203.0.113.0/24 via 2001:db8::8 path 64512 med 5 comm -");
+	/* The classic Withdrawn Routes field works on them too. */
+	feed_hex(f.r, 0, "0004 18 cb0071 0000");
+	ck_assert_uint_eq(rib_in_count(f.r, 0), 0);
+	fx_close(&f);
+}
+END_TEST
+
 struct blob_walk {
 	const uint8_t *seen[4];
 	size_t nseen, routes;
@@ -321,6 +374,7 @@ int main(void)
 	Suite *s = suite_create("adjin");
 	TCase *tc = unit_tcase(s, "adj-rib-in");
 	tcase_add_test(tc, adjin_updates);
+	tcase_add_test(tc, adjin_v4_nh6);
 	tcase_add_test(tc, adjin_shared_attrs);
 	tcase_add_test(tc, adjin_stale);
 	tcase_set_timeout(tc, 60);

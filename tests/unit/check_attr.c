@@ -326,6 +326,19 @@ static const struct row {
 	{ "MP_REACH IPv4 prefix length 33", NULL,
 	    "80 0e 0e 0001 01 04 c0000201 00 21 c0000201" ORIGIN ASP4, NULL,
 	    NULL, EB4, W_RESET, 3, 9, 14, NULL },
+	/* RFC 8950 §3: IPv4 NLRI with a 16- or 32-octet IPv6 next hop;
+	 * kept for show rib in whether or not it was negotiated. */
+	{ "MP_REACH IPv4 next hop 16 (RFC 8950)", NULL,
+	    "80 0e 19 0001 01 10 " NH6 "00 18 c63364" ORIGIN ASP4, NULL, NULL,
+	    EB4, W_OK, 0, 0, 14, NULL },
+	{ "MP_REACH IPv4 next hop 32 (RFC 8950)", NULL,
+	    "80 0e 29 0001 01 20 " NH6 "fe800000 00000000 00000000 00000001"
+	    "00 18 c63364" ORIGIN ASP4, NULL, NULL, EB4, W_OK, 0, 0, 14, NULL },
+	{ "MP_REACH IPv4 next hop 17", NULL,
+	    "80 0e 1a 0001 01 11 " NH6 "00 00 18 c63364" ORIGIN ASP4, NULL,
+	    NULL, EB4, W_RESET, 3, 9, 14, NULL },
+	{ "MP_UNREACH IPv4", NULL, "80 0f 07 0001 01 18 c63364", NULL, NULL,
+	    EB4, W_OK, 0, 0, 15, NULL },
 	{ "MP_REACH other SAFI kept unparsed", NULL,
 	    "80 0e 08 0001 80 01 aa 00 ffff" ORIGIN ASP4, NULL, NULL, EB4,
 	    W_OK, 0, 0, 14, NULL },
@@ -618,6 +631,23 @@ START_TEST(update_values)
 	ck_assert_uint_eq(u.a.reach.nh[15], 1);
 	ck_assert_uint_eq(u.a.reach.nh[16], 0xfe);
 	ck_assert_uint_eq(u.a.reach.nlri_len, 9);
+
+	/* RFC 8950: IPv4 NLRI in MP_REACH with an IPv6 next hop, no
+	 * NEXT_HOP attribute (none is due without classic NLRI). */
+	n = mkupdate(msg, sizeof(msg), NULL, "90 0e 0019 0001 01 10 " NH6
+	    "00 18 c63364" ORIGIN ASP4, NULL);
+	ck_assert(bgp_update_decode(msg, n, &eb4, &u, &e));
+	ck_assert(!u.treat_as_withdraw && u.why.code == 0);
+	ck_assert(!attr_has(&u.a, BGP_ATTR_NEXT_HOP));
+	ck_assert_uint_eq(u.a.reach.afi, AFI_IPV4);
+	ck_assert_uint_eq(u.a.reach.nhlen, 16);
+	ck_assert_uint_eq(u.a.reach.nh[0], 0x20);
+	ck_assert_uint_eq(u.a.reach.nh[15], 1);
+	char txt[80];
+	ck_assert(bgp_attr_print(&u.a, BGP_ATTR_MP_REACH, txt, sizeof(txt)));
+	ck_assert_str_eq(txt, "IPv4 unicast next hop 2001:db8::1");
+	ck_assert_uint_eq(u.a.reach.nlri_len, 4);
+	ck_assert(memcmp(u.a.reach.nlri, "\x18\xc6\x33\x64", 4) == 0);
 
 	/* 2-octet AS_PATH and AGGREGATOR. */
 	n = mkupdate(msg, sizeof(msg), NULL, BASE2 "c0 07 06 fc01 c0000209",

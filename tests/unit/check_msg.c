@@ -752,7 +752,7 @@ START_TEST(captured_opens)
 	ck_assert(memcmp(rc->data, "\x0a" "bird-lbbgp" "\x00", 12) == 0);
 
 	/* GoBGP, eBGP: AS 64513, hold 90, ID 127.0.8.3, refresh, FQDN,
-	 * MP v4+v6, AS4 64513, extended next hop (kept as bytes). */
+	 * MP v4+v6, AS4 64513, extended next hop for IPv4 unicast. */
 	decode_cap_open("cap_gobgp_open", &gobgp);
 	ck_assert_uint_eq(gobgp.my_as, 64513);
 	ck_assert_uint_eq(gobgp.hold, 90);
@@ -765,8 +765,10 @@ START_TEST(captured_opens)
 	ck_assert(bgp_caps_has_afi(&gobgp.caps, AFI_IPV6, SAFI_UNICAST));
 	ck_assert_ptr_nonnull(rc = raw_cap(&gobgp, BGP_CAP_FQDN));
 	ck_assert(memcmp(rc->data, "\x0b" "gobgp-lbbgp" "\x00", 13) == 0);
-	ck_assert_ptr_nonnull(rc = raw_cap(&gobgp, BGP_CAP_EXT_NEXTHOP));
-	ck_assert_uint_eq(rc->len, 6);
+	ck_assert_ptr_null(raw_cap(&gobgp, BGP_CAP_EXT_NEXTHOP));
+	ck_assert_uint_eq(gobgp.caps.nenh, 1);
+	ck_assert(bgp_caps_has_enh(&gobgp.caps, AFI_IPV4, SAFI_UNICAST,
+	    AFI_IPV6));
 
 	/* GoBGP, iBGP: GR 90 on both families, ADD-PATH as bytes. */
 	decode_cap_open("cap_gobgp_open_ibgp", &gobgp_i);
@@ -793,6 +795,7 @@ START_TEST(captured_opens)
 	ck_assert_uint_eq(n.keepalive, 30);
 	ck_assert(n.as4 && n.route_refresh && n.v4 && n.v6);
 	ck_assert(!n.enhanced_refresh && !n.ext_message && !n.peer_gr);
+	ck_assert(!n.v4_nh6);		/* BIRD did not announce it */
 	bgp_negotiate(&gobgp_i, &bird_gr, 0, &n);
 	ck_assert(n.peer_gr);
 	ck_assert(!n.ext_message);

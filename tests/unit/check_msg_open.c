@@ -3,7 +3,7 @@
  * decoding and encoding with every capability, optional parameters
  * (RFC 9072 extended length), the errors (one table row each),
  * bgp_open_check and bgp_negotiate (hold time, capabilities, graceful
- * restart).  The other messages are check_msg.c.
+ * restart, RFC 8950 extended next hop).  The other messages are check_msg.c.
  *
  * The byte vectors are written by hand from the RFCs, never produced by
  * the code under test; tables give the bytes and the expected outcome
@@ -93,6 +93,9 @@ START_TEST(open_round_trip_all_caps)
 	c->gr_afi[0] = (struct bgp_afisafi){ AFI_IPV4, SAFI_UNICAST,
 	    BGP_GR_AFI_FORWARDING };
 	c->gr_afi[1] = (struct bgp_afisafi){ AFI_IPV6, SAFI_UNICAST, 0 };
+	c->nenh = 2;
+	c->enh[0] = (struct bgp_enh){ AFI_IPV4, SAFI_UNICAST, AFI_IPV6 };
+	c->enh[1] = (struct bgp_enh){ AFI_IPV4, 128, AFI_IPV6 };
 	c->as4 = true;
 	c->as4_asn = 4200000000u;
 	c->nraw = 2;
@@ -128,6 +131,8 @@ START_TEST(open_round_trip_all_caps)
 	ck_assert_uint_eq(x->gr_afi[0].flags, BGP_GR_AFI_FORWARDING);
 	ck_assert_uint_eq(x->gr_afi[1].afi, AFI_IPV6);
 	ck_assert_uint_eq(x->gr_afi[1].flags, 0);
+	ck_assert_uint_eq(x->nenh, 2);
+	ck_assert(memcmp(x->enh, c->enh, 2 * sizeof(c->enh[0])) == 0);
 	ck_assert(x->as4);
 	ck_assert_uint_eq(x->as4_asn, 4200000000u);
 	ck_assert_uint_eq(bgp_open_peer_as(&d), 4200000000u);
@@ -221,6 +226,78 @@ START_TEST(open_decode_caps_vectors)
 }
 END_TEST
 
+/*
+ * RFC 8950 §3: the Extended Next Hop Encoding capability (code 5), a list
+ * of <NLRI AFI (2), NLRI SAFI (2), Next Hop AFI (2)>.  Each row: the
+ * optional parameters and the tuples they must decode to.
+ */
+static const struct enh_row {
+	const char *name;
+	const char *params;
+	size_t n;
+	struct bgp_enh t[3];
+} enh_rows[] = {
+	{ "IPv4 unicast over IPv6", "0a 02 08 05 06 0001 0001 0002", 1,
+	    { { AFI_IPV4, SAFI_UNICAST, AFI_IPV6 } } },
+	{ "three tuples in one capability",
+	    "16 02 14 05 12 0001 0001 0002 0001 0080 0002 0001 0002 0002", 3,
+	    { { AFI_IPV4, SAFI_UNICAST, AFI_IPV6 }, { AFI_IPV4, 128,
+	    AFI_IPV6 }, { AFI_IPV4, 2, AFI_IPV6 } } },
+	/* Two capabilities add up; a repeated tuple is kept once. */
+	{ "two capabilities", "1a 02 18 05 06 0001 0080 0002 05 06 0001 0001"
+	    " 0002 05 06 0001 0080 0002", 2,
+	    { { AFI_IPV4, 128, AFI_IPV6 }, { AFI_IPV4, SAFI_UNICAST,
+	    AFI_IPV6 } } },
+	/* A SAFI above 255 fits: it is two octets here. */
+	{ "two-octet SAFI", "0a 02 08 05 06 0001 0101 0002", 1,
+	    { { AFI_IPV4, 0x101, AFI_IPV6 } } },
+};
+
+START_TEST(open_ext_nexthop)
+{
+	for (size_t i = 0; i < NELEM(enh_rows); i++) {
+		const struct enh_row *r = &enh_rows[i];
+		uint8_t msg[128];
+		struct bgp_open o;
+		struct bgp_err e = { 0 };
+		char hex[160];
+
+		snprintf(hex, sizeof(hex), OPEN_FIXED "%s", r->params);
+		size_t n = mkmsg(msg, sizeof(msg), BGP_MSG_OPEN, hex);
+		ck_assert_msg(bgp_open_decode(msg, n, &o, &e), "%s", r->name);
+		ck_assert_msg(o.caps.nenh == r->n, "%s: %zu tuples", r->name,
+		    o.caps.nenh);
+		ck_assert_msg(memcmp(o.caps.enh, r->t, r->n *
+		    sizeof(r->t[0])) == 0, "%s: tuples differ", r->name);
+		/* Not kept as bytes any more. */
+		ck_assert_uint_eq(o.caps.nraw, 0);
+	}
+
+	/* Encoded after graceful restart, before the 4-octet AS. */
+	struct bgp_open o = { .version = 4, .my_as = 64512, .hold = 180,
+	    .id = 0xc0000201 };
+	o.caps.enh[o.caps.nenh++] = (struct bgp_enh){ AFI_IPV4, SAFI_UNICAST,
+	    AFI_IPV6 };
+	o.caps.as4 = true;
+	o.caps.as4_asn = 64512;
+	uint8_t want[64], out[64];
+	size_t wn = mkmsg(want, sizeof(want), BGP_MSG_OPEN, OPEN_FIXED
+	    "10 02 0e 05 06 0001 0001 0002 41 04 0000fc00");
+	ck_assert_uint_eq(bgp_open_encode(out, sizeof(out), &o), wn);
+	ck_assert(memcmp(out, want, wn) == 0);
+	ck_assert(bgp_caps_has_enh(&o.caps, AFI_IPV4, SAFI_UNICAST, AFI_IPV6));
+	ck_assert(!bgp_caps_has_enh(&o.caps, AFI_IPV4, 128, AFI_IPV6));
+	ck_assert(!bgp_caps_has_enh(&o.caps, AFI_IPV6, SAFI_UNICAST,
+	    AFI_IPV4));
+	/* None: no capability at all (RFC 8950 §4: only when configured). */
+	o.caps.nenh = 0;
+	wn = mkmsg(want, sizeof(want), BGP_MSG_OPEN, OPEN_FIXED
+	    "08 02 06 41 04 0000fc00");
+	ck_assert_uint_eq(bgp_open_encode(out, sizeof(out), &o), wn);
+	ck_assert(memcmp(out, want, wn) == 0);
+}
+END_TEST
+
 /* RFC 9072 §2: Non-Ext OP Len 255, Non-Ext OP Type 255, 2-octet lengths. */
 START_TEST(open_extended_params)
 {
@@ -297,6 +374,14 @@ static const struct open_bad_row {
 	{ "enhanced refresh length 1", OPEN_FIXED "05 02 03 46 01 00", 2, 0,
 	    NULL },
 	{ "ext message length 2", OPEN_FIXED "06 02 04 06 02 0000", 2, 0, NULL },
+	/* RFC 8950 §3: one or more 6-octet tuples. */
+	{ "ext next hop length 0", OPEN_FIXED "04 02 02 05 00", 2, 0, NULL },
+	{ "ext next hop length 4", OPEN_FIXED "08 02 06 05 04 0001 0001", 2, 0,
+	    NULL },
+	{ "ext next hop length 7", OPEN_FIXED "0b 02 09 05 07 0001 0001 0002 00",
+	    2, 0, NULL },
+	{ "ext next hop length 8", OPEN_FIXED "0c 02 0a 05 08 0001 0001 0002"
+	    " 0001", 2, 0, NULL },
 	{ "capability overruns parameter", OPEN_FIXED "06 02 04 41 04 0000", 2,
 	    0, NULL },
 	{ "capability header cut", OPEN_FIXED "03 02 01 41", 2, 0, NULL },
@@ -569,6 +654,44 @@ START_TEST(negotiate_caps)
 }
 END_TEST
 
+/* RFC 8950 §4: both sides announce <1, 1, 2>, and IPv4 unicast is on. */
+START_TEST(negotiate_ext_nexthop)
+{
+	static const struct bgp_enh v4nh6 = { AFI_IPV4, SAFI_UNICAST,
+	    AFI_IPV6 }, vpn = { AFI_IPV4, 128, AFI_IPV6 }, v6nh4 = { AFI_IPV6,
+	    SAFI_UNICAST, AFI_IPV4 };
+	static const struct {
+		const char *name;
+		const struct bgp_enh *ours, *theirs;
+		bool their_v4;		/* the peer announces MP <1, 1> */
+		bool want;
+	} rows[] = {
+		{ "both", &v4nh6, &v4nh6, true, true },
+		{ "ours only", &v4nh6, NULL, true, false },
+		{ "theirs only", NULL, &v4nh6, true, false },
+		{ "neither", NULL, NULL, true, false },
+		{ "theirs for VPN only", &v4nh6, &vpn, true, false },
+		{ "theirs the other way round", &v4nh6, &v6nh4, true, false },
+		{ "no IPv4 unicast", &v4nh6, &v4nh6, false, false },
+	};
+	for (size_t i = 0; i < NELEM(rows); i++) {
+		struct bgp_open a = { .version = 4, .hold = 90 };
+		struct bgp_open b = { .version = 4, .hold = 90 };
+		struct bgp_neg n;
+
+		set_mp(&a.caps, true, true);
+		set_mp(&b.caps, rows[i].their_v4, true);
+		if (rows[i].ours)
+			a.caps.enh[a.caps.nenh++] = *rows[i].ours;
+		if (rows[i].theirs)
+			b.caps.enh[b.caps.nenh++] = *rows[i].theirs;
+		bgp_negotiate(&a, &b, 0, &n);
+		ck_assert_msg(n.v4_nh6 == rows[i].want, "%s: v4_nh6 %d",
+		    rows[i].name, n.v4_nh6);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("msg_open");
@@ -576,12 +699,14 @@ int main(void)
 	tcase_add_test(tc, open_decode_basic);
 	tcase_add_test(tc, open_round_trip_all_caps);
 	tcase_add_test(tc, open_decode_caps_vectors);
+	tcase_add_test(tc, open_ext_nexthop);
 	tcase_add_test(tc, open_extended_params);
 	tcase_add_test(tc, open_decode_errors);
 	tcase_add_test(tc, open_check_table);
 	tcase_add_test(tc, negotiate_hold_keepalive);
 	tcase_add_test(tc, negotiate_caps);
 	tcase_add_test(tc, negotiate_gr);
+	tcase_add_test(tc, negotiate_ext_nexthop);
 
 	return unit_run(s);
 }

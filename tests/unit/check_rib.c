@@ -594,9 +594,11 @@ static const struct {
 };
 
 #define NH6 "IPv6 unicast next hop 2001:db8:ffff::1"
+#define NH6V4 "IPv4 unicast next hop 2001:db8:ffff::1"
 
 /*
- * Steps: "up N [ibgp] [nov4] [nov6] [nonh4] [nonh6] [as2] [las=AS]",
+ * Steps: "up N [ibgp] [nov4] [nov6] [nonh4] [nonh6] [v4nh6] [as2] [las=AS]"
+ * (v4nh6: RFC 8950 negotiated),
  * "down N", "resend N", "add"/"wd" requests,
  * "adds"/"wds VIPS OWNER | changed", "sent[N] | routes" (flush_str),
  * "upds"/"full | UPDATEs" (flush_upds), "walk | routes" (walk_str),
@@ -828,6 +830,32 @@ static const struct script {
 	    "add 10.0.0.2 o", "add 2001:db8::2 o", "sent | +2001:db8::2",
 	    "wd 10.0.0.1 o", "wd 2001:db8::1 o", "sent | -2001:db8::1",
 	    "walk | 2001:db8::2 via 2001:db8:ffff::1 ebgp" } },
+	/* RFC 8950: IPv4 in MP_REACH with the session's IPv6 next hop, no
+	 * NEXT_HOP, whether or not there is an IPv4 one. */
+	{ "families: IPv4 with the IPv6 next hop", conf_pack, {
+	    "add 10.0.0.1 o", "add 2001:db8::1 o",
+	    "up 0 v4nh6", "full | +10.0.0.1 origin IGP path 64513 mp "
+	    NH6V4 " | +2001:db8::1 origin IGP path 64513 mp " NH6,
+	    "walk | 10.0.0.1 via 2001:db8:ffff::1 ebgp; "
+	    "2001:db8::1 via 2001:db8:ffff::1 ebgp",
+	    "up 0 v4nh6 nonh4 ibgp", "full | +10.0.0.1 origin IGP mp " NH6V4
+	    " lpref 100 | +2001:db8::1 origin IGP mp " NH6 " lpref 100",
+	    "wd 10.0.0.1 o", "sent | -10.0.0.1", "announced | 1",
+	    "add 10.0.0.1 o", "sent | +10.0.0.1",
+	    /* without the IPv6 next hop, IPv4 cannot go either */
+	    "up 0 v4nh6 nonh6", "sent | ", "announced | 0",
+	    /* not negotiated, on an IPv6 session: no IPv4 next hop */
+	    "up 0 nonh4", "sent | +2001:db8::1", "announced | 1" } },
+	{ "reload: a new IPv6 next hop moves IPv4 routes under RFC 8950",
+	    conf_share, {
+	    "up 0 v4nh6", "add 10.0.0.1 o", "add 2001:db8::1 o",
+	    "sent | +10.0.0.1 +2001:db8::1",
+	    "reload share | 0", "sent | ",
+	    "reload share nh6=2001:db8:ffff::2 | 0",
+	    "sent | +10.0.0.1 +2001:db8::1", "sent | ",
+	    "walk | 10.0.0.1 via 2001:db8:ffff::2 ebgp comm 64512:100 "
+	    "no-export; 2001:db8::1 via 2001:db8:ffff::2 ebgp comm 64512:100 "
+	    "no-export" } },
 	{ "attributes: eBGP, iBGP, 2- and 4-octet sessions", conf_pack, {
 	    "add 10.0.0.1 o", "add 2001:db8::1 o",
 	    "up 0", "full | +10.0.0.1 origin IGP path 64513 nh 192.0.2.254 | "
@@ -1010,6 +1038,7 @@ static void step(struct fx *f, const char *line)
 			s.nexthop4.afi = AFI_NONE;
 		if (strstr(line, " nonh6") != NULL)
 			s.nexthop6.afi = AFI_NONE;
+		s.v4_mp_nh6 = strstr(line, " v4nh6") != NULL;
 		s.as4 = strstr(line, " as2") == NULL;
 		const char *las = strstr(line, " las=");
 		if (las != NULL)

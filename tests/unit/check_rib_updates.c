@@ -1,7 +1,8 @@
 /*
  * check_rib_updates.c - unit tests for what rib/ sends: UPDATE packing at
  * the 4096-byte boundary (and the extended 65535), 10,000 VIPs packed and
- * withdrawn, flushes interleaved with changes, End-of-RIB.  Requests,
+ * withdrawn, flushes interleaved with changes, IPv4 with an IPv6 next hop
+ * (RFC 8950) byte for byte, End-of-RIB.  Requests,
  * scenarios and allocation are check_rib.c.
  *
  * What the RIB sends is judged by decoding it with fsm/ (bgp_frame,
@@ -44,10 +45,17 @@ static const struct pack_row {
 	    false, 23 + 25 + 4 + 9 + 23, 17, 236, 4096 },
 	{ "IPv6 withdraw", conf_pack, "2001:db8::", true, 23 + 7, 17, 239,
 	    4093 },
+}, pack_nh6_rows[] = {
+	/* RFC 8950: IPv4 packs as IPv6 does, with 5-byte prefixes. */
+	{ "IPv4 announce, IPv6 next hop", conf_pack, "10.0.0.0", false,
+	    23 + 25 + 4 + 9, 5, 807, 4096 },
+	{ "IPv4 withdraw in MP_UNREACH", conf_pack, "10.0.0.0", true, 23 + 7,
+	    5, 813, 4095 },
 };
 
-/* Announce (or announce, then withdraw) n VIPs; check the UPDATE sizes. */
-static void pack_case(const struct pack_row *row, size_t n,
+/* Announce (or announce, then withdraw) n VIPs; check the UPDATE sizes.
+ * nh6: to a peer that negotiated RFC 8950. */
+static void pack_case(const struct pack_row *row, bool nh6, size_t n,
     const size_t *lens, size_t nlens)
 {
 	struct fx f;
@@ -58,6 +66,7 @@ static void pack_case(const struct pack_row *row, size_t n,
 	size_t bad, changed;
 	struct rib_res res;
 
+	s.v4_mp_nh6 = nh6;
 	fx_open(&f, row->conf);
 	fx_up(&f, 0, &s);
 	for (size_t i = 0; i < n; i++) {
@@ -80,8 +89,12 @@ static void pack_case(const struct pack_row *row, size_t n,
 		    "UPDATE %zu is %zu bytes, expected %zu", row->name, n, i,
 		    f.m.len[i], lens[i]);
 		decode(f.m.buf[i], f.m.len[i], BGP_MAX_LEN, &f.ctx, &u);
-		if (!row->withdraw && row->per == 5)
+		if (!row->withdraw && row->per == 5 && !nh6)
 			ck_assert_uint_eq(u.attrs_len, row->fixed - 23);
+		/* RFC 8950: never the classic fields, never NEXT_HOP. */
+		if (nh6)
+			ck_assert(u.nlri_len == 0 && u.withdrawn_len == 0 &&
+			    !attr_has(&u.a, BGP_ATTR_NEXT_HOP));
 	}
 	tally_msgs(&f.m, BGP_MAX_LEN, &f.ctx, &t);
 	same_set(row->withdraw ? &t.wd : &t.ann, &want, row->name);
@@ -93,10 +106,8 @@ static void pack_case(const struct pack_row *row, size_t n,
 	fx_close(&f);
 }
 
-START_TEST(packing_boundary)
+static void boundary(const struct pack_row *row, bool nh6)
 {
-	const struct pack_row *row = &pack_rows[_i];
-
 	/* The arithmetic of the row itself. */
 	ck_assert_uint_eq(row->n, (BGP_MAX_LEN - row->fixed) / row->per);
 	ck_assert_uint_eq(row->len, row->fixed + row->n * row->per);
@@ -104,9 +115,20 @@ START_TEST(packing_boundary)
 	ck_assert_uint_gt(row->len + row->per, BGP_MAX_LEN);
 
 	size_t one[] = { row->len };
-	pack_case(row, row->n, one, 1);
+	pack_case(row, nh6, row->n, one, 1);
 	size_t two[] = { row->len, row->fixed + row->per };
-	pack_case(row, row->n + 1, two, 2);
+	pack_case(row, nh6, row->n + 1, two, 2);
+}
+
+START_TEST(packing_boundary)
+{
+	boundary(&pack_rows[_i], false);
+}
+END_TEST
+
+START_TEST(packing_boundary_nh6)
+{
+	boundary(&pack_nh6_rows[_i], true);
 }
 END_TEST
 
@@ -268,6 +290,105 @@ START_TEST(flush_scan_interleaved)
 }
 END_TEST
 
+/* ---- RFC 8950: IPv4 with an IPv6 next hop -------------------------------- */
+
+/* An IPv6 session with extended-next-hop, as the daemon has it. */
+static const char conf_enh[] =
+    "local-as 64513\n"
+    "pool v4 {\n\taddresses 10.0.0.0/24\n}\n"
+    "neighbor r1 {\n\taddress 2001:db8:ffff::2\n\tremote-as 64512\n"
+    "\textended-next-hop yes\n}\n"
+    "advertisement a {\n}\n";
+
+/* UPDATE i of the last flush is exactly the one body (hex) makes. */
+static void same_msg(const struct fx *f, size_t i, const char *body,
+    const char *what)
+{
+	uint8_t want[128];
+	size_t n = update_hex(want, sizeof(want), body);
+
+	ck_assert_msg(f->m.len[i] == n, "%s: %zu bytes, expected %zu", what,
+	    f->m.len[i], n);
+	for (size_t k = 0; k < n; k++)
+		ck_assert_msg(f->m.buf[i][k] == want[k], "%s: byte %zu is "
+		    "%02x, expected %02x", what, k, f->m.buf[i][k], want[k]);
+}
+
+/*
+ * RFC 8950 §3 and RFC 4760 §3, by hand: the IPv4 route in MP_REACH_NLRI
+ * (optional, extended length: 90 0e) with AFI 1, SAFI 1, a 16-octet next
+ * hop (the session's IPv6 one, 2001:db8:ffff::1), reserved 0 and the
+ * NLRI 10.0.0.1/32; then ORIGIN IGP and AS_PATH [64513].  No NEXT_HOP,
+ * though the session has an IPv4 one.  The withdrawal: MP_UNREACH_NLRI
+ * with AFI 1, SAFI 1, the same NLRI, and empty classic fields.
+ */
+/* conf_enh, its session up with or without RFC 8950, 10.0.0.1 added and
+ * flushed: one UPDATE. */
+static void enh_announce(struct fx *f, struct rib_session *s, bool nh6)
+{
+	*s = session_ebgp();
+	s->v4_mp_nh6 = nh6;
+	fx_open(f, conf_enh);
+	ck_assert(f->c->neighbors[0].extended_next_hop);
+	fx_up(f, 0, s);
+	add_many(f->r, "10.0.0.1", 1, "o");
+	ck_assert_uint_eq(flush(f, 0), 1);
+}
+
+START_TEST(v4_nh6_bytes)
+{
+	struct fx f;
+	struct rib_session s;
+	struct rib_res res;
+
+	enh_announce(&f, &s, true);
+	same_msg(&f, 0, "0000 002b"
+	    "90 0e 001a 0001 01 10 20010db8 ffff0000 00000000 00000001 00"
+	    " 20 0a000001"
+	    " 40 01 01 00"
+	    " 40 02 06 02 01 0000fc01", "announce");
+	struct bgp_update u;
+	decode(f.m.buf[0], f.m.len[0], BGP_MAX_LEN, &f.ctx, &u);
+	ck_assert_uint_eq(u.a.reach.afi, AFI_IPV4);
+	ck_assert_uint_eq(u.a.reach.nhlen, 16);
+	ck_assert(!attr_has(&u.a, BGP_ATTR_NEXT_HOP));
+
+	struct prefix a = pfx("10.0.0.1");
+	ck_assert(rib_vip_withdraw(f.r, &a, "o", &res));
+	ck_assert_uint_eq(flush(&f, 0), 1);
+	same_msg(&f, 0, "0000 000c 90 0f 0008 0001 01 20 0a000001",
+	    "withdraw");
+	ck_assert_uint_eq(rib_peer_announced(f.r, 0), 0);
+
+	/* End-of-RIB stays the empty UPDATE (RFC 4724 §2, for IPv4
+	 * unicast whatever the encoding of its routes). */
+	uint8_t eor[64];
+	ck_assert_uint_eq(rib_eor_encode(eor, sizeof(eor), AFI_IPV4), 23);
+	fx_close(&f);
+}
+END_TEST
+
+/* Not negotiated: exactly today's classic UPDATE with NEXT_HOP. */
+START_TEST(v4_nh6_off_bytes)
+{
+	struct fx f;
+	struct rib_session s;
+
+	enh_announce(&f, &s, false);
+	same_msg(&f, 0, "0000 0014"
+	    " 40 01 01 00"
+	    " 40 02 06 02 01 0000fc01"
+	    " 40 03 04 c00002fe"
+	    " 20 0a000001", "classic");
+	/* An IPv6 session without next-hop: no IPv4 route at all. */
+	s.nexthop4.afi = AFI_NONE;
+	fx_up(&f, 0, &s);
+	ck_assert_uint_eq(flush(&f, 0), 0);
+	ck_assert_uint_eq(rib_peer_announced(f.r, 0), 0);
+	fx_close(&f);
+}
+END_TEST
+
 /* ---- End-of-RIB ---------------------------------------------------------- */
 
 START_TEST(eor_encoding)
@@ -304,8 +425,12 @@ int main(void)
 	Suite *s = suite_create("rib_updates");
 	TCase *tc = unit_tcase(s, "updates");
 	tcase_add_loop_test(tc, packing_boundary, 0, (int)NELEM(pack_rows));
+	tcase_add_loop_test(tc, packing_boundary_nh6, 0,
+	    (int)NELEM(pack_nh6_rows));
 	tcase_add_loop_test(tc, packing_10000, 0, 2);
 	tcase_add_test(tc, flush_scan_interleaved);
+	tcase_add_test(tc, v4_nh6_bytes);
+	tcase_add_test(tc, v4_nh6_off_bytes);
 	tcase_add_test(tc, eor_encoding);
 	tcase_set_timeout(tc, 120);
 

@@ -2,8 +2,8 @@
  * rib_fixture.h - helpers shared by the rib/ unit tests (check_rib.c,
  * check_rib_updates.c, check_adjin.c) and the bgpd/ ones that build a RIB
  * (check_state.c, check_metrics*.c): a config and RIB under test, what
- * a flush emits, the routes its UPDATEs carry (decoded with fsm/), the
- * configs more than one of them uses.  Test code only.
+ * a flush emits, the routes its UPDATEs carry (decoded with fsm/),
+ * UPDATEs written in hex, the configs more than one of them uses.  Test code only.
  */
 #ifndef LBBGP_RIB_FIXTURE_H
 #define LBBGP_RIB_FIXTURE_H
@@ -207,6 +207,19 @@ static inline void add_many(struct rib *r, const char *base, size_t n,
 		struct prefix a = nth(base, i);
 		ck_assert_msg(rib_vip_add(r, &a, &req, &res), "%s", res.msg);
 	}
+}
+
+/* An UPDATE from the hex of its body, lengths written by hand. */
+static inline size_t update_hex(uint8_t *buf, size_t cap, const char *body)
+{
+	ck_assert(cap >= BGP_HDR_LEN);
+	memset(buf, 0xff, BGP_MARKER_LEN);
+	size_t len = BGP_HDR_LEN + unhex(body, buf + BGP_HDR_LEN,
+	    cap - BGP_HDR_LEN);
+	buf[16] = (uint8_t)(len >> 8);
+	buf[17] = (uint8_t)len;
+	buf[18] = BGP_MSG_UPDATE;
+	return len;
 }
 
 /* A well-framed UPDATE that decodes without any complaint. */
