@@ -66,6 +66,11 @@ tcp_stop() {
 }
 web_start
 tcp_start
+# Listening before lbbgpd starts: each check's first result is a pass.
+port_open() { "$ITEST_PY" -c 'import socket, sys
+socket.create_connection((sys.argv[1], int(sys.argv[2])), 1).close()' "$1" "$2"; }
+wait_for 10 port_open $WEB 8404 || fail "the HTTP backend does not listen"
+wait_for 10 port_open $TCPB 8443 || fail "the TCP backend does not listen"
 
 cat >"$T/slow.sh" <<EOF
 #!/bin/sh
