@@ -271,7 +271,14 @@ set_timers() {
 	wait_for 5 bird_interval_is "$(printf '0.%03d' "$1")" ||
 		fail "BIRD's interval is $(bird_interval), not $1 ms"
 }
-set_timers 100
+# A sanitizer build is several times slower at the 100,000-VIP add, which
+# holds the loop (lbbgpd(8), CAVEATS): there the test allows 500 ms x 3.
+BIG_MS=100
+if ldd "${LBBGPD:-$top_builddir/bgpd/lbbgpd}" 2>/dev/null | grep -q 'libasan'; then
+	BIG_MS=500
+	itest_log "sanitizer build: the big requests run beside $BIG_MS ms x 3"
+fi
+set_timers $BIG_MS
 sleep 1
 downs=$(bfd_json 's["down-count"]')
 t0=$(now_ms)
@@ -323,7 +330,7 @@ wait_for 30 bird_routes_are 0 || fail "BIRD kept routes of the 100,000 VIPs"
 logged_after "$BIRD_LOG" "bfd1: Session to 10.99.0.1 changed state from Up" "$t0" &&
 	fail "BIRD's BFD went down during the big requests"
 both_up || fail "BFD or BGP not up after the big requests"
-pass "a 100,000-VIP add and a 10 MiB control line: no BFD flap at 100 ms x 3"
+pass "a 100,000-VIP add and a 10 MiB control line: no BFD flap at $BIG_MS ms x 3"
 set_timers 50
 sleep 1
 both_up || fail "BFD or BGP not up at 50 ms x 3 again"
