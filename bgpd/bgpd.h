@@ -17,6 +17,7 @@
 
 #include "bgpd/daemon.h"
 #include "bgpd/log.h"
+#include "bgpd/loopstat.h"
 #include "conf/conf.h"
 #include "fsm/fsm.h"
 #include "fsm/msg.h"
@@ -136,6 +137,7 @@ struct lbbgpd {
 	struct drain *lingering;	/* closed sockets draining */
 	ev_prepare reaper;		/* before blocking: reap, pump, commit, reply */
 	ev_idle compactor;		/* folds the state journal when idle */
+	ev_idle committer;		/* a commit goes on: do not wait */
 	unsigned commit_waits;		/* rounds the commit gave way to routes */
 	ev_signal sig_term, sig_int, sig_hup;
 	bool stopping;
@@ -144,6 +146,8 @@ struct lbbgpd {
 	struct ctl_client *ctl_clients;
 	size_t nctl_clients;
 	bool ctl_pending;		/* replies held for ctl_flush() */
+	struct ctl_run *ctl_run;	/* a request done in slices, or NULL */
+	bool reload_deferred;		/* SIGHUP came while it ran */
 	struct log_limit ctl_busy_log;	/* connections over max-clients */
 	struct log_limit ctl_denied_log; /* writes on a read-only socket */
 	bool md5;			/* some neighbor uses TCP-MD5 */
@@ -163,6 +167,7 @@ struct lbbgpd {
 	bool checks_pending;		/* End-of-RIB waits for checks */
 	bool backlog;			/* a peer has routes not yet sent */
 	struct bfdd *bfd;		/* bgpd/bfd/: BFD sessions, sockets */
+	struct loopstat loopstat;	/* how long turns of the loop take */
 };
 
 /* session.c, session_io.c, session_in.c, session_out.c */
@@ -205,6 +210,9 @@ bool listeners_reconf(struct lbbgpd *d, const struct conf *old, char *err,
  * into reply ({"ok":true,...} or ctl_fail()). */
 struct json_object;
 void reload_run(struct lbbgpd *d, struct json_object *reply);
+/* SIGHUP: reload_run() with the outcome logged; after a running
+ * control job (control.h) if there is one. */
+void reload_signal(struct lbbgpd *d);
 
 /* daemon.c: close every session and stop the loop.  withdrawn: every
  * route was withdrawn first (shutdown-drain); those withdrawals go out

@@ -352,17 +352,7 @@ static void signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	struct lbbgpd *d = w->data;
 
 	if (w->signum == SIGHUP) {
-		json_object *reply = json_object_new_object();
-		json_object *ok;
-		log_info("SIGHUP: reloading %s", d->opts->conf_file);
-		json_object_object_add(reply, "ok", json_object_new_boolean(1));
-		reload_run(d, reply);
-		json_object_object_get_ex(reply, "ok", &ok);
-		if (!json_object_get_boolean(ok))
-			log_warnx("SIGHUP: reload refused: %s",
-			    json_object_get_string(json_object_object_get(reply,
-			    "error")));
-		json_object_put(reply);
+		reload_signal(d);
 		return;
 	}
 	/* shutdown-drain: the first SIGTERM drains, a second stops. */
@@ -372,6 +362,15 @@ static void signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	daemon_shutdown(d, w->signum == SIGTERM ? (d->shutdown_draining ?
 	    "second SIGTERM during shutdown-drain" : "SIGTERM") : "SIGINT",
 	    false);
+}
+
+/* Records per step of a commit, and how long a turn spends on them. */
+#define COMMIT_SLICE		256
+#define COMMIT_SLICE_SECS	0.004
+
+/* A commit is under way: the loop polls without waiting. */
+static void committer_cb(struct ev_loop *loop, ev_idle *w, int revents)
+{
 }
 
 /*
@@ -400,10 +399,23 @@ static void prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 		return;
 	}
 	d->commit_waits = 0;
-	/* Group commit: the state file holds every change of this round
-	 * before any reply that acknowledges one leaves. */
-	bool committed = state_commit(d->state, d->rib);
-	ctl_flush(d, committed);
+	/*
+	 * Group commit: the state file holds every change of this round
+	 * before any reply that acknowledges one leaves.  A big one (a
+	 * batch of 100,000 VIPs) is written a slice each turn, so that
+	 * timers and sessions go on meanwhile.
+	 */
+	enum state_rc rc;
+	double t0 = now_mono();
+	while ((rc = state_commit_step(d->state, d->rib, COMMIT_SLICE)) ==
+	    STATE_MORE && now_mono() - t0 < COMMIT_SLICE_SECS)
+		;
+	if (rc == STATE_MORE) {
+		ev_idle_start(loop, &d->committer);
+		return;
+	}
+	ev_idle_stop(loop, &d->committer);
+	ctl_flush(d, rc == STATE_DONE);
 	if (state_want_compact(d->state) && !ev_is_active(&d->compactor))
 		ev_idle_start(loop, &d->compactor);
 }
@@ -414,11 +426,15 @@ static void compact_cb(struct ev_loop *loop, ev_idle *w, int revents)
 	struct lbbgpd *d = w->data;
 
 	ev_idle_stop(loop, w);
-	state_compact(d->state, d->rib);
+	/* Not with half a batch in the RIB: the reaper asks again. */
+	if (!ctl_job_running(d))
+		state_compact(d->state, d->rib);
 }
 
 static void cleanup(struct lbbgpd *d)
 {
+	loopstat_stop(&d->loopstat, d->loop);
+	ev_idle_stop(d->loop, &d->committer);
 	bfdd_stop(d);
 	live_stop(d);
 	nl_stop(d);
@@ -530,9 +546,11 @@ int daemon_run(struct conf *conf, const struct daemon_opts *opts)
 	}
 	ev_idle_init(&d.compactor, compact_cb);
 	d.compactor.data = &d;
+	ev_idle_init(&d.committer, committer_cb);
 	ev_prepare_init(&d.reaper, prepare_cb);
 	d.reaper.data = &d;
 	ev_prepare_start(d.loop, &d.reaper);
+	loopstat_start(&d.loopstat, d.loop);
 
 	log_info("lbbgpd %s started: router-id %u.%u.%u.%u, %zu neighbors, "
 	    "%zu VIPs", PACKAGE_VERSION, d.router_id >> 24,

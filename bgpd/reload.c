@@ -544,6 +544,30 @@ static void reload_free(struct reload *x, bool committed)
 	conf_free(committed ? x->oc : x->nc);
 }
 
+void reload_signal(struct lbbgpd *d)
+{
+	json_object *reply, *ok;
+
+	/* A batch being applied in slices must see one config throughout. */
+	if (ctl_job_running(d)) {
+		if (!d->reload_deferred)
+			log_info("SIGHUP: the reload waits for a batch of VIPs "
+			    "being applied");
+		d->reload_deferred = true;
+		return;
+	}
+	log_info("SIGHUP: reloading %s", d->opts->conf_file);
+	reply = json_object_new_object();
+	json_object_object_add(reply, "ok", json_object_new_boolean(1));
+	reload_run(d, reply);
+	json_object_object_get_ex(reply, "ok", &ok);
+	if (!json_object_get_boolean(ok))
+		log_warnx("SIGHUP: reload refused: %s",
+		    json_object_get_string(json_object_object_get(reply,
+		    "error")));
+	json_object_put(reply);
+}
+
 void reload_run(struct lbbgpd *d, json_object *reply)
 {
 	struct reload x = { .d = d, .file = d->opts->conf_file };

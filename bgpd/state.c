@@ -40,6 +40,12 @@ struct state {
 	size_t snapshot_bytes;
 	struct prefix *dirty;		/* repeats allowed: records are idempotent */
 	size_t ndirty, capdirty;
+	/* A commit under way (state_commit_step): dirty[0..written) are in
+	 * the journal, not yet synced; it began at offset `from`. */
+	bool committing;
+	size_t written;
+	off_t from;
+	size_t wbytes;
 	json_object *orphans;		/* array of records */
 	json_object *deferred;		/* orphan records read, retried last */
 	struct state_stats stats;
@@ -327,53 +333,88 @@ bool state_want_compact(const struct state *st)
 	    st->journal_bytes > 2 * st->snapshot_bytes;
 }
 
-bool state_commit(struct state *st, struct rib *r)
+/* The commit failed: cut the journal back to where it began. */
+static void commit_failed(struct state *st)
+{
+	/* Logged first: what follows may touch errno. */
+	log_warn("state journal %s: cannot record %zu changes", st->jpath,
+	    st->ndirty);
+	/*
+	 * Part of the batch may be written (disk full): the next batch
+	 * would follow a torn record, which the next start takes for a bad
+	 * line, setting aside every record after it.
+	 */
+	if (st->jfd >= 0 && ftruncate(st->jfd, st->from) < 0)
+		log_warn("state journal %s: cannot cut off a partly written "
+		    "batch", st->jpath);
+	st->committing = false;
+	st->stats.commit_failures++;
+}
+
+enum state_rc state_commit_step(struct state *st, struct rib *r, size_t max)
 {
 	struct buf b = BUF_INIT;
-	size_t len = 0;
 	struct stat sb;
 
 	if (st->path == NULL || st->ndirty == 0)
-		return true;
-	bool opened = open_journal(st) && fstat(st->jfd, &sb) == 0;
-	bool ok = opened;
-	/* Written in 1 MiB pieces (a big batch is never all in memory),
-	 * then one fdatasync for the whole batch. */
-	if (ok)
-		buf_reserve(&b, SB_FIRST);
-	for (size_t i = 0; ok && i < st->ndirty; i++) {
-		rib_vip_prefetch(r, st->dirty, st->ndirty, i);
-		put_record(&b, r, &st->dirty[i]);
-		if (b.failed || buf_used(&b) >= SB_FLUSH ||
-		    i + 1 == st->ndirty)
-			ok = sb_flush(&b, st->jfd, &len);
+		return STATE_DONE;
+	if (!st->committing) {
+		if (!open_journal(st) || fstat(st->jfd, &sb) < 0) {
+			st->from = 0;
+			commit_failed(st);
+			return STATE_FAILED;
+		}
+		st->committing = true;
+		st->from = sb.st_size;
+		st->written = 0;
+		st->wbytes = 0;
 	}
-	if (!ok || fdatasync(st->jfd) < 0) {
-		/* Logged before the buffer goes: free() may touch errno. */
-		log_warn("state journal %s: cannot record %zu changes",
-		    st->jpath, st->ndirty);
-		buf_free(&b);
-		/* Part of the batch may be written (disk full): the next batch
-		 * would follow a torn record, which the next start takes for
-		 * a bad line, setting aside every record after it.  Cut the
-		 * journal back to where this batch began. */
-		if (opened && ftruncate(st->jfd, sb.st_size) < 0)
-			log_warn("state journal %s: cannot cut off a partly "
-			    "written batch", st->jpath);
-		st->stats.commit_failures++;
-		return false;
+	/* Written in 1 MiB pieces at most: a big batch is never all in
+	 * memory.  More may be touched meanwhile: they join this commit. */
+	size_t end = st->ndirty - st->written > max ? st->written + max :
+	    st->ndirty;
+	size_t before = st->wbytes;
+	bool ok = true;
+	buf_reserve(&b, SB_FIRST);
+	for (size_t i = st->written; ok && i < end; i++) {
+		rib_vip_prefetch(r, st->dirty, end, i);
+		put_record(&b, r, &st->dirty[i]);
+		if (b.failed || buf_used(&b) >= SB_FLUSH || i + 1 == end)
+			ok = sb_flush(&b, st->jfd, &st->wbytes);
 	}
 	buf_free(&b);
+	if (!ok) {
+		commit_failed(st);
+		return STATE_FAILED;
+	}
+	st->written = end;
+	if (end < st->ndirty) {
+		/* The disk starts on it now, so the final fdatasync finds
+		 * little left to do. */
+		(void)sync_file_range(st->jfd, st->from + (off_t)before,
+		    (off_t)(st->wbytes - before), SYNC_FILE_RANGE_WRITE);
+		return STATE_MORE;
+	}
+	if (fdatasync(st->jfd) < 0) {
+		commit_failed(st);
+		return STATE_FAILED;
+	}
+	st->committing = false;
 	st->stats.commits++;
 	st->stats.records += st->ndirty;
-	st->journal_bytes += len;
+	st->journal_bytes += st->wbytes;
 	st->ndirty = 0;
 	if (st->capdirty > 4096) {
 		free(st->dirty);	/* a big batch: give the memory back */
 		st->dirty = NULL;
 		st->capdirty = 0;
 	}
-	return true;
+	return STATE_DONE;
+}
+
+bool state_commit(struct state *st, struct rib *r)
+{
+	return state_commit_step(st, r, SIZE_MAX) == STATE_DONE;
 }
 
 /* ---- loading ------------------------------------------------------------ */

@@ -42,6 +42,13 @@ void state_touch_all(struct state *st, struct prefix *vips, size_t n);
 bool state_dirty(const struct state *st);
 /* Write every touched VIP; false (and still dirty) on failure. */
 bool state_commit(struct state *st, struct rib *r);
+/*
+ * The same a slice at a time: up to max records per call, the one
+ * fdatasync at the end; VIPs touched meanwhile join the commit.  DONE
+ * when everything touched is on disk (or nothing was touched).
+ */
+enum state_rc { STATE_MORE, STATE_DONE, STATE_FAILED };
+enum state_rc state_commit_step(struct state *st, struct rib *r, size_t max);
 
 /* The journal has outgrown the snapshot: fold it when idle. */
 bool state_want_compact(const struct state *st);

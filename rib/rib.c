@@ -526,30 +526,6 @@ static void prefetch_vip(const struct rib *r, const struct prefix *vips,
 	}
 }
 
-bool rib_vips_add(struct rib *r, const struct prefix *vips, size_t n,
-    const struct vip_req *req, size_t *bad, size_t *changed,
-    struct rib_res *res)
-{
-	*changed = 0;
-	for (size_t i = 0; i < n; i++) {
-		prefetch_vip(r, vips, n, i);
-		if (!vip_check(r, &vips[i], req, res)) {
-			*bad = i;
-			return false;
-		}
-	}
-	for (size_t i = 0; i < n; i++) {
-		bool created;
-		prefetch_vip(r, vips, n, i);
-		if (!vip_apply(r, &vips[i], req, &created, res)) {
-			*bad = i;
-			return false;
-		}
-		*changed += created;
-	}
-	return ok(res);
-}
-
 static bool withdraw_check(const struct rib *r, const struct prefix *addr,
     const char *owner, struct rib_res *res)
 {
@@ -608,22 +584,89 @@ bool rib_vip_withdraw(struct rib *r, const struct prefix *addr,
 	return true;
 }
 
+void rib_batch_add(struct rib_batch *b, const struct prefix *vips, size_t n,
+    const struct vip_req *req)
+{
+	*b = (struct rib_batch){ .vips = vips, .n = n, .req = *req };
+}
+
+void rib_batch_withdraw(struct rib_batch *b, const struct prefix *vips,
+    size_t n, const char *owner)
+{
+	*b = (struct rib_batch){ .vips = vips, .n = n, .withdraw = true,
+	    .owner = owner };
+}
+
+/* One VIP of the batch: checked, or applied once all are checked. */
+static bool batch_one(struct rib *r, struct rib_batch *b, size_t i,
+    struct rib_res *res)
+{
+	const struct prefix *a = &b->vips[i];
+	bool created;
+
+	if (!b->applying)
+		return b->withdraw ? withdraw_check(r, a, b->owner, res) :
+		    vip_check(r, a, &b->req, res);
+	if (b->withdraw) {
+		b->changed += withdraw_apply(r, a, b->owner);
+		return true;
+	}
+	if (!vip_apply(r, a, &b->req, &created, res))
+		return false;	/* out of memory */
+	b->changed += created;
+	return true;
+}
+
+enum rib_batch_rc rib_batch_step(struct rib *r, struct rib_batch *b,
+    size_t max, struct rib_res *res)
+{
+	for (size_t done = 0; done < max; done++) {
+		if (b->next == b->n) {
+			if (b->applying || b->n == 0)
+				break;
+			b->applying = true;
+			b->next = 0;
+		}
+		size_t i = b->next++;
+		prefetch_vip(r, b->vips, b->n, i);
+		if (!batch_one(r, b, i, res)) {
+			b->bad = i;
+			return RIB_BATCH_FAILED;
+		}
+	}
+	if (b->next < b->n || (!b->applying && b->n > 0))
+		return RIB_BATCH_MORE;
+	ok(res);
+	return RIB_BATCH_OK;
+}
+
+static bool batch_run(struct rib *r, struct rib_batch *b, size_t *bad,
+    size_t *changed, struct rib_res *res)
+{
+	enum rib_batch_rc rc = rib_batch_step(r, b, SIZE_MAX, res);
+
+	*bad = b->bad;
+	*changed = b->changed;
+	return rc == RIB_BATCH_OK;
+}
+
+bool rib_vips_add(struct rib *r, const struct prefix *vips, size_t n,
+    const struct vip_req *req, size_t *bad, size_t *changed,
+    struct rib_res *res)
+{
+	struct rib_batch b;
+
+	rib_batch_add(&b, vips, n, req);
+	return batch_run(r, &b, bad, changed, res);
+}
+
 bool rib_vips_withdraw(struct rib *r, const struct prefix *vips, size_t n,
     const char *owner, size_t *bad, size_t *changed, struct rib_res *res)
 {
-	*changed = 0;
-	for (size_t i = 0; i < n; i++) {
-		prefetch_vip(r, vips, n, i);
-		if (!withdraw_check(r, &vips[i], owner, res)) {
-			*bad = i;
-			return false;
-		}
-	}
-	for (size_t i = 0; i < n; i++) {
-		prefetch_vip(r, vips, n, i);
-		*changed += withdraw_apply(r, &vips[i], owner);
-	}
-	return ok(res);
+	struct rib_batch b;
+
+	rib_batch_withdraw(&b, vips, n, owner);
+	return batch_run(r, &b, bad, changed, res);
 }
 
 /* ---- life cycle -------------------------------------------------------- */

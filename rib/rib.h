@@ -162,6 +162,33 @@ bool rib_vips_add(struct rib *r, const struct prefix *vips, size_t n,
     struct rib_res *res);
 bool rib_vips_withdraw(struct rib *r, const struct prefix *vips, size_t n,
     const char *owner, size_t *bad, size_t *changed, struct rib_res *res);
+/*
+ * The same batches a slice at a time, so that a million VIPs never hold
+ * the caller for long: rib_batch_step() does at most `max` VIPs' worth of
+ * work (checking, then applying) and says whether the batch is done.  It
+ * still succeeds or changes nothing, as long as nothing else adds or
+ * withdraws VIPs, or reloads, between its steps: the caller's to ensure.
+ * vips and the strings of req (or owner) must live until it is done.
+ */
+struct rib_batch {
+	const struct prefix *vips;
+	size_t n;
+	bool withdraw;
+	struct vip_req req;		/* add */
+	const char *owner;		/* withdraw */
+	bool applying;			/* every VIP checked */
+	size_t next;			/* the next VIP of this pass */
+	size_t bad;			/* failed: the VIP refused */
+	size_t changed;			/* as above */
+};
+enum rib_batch_rc { RIB_BATCH_MORE, RIB_BATCH_OK, RIB_BATCH_FAILED };
+void rib_batch_add(struct rib_batch *b, const struct prefix *vips, size_t n,
+    const struct vip_req *req);
+void rib_batch_withdraw(struct rib_batch *b, const struct prefix *vips,
+    size_t n, const char *owner);
+/* Failed: res says why, b->bad which VIP. */
+enum rib_batch_rc rib_batch_step(struct rib *r, struct rib_batch *b,
+    size_t max, struct rib_res *res);
 size_t rib_vip_count(const struct rib *r);
 /* Iterate: for (v = rib_vip_next(r, NULL); v; v = rib_vip_next(r, v)). */
 const struct vip *rib_vip_next(const struct rib *r, const struct vip *prev);

@@ -464,6 +464,65 @@ static void batch_reply(struct ctl_req *r, bool ok,
 	}
 }
 
+/*
+ * A big add or withdraw, done in slices (control.h).  The strings of
+ * b.req and b.owner point into the request, which control.c keeps.
+ */
+struct batch_job {
+	struct ctl_job job;
+	struct rib_batch b;
+	struct prefix *vips;		/* the whole batch: the orphans first */
+	size_t n, norph;
+	uint32_t comm[MAX_VIP_COMMUNITIES];
+};
+
+static void withdraw_done(struct ctl_req *r, bool ok, struct prefix *vips,
+    size_t n, size_t norph, const struct rib_res *res, size_t bad,
+    size_t changed);
+
+static bool batch_step(struct ctl_job *j, struct ctl_req *r)
+{
+	struct batch_job *bj = (struct batch_job *)j;
+	struct rib_res res = { 0 };
+	enum rib_batch_rc rc = rib_batch_step(r->d->rib, &bj->b,
+	    CTL_SLICE_VIPS, &res);
+
+	if (rc == RIB_BATCH_MORE)
+		return false;
+	if (bj->b.withdraw)
+		withdraw_done(r, rc == RIB_BATCH_OK, bj->vips, bj->n,
+		    bj->norph, &res, bj->b.bad, bj->b.changed);
+	else
+		batch_reply(r, rc == RIB_BATCH_OK, &res, bj->vips, bj->n,
+		    bj->b.bad, "added", bj->b.changed);
+	bj->vips = NULL;	/* the state file's now, or freed */
+	return true;
+}
+
+static void batch_free(struct ctl_job *j)
+{
+	struct batch_job *bj = (struct batch_job *)j;
+
+	free(bj->vips);
+	free(bj);
+}
+
+/* A job for a batch big enough to need one; NULL: do it at once. */
+static struct batch_job *batch_job(struct ctl_req *r, struct prefix *vips,
+    size_t n)
+{
+	struct batch_job *bj;
+
+	if (n < CTL_SLICE_MIN || (bj = calloc(1, sizeof(*bj))) == NULL)
+		return NULL;
+	bj->job.step = batch_step;
+	bj->job.free = batch_free;
+	bj->vips = vips;
+	bj->n = n;
+	r->job = &bj->job;
+	return bj;
+}
+
 static void cmd_add(struct ctl_req *r)
 {
 	uint32_t comm[MAX_VIP_COMMUNITIES];
@@ -471,9 +530,16 @@ static void cmd_add(struct ctl_req *r)
 	struct prefix *vips;
 	size_t n, bad = 0, changed = 0;
 	struct rib_res res = { 0 };
+	struct batch_job *bj;
 
 	if (!parse_holder(r, &req, comm) || !ctl_parse_vips(r, &vips, &n, true))
 		return;
+	if ((bj = batch_job(r, vips, n)) != NULL) {
+		memcpy(bj->comm, comm, sizeof(comm));
+		req.communities = bj->comm;
+		rib_batch_add(&bj->b, vips, n, &req);
+		return;
+	}
 	bool ok = rib_vips_add(r->d->rib, vips, n, &req, &bad, &changed, &res);
 	batch_reply(r, ok, &res, vips, n, bad, "added", changed);
 }
@@ -492,6 +558,7 @@ static void cmd_withdraw(struct ctl_req *r)
 	struct prefix *vips;
 	size_t n, bad = 0, changed = 0, norph = 0;
 	struct rib_res res = { 0 };
+	struct batch_job *bj;
 
 	if (!opt_str(r, "owner", &owner) || !ctl_parse_vips(r, &vips, &n, true))
 		return;
@@ -510,8 +577,26 @@ static void cmd_withdraw(struct ctl_req *r)
 			vips[i] = t;
 		}
 	}
+	if ((bj = batch_job(r, vips, n)) != NULL) {
+		bj->norph = norph;
+		rib_batch_withdraw(&bj->b, vips + norph, n - norph, owner);
+		return;
+	}
 	bool ok = rib_vips_withdraw(r->d->rib, vips + norph, n - norph, owner,
 	    &bad, &changed, &res);
+	withdraw_done(r, ok, vips, n, norph, &res, bad, changed);
+}
+
+/* The orphans of a withdraw are forgotten once the rest succeeded. */
+static void withdraw_done(struct ctl_req *r, bool ok, struct prefix *vips,
+    size_t n, size_t norph, const struct rib_res *res, size_t bad,
+    size_t changed)
+{
+	const char *owner = json_object_get_string(json_object_object_get(
+	    r->req, "owner"));
+
+	if (owner == NULL)
+		owner = "default";
 	if (ok && norph > 0) {
 		for (size_t i = 0; i < norph; i++)
 			state_orphan_withdraw(r->d->state, &vips[i], owner);
@@ -523,7 +608,7 @@ static void cmd_withdraw(struct ctl_req *r)
 		json_object_object_add(r->reply, "orphans-withdrawn",
 		    json_object_new_uint64(norph));
 	}
-	batch_reply(r, ok, &res, vips, n, bad + norph, "withdrawn", changed);
+	batch_reply(r, ok, res, vips, n, bad + norph, "withdrawn", changed);
 }
 
 static void cmd_allocate(struct ctl_req *r)

@@ -34,8 +34,21 @@
 #define CTL_HELD_WRITE	64		/* bytes a write's reply counts for */
 #define CTL_STALL_SECS	10.0		/* owed replies, none read: close */
 
+/* The request being done in slices (struct ctl_job). */
+struct ctl_run {
+	struct lbbgpd *d;
+	struct ctl_job *job;
+	struct ctl_req r;		/* its request (a reference) and reply */
+	const struct ctl_cmd *cmd;
+	struct ctl_client *cl;		/* NULL once the client went */
+	bool started;			/* not in the turn that parsed it */
+	ev_prepare slicer;		/* a slice each turn, after the commit */
+	ev_idle spin;			/* no waiting for events meanwhile */
+};
+
 static void client_close(struct ctl_client *cl, const char *why);
 static void log_writes(struct ctl_client *cl);
+static void job_end(struct lbbgpd *d);
 
 /*
  * Queue a reply; it leaves with ctl_flush().  A write's reply stays an
@@ -207,23 +220,28 @@ static size_t utf8_check(const unsigned char *s, size_t len)
 	return len;
 }
 
-static void handle_line(struct ctl_client *cl, const char *line, size_t len)
+static void job_start(struct ctl_client *cl, const struct ctl_cmd *c,
+    struct ctl_req *r);
+
+/* False when the line must wait for another client's job (not consumed). */
+static bool handle_line(struct ctl_client *cl, const char *line, size_t len)
 {
 	struct json_tokener *tok;
 	json_object *req = NULL, *jcmd;
 	char msg[256];
+	bool handled = true;
 
 	size_t bad = utf8_check((const unsigned char *)line, len);
 	if (bad < len) {
 		snprintf(msg, sizeof(msg), "request is not valid UTF-8 (at "
 		    "byte %zu); send one JSON object per line, in UTF-8", bad);
 		error_reply(cl, NULL, CTL_E_BAD_JSON, msg);
-		return;
+		return true;
 	}
 	tok = json_tokener_new_ex(CTL_MAX_DEPTH);
 	if (tok == NULL) {
 		error_reply(cl, NULL, CTL_E_NOMEM, "out of memory");
-		return;
+		return true;
 	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
 	    JSON_TOKENER_VALIDATE_UTF8);
@@ -288,6 +306,11 @@ static void handle_line(struct ctl_client *cl, const char *line, size_t len)
 		deny(cl, c->name);
 		goto out;
 	}
+	/* A write waits until another client's job is done. */
+	if (c->write && cl->d->ctl_run != NULL) {
+		handled = false;
+		goto out;
+	}
 	json_object *reply = json_object_new_object();
 	json_object_object_add(reply, "ok", json_object_new_boolean(1));
 	struct ctl_req r = { .d = cl->d, .req = req, .reply = reply,
@@ -298,12 +321,23 @@ static void handle_line(struct ctl_client *cl, const char *line, size_t len)
 		cl->writes[c - ctl_cmds]++;
 	c->fn(&r);
 	free(r.vips);
-	reply_json(cl, reply, c->name, c->write);
+	r.vips = NULL;
+	if (r.job != NULL)
+		job_start(cl, c, &r);	/* takes the reply */
+	else
+		reply_json(cl, reply, c->name, c->write);
 	json_object_put(reply);
 out:
 	fastvips_free(&fv);
 	json_object_put(req);
 	json_tokener_free(tok);
+	return handled;
+}
+
+/* Its request is being done in slices: its next ones wait. */
+static bool client_in_job(const struct ctl_client *cl)
+{
+	return cl->d->ctl_run != NULL && cl->d->ctl_run->cl == cl;
 }
 
 /* Owes so much that its next requests must wait until it reads. */
@@ -324,20 +358,24 @@ static void client_lines(struct ctl_client *cl)
 	struct ev_loop *loop = cl->d->loop;
 	bool whole = false;		/* a complete line still waits */
 
+	cl->deferred = false;
 	while (!cl->eof && buf_used(&cl->in) > 0) {
 		uint8_t *start = (uint8_t *)cl->in.p + cl->in.off;
 		uint8_t *nl = memchr(start, '\n', buf_used(&cl->in));
 		if (nl == NULL)
 			break;
-		if (client_owes_much(cl)) {
+		/* Its own job first: requests are answered in order. */
+		if (client_owes_much(cl) || client_in_job(cl)) {
 			whole = true;
 			break;
 		}
 		size_t len = (size_t)(nl - start);
 		if (len > 0 && start[len - 1] == '\r')
 			len--;
-		if (len > 0)
-			handle_line(cl, (const char *)start, len);
+		if (len > 0 && !handle_line(cl, (const char *)start, len)) {
+			cl->deferred = whole = true;
+			break;
+		}
 		buf_consume(&cl->in, (size_t)(nl - start) + 1);
 	}
 	if (!whole && !cl->eof && buf_used(&cl->in) > CTL_MAX_LINE) {
@@ -345,7 +383,7 @@ static void client_lines(struct ctl_client *cl)
 		    "than 4 MiB; split it into several requests");
 		cl->eof = true;
 	}
-	if (cl->eof || whole || client_owes_much(cl))
+	if (cl->eof || whole || client_owes_much(cl) || client_in_job(cl))
 		ev_io_stop(loop, &cl->rio);
 	else if (!ev_is_active(&cl->rio))
 		ev_io_start(loop, &cl->rio);
@@ -497,6 +535,10 @@ static void client_close(struct ctl_client *cl, const char *why)
 	ev_io_stop(d->loop, &cl->wio);
 	ev_timer_stop(d->loop, &cl->stall);
 	close(cl->fd);
+	/* Its job goes on (a batch is done whole or not at all); the
+	 * reply has no one to go to. */
+	if (d->ctl_run != NULL && d->ctl_run->cl == cl)
+		d->ctl_run->cl = NULL;
 	for (struct ctl_client **pp = &d->ctl_clients; *pp; pp = &(*pp)->next)
 		if (*pp == cl) {
 			*pp = cl->next;
@@ -608,7 +650,112 @@ void ctl_flush(struct lbbgpd *d, bool committed)
 
 void ctl_close_all(struct lbbgpd *d)
 {
+	job_end(d);
 	while (d->ctl_clients)
 		client_close(d->ctl_clients, NULL);
 	ctl_close_listeners(d);
+}
+
+/* ---- requests done in slices ------------------------------------------- */
+
+bool ctl_job_running(const struct lbbgpd *d)
+{
+	return d->ctl_run != NULL;
+}
+
+/* The job is done (or lbbgpd stops): free it; no reply. */
+static void job_end(struct lbbgpd *d)
+{
+	struct ctl_run *run = d->ctl_run;
+
+	if (run == NULL)
+		return;
+	d->ctl_run = NULL;
+	ev_prepare_stop(d->loop, &run->slicer);
+	ev_idle_stop(d->loop, &run->spin);
+	run->job->free(run->job);
+	json_object_put(run->r.req);
+	json_object_put(run->r.reply);
+	free(run);
+}
+
+/* Requests that waited for a job: their turn now, in client order. */
+static void job_resume(struct lbbgpd *d)
+{
+	struct ctl_client *cl, *next;
+
+	for (cl = d->ctl_clients; cl != NULL && d->ctl_run == NULL;
+	    cl = next) {
+		next = cl->next;
+		if (cl->deferred)
+			client_lines(cl);
+	}
+	if (d->ctl_run == NULL && d->reload_deferred) {
+		d->reload_deferred = false;
+		reload_signal(d);
+	}
+}
+
+static void spin_cb(struct ev_loop *loop, ev_idle *w, int revents)
+{
+	/* Only there so that the loop polls without waiting. */
+}
+
+static void slicer_cb(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	struct ctl_run *run = w->data;
+	struct lbbgpd *d = run->d;
+
+	/* The turn that read and parsed the request had its share. */
+	if (!run->started) {
+		run->started = true;
+		return;
+	}
+	/* The batch is touched in the state file when it is done: a
+	 * crash before leaves (almost) none of it on disk. */
+	double t0 = now_mono();
+	bool done;
+	do
+		done = run->job->step(run->job, &run->r);
+	while (!done && now_mono() - t0 < CTL_SLICE_SECS);
+	if (!done)
+		return;
+	if (run->cl != NULL) {
+		reply_json(run->cl, run->r.reply, run->cmd->name,
+		    run->cmd->write);
+		run->cl->deferred = true;	/* its next requests */
+	}
+	job_end(d);
+	job_resume(d);
+}
+
+/* r->job was set by cmd: run it in slices; the job takes r's reply. */
+static void job_start(struct ctl_client *cl, const struct ctl_cmd *c,
+    struct ctl_req *r)
+{
+	struct lbbgpd *d = cl->d;
+	struct ctl_run *run = calloc(1, sizeof(*run));
+
+	if (run == NULL) {
+		r->job->free(r->job);
+		ctl_fail(r->reply, CTL_E_NOMEM, "out of memory");
+		reply_json(cl, r->reply, c->name, c->write);
+		return;
+	}
+	run->d = d;
+	run->job = r->job;
+	run->r = *r;
+	run->r.job = NULL;
+	json_object_get(run->r.req);
+	json_object_get(run->r.reply);
+	run->cmd = c;
+	run->cl = cl;
+	/* After the reaper's prepare (priority 0): its commit first. */
+	ev_prepare_init(&run->slicer, slicer_cb);
+	ev_set_priority(&run->slicer, EV_MINPRI + 1);
+	run->slicer.data = run;
+	ev_idle_init(&run->spin, spin_cb);
+	ev_prepare_start(d->loop, &run->slicer);
+	ev_idle_start(d->loop, &run->spin);
+	d->ctl_run = run;
 }

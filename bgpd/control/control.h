@@ -26,7 +26,34 @@ struct ctl_req {
 	 * that takes it sets vips to NULL. */
 	struct prefix *vips;
 	size_t nvips;
+	/* Set by a handler whose work goes on in slices (below). */
+	struct ctl_job *job;
 };
+
+/*
+ * A request done in slices, between which the loop runs timers, BGP and
+ * other clients: a batch of a hundred thousand VIPs must not hold BFD's
+ * 50 ms timers.  A handler that sets r->job leaves the reply unfinished;
+ * control.c calls step() with the same request about every turn of the
+ * loop, for a few milliseconds at a time, until it returns true with the
+ * reply filled in, and queues the reply then (it leaves, as any write's,
+ * after the state file's next commit).  While a job runs, no other write
+ * request starts: other clients' writes and SIGHUP wait for it, so that
+ * a batch still succeeds whole or changes nothing.  Reads go on.
+ */
+struct ctl_job {
+	/* About CTL_SLICE_VIPS VIPs' worth of work; true when done. */
+	bool (*step)(struct ctl_job *j, struct ctl_req *r);
+	void (*free)(struct ctl_job *j);
+};
+/* Work of one step, and requests smaller than this are done at once. */
+#define CTL_SLICE_VIPS	256
+#define CTL_SLICE_MIN	4096
+/* A job is stepped for this long in one turn of the loop. */
+#define CTL_SLICE_SECS	0.004
+
+/* True while a job runs (reload waits for it). */
+bool ctl_job_running(const struct lbbgpd *d);
 
 struct ctl_cmd {
 	const char *name;
@@ -92,6 +119,7 @@ struct ctl_client {
 	bool restricted;
 	struct ctl_listener *from;	/* NULL once that socket is closed */
 	bool eof;		/* no more requests: close once answered */
+	bool deferred;		/* a write waits for another's job */
 	bool failed;
 	uid_t uid;
 	pid_t pid;

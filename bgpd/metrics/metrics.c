@@ -461,6 +461,15 @@ static void render_daemon(struct om *o, const struct lbbgpd *d)
 		om_sample(o, l, 2, d->ctl_stats[i].n);
 	}
 
+	static const double bounds[LOOPSTAT_NBOUNDS] = LOOPSTAT_BOUNDS;
+	om_family(o, "lbbgp_loop_stall_seconds_max", OM_GAUGE, "seconds",
+	    "The longest turn of the event loop since start: how long "
+	    "timers, BFD and sockets waited at worst");
+	om_sample_double(o, NULL, 0, d->loopstat.max);
+	om_histogram(o, "lbbgp_loop_iteration_seconds", "seconds",
+	    "Turns of the event loop by how long they held it",
+	    bounds, d->loopstat.buckets, LOOPSTAT_NBOUNDS, d->loopstat.sum);
+
 	om_family(o, "lbbgp_metrics_http_responses", OM_COUNTER, NULL,
 	    "Responses of the metrics listen HTTP server, by status code");
 	for (size_t i = 0; d->metrics_http != NULL && i < MH_NSTATUS; i++) {

@@ -146,6 +146,8 @@ static const char *type_name(const struct om *o, enum om_type t)
 		return o->openmetrics ? "info" : "gauge";
 	case OM_STATESET:
 		return o->openmetrics ? "stateset" : "gauge";
+	case OM_HISTOGRAM:
+		return "histogram";
 	case OM_GAUGE:
 	default:
 		return "gauge";
@@ -238,6 +240,38 @@ void om_sample_double(struct om *o, const struct om_label *labels,
 		v[n++] = '\n';
 		v[n] = '\0';
 	}
+	puts_(o, v);
+}
+
+void om_histogram(struct om *o, const char *name, const char *unit,
+    const char *help, const double *bounds, const uint64_t *counts,
+    size_t n, double sum)
+{
+	char v[64];
+	uint64_t total = 0;
+
+	om_family(o, name, OM_HISTOGRAM, unit, help);
+	for (size_t i = 0; i <= n; i++) {
+		total += counts[i];
+		puts_(o, name);
+		if (i < n) {
+			/* OpenMetrics' canonical form: 1.0, 0.0005. */
+			snprintf(v, sizeof(v), "%g", bounds[i]);
+			puts_(o, "_bucket{le=\"");
+			puts_(o, v);
+			puts_(o, strpbrk(v, ".e") ? "\"} " : ".0\"} ");
+		} else {
+			puts_(o, "_bucket{le=\"+Inf\"} ");
+		}
+		snprintf(v, sizeof(v), "%llu\n", (unsigned long long)total);
+		puts_(o, v);
+	}
+	puts_(o, name);
+	snprintf(v, sizeof(v), "_count %llu\n", (unsigned long long)total);
+	puts_(o, v);
+	puts_(o, name);
+	/* Microseconds: the sum of short turns must not round to 0. */
+	snprintf(v, sizeof(v), "_sum %.6f\n", sum);
 	puts_(o, v);
 }
 

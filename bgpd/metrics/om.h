@@ -32,6 +32,7 @@ enum om_type {
 	OM_COUNTER,
 	OM_INFO,
 	OM_STATESET,
+	OM_HISTOGRAM,	/* only through om_histogram() */
 };
 
 struct om_label {
@@ -55,6 +56,15 @@ void om_sample(struct om *o, const struct om_label *labels, size_t nlabels,
     uint64_t value);
 void om_sample_double(struct om *o, const struct om_label *labels,
     size_t nlabels, double value);
+/*
+ * A whole histogram family without labels: bounds[i] is the upper bound
+ * of bucket i, counts[i] its observations (not cumulative), counts[n]
+ * those above every bound; sum is their total.  Writes the cumulative
+ * _bucket samples (le="+Inf" last), _count and _sum.
+ */
+void om_histogram(struct om *o, const char *name, const char *unit,
+    const char *help, const double *bounds, const uint64_t *counts,
+    size_t n, double sum);
 /* The text, NUL-terminated and malloc'd (the caller frees it), with its
  * length; NULL when memory ran out.  The writer is reset. */
 char *om_finish(struct om *o, size_t *len);

@@ -268,6 +268,77 @@ gobgp_ms=$(ms_since "$t0")
 itest_log "10,000-VIP withdraw: reply after $reply_ms ms, gone from BIRD after $bird_ms ms, from GoBGP after $gobgp_ms ms"
 pass "10,000 VIPs in one add reach the routers; one withdraw removes them"
 
+# ---- a big batch is applied in slices ------------------------------------------
+# While a 60,000-VIP add runs (in slices, control.h's struct ctl_job), a
+# second client's show-neighbors requests keep being answered, and a third
+# client's add waits for the batch and is answered after it.  A batch whose
+# last VIP is refused changes nothing, however many slices it took.
+
+"$ITEST_PY" - "$T/lbbgpd.sock" <<'PY' || fail "a big batch did not run in slices as expected"
+import json, socket, sys, threading, time
+path = sys.argv[1]
+def conn():
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(path)
+    return s
+def reply(s):
+    buf = b""
+    while not buf.endswith(b"\n"):
+        d = s.recv(1 << 16)
+        if not d:
+            raise SystemExit("connection closed")
+        buf += d
+    return json.loads(buf)
+base = (10 << 24) | (64 << 16)
+def vips(n):
+    return ["%d.%d.%d.%d" % (a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255)
+            for a in range(base, base + n)]
+def batch(cmd, n, extra=()):
+    return (json.dumps({"cmd": cmd, "owner": "slices", "vips": vips(n) + list(extra)})
+            + "\n").encode()
+big, small, reader = conn(), conn(), conn()
+done = {}
+def add_big(line, key):
+    big.sendall(line)
+    done[key] = (reply(big), time.monotonic())
+# 1. Reads between the slices; the other client's write after the batch.
+t = threading.Thread(target=add_big, args=(batch("add", 60000), "add"))
+t.start()
+time.sleep(0.002)
+small.sendall(b'{"cmd":"add","owner":"waits","vip":"10.64.255.1"}\n')
+reads = 0
+while "add" not in done:
+    reader.sendall(b'{"cmd":"show-neighbors"}\n')
+    if reply(reader).get("ok") and "add" not in done:
+        reads += 1
+t.join()
+r, t_big = done["add"]
+w = reply(small)
+t_small = time.monotonic()
+print("# 60,000-VIP add: %s; %d show-neighbors answered meanwhile; the other client's add: %s" % (r, reads, w))
+if r.get("added") != 60000 or not w.get("ok"):
+    raise SystemExit("the add or the waiting add failed")
+if reads < 2:
+    raise SystemExit("no reads were answered during the batch: not sliced")
+if t_small < t_big:
+    raise SystemExit("the other client's add was answered before the batch")
+# 2. A withdraw refused at its last VIP changes nothing.
+add_big(batch("withdraw", 60000, ["10.64.255.2"]), "wd")
+r = done["wd"][0]
+if r.get("ok") or r.get("code") != "not-held" or r.get("vip") != "10.64.255.2":
+    raise SystemExit("withdraw with a bad last VIP: %s" % r)
+reader.sendall(b'{"cmd":"show-pools"}\n')
+used = [p["used"] for p in reply(reader)["pools"] if p["name"] == "batch-pool"][0]
+if used != 60001:
+    raise SystemExit("a refused withdraw changed the RIB: batch-pool uses %d" % used)
+add_big(batch("withdraw", 60000), "wd2")
+small.sendall(b'{"cmd":"withdraw","owner":"waits","vip":"10.64.255.1"}\n')
+if done["wd2"][0].get("withdrawn") != 60000 or not reply(small).get("ok"):
+    raise SystemExit("the withdrawals failed")
+PY
+wait_routes bird bird "$base" 60 || fail "BIRD kept routes of the sliced batch"
+pass "a 60,000-VIP batch runs in slices: reads answered meanwhile, another write waits, a refused batch changes nothing"
+
 # ---- kill -9 and restart: the state file brings every acknowledged VIP back --
 
 # Fill istio-pool (its .250 is the static VIP), share a VIP again, add 1,000.

@@ -174,6 +174,36 @@ START_TEST(special_values)
 }
 END_TEST
 
+/* A histogram: cumulative buckets with canonical bounds, +Inf last, then
+ * _count and _sum; the TYPE line is the same in both formats. */
+START_TEST(histogram_text)
+{
+	static const double bounds[] = { 0.0005, 0.02, 1 };
+	static const uint64_t counts[] = { 3, 0, 2, 1 };
+	struct om o;
+
+	for (int om = 0; om < 2; om++) {
+		om_init(&o, om);
+		om_histogram(&o, "x_turn_seconds", "seconds", "Turns", bounds,
+		    counts, NELEM(bounds), 1.5);
+		char *t = om_finish(&o, NULL);
+		char want[1024];
+		snprintf(want, sizeof(want), "# TYPE x_turn_seconds histogram\n"
+		    "%s# HELP x_turn_seconds Turns\n"
+		    "x_turn_seconds_bucket{le=\"0.0005\"} 3\n"
+		    "x_turn_seconds_bucket{le=\"0.02\"} 3\n"
+		    "x_turn_seconds_bucket{le=\"1.0\"} 5\n"
+		    "x_turn_seconds_bucket{le=\"+Inf\"} 6\n"
+		    "x_turn_seconds_count 6\n"
+		    "x_turn_seconds_sum 1.500000\n%s",
+		    om ? "# UNIT x_turn_seconds seconds\n" : "",
+		    om ? "# EOF\n" : "");
+		ck_assert_str_eq(t, want);
+		free(t);
+	}
+}
+END_TEST
+
 /* ---- Accept negotiation -------------------------------------------------- */
 
 static const struct {
@@ -424,6 +454,15 @@ static const struct sample lbbgp_samples[] = {
 	    "peer=\"[2001:db8::2]:1179\",code=\"2\",subcode=\"2\"}", "1" },
 	{ "lbbgp_bgp_pending_changes{neighbor=\"router-1\","
 	    "peer=\"10.0.0.2:179\"}", "0" },
+	/* Five turns of at most 100 us, one of 25 ms (set below). */
+	{ "lbbgp_loop_stall_seconds_max", "0.025" },
+	{ "lbbgp_loop_iteration_seconds_bucket{le=\"0.0001\"}", "5" },
+	{ "lbbgp_loop_iteration_seconds_bucket{le=\"0.02\"}", "5" },
+	{ "lbbgp_loop_iteration_seconds_bucket{le=\"0.05\"}", "6" },
+	{ "lbbgp_loop_iteration_seconds_bucket{le=\"1.0\"}", "6" },
+	{ "lbbgp_loop_iteration_seconds_bucket{le=\"+Inf\"}", "6" },
+	{ "lbbgp_loop_iteration_seconds_count", "6" },
+	{ "lbbgp_loop_iteration_seconds_sum", "0.025400" },
 };
 
 START_TEST(render_daemon)
@@ -468,6 +507,11 @@ START_TEST(render_daemon)
 	    BGP_CEASE_ADMIN_SHUTDOWN);
 	metrics_count_notif(&w.peer[1].st.notif_in, BGP_ERR_OPEN,
 	    BGP_OPEN_BAD_PEER_AS);
+
+	w.d.loopstat.max = 0.025;
+	w.d.loopstat.buckets[0] = 5;
+	w.d.loopstat.buckets[7] = 1;
+	w.d.loopstat.sum = 0.0254;
 
 	json_object *ok = reply("{\"ok\":true}");
 	json_object *nip = reply("{\"ok\":false,\"code\":\"not-in-pool\","
@@ -657,6 +701,7 @@ int main(void)
 	tcase_add_test(tc, openmetrics_text);
 	tcase_add_test(tc, prometheus_text);
 	tcase_add_test(tc, special_values);
+	tcase_add_test(tc, histogram_text);
 	tcase_add_loop_test(tc, accept_table, 0, (int)NELEM(accepts));
 	tc = unit_tcase(s, "render");
 	tcase_add_test(tc, render_daemon);

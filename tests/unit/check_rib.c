@@ -476,6 +476,26 @@ START_TEST(batch_table)
 	ck_assert_str_eq(after, before);
 	ck_assert_str_eq(hook_log, "");
 	ck_assert_uint_eq(flush(&f, 0), 0);
+	free(after);
+
+	/* A VIP at a time (rib_batch_step): refused just the same, and
+	 * nothing applied, not even the VIPs before the bad one. */
+	struct rib_batch b;
+	enum rib_batch_rc rc;
+	size_t steps = 0;
+	if (strcmp(q.verb, "wd") == 0)
+		rib_batch_withdraw(&b, v, n, q.r.owner);
+	else
+		rib_batch_add(&b, v, n, &q.r);
+	while ((rc = rib_batch_step(f.r, &b, 1, &res)) == RIB_BATCH_MORE)
+		ck_assert_uint_lt(++steps, n);
+	ck_assert_int_eq(rc, RIB_BATCH_FAILED);
+	ck_assert_uint_eq(steps, want_bad);
+	ck_assert_uint_eq(b.bad, want_bad);
+	ck_assert_str_eq(rib_err_code(res.err), code);
+	after = dump(f.r);
+	ck_assert_str_eq(after, before);
+	ck_assert_uint_eq(flush(&f, 0), 0);
 	free(before);
 	free(after);
 	fx_close(&f);
@@ -498,6 +518,57 @@ static const char conf_agg[] =
     "neighbor r1 {\n\taddress 192.0.2.1\n\tremote-as 64512\n}\n"
     "advertisement agg {\n\taggregation-length 24\n"
     "\taggregation-length-v6 120\n}\n";
+
+/* A batch in slices of 7 VIPs ends where the whole batch at once does:
+ * same RIB, same routes sent; the last step says it is done. */
+START_TEST(batch_sliced)
+{
+	enum { N = 200 };
+	struct fx f, g;
+	struct prefix v[N];
+	struct vip_req req = { .owner = "svc" };
+	struct rib_res res = { 0 };
+	struct rib_batch b;
+	size_t bad, changed, steps = 0;
+	char a[PREFIX_STRLEN];
+	struct rib_session s = session_ebgp();
+
+	for (size_t i = 0; i < N; i++) {
+		snprintf(a, sizeof(a), "10.0.0.%zu", i + 1);
+		ck_assert(addr_parse(a, &v[i]));
+	}
+	fx_open(&f, conf_share);
+	fx_open(&g, conf_share);
+	fx_up(&f, 0, &s);
+	fx_up(&g, 0, &s);
+	ck_assert(rib_vips_add(g.r, v, N, &req, &bad, &changed, &res));
+	ck_assert_uint_eq(changed, N);
+	rib_batch_add(&b, v, N, &req);
+	while (rib_batch_step(f.r, &b, 7, &res) == RIB_BATCH_MORE)
+		steps++;
+	/* Checking and applying: 2 * N VIPs of work, 7 a step. */
+	ck_assert_uint_eq(steps, (2 * N - 1) / 7);
+	ck_assert_uint_eq(b.changed, N);
+	char *df = dump(f.r), *dg = dump(g.r);
+	ck_assert_str_eq(df, dg);
+	free(df);
+	free(dg);
+	ck_assert_str_eq(flush_str(&f, 0), flush_str(&g, 0));
+
+	rib_batch_withdraw(&b, v, N, "svc");
+	while (rib_batch_step(f.r, &b, 7, &res) == RIB_BATCH_MORE)
+		;
+	ck_assert_uint_eq(b.changed, N);
+	ck_assert_uint_eq(rib_vip_count(f.r), 0);
+	ck_assert_uint_eq(flush(&f, 0), 1);
+
+	/* An empty batch is done at once. */
+	rib_batch_add(&b, v, 0, &req);
+	ck_assert_int_eq(rib_batch_step(f.r, &b, 1, &res), RIB_BATCH_OK);
+	fx_close(&f);
+	fx_close(&g);
+}
+END_TEST
 
 /* MetalLB's example: a local /32 that stays in the AS and a /24 for the
  * world, from one pool to one iBGP peer. */
@@ -1397,6 +1468,7 @@ int main(void)
 	tcase_add_loop_test(tc, batch_table, 0, (int)NELEM(batch_rows));
 	tcase_add_loop_test(tc, scenario, 0, (int)NELEM(scripts));
 	tcase_add_test(tc, aggregate_extras_many_vips);
+	tcase_add_test(tc, batch_sliced);
 	tcase_add_test(tc, alloc_avoid_buggy);
 	tcase_add_loop_test(tc, pool_usage_table, 0, (int)NELEM(usage_rows));
 	tcase_add_test(tc, vip_index_model);

@@ -767,6 +767,65 @@ START_TEST(failed_write)
 }
 END_TEST
 
+/*
+ * A commit in slices (state_commit_step): MORE until every touched VIP is
+ * written, VIPs touched meanwhile join it, and the journal ends up with
+ * what one state_commit() writes; a failure in the middle cuts off what
+ * the commit wrote and leaves every VIP dirty.
+ */
+START_TEST(commit_in_steps)
+{
+	struct world w;
+	char req[64];
+	size_t steps = 0;
+	enum state_rc rc;
+
+	start(&w, conf_no_static, path);
+	for (int i = 1; i <= 20; i++) {
+		snprintf(req, sizeof(req), "10.0.0.%d a%d", i, i);
+		add(&w, req);
+	}
+	off_t before = size_of(jpath);
+	while ((rc = state_commit_step(w.st, w.r, 3)) == STATE_MORE) {
+		ck_assert(state_dirty(w.st));
+		if (++steps == 2)
+			add(&w, "10.0.0.21 late");	/* joins this commit */
+	}
+	ck_assert_int_eq(rc, STATE_DONE);
+	ck_assert_uint_eq(steps, 6);	/* 21 records, 3 a step */
+	ck_assert(!state_dirty(w.st));
+	ck_assert_uint_eq(lines_of(jpath), 21);
+	ck_assert_int_gt(size_of(jpath), before);
+	ck_assert_int_eq(state_commit_step(w.st, w.r, 3), STATE_DONE);
+	restart_same(&w, conf_no_static);
+
+	/* The disk fills after the first step: back to where it began. */
+	for (int i = 30; i <= 59; i++) {
+		snprintf(req, sizeof(req), "10.0.0.%d b%d", i, i);
+		add(&w, req);
+	}
+	before = size_of(jpath);
+	ck_assert_int_eq(state_commit_step(w.st, w.r, 10), STATE_MORE);
+	ck_assert_int_gt(size_of(jpath), before);
+	struct rlimit old, lim;
+	ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = (rlim_t)size_of(jpath) + 100;
+	void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	rc = state_commit_step(w.st, w.r, 10);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, was);
+	ck_assert_int_eq(rc, STATE_FAILED);
+	ck_assert_int_eq(size_of(jpath), before);
+	ck_assert(state_dirty(w.st));
+	commit(&w);
+	ck_assert_uint_eq(rib_vip_count(w.r), 51);
+	restart_same(&w, conf_no_static);
+	stop(&w);
+}
+END_TEST
+
 /* A batch's array goes to the state as it is: taken when nothing else is
  * dirty, appended otherwise; every VIP of it is written. */
 START_TEST(touch_all)
@@ -855,6 +914,7 @@ int main(void)
 	tcase_add_test(tc, failed_write);
 	tcase_add_test(tc, no_state_file);
 	tcase_add_test(tc, touch_all);
+	tcase_add_test(tc, commit_in_steps);
 	tcase_set_timeout(tc, 60);
 
 	return unit_run(s);
