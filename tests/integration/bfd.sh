@@ -34,37 +34,18 @@
 # - multihop (RFC 5883, port 4784) from a local-address comes Up with
 #   BIRD, whose multihop packets carry TTL 64.
 # Test 22.
-if [ -z "${LBBGP_IN_NETNS:-}" ]; then
-	[ "$(id -u)" -eq 0 ] || { echo "SKIP: bfd needs root (network namespaces)"; exit 77; }
-	command -v ip >/dev/null 2>&1 || { echo "SKIP: ip (iproute2) not installed"; exit 77; }
-	nsa=lbbgp-t22a-$$
-	nsb=lbbgp-t22b-$$
-	ip netns add "$nsa" || { echo "SKIP: cannot create a network namespace (ip netns)"; exit 77; }
-	if ! ip netns add "$nsb"; then
-		ip netns del "$nsa"
-		echo "SKIP: cannot create a network namespace (ip netns)"
-		exit 77
-	fi
-	trap 'ip netns del "$nsa"; ip netns del "$nsb"' EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
-	# The veth pair is made inside the namespaces: no name on the host.
-	ip -n "$nsa" link add va type veth peer name vb netns "$nsb" ||
-		{ echo "FAIL: cannot create the veth pair"; exit 1; }
-	ip -n "$nsa" addr add 10.99.0.1/24 dev va
-	ip -n "$nsb" addr add 10.99.0.2/24 dev vb
-	ip -n "$nsa" addr add fd99::1/64 dev va nodad
-	ip -n "$nsb" addr add fd99::2/64 dev vb nodad
-	ip -n "$nsb" addr add 10.99.0.9/24 dev vb
-	for l in "$nsa lo" "$nsa va" "$nsb lo" "$nsb vb"; do
-		# shellcheck disable=SC2086 # two words: namespace, link
-		set -- $l
-		ip -n "$1" link set "$2" up
-	done
-	rc=0
-	LBBGP_IN_NETNS=$nsa LBBGP_PEER_NETNS=$nsb ip netns exec "$nsa" sh "$0" "$@" || rc=$?
-	exit "$rc"
-fi
+
+# bfd_addrs NSA NSB: lbbgpd's side, BIRD's side (10.99.0.9: a stray source).
+bfd_addrs() {
+	ip -n "$1" addr add 10.99.0.1/24 dev va &&
+		ip -n "$2" addr add 10.99.0.2/24 dev vb &&
+		ip -n "$1" addr add fd99::1/64 dev va nodad &&
+		ip -n "$2" addr add fd99::2/64 dev vb nodad &&
+		ip -n "$2" addr add 10.99.0.9/24 dev vb
+}
+# shellcheck source-path=SCRIPTDIR source=netns.sh
+. "$(dirname "$0")/netns.sh"
+netns_run bfd bfd_addrs lbbgp-t22a lbbgp-t22b -- "$@"
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
