@@ -123,6 +123,7 @@ frr_start() {
 	wait_for 10 frr_cli -d "$_f_d" -c "show version" ||
 		fail "FRR's $_f_d did not start (see $F/$_f_d.out)"
 }
+# bgpd asks bfdd for its sessions through zebra (ZAPI): all three run.
 frr_start zebra
 frr_start bfdd --bfdctl "$F/bfdd.sock"
 # -n: no routes to zebra's kernel table.
