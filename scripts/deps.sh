@@ -5,11 +5,13 @@
 # check.sh, demo.sh and load.sh; `sh scripts/deps.sh` runs lbbgp_deps.
 # Package scripts may not start services while it installs: Debian's bird
 # config exports routes to the kernel, and a system gobgpd would hold port 179.
+# frr (FRR's bfdd and bgpd, for tests/integration/frrbfd.sh) is disabled
+# once installed: its package enables frr.service for the next boot.
 
 LBBGP_PKGS="build-essential autoconf automake libtool pkg-config
 	libev-dev libjson-c-dev libnl-3-dev libnl-route-3-dev libcurl4-openssl-dev check
 	bird2 gobgpd mandoc iproute2 procps python3 valgrind bash-completion
-	clang libclang-rt-dev exabgp python3-grpcio tcpdump"
+	clang libclang-rt-dev exabgp python3-grpcio tcpdump frr"
 
 # lbbgp_missing: the packages of LBBGP_PKGS that are not installed.
 lbbgp_missing() {
@@ -42,6 +44,15 @@ lbbgp_deps() {
 	[ "$_rc" -ne 0 ] || DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -q --no-install-recommends $_missing || _rc=$?
 	[ -z "$_policy" ] || rm -f "$_policy"
+	# frr's postinst enables frr.service (zebra and staticd) for the next
+	# boot; the policy above only kept it from starting now (or a
+	# policy-rc.d of the machine's did).  The tests run FRR daemons of
+	# their own in network namespaces; a system one would keep zebra on
+	# the host's routing table.  Where systemd is not PID 1, disable
+	# still removes the links and --now fails: hence || :.
+	case " $_missing " in
+	*" frr "*) systemctl disable --now frr >/dev/null 2>&1 || : ;;
+	esac
 	[ "$_rc" -eq 0 ] || echo "deps: apt-get failed ($_rc)" >&2
 	return "$_rc"
 }

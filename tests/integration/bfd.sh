@@ -34,37 +34,18 @@
 # - multihop (RFC 5883, port 4784) from a local-address comes Up with
 #   BIRD, whose multihop packets carry TTL 64.
 # Test 22.
-if [ -z "${LBBGP_IN_NETNS:-}" ]; then
-	[ "$(id -u)" -eq 0 ] || { echo "SKIP: bfd needs root (network namespaces)"; exit 77; }
-	command -v ip >/dev/null 2>&1 || { echo "SKIP: ip (iproute2) not installed"; exit 77; }
-	nsa=lbbgp-t22a-$$
-	nsb=lbbgp-t22b-$$
-	ip netns add "$nsa" || { echo "SKIP: cannot create a network namespace (ip netns)"; exit 77; }
-	if ! ip netns add "$nsb"; then
-		ip netns del "$nsa"
-		echo "SKIP: cannot create a network namespace (ip netns)"
-		exit 77
-	fi
-	trap 'ip netns del "$nsa"; ip netns del "$nsb"' EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
-	# The veth pair is made inside the namespaces: no name on the host.
-	ip -n "$nsa" link add va type veth peer name vb netns "$nsb" ||
-		{ echo "FAIL: cannot create the veth pair"; exit 1; }
-	ip -n "$nsa" addr add 10.99.0.1/24 dev va
-	ip -n "$nsb" addr add 10.99.0.2/24 dev vb
-	ip -n "$nsa" addr add fd99::1/64 dev va nodad
-	ip -n "$nsb" addr add fd99::2/64 dev vb nodad
-	ip -n "$nsb" addr add 10.99.0.9/24 dev vb
-	for l in "$nsa lo" "$nsa va" "$nsb lo" "$nsb vb"; do
-		# shellcheck disable=SC2086 # two words: namespace, link
-		set -- $l
-		ip -n "$1" link set "$2" up
-	done
-	rc=0
-	LBBGP_IN_NETNS=$nsa LBBGP_PEER_NETNS=$nsb ip netns exec "$nsa" sh "$0" "$@" || rc=$?
-	exit "$rc"
-fi
+
+# bfd_addrs NSA NSB: lbbgpd's side, BIRD's side (10.99.0.9: a stray source).
+bfd_addrs() {
+	ip -n "$1" addr add 10.99.0.1/24 dev va &&
+		ip -n "$2" addr add 10.99.0.2/24 dev vb &&
+		ip -n "$1" addr add fd99::1/64 dev va nodad &&
+		ip -n "$2" addr add fd99::2/64 dev vb nodad &&
+		ip -n "$2" addr add 10.99.0.9/24 dev vb
+}
+# shellcheck source-path=SCRIPTDIR source=netns.sh
+. "$(dirname "$0")/netns.sh"
+netns_run bfd bfd_addrs lbbgp-t22a lbbgp-t22b -- "$@"
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -169,46 +150,17 @@ bird_routes_are() {
 	bird_cli bird show route count | grep -q "^Total: $1 of $1 routes"
 }
 
-# lb_json EXPR: a field of lbbgpd's show neighbor bird (Python on the JSON).
-lb_json() {
-	ctl -j show neighbor bird | "$ITEST_PY" -c 'import json, sys
-n = json.load(sys.stdin)["neighbors"][0]
-print(eval(sys.argv[1]))' "$1"
-}
+# lb_json EXPR, bfd_json EXPR [NAME]: lbbgpd's show neighbor bird, and
+# show bfd's session of NAME (bird), as itest_nbr_json and itest_bfd_json.
+lb_json() { itest_nbr_json bird "$1"; }
 lb_state_is() { [ "$(lb_json 'n["state"]')" = "$1" ]; }
 lb_bfd_is() { [ "$(lb_json 'n.get("bfd", "-")')" = "$1" ]; }
-# bfd_json EXPR [NAME]: a field of show bfd's session of NAME (bird).
-bfd_json() {
-	ctl -j show bfd | "$ITEST_PY" -c 'import json, sys
-r = json.load(sys.stdin)
-s = [b for b in r["bfd"] if b["neighbor"] == sys.argv[2]][0]
-print(eval(sys.argv[1]))' "$1" "${2:-bird}"
-}
+bfd_json() { itest_bfd_json "${2:-bird}" "$1"; }
 lb_bfd6_is() { [ "$(bfd_json 's["state"]' bird6)" = "$1" ]; }
 log_has() { grep -q "$1" "$T/lbbgpd.log"; }
 log_count() { grep -c "$1" "$T/lbbgpd.log"; }
 bird_log_has() { grep -q "$1" "$BIRD_LOG"; }
 
-# now_ms: wall clock in milliseconds, as the logs write it.
-now_ms() { date +%s%3N; }
-# log_ms FILE PATTERN AFTER_MS: the time (ms since 1970) of the first line
-# of FILE matching PATTERN logged at or after AFTER_MS; empty if none.
-# Both daemons start lines with "YYYY-MM-DD HH:MM:SS.mmm" local time.
-log_ms() {
-	"$ITEST_PY" - "$@" <<'EOF'
-import re, sys, time
-path, pat, after = sys.argv[1], re.compile(sys.argv[2]), int(sys.argv[3])
-for line in open(path, errors="replace"):
-    m = re.match(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\.(\d{3}) ", line)
-    if not m or not pat.search(line):
-        continue
-    ms = int(time.mktime(time.strptime(m.group(1), "%Y-%m-%d %H:%M:%S"))) * 1000 + int(m.group(2))
-    if ms >= after:
-        print(ms)
-        break
-EOF
-}
-logged_after() { [ -n "$(log_ms "$@")" ]; }
 
 both_up() {
 	bird_bfd_is Up && lb_bfd_is Up && lb_state_is Established &&
@@ -281,7 +233,7 @@ fi
 set_timers $BIG_MS
 sleep 1
 downs=$(bfd_json 's["down-count"]')
-t0=$(now_ms)
+t0=$(itest_wall_ms)
 "$ITEST_PY" - "$T/lbbgpd.sock" <<'PY' || fail "the big requests were not answered as expected"
 import ipaddress, json, socket, sys, time
 def ask(line):
@@ -327,7 +279,7 @@ PY
 # CAVEATS: a quarter of a second with nothing else done).
 wait_for 30 bird_routes_are 0 || fail "BIRD kept routes of the 100,000 VIPs"
 [ "$(bfd_json 's["down-count"]')" = "$downs" ] || fail "lbbgpd's BFD went down during the big requests"
-logged_after "$BIRD_LOG" "bfd1: Session to 10.99.0.1 changed state from Up" "$t0" &&
+itest_logged_after "$BIRD_LOG" "bfd1: Session to 10.99.0.1 changed state from Up" "$t0" &&
 	fail "BIRD's BFD went down during the big requests"
 both_up || fail "BFD or BGP not up after the big requests"
 itest_log "longest turn of lbbgpd's loop so far: $(ctl show metrics | sed -n 's/^lbbgp_loop_stall_seconds_max //p') s"
@@ -371,37 +323,16 @@ pass "strays: TTL 64 dropped as ttl, 10.99.0.9 as unknown-source, the session un
 
 # ---- SIGSTOP lbbgpd: BIRD notices ----------------------------------------------
 
-t0=$(now_ms)
-kill -STOP "$LBBGPD_PID"
-wait_for 3 logged_after "$BIRD_LOG" "bfd1: Session to 10.99.0.1 changed state from Up to Down" "$t0" ||
-	{ kill -CONT "$LBBGPD_PID"; fail "BIRD's BFD did not go Down while lbbgpd was stopped"; }
-wait_for 3 logged_after "$BIRD_LOG" "lb: (BFD session down|State changed to stop)" "$t0" ||
-	{ kill -CONT "$LBBGPD_PID"; fail "BIRD's BGP session did not go down with BFD"; }
-kill -CONT "$LBBGPD_PID"
-bfd_ms=$(( $(log_ms "$BIRD_LOG" "bfd1: Session to 10.99.0.1 changed state from Up to Down" "$t0") - t0 ))
-bgp_ms=$(( $(log_ms "$BIRD_LOG" "lb: (BFD session down|State changed to stop)" "$t0") - t0 ))
-itest_log "SIGSTOP lbbgpd: BIRD's BFD Down after $bfd_ms ms, its BGP down after $bgp_ms ms (detection time 150 ms)"
-[ "$bfd_ms" -le 250 ] || fail "BIRD's BFD went Down $bfd_ms ms after SIGSTOP, more than 150 + 100 ms"
-[ "$bgp_ms" -le 250 ] || fail "BIRD's BGP went down $bgp_ms ms after SIGSTOP, more than 150 + 100 ms"
-pass "SIGSTOP lbbgpd: BIRD's BFD Down in $bfd_ms ms, its BGP session in $bgp_ms ms"
+itest_bfd_self_stop BIRD 150 "$BIRD_LOG" "bfd1: Session to 10.99.0.1 changed state from Up to Down" \
+	"$BIRD_LOG" "lb: (BFD session down|State changed to stop)"
+pass "SIGSTOP lbbgpd: BIRD's BFD Down in $ITEST_BFD_MS ms, its BGP session in $ITEST_BGP_MS ms"
 wait_for 15 both_up || fail "BFD or BGP did not come back after SIGCONT"
 pass "SIGCONT lbbgpd: BFD Up and BGP Established again"
 
 # ---- SIGSTOP BIRD: lbbgpd notices ----------------------------------------------
 
-n_down=$(log_count "sending NOTIFICATION Cease/BFD Down (6/10)")
-t0=$(now_ms)
-kill -STOP "$BIRD_PID"
-wait_for 3 logged_after "$T/lbbgpd.log" "neighbor bird: sending NOTIFICATION Cease/BFD Down \(6/10\)" "$t0" ||
-	{ kill -CONT "$BIRD_PID"; fail "lbbgpd did not send Cease/BFD Down while BIRD was stopped"; }
-kill -CONT "$BIRD_PID"
-down_ms=$(( $(log_ms "$T/lbbgpd.log" "neighbor bird: BFD Up -> Down \(Control Detection Time Expired\)" "$t0") - t0 ))
-cease_ms=$(( $(log_ms "$T/lbbgpd.log" "neighbor bird: sending NOTIFICATION Cease/BFD Down \(6/10\)" "$t0") - t0 ))
-itest_log "SIGSTOP BIRD: lbbgpd's BFD Down after $down_ms ms, Cease/BFD Down after $cease_ms ms (detection time 150 ms)"
-[ "$cease_ms" -le 200 ] || fail "lbbgpd sent Cease/BFD Down $cease_ms ms after SIGSTOP, more than the detection time (150 ms, + 50 ms of test clock)"
-log_has "neighbor bird: Established -> Idle (BfdSessionDown)" || fail "no Established -> Idle (BfdSessionDown)"
-[ "$(log_count "sending NOTIFICATION Cease/BFD Down (6/10)")" -eq $((n_down + 1)) ] || fail "not exactly one Cease/BFD Down"
-pass "SIGSTOP BIRD: lbbgpd closed BGP with Cease/BFD Down in $cease_ms ms"
+itest_bfd_peer_stop bird BIRD "$BIRD_PID" 150
+pass "SIGSTOP BIRD: lbbgpd closed BGP with Cease/BFD Down in $ITEST_CEASE_MS ms"
 wait_for 15 both_up || fail "BFD or BGP did not come back after SIGCONT of BIRD"
 pass "SIGCONT BIRD: BFD Up and BGP Established again"
 
@@ -503,9 +434,9 @@ pass "bfd-auth: meticulous keyed SHA1 comes Up"
 
 # BIRD may read the Cease first and drop its BFD session with the BGP
 # one; then the AdminDown finds no session there.
-t0=$(now_ms)
+t0=$(itest_wall_ms)
 lbbgpd_stop
-wait_for 3 logged_after "$BIRD_LOG" "bfd1: (CTL received from 10.99.0.1 \\[AdminDown|Bad packet from 10.99.0.1 - unknown session)" "$t0" ||
+wait_for 3 itest_logged_after "$BIRD_LOG" "bfd1: (CTL received from 10.99.0.1 \\[AdminDown|Bad packet from 10.99.0.1 - unknown session)" "$t0" ||
 	fail "BIRD got no AdminDown after SIGTERM"
 "$ITEST_PY" - "$T/lbbgpd.log" <<'PY' || fail "lbbgpd did not send AdminDown before it closed the BGP session"
 import sys

@@ -8,22 +8,16 @@
 # fd00:23::3 without the option (the neighbor has it: not negotiated), on
 # fd00:23::4 with it (the neighbor has not: lbbgpd must not announce it);
 # GoBGP on fd00:23::5.  Test 23.
-if [ -z "${LBBGP_IN_NETNS:-}" ]; then
-	[ "$(id -u)" -eq 0 ] || { echo "SKIP: enh needs root (network namespaces)"; exit 77; }
-	command -v ip >/dev/null 2>&1 || { echo "SKIP: ip (iproute2) not installed"; exit 77; }
-	ns=lbbgp-enh-$$
-	ip netns add "$ns" || { echo "SKIP: cannot create a network namespace"; exit 77; }
-	trap 'ip netns del "$ns"' EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
-	ip -n "$ns" link set lo up
-	for a in 1 2 3 4 5; do
-		ip -n "$ns" addr add "fd00:23::$a/128" dev lo nodad
+
+# enh_addrs NS: lbbgpd and the four routers on lo.
+enh_addrs() {
+	for _a in 1 2 3 4 5; do
+		ip -n "$1" addr add "fd00:23::$_a/128" dev lo nodad || return 1
 	done
-	rc=0
-	LBBGP_IN_NETNS=$ns ip netns exec "$ns" sh "$0" "$@" || rc=$?
-	exit "$rc"
-fi
+}
+# shellcheck source-path=SCRIPTDIR source=netns.sh
+. "$(dirname "$0")/netns.sh"
+netns_run enh enh_addrs lbbgp-enh -- "$@"
 
 . "$(dirname "$0")/lib.sh"
 itest_init enh

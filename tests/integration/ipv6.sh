@@ -6,22 +6,16 @@
 # GoBGP on fd00:12::3 (both AS 64512).  Dual-stack pools: the IPv6 session
 # carries the IPv6 VIPs (next hop: lbbgpd's address) and, with next-hop, the
 # IPv4 ones.  Test 12.
-if [ -z "${LBBGP_IN_NETNS:-}" ]; then
-	[ "$(id -u)" -eq 0 ] || { echo "SKIP: ipv6 needs root (network namespaces)"; exit 77; }
-	command -v ip >/dev/null 2>&1 || { echo "SKIP: ip (iproute2) not installed"; exit 77; }
-	ns=lbbgp-ipv6-$$
-	ip netns add "$ns" || { echo "SKIP: cannot create a network namespace"; exit 77; }
-	trap 'ip netns del "$ns"' EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
-	ip -n "$ns" link set lo up
-	for a in 1 2 3; do
-		ip -n "$ns" addr add "fd00:12::$a/128" dev lo nodad
+
+# ipv6_addrs NS: lbbgpd, BIRD and GoBGP on lo.
+ipv6_addrs() {
+	for _a in 1 2 3; do
+		ip -n "$1" addr add "fd00:12::$_a/128" dev lo nodad || return 1
 	done
-	rc=0
-	LBBGP_IN_NETNS=$ns ip netns exec "$ns" sh "$0" "$@" || rc=$?
-	exit "$rc"
-fi
+}
+# shellcheck source-path=SCRIPTDIR source=netns.sh
+. "$(dirname "$0")/netns.sh"
+netns_run ipv6 ipv6_addrs lbbgp-ipv6 -- "$@"
 
 . "$(dirname "$0")/lib.sh"
 itest_init ipv6

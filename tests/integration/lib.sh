@@ -476,3 +476,116 @@ lbbgpd_kill9() {
 
 # ctl ARGS...: bgpctl against the test's lbbgpd.
 ctl() { "${BGPCTL:-$top_builddir/bgpctl/bgpctl}" -s "$T/lbbgpd.sock" "$@"; }
+
+# itest_nbr_json NAME EXPR: EXPR (Python, on n) for neighbor NAME's entry
+# of bgpctl -j show neighbor NAME.
+itest_nbr_json() {
+	ctl -j show neighbor "$1" | "$ITEST_PY" -c 'import json, sys
+n = json.load(sys.stdin)["neighbors"][0]
+print(eval(sys.argv[1]))' "$2"
+}
+
+# itest_bfd_json NAME EXPR: EXPR (Python, on s) for neighbor NAME's
+# session in bgpctl -j show bfd.
+itest_bfd_json() {
+	ctl -j show bfd | "$ITEST_PY" -c 'import json, sys
+r = json.load(sys.stdin)
+s = [b for b in r["bfd"] if b["neighbor"] == sys.argv[1]][0]
+print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+# ---- log clocks ---------------------------------------------------------
+
+# itest_wall_ms: the wall clock in milliseconds, as the logs write it.
+itest_wall_ms() { date +%s%3N; }
+
+# itest_log_ms FILE PATTERN AFTER_MS: the time (ms since 1970) of the first
+# line of FILE matching PATTERN (a Python regex) logged at or after
+# AFTER_MS; empty if none.  Lines start with the local time as
+# "YYYY-MM-DD HH:MM:SS.mmm" (lbbgpd, BIRD with timeformat log
+# "%F %T.%3f") or "YYYY/MM/DD HH:MM:SS.mmm" (FRR with log timestamp
+# precision 3).
+itest_log_ms() {
+	"$ITEST_PY" - "$@" <<'PY'
+import re, sys, time
+path, pat, after = sys.argv[1], re.compile(sys.argv[2]), int(sys.argv[3])
+for line in open(path, errors="replace"):
+    m = re.match(r"(\d{4})[-/](\d\d)[-/](\d\d) (\d\d:\d\d:\d\d)\.(\d{3}) ", line)
+    if not m or not pat.search(line):
+        continue
+    t = time.strptime("%s-%s-%s %s" % m.group(1, 2, 3, 4), "%Y-%m-%d %H:%M:%S")
+    ms = int(time.mktime(t)) * 1000 + int(m.group(5))
+    if ms >= after:
+        print(ms)
+        break
+PY
+}
+itest_logged_after() { [ -n "$(itest_log_ms "$@")" ]; }
+
+# itest_stop_until WHO PID FILE PATTERN [FILE PATTERN]...: SIGSTOP PID
+# (WHO names it), wait up to 3 s for a line matching each PATTERN in its
+# FILE, logged after the signal, then SIGCONT (also on failure).
+# ITEST_STOP_MS is the wall clock read just before the signal, so times
+# measured from it can only come out too long, never too short.
+itest_stop_until() {
+	_st_who=$1
+	_st_pid=$2
+	shift 2
+	ITEST_STOP_MS=$(itest_wall_ms)
+	kill -STOP "$_st_pid"
+	while [ $# -ge 2 ]; do
+		if ! wait_for 3 itest_logged_after "$1" "$2" "$ITEST_STOP_MS"; then
+			kill -CONT "$_st_pid"
+			fail "$_st_who stopped: no line of ${1#"$T"/} matched '$2' within 3 s"
+		fi
+		shift 2
+	done
+	kill -CONT "$_st_pid"
+}
+# itest_ms_since_stop FILE PATTERN: milliseconds from itest_stop_until's
+# signal to the first line of FILE matching PATTERN after it.
+itest_ms_since_stop() {
+	echo $(($(itest_log_ms "$1" "$2" "$ITEST_STOP_MS") - ITEST_STOP_MS))
+}
+
+# itest_bfd_peer_stop NAME WHO PID DETECT_MS: SIGSTOP the router of
+# neighbor NAME (PID, WHO names it) until lbbgpd's BFD finds it gone and
+# closes the BGP session with Cease/BFD Down (RFC 9384), then SIGCONT.
+# Fails unless that took at most DETECT_MS, the detection time (+ 50 ms
+# for the test's own clock), with one Cease and Established -> Idle
+# (BfdSessionDown).  Sets ITEST_CEASE_MS.
+itest_bfd_peer_stop() {
+	_bs_cease="neighbor $1: sending NOTIFICATION Cease/BFD Down \\(6/10\\)"
+	_bs_n=$(grep -c "neighbor $1: sending NOTIFICATION Cease/BFD Down (6/10)" "$T/lbbgpd.log")
+	itest_stop_until "$2" "$3" "$T/lbbgpd.log" "$_bs_cease"
+	_bs_down=$(itest_ms_since_stop "$T/lbbgpd.log" \
+		"neighbor $1: BFD Up -> Down \\(Control Detection Time Expired\\)")
+	ITEST_CEASE_MS=$(itest_ms_since_stop "$T/lbbgpd.log" "$_bs_cease")
+	itest_log "SIGSTOP $2: lbbgpd's BFD Down after $_bs_down ms, Cease/BFD Down after $ITEST_CEASE_MS ms (detection time $4 ms)"
+	[ "$ITEST_CEASE_MS" -le $(($4 + 50)) ] ||
+		fail "lbbgpd sent Cease/BFD Down $ITEST_CEASE_MS ms after SIGSTOP of $2, more than the detection time ($4 ms, + 50 ms of test clock)"
+	grep -q "neighbor $1: Established -> Idle (BfdSessionDown)" "$T/lbbgpd.log" ||
+		fail "no Established -> Idle (BfdSessionDown)"
+	[ "$(grep -c "neighbor $1: sending NOTIFICATION Cease/BFD Down (6/10)" "$T/lbbgpd.log")" -eq $((_bs_n + 1)) ] ||
+		fail "not exactly one Cease/BFD Down"
+}
+
+# itest_bfd_self_stop ROUTER DETECT_MS BFD_FILE BFD_PATTERN BGP_FILE
+# BGP_PATTERN: SIGSTOP lbbgpd until ROUTER logs that its BFD session went
+# Down (BFD_PATTERN in BFD_FILE) and its BGP session with it (BGP_PATTERN
+# in BGP_FILE), then SIGCONT.  Fails unless each took at most the
+# detection time DETECT_MS + 100 ms.  The times are the router's own: it
+# stamps each line to the millisecond when it acts, where polling its CLI
+# would add the CLI's start-up (tens of ms a call).  Both are this host's
+# wall clock, and the detection time runs from lbbgpd's last packet,
+# sent before the signal.  Sets ITEST_BFD_MS and ITEST_BGP_MS.
+itest_bfd_self_stop() {
+	itest_stop_until lbbgpd "$LBBGPD_PID" "$3" "$4" "$5" "$6"
+	ITEST_BFD_MS=$(itest_ms_since_stop "$3" "$4")
+	ITEST_BGP_MS=$(itest_ms_since_stop "$5" "$6")
+	itest_log "SIGSTOP lbbgpd: $1's BFD Down after $ITEST_BFD_MS ms, its BGP down after $ITEST_BGP_MS ms (detection time $2 ms)"
+	[ "$ITEST_BFD_MS" -le $(($2 + 100)) ] ||
+		fail "$1's BFD went Down $ITEST_BFD_MS ms after SIGSTOP, more than $2 + 100 ms"
+	[ "$ITEST_BGP_MS" -le $(($2 + 100)) ] ||
+		fail "$1's BGP went down $ITEST_BGP_MS ms after SIGSTOP, more than $2 + 100 ms"
+}

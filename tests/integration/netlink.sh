@@ -22,19 +22,10 @@
 # - a local-address that is not on the host is logged and noted, and the
 #   note goes when the address appears.
 # Test 15 (127.0.15.0/24).
-if [ -z "${LBBGP_IN_NETNS:-}" ]; then
-	[ "$(id -u)" -eq 0 ] || { echo "SKIP: netlink needs root (network namespaces)"; exit 77; }
-	command -v ip >/dev/null 2>&1 || { echo "SKIP: ip (iproute2) not installed"; exit 77; }
-	ns=lbbgp-t15-$$
-	ip netns add "$ns" || { echo "SKIP: cannot create a network namespace (ip netns)"; exit 77; }
-	trap 'ip netns del "$ns"' EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
-	ip -n "$ns" link set lo up
-	rc=0
-	LBBGP_IN_NETNS=$ns ip netns exec "$ns" sh "$0" "$@" || rc=$?
-	exit "$rc"
-fi
+
+# shellcheck source-path=SCRIPTDIR source=netns.sh
+. "$(dirname "$0")/netns.sh"
+netns_run netlink : lbbgp-t15 -- "$@"
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
