@@ -25,12 +25,12 @@
 #include <unistd.h>
 
 #include "bgpd/log.h"
+#include "bgpd/record.h"
 #include "conf/conf.h"
 #include "util/buf.h"
 
 #define STATE_HEADER	"{\"lbbgp-state\":1}"
 #define COMPACT_MIN	(1024 * 1024)	/* journal bytes before folding */
-#define MAX_COMMUNITIES	256
 
 struct state {
 	char *path;
@@ -107,73 +107,6 @@ void state_close(struct state *st)
 #define SB_FIRST	65536
 #define SB_FLUSH	(1u << 20)
 
-/* A JSON string.  Owners come through the control socket as valid UTF-8;
- * control characters are escaped so the line parses. */
-static void sb_json(struct buf *b, const char *s)
-{
-	buf_append(b, "\"", 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		char esc[8];
-		if (*p == '"' || *p == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)*p;
-			buf_append(b, esc, 2);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			snprintf(esc, sizeof(esc), "\\u%04x", *p);
-			buf_append(b, esc, 6);
-		} else {
-			buf_append(b, (const char *)p, 1);
-		}
-	}
-	buf_append(b, "\"", 1);
-}
-
-/* The record of one VIP: its run-time owners (an empty list: gone). */
-static void put_record(struct buf *b, const struct rib *r,
-    const struct prefix *a)
-{
-	const struct vip *v = rib_vip_find(r, a);
-	char s[PREFIX_STRLEN], c[32];
-	bool first = true;
-
-	buf_puts(b, "{\"vip\":\"");
-	buf_puts(b, addr_fmt(a, s, sizeof(s)));
-	buf_puts(b, "\"");
-	if (v != NULL) {
-		buf_puts(b, ",\"pool\":");
-		sb_json(b, rib_conf(r)->pools[v->pool].name);
-	}
-	buf_puts(b, ",\"owners\":[");
-	for (uint32_t i = 0; v != NULL && i < v->nowners; i++) {
-		const struct vip_owner *o = vip_owner(v, i);
-		if (o->is_static)
-			continue;
-		buf_puts(b, first ? "{\"owner\":" : ",{\"owner\":");
-		first = false;
-		sb_json(b, o->name);
-		if (o->key != NULL) {
-			buf_puts(b, ",\"sharing-key\":");
-			sb_json(b, o->key);
-		}
-		if (o->check != 0) {
-			buf_puts(b, ",\"check\":");
-			sb_json(b, rib_conf(r)->checks[o->check - 1].name);
-		}
-		if (o->ncomm > 0) {
-			buf_puts(b, ",\"communities\":[");
-			for (uint32_t j = 0; j < o->ncomm; j++) {
-				buf_puts(b, j ? ",\"" : "\"");
-				buf_puts(b, community_fmt(o->comm[j], c,
-				    sizeof(c)));
-				buf_puts(b, "\"");
-			}
-			buf_puts(b, "]");
-		}
-		buf_puts(b, "}");
-	}
-	buf_puts(b, "]}\n");
-}
-
 static bool has_dynamic_owner(const struct vip *v)
 {
 	for (uint32_t i = 0; i < v->nowners; i++)
@@ -248,7 +181,7 @@ bool state_compact(struct state *st, const struct rib *r)
 	for (const struct vip *v = rib_vip_next(r, NULL); wok && v;
 	    v = rib_vip_next(r, v)) {
 		if (has_dynamic_owner(v))
-			put_record(&b, r, &v->addr);
+			record_put(&b, r, &v->addr);
 		if (b.failed || buf_used(&b) >= SB_FLUSH)
 			wok = sb_flush(&b, fd, &len);
 	}
@@ -378,7 +311,7 @@ enum state_rc state_commit_step(struct state *st, struct rib *r, size_t max)
 	buf_reserve(&b, SB_FIRST);
 	for (size_t i = st->written; ok && i < end; i++) {
 		rib_vip_prefetch(r, st->dirty, end, i);
-		put_record(&b, r, &st->dirty[i]);
+		record_put(&b, r, &st->dirty[i]);
 		if (b.failed || buf_used(&b) >= SB_FLUSH || i + 1 == end)
 			ok = sb_flush(&b, st->jfd, &st->wbytes);
 	}
@@ -442,120 +375,36 @@ static void move_aside(const char *path, const char *why)
 		    "aside", path, why);
 }
 
-static const char *jget_str(json_object *o, const char *key)
-{
-	json_object *v;
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-/* A record as it must look: {"vip": address, "owners": [...], ...}. */
-static bool record_ok(json_object *rec, struct prefix *a)
-{
-	json_object *owners;
-	const char *vip = jget_str(rec, "vip");
-
-	return json_object_is_type(rec, json_type_object) && vip != NULL &&
-	    addr_parse(vip, a) &&
-	    json_object_object_get_ex(rec, "owners", &owners) &&
-	    json_object_is_type(owners, json_type_array);
-}
-
-static bool parse_communities(json_object *o, uint32_t *out, size_t max,
-    size_t *n)
-{
-	json_object *arr;
-
-	*n = 0;
-	if (!json_object_object_get_ex(o, "communities", &arr))
-		return true;
-	if (!json_object_is_type(arr, json_type_array) ||
-	    json_object_array_length(arr) > max)
-		return false;
-	for (size_t i = 0; i < json_object_array_length(arr); i++) {
-		json_object *c = json_object_array_get_idx(arr, i);
-		if (!json_object_is_type(c, json_type_string) ||
-		    !community_parse(json_object_get_string(c), &out[i]))
-			return false;
-	}
-	*n = json_object_array_length(arr);
-	return true;
-}
-
-/*
- * Add one owner of a record to the RIB.  -1: the owner is malformed;
- * 0: refused (res says why); 1: added.
- */
-static int add_owner(struct rib *r, json_object *rec, const struct prefix *a,
-    json_object *o, struct rib_res *res)
-{
-	uint32_t comm[MAX_COMMUNITIES];
-	size_t ncomm = 0;
-	const char *owner = jget_str(o, "owner");
-	struct vip_req req = {
-		.owner = owner,
-		.pool = jget_str(rec, "pool"),
-		.sharing_key = jget_str(o, "sharing-key"),
-		.communities = comm,
-		.check = jget_str(o, "check"),
-	};
-
-	if (owner == NULL || !parse_communities(o, comm, MAX_COMMUNITIES,
-	    &ncomm))
-		return -1;
-	req.ncommunities = ncomm;
-	/* The pool may have been renamed, or its ranges moved to another:
-	 * the pool holding the address will do. */
-	const struct conf_pool *pool = req.pool ?
-	    conf_pool_by_name(rib_conf(r), req.pool) : NULL;
-	if (pool == NULL || !conf_pool_contains(pool, a))
-		req.pool = NULL;
-	return rib_vip_add(r, a, &req, res) ? 1 : 0;
-}
-
 /* Add one owner of a record; on refusal keep it as an orphan. */
 static void apply_owner(struct state *st, struct rib *r, json_object *rec,
     const struct prefix *a, json_object *o)
 {
 	struct rib_res res = { 0 };
-	const char *owner = jget_str(o, "owner");
-	int added = add_owner(r, rec, a, o, &res);
+	const char *owner = record_str(o, "owner");
+	int added = record_add_owner(r, rec, a, o, &res);
 
 	if (added < 0) {
 		log_warnx("state file %s: a malformed owner of %s, skipped",
-		    st->path, jget_str(rec, "vip"));
+		    st->path, record_str(rec, "vip"));
 		return;
 	}
 	if (added > 0)
 		return;
 	log_warnx("state file: %s of %s not restored: %s; kept as orphaned "
-	    "until the config allows it again", jget_str(rec, "vip"), owner,
+	    "until the config allows it again", record_str(rec, "vip"), owner,
 	    res.msg);
 	json_object *orphan = json_object_new_object();
 	json_object *owners = json_object_new_array();
 	json_object_object_add(orphan, "vip", json_object_new_string(
-	    jget_str(rec, "vip")));
-	if (jget_str(rec, "pool"))
+	    record_str(rec, "vip")));
+	if (record_str(rec, "pool"))
 		json_object_object_add(orphan, "pool", json_object_new_string(
-		    jget_str(rec, "pool")));
+		    record_str(rec, "pool")));
 	json_object_array_add(owners, json_object_get(o));
 	json_object_object_add(orphan, "owners", owners);
 	json_object_object_add(orphan, "orphaned", json_object_new_string(
 	    res.msg));
 	json_object_array_add(st->orphans, orphan);
-}
-
-static bool listed(json_object *owners, const char *name)
-{
-	for (size_t i = 0; i < json_object_array_length(owners); i++) {
-		const char *o = jget_str(json_object_array_get_idx(owners, i),
-		    "owner");
-		if (o != NULL && strcmp(o, name) == 0)
-			return true;
-	}
-	return false;
 }
 
 /* Forget the orphans of a VIP (of one owner, or all when owner is NULL). */
@@ -565,10 +414,10 @@ static void drop_orphans(struct state *st, const struct prefix *a,
 	for (size_t i = json_object_array_length(st->orphans); i-- > 0;) {
 		json_object *o = json_object_array_get_idx(st->orphans, i), *ow;
 		struct prefix b;
-		if (!record_ok(o, &b) || !prefix_equal(&b, a))
+		if (!record_parse(o, &b) || !prefix_equal(&b, a))
 			continue;
 		json_object_object_get_ex(o, "owners", &ow);
-		if (owner == NULL || listed(ow, owner))
+		if (owner == NULL || record_lists(ow, owner))
 			json_object_array_del_idx(st->orphans, i, 1);
 	}
 }
@@ -590,20 +439,7 @@ static void apply_record(struct state *st, struct rib *r, json_object *rec,
 		return;
 	}
 	drop_orphans(st, a, NULL);
-	const struct vip *v;
-	bool again = true;
-	while (again && (v = rib_vip_find(r, a)) != NULL) {
-		again = false;
-		for (uint32_t i = 0; i < v->nowners; i++) {
-			const struct vip_owner *o = vip_owner(v, i);
-			struct rib_res res;
-			if (o->is_static || listed(owners, o->name))
-				continue;
-			rib_vip_withdraw(r, a, o->name, &res);
-			again = true;	/* v may have moved or gone */
-			break;
-		}
-	}
+	record_drop_unlisted(r, a, owners);
 	for (size_t i = 0; i < json_object_array_length(owners); i++)
 		apply_owner(st, r, rec, a, json_object_array_get_idx(owners, i));
 }
@@ -641,7 +477,7 @@ static size_t load_file(struct state *st, struct rib *r, const char *path,
 			continue;
 		}
 		json_object *rec = json_tokener_parse(line);
-		if (rec == NULL || !record_ok(rec, &a)) {
+		if (rec == NULL || !record_parse(rec, &a)) {
 			json_object_put(rec);
 			if (!complete) {
 				log_info("state file %s: ignoring an "
@@ -689,11 +525,11 @@ bool state_load(struct state *st, struct rib *r)
 		json_object *rec = json_object_array_get_idx(st->deferred, i);
 		json_object *owners;
 		struct prefix a;
-		record_ok(rec, &a);
+		record_parse(rec, &a);
 		json_object_object_get_ex(rec, "owners", &owners);
 		for (size_t j = 0; j < json_object_array_length(owners); j++) {
 			json_object *o = json_object_array_get_idx(owners, j);
-			const char *name = jget_str(o, "owner");
+			const char *name = record_str(o, "owner");
 			const struct vip *v = rib_vip_find(r, &a);
 			bool live = false;
 			for (uint32_t k = 0; name && v && k < v->nowners; k++)
@@ -765,22 +601,22 @@ size_t state_orphans_retry(struct state *st, struct rib *r,
 		json_object *rec = json_object_array_get_idx(st->orphans, i);
 		json_object *owners;
 		struct prefix a;
-		if (!record_ok(rec, &a))
+		if (!record_parse(rec, &a))
 			continue;
 		json_object_object_get_ex(rec, "owners", &owners);
 		for (size_t j = json_object_array_length(owners); j-- > 0;) {
 			json_object *o = json_object_array_get_idx(owners, j);
 			struct rib_res res = { 0 };
-			if (add_owner(r, rec, &a, o, &res) <= 0)
+			if (record_add_owner(r, rec, &a, o, &res) <= 0)
 				continue;
 			log_info("%s of %s is back: the configuration allows "
-			    "it again", jget_str(rec, "vip"),
-			    jget_str(o, "owner"));
+			    "it again", record_str(rec, "vip"),
+			    record_str(o, "owner"));
 			json_object *x = json_object_new_object();
 			json_object_object_add(x, "vip", json_object_new_string(
-			    jget_str(rec, "vip")));
+			    record_str(rec, "vip")));
 			json_object_object_add(x, "owner",
-			    json_object_new_string(jget_str(o, "owner")));
+			    json_object_new_string(record_str(o, "owner")));
 			json_object_array_add(restored, x);
 			json_object_array_del_idx(owners, j, 1);
 			n++;
@@ -797,9 +633,9 @@ bool state_is_orphan(const struct state *st, const struct prefix *vip,
 	for (size_t i = 0; i < json_object_array_length(st->orphans); i++) {
 		json_object *o = json_object_array_get_idx(st->orphans, i), *ow;
 		struct prefix b;
-		if (record_ok(o, &b) && prefix_equal(&b, vip) &&
+		if (record_parse(o, &b) && prefix_equal(&b, vip) &&
 		    json_object_object_get_ex(o, "owners", &ow) &&
-		    listed(ow, owner))
+		    record_lists(ow, owner))
 			return true;
 	}
 	return false;
