@@ -480,7 +480,7 @@ static void withdraw_done(struct ctl_req *r, bool ok, struct prefix *vips,
     size_t n, size_t norph, const struct rib_res *res, size_t bad,
     size_t changed);
 
-static bool batch_step(struct ctl_job *j, struct ctl_req *r)
+static enum ctl_step batch_step(struct ctl_job *j, struct ctl_req *r)
 {
 	struct batch_job *bj = (struct batch_job *)j;
 	struct rib_res res = { 0 };
@@ -488,7 +488,7 @@ static bool batch_step(struct ctl_job *j, struct ctl_req *r)
 	    CTL_SLICE_VIPS, &res);
 
 	if (rc == RIB_BATCH_MORE)
-		return false;
+		return CTL_STEP_MORE;
 	if (bj->b.withdraw)
 		withdraw_done(r, rc == RIB_BATCH_OK, bj->vips, bj->n,
 		    bj->norph, &res, bj->b.bad, bj->b.changed);
@@ -496,7 +496,7 @@ static bool batch_step(struct ctl_job *j, struct ctl_req *r)
 		batch_reply(r, rc == RIB_BATCH_OK, &res, bj->vips, bj->n,
 		    bj->b.bad, "added", bj->b.changed);
 	bj->vips = NULL;	/* the state file's now, or freed */
-	return true;
+	return CTL_STEP_DONE;
 }
 
 static void batch_free(struct ctl_job *j)

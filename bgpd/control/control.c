@@ -663,6 +663,14 @@ bool ctl_job_running(const struct lbbgpd *d)
 	return d->ctl_run != NULL;
 }
 
+void ctl_job_wake(struct lbbgpd *d)
+{
+	if (d->ctl_run == NULL)
+		return;
+	ev_prepare_start(d->loop, &d->ctl_run->slicer);
+	ev_idle_start(d->loop, &d->ctl_run->spin);
+}
+
 /* The job is done (or lbbgpd stops): free it; no reply. */
 static void job_end(struct lbbgpd *d)
 {
@@ -714,11 +722,16 @@ static void slicer_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	/* The batch is touched in the state file when it is done: a
 	 * crash before leaves (almost) none of it on disk. */
 	double t0 = now_mono();
-	bool done;
+	enum ctl_step st;
 	do
-		done = run->job->step(run->job, &run->r);
-	while (!done && now_mono() - t0 < CTL_SLICE_SECS);
-	if (!done)
+		st = run->job->step(run->job, &run->r);
+	while (st == CTL_STEP_MORE && now_mono() - t0 < CTL_SLICE_SECS);
+	if (st == CTL_STEP_WAIT) {
+		ev_prepare_stop(loop, &run->slicer);
+		ev_idle_stop(loop, &run->spin);
+		return;
+	}
+	if (st == CTL_STEP_MORE)
 		return;
 	if (run->cl != NULL) {
 		reply_json(run->cl, run->r.reply, run->cmd->name,

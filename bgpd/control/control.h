@@ -35,15 +35,22 @@ struct ctl_req {
  * other clients: a batch of a hundred thousand VIPs must not hold BFD's
  * 50 ms timers.  A handler that sets r->job leaves the reply unfinished;
  * control.c calls step() with the same request about every turn of the
- * loop, for a few milliseconds at a time, until it returns true with the
+ * loop, for a few milliseconds at a time, until it is done with the
  * reply filled in, and queues the reply then (it leaves, as any write's,
- * after the state file's next commit).  While a job runs, no other write
+ * after the state file's next commit).  A job that waits for an answer
+ * (etcd's, for the fleet) is not stepped until ctl_job_wake().  While a job runs, no other write
  * request starts: other clients' writes and SIGHUP wait for it, so that
  * a batch still succeeds whole or changes nothing.  Reads go on.
  */
+enum ctl_step {
+	CTL_STEP_MORE,		/* call again soon */
+	CTL_STEP_WAIT,		/* waiting for an answer: ctl_job_wake() */
+	CTL_STEP_DONE,		/* the reply is filled in */
+};
 struct ctl_job {
-	/* About CTL_SLICE_VIPS VIPs' worth of work; true when done. */
-	bool (*step)(struct ctl_job *j, struct ctl_req *r);
+	/* About CTL_SLICE_VIPS VIPs' worth of work. */
+	enum ctl_step (*step)(struct ctl_job *j, struct ctl_req *r);
+	/* Also when lbbgpd stops first: cancel what it waits for. */
 	void (*free)(struct ctl_job *j);
 };
 /* Work of one step, and requests smaller than this are done at once. */
@@ -54,6 +61,8 @@ struct ctl_job {
 
 /* True while a job runs (reload waits for it). */
 bool ctl_job_running(const struct lbbgpd *d);
+/* What a waiting job waited for came: step it again. */
+void ctl_job_wake(struct lbbgpd *d);
 
 struct ctl_cmd {
 	const char *name;
