@@ -357,6 +357,10 @@ static const struct {
 	{ "extended-next-hop",		"IPv4 with IPv6 next hops (RFC 8950)" },
 	{ "graceful-restart",		"Graceful restart" },
 	{ "peer-graceful-restart",	"Graceful restart (peer)" },
+	{ "graceful-notification",
+	    "Graceful restart after NOTIFICATIONs (RFC 8538)" },
+	{ "peer-graceful-notification",
+	    "Graceful restart after NOTIFICATIONs (peer)" },
 }, msg_names[] = {
 	{ "open",		"Opens" },
 	{ "update",		"Updates" },
@@ -415,21 +419,35 @@ static void print_messages(json_object *msgs)
 	}
 }
 
-static void print_notification(const char *what, json_object *e)
+/* "Cease/Administrative Reset (6/4)", or the numbers when unnamed. */
+static void print_err(json_object *e)
 {
-	const char *err = jstr(e, "error"), *text = jstr(e, "text");
-	char b[32];
+	const char *err = jstr(e, "error");
 	int64_t code = 0, sub = 0;
 
-	if (e == NULL)
-		return;
-	printf("  Last error %s: ", what);
 	if (err != NULL)
 		pr(err);
 	else if (jint(e, "code", &code) && jint(e, "subcode", &sub))
 		printf("code %" PRId64 ", subcode %" PRId64, code, sub);
 	else
 		printf("unknown");
+}
+
+static void print_notification(const char *what, json_object *e)
+{
+	const char *text = jstr(e, "text");
+	json_object *hr = jget(e, "hard-reset");
+	char b[32];
+
+	if (e == NULL)
+		return;
+	printf("  Last error %s: ", what);
+	print_err(e);
+	/* RFC 8538: the NOTIFICATION a Hard Reset stood for */
+	if (hr != NULL) {
+		printf(" for ");
+		print_err(hr);
+	}
 	if (jget(e, "ago") != NULL)
 		printf(", %s ago", fmt_duration(e, "ago", b, sizeof(b)));
 	printf("\n");

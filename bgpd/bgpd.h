@@ -52,6 +52,8 @@ struct conn {
 	struct sockaddr_storage local;	/* our side of the connection */
 	struct bgp_open sent;		/* the OPEN we sent */
 	struct bgp_neg neg;		/* valid from OpenConfirm on */
+	enum bgp_gr_end end;		/* how Established ended, when it
+					 * was by a NOTIFICATION */
 	uint32_t remote_id;
 	uint32_t remote_as;
 	struct conn *next_dead;
@@ -61,6 +63,9 @@ struct conn {
 struct notif_log {
 	uint8_t code;
 	uint8_t subcode;
+	bool hard_reset;	/* Cease/Hard Reset for the next two */
+	uint8_t inner_code;
+	uint8_t inner_subcode;
 	char text[300];		/* shutdown communication, escaped */
 	double when;
 };

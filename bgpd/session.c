@@ -33,11 +33,16 @@ const char *conn_tag(const struct conn *c)
 	return c->fsm.secondary ? " (second connection)" : "";
 }
 
-void record_notif(struct notif_log *l, uint8_t code, uint8_t sub,
+void record_notif(struct notif_log *l, const struct bgp_notification *n,
     const char *text)
 {
-	l->code = code;
-	l->subcode = sub;
+	struct bgp_notification in = { 0 };
+
+	l->code = n->code;
+	l->subcode = n->subcode;
+	l->hard_reset = bgp_hard_reset_inner(n, &in);
+	l->inner_code = in.code;
+	l->inner_subcode = in.subcode;
 	snprintf(l->text, sizeof(l->text), "%s", text ? text : "");
 	l->when = now_mono();
 }
@@ -307,6 +312,9 @@ static void op_established(void *ctx)
 		dump(p, p->conn);	/* the second connection won */
 	struct rib_session s;
 	conn_session(c, &s);
+	/* Until a NOTIFICATION says otherwise: an end that graceful
+	 * restart does not cover. */
+	c->end = BGP_GR_END_HARD;
 	p->eor_sent = false;
 	rib_peer_up(p->d->rib, p->idx, &s);
 	/* RFC 4724 §4.2: stale routes of a family the restarted peer did not
@@ -342,18 +350,25 @@ static void op_down(void *ctx)
 	/*
 	 * RFC 4724 §4.2: a session with graceful restart that ends without
 	 * a NOTIFICATION (the peer restarting) keeps the peer's routes as
-	 * stale for its restart time; otherwise they go now.
+	 * stale for its restart time; with N on both sides, so does one
+	 * that ends with a NOTIFICATION, sent or received, other than a
+	 * Hard Reset (RFC 8538 §4).  Otherwise they go now.
 	 */
-	if (c->neg.gr && c->fsm.last_event == EV_TCP_FAILS &&
-	    c->neg.peer_gr_time > 0) {
+	enum bgp_gr_end end = c->fsm.last_event == EV_TCP_FAILS ?
+	    BGP_GR_END_CLOSED : c->end;
+	if (bgp_gr_keep_routes(&c->neg, end)) {
 		rib_in_mark_stale(p->d->rib, p->idx, 0);
 		ev_timer_stop(p->d->loop, &p->stale);
 		ev_timer_set(&p->stale, c->neg.peer_gr_time, 0);
 		ev_timer_start(p->d->loop, &p->stale);
 		log_peer_info(p, "keeping its %zu routes as stale for up to "
-		    "%us (graceful restart)", rib_in_count(p->d->rib, p->idx),
-		    c->neg.peer_gr_time);
+		    "%us (graceful restart%s)", rib_in_count(p->d->rib,
+		    p->idx), c->neg.peer_gr_time, end == BGP_GR_END_NOTIF ?
+		    " after a NOTIFICATION, RFC 8538" : "");
 	} else {
+		if (c->neg.gr_notification && end == BGP_GR_END_HARD)
+			log_peer_info(p, "Hard Reset (RFC 8538): its %zu routes "
+			    "removed now", rib_in_count(p->d->rib, p->idx));
 		ev_timer_stop(p->d->loop, &p->stale);
 		rib_in_clear(p->d->rib, p->idx);
 	}

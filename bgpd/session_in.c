@@ -177,23 +177,30 @@ static void handle_notification(struct conn *c, const uint8_t *msg,
 {
 	struct peer *p = c->peer;
 	struct bgp_notification n;
-	char e[128], text[300] = "";
+	char e[200], text[300] = "";
 
+	c->end = BGP_GR_END_NOTIF;
 	if (!bgp_notification_decode(msg, len, &n)) {
 		log_conn_warnx(c, "malformed NOTIFICATION");
 		fsm_event(&c->fsm, EV_NOTIF, NULL);
 		return;
 	}
 	metrics_count_notif(&p->st.notif_in, n.code, n.subcode);
+	/* RFC 8538 §3.2: a Hard Reset ends the session for good; op_down()
+	 * drops the peer's routes.  Its log names what it carries. */
+	c->end = bgp_gr_end_of(n.code, n.subcode);
 	bool has_text = bgp_shutdown_text(&n, text, sizeof(text));
-	log_conn_warnx(c, "received NOTIFICATION %s%s%s%s", bgp_err_fmt(n.code,
-	    n.subcode, e, sizeof(e)), has_text ? ": \"" : "", text, has_text ?
-	    "\"" : "");
-	record_notif(&p->last_recv, n.code, n.subcode, text);
+	log_conn_warnx(c, "received NOTIFICATION %s%s%s%s",
+	    bgp_notification_fmt(&n, e, sizeof(e)), has_text ? ": \"" : "",
+	    text, has_text ? "\"" : "");
+	record_notif(&p->last_recv, &n, text);
 	/* RFC 4271 §8.1.2 event 24 is about a version mismatch.  The FSM
 	 * sees the code: a Cease the router's operator caused is no error
-	 * to back off from. */
-	struct bgp_err got = { .code = n.code, .subcode = n.subcode };
+	 * to back off from, nor is a Hard Reset for one. */
+	struct bgp_notification real;
+	if (!bgp_hard_reset_inner(&n, &real))
+		real = n;
+	struct bgp_err got = { .code = real.code, .subcode = real.subcode };
 	fsm_event(&c->fsm, n.code == BGP_ERR_OPEN &&
 	    n.subcode == BGP_OPEN_BAD_VERSION ? EV_NOTIF_VERSION_ERR :
 	    EV_NOTIF, &got);

@@ -12,7 +12,8 @@
 /* session.c */
 /* "" or, on the second connection of a collision, " (second connection)" */
 const char *conn_tag(const struct conn *c);
-void record_notif(struct notif_log *l, uint8_t code, uint8_t sub,
+/* Keep n (and what a Hard Reset carries) for show neighbor. */
+void record_notif(struct notif_log *l, const struct bgp_notification *n,
     const char *text);
 /* RFC 4271 §6.8 on an OPEN received on c; true when c itself went. */
 bool conn_collision(struct conn *c);

@@ -73,8 +73,11 @@ void conn_send_open(void *ctx)
 		 */
 		o->caps.gr = true;
 		o->caps.gr_time = n->restart_time;
+		/* RFC 8538 §2: N, we handle NOTIFICATIONs gracefully and
+		 * send and understand Hard Reset. */
+		o->caps.gr_flags = BGP_GR_NOTIFICATION;
 		if (now_mono() - p->d->started < n->restart_time)
-			o->caps.gr_flags = BGP_GR_RESTARTING;
+			o->caps.gr_flags |= BGP_GR_RESTARTING;
 		o->caps.gr_afi[o->caps.ngr++] = (struct bgp_afisafi){ AFI_IPV4,
 		    SAFI_UNICAST, BGP_GR_AFI_FORWARDING };
 		o->caps.gr_afi[o->caps.ngr++] = (struct bgp_afisafi){ AFI_IPV6,
@@ -92,22 +95,45 @@ void conn_send_keepalive(void *ctx)
 	    BGP_MSG_KEEPALIVE);
 }
 
+/* What graceful restart makes of a NOTIFICATION we send, for the log. */
+static const char *notif_effect(const struct conn *c, enum bgp_gr_end end)
+{
+	if (c->fsm.state != FSM_ESTABLISHED || !c->neg.gr_notification)
+		return "";
+	return end == BGP_GR_END_HARD ? "; the router removes our routes now" :
+	    "; the router keeps our routes as stale until we are back "
+	    "(graceful restart, RFC 8538)";
+}
+
 void conn_send_notification(void *ctx, const struct bgp_err *err)
 {
 	struct conn *c = ctx;
 	struct peer *p = c->peer;
-	uint8_t buf[BGP_MAX_LEN];
-	char e[128], text[300] = "";
+	uint8_t buf[BGP_MAX_LEN], hard[BGP_MAX_LEN];
+	struct bgp_err wrapped;
+	char e[200], text[300] = "";
 
+	/*
+	 * RFC 8538 §3.1, §5.1: with N on both sides (known from OpenConfirm
+	 * on) an end that must not be ridden out goes as a Hard Reset.
+	 */
+	if (c->fsm.state >= FSM_OPENCONFIRM && c->neg.gr_notification &&
+	    bgp_hard_reset_wanted(err->code, err->subcode)) {
+		bgp_hard_reset_wrap(err, &wrapped, hard, sizeof(hard));
+		err = &wrapped;
+	}
+	c->end = bgp_gr_end_of(err->code, err->subcode);
 	size_t len = bgp_notification_encode(buf, sizeof(buf), max_msg(c),
 	    err->code, err->subcode, bgp_err_data(err), err->len);
 	struct bgp_notification n;
-	if (bgp_notification_decode(buf, len, &n))
-		bgp_shutdown_text(&n, text, sizeof(text));
-	log_conn_warnx(c, "sending NOTIFICATION %s%s%s%s",
-	    bgp_err_fmt(err->code, err->subcode, e, sizeof(e)), text[0] ?
-	    ": \"" : "", text, text[0] ? "\"" : "");
-	record_notif(&p->last_sent, err->code, err->subcode, text);
+	if (!bgp_notification_decode(buf, len, &n))
+		n = (struct bgp_notification){ err->code, err->subcode, 0,
+		    NULL };
+	bgp_shutdown_text(&n, text, sizeof(text));
+	log_conn_warnx(c, "sending NOTIFICATION %s%s%s%s%s",
+	    bgp_notification_fmt(&n, e, sizeof(e)), text[0] ? ": \"" : "",
+	    text, text[0] ? "\"" : "", notif_effect(c, c->end));
+	record_notif(&p->last_sent, &n, text);
 	conn_queue(c, buf, len, BGP_MSG_NOTIFICATION);
 }
 

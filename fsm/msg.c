@@ -432,6 +432,10 @@ void bgp_negotiate(const struct bgp_open *ours, const struct bgp_open *theirs,
 	    bgp_caps_has_enh(b, AFI_IPV4, SAFI_UNICAST, AFI_IPV6);
 	n->peer_gr = b->gr;
 	n->gr = a->gr && b->gr;
+	/* RFC 8538 §2: N applies only when both sides sent it. */
+	n->peer_gr_notification = b->gr && (b->gr_flags & BGP_GR_NOTIFICATION);
+	n->gr_notification = n->gr && n->peer_gr_notification &&
+	    (a->gr_flags & BGP_GR_NOTIFICATION);
 	if (b->gr) {
 		n->peer_restarted = b->gr_flags & BGP_GR_RESTARTING;
 		n->peer_gr_time = b->gr_time;
@@ -453,18 +457,25 @@ void bgp_negotiate(const struct bgp_open *ours, const struct bgp_open *theirs,
 
 /* ---- NOTIFICATION ---------------------------------------------------- */
 
+/* Error code, subcode and the data after them: a NOTIFICATION's body,
+ * and what a Hard Reset carries (RFC 8538 §3.1). */
+static bool read_notification(struct rd *r, struct bgp_notification *n)
+{
+	rd_u8(r, &n->code);
+	if (!rd_u8(r, &n->subcode))
+		return false;
+	n->len = (uint16_t)rd_left(r);
+	n->data = rd_ptr(r);
+	return true;
+}
+
 bool bgp_notification_decode(const uint8_t *msg, size_t len,
     struct bgp_notification *n)
 {
 	struct rd r = rd_init(msg, len);
 
 	rd_skip(&r, BGP_HDR_LEN);
-	rd_u8(&r, &n->code);
-	if (!rd_u8(&r, &n->subcode))
-		return false;
-	n->len = (uint16_t)rd_left(&r);
-	n->data = rd_ptr(&r);
-	return true;
+	return read_notification(&r, n);
 }
 
 size_t bgp_notification_encode(uint8_t *buf, size_t cap, size_t max_len,
@@ -539,8 +550,13 @@ void bgp_escape(const uint8_t *in, size_t len, char *out, size_t size)
 bool bgp_shutdown_text(const struct bgp_notification *n, char *out,
     size_t size)
 {
+	struct bgp_notification inner;
+
 	if (size > 0)
 		out[0] = '\0';
+	/* RFC 8538 §3.1: a Hard Reset for a shutdown or reset carries it. */
+	if (bgp_hard_reset_inner(n, &inner))
+		n = &inner;
 	/* RFC 9003 §2: Cease subcodes 2 and 4 carry it. */
 	if (n->code != BGP_ERR_CEASE || (n->subcode != BGP_CEASE_ADMIN_SHUTDOWN
 	    && n->subcode != BGP_CEASE_ADMIN_RESET) || n->len == 0)
@@ -576,6 +592,94 @@ const char *bgp_err_fmt(uint8_t code, uint8_t subcode, char *buf,
 	snprintf(buf, size, "%s/%s (%u/%u)", bgp_err_code_name(code),
 	    bgp_err_subcode_name(code, subcode), code, subcode);
 	return buf;
+}
+
+const char *bgp_notification_fmt(const struct bgp_notification *n,
+    char *buf, size_t size)
+{
+	struct bgp_notification in;
+	char outer[96], inner[96];
+
+	bgp_err_fmt(n->code, n->subcode, outer, sizeof(outer));
+	if (!bgp_hard_reset_inner(n, &in)) {
+		snprintf(buf, size, "%s", outer);
+		return buf;
+	}
+	snprintf(buf, size, "%s for %s", outer, bgp_err_fmt(in.code,
+	    in.subcode, inner, sizeof(inner)));
+	return buf;
+}
+
+/* ---- Hard Reset and graceful restart (RFC 8538) ----------------------- */
+
+bool bgp_hard_reset_wanted(uint8_t code, uint8_t subcode)
+{
+	if (code != BGP_ERR_CEASE)
+		return false;
+	switch (subcode) {
+	case BGP_CEASE_MAX_PREFIX:
+	case BGP_CEASE_ADMIN_SHUTDOWN:
+	case BGP_CEASE_PEER_DECONF:
+	case BGP_CEASE_ADMIN_RESET:
+		return true;
+	case BGP_CEASE_BFD_DOWN:
+		/*
+		 * lbbgpd's BFD shares fate with its control plane (it sends
+		 * C = 0), and BGP cannot signal a planned restart: RFC 5882
+		 * §4.3 and §10.2 make such a BFD failure a topology change,
+		 * not a restart to ride out, so the router must not keep
+		 * our routes through it.  A plain NOTIFICATION would make it
+		 * keep them (RFC 8538 §4); RFC 9384 §3 carries BFD Down
+		 * inside the Hard Reset.
+		 */
+		return true;
+	default:
+		return false;
+	}
+}
+
+void bgp_hard_reset_wrap(const struct bgp_err *in, struct bgp_err *out,
+    uint8_t *buf, size_t size)
+{
+	struct wr w = wr_init(buf, size);
+
+	wr_u8(&w, in->code);
+	wr_u8(&w, in->subcode);
+	size_t room = w.cap - w.len;
+	wr_bytes(&w, bgp_err_data(in), in->len < room ? in->len : room);
+	bgp_err_set(out, BGP_ERR_CEASE, BGP_CEASE_HARD_RESET, buf,
+	    w.overflow ? 0 : w.len);
+}
+
+bool bgp_hard_reset_inner(const struct bgp_notification *n,
+    struct bgp_notification *inner)
+{
+	struct rd r = rd_init(n->data, n->len);
+
+	if (n->code != BGP_ERR_CEASE || n->subcode != BGP_CEASE_HARD_RESET)
+		return false;
+	return read_notification(&r, inner);
+}
+
+enum bgp_gr_end bgp_gr_end_of(uint8_t code, uint8_t subcode)
+{
+	return code == BGP_ERR_CEASE && subcode == BGP_CEASE_HARD_RESET ?
+	    BGP_GR_END_HARD : BGP_GR_END_NOTIF;
+}
+
+bool bgp_gr_keep_routes(const struct bgp_neg *n, enum bgp_gr_end end)
+{
+	if (!n->gr || n->peer_gr_time == 0)
+		return false;
+	switch (end) {
+	case BGP_GR_END_CLOSED:
+		return true;		/* RFC 4724 §4.2 */
+	case BGP_GR_END_NOTIF:
+		return n->gr_notification;	/* RFC 8538 §4 */
+	case BGP_GR_END_HARD:
+	default:
+		return false;		/* RFC 8538 §3.2 */
+	}
 }
 
 /* ---- KEEPALIVE, ROUTE-REFRESH ---------------------------------------- */

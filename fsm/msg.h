@@ -2,10 +2,12 @@
  * msg.h - BGP message framing and the non-UPDATE messages.
  *
  * Header checks (RFC 4271 §6.1), OPEN with its capabilities (RFC 5492,
- * RFC 9072), NOTIFICATION (with RFC 9003 shutdown communication),
- * KEEPALIVE and ROUTE-REFRESH (RFC 2918, RFC 7313).  Decoders take a
- * whole message (header included), never read past its length, and
- * report errors as struct bgp_err without acting on them.
+ * RFC 9072), NOTIFICATION (with RFC 9003 shutdown communication and
+ * the RFC 8538 Hard Reset), KEEPALIVE and ROUTE-REFRESH (RFC 2918, RFC
+ * 7313), and what graceful restart keeps when a session ends (RFC 4724,
+ * RFC 8538).  Decoders take a whole message (header included), never
+ * read past its length, and report errors as struct bgp_err without
+ * acting on them.
  */
 #ifndef LBBGP_MSG_H
 #define LBBGP_MSG_H
@@ -143,6 +145,10 @@ struct bgp_neg {
 				 * IPv6 next hops */
 	bool peer_gr;		/* the peer announced graceful restart */
 	bool gr;		/* both did: RFC 4724 procedures apply */
+	bool peer_gr_notification;	/* its N bit (RFC 8538 §2) */
+	bool gr_notification;	/* graceful restart and N on both sides:
+				 * NOTIFICATIONs end the session gracefully,
+				 * Hard Reset does not (RFC 8538 §4) */
 	bool peer_restarted;	/* its R bit: it has just restarted */
 	uint16_t peer_gr_time;	/* how long to keep its routes, seconds */
 	bool peer_gr_v4;	/* it keeps IPv4 unicast across a restart */
@@ -177,8 +183,9 @@ size_t bgp_notification_encode(uint8_t *buf, size_t cap, size_t max_len,
 
 /*
  * The RFC 9003 shutdown communication of a Cease/Administrative Shutdown
- * or Reset, printable: control characters and bytes that are not valid
- * UTF-8 are escaped as \xNN.  False when there is none or it is malformed.
+ * or Reset, or of a Hard Reset for one (RFC 8538 §3.1), printable:
+ * control characters and bytes that are not valid UTF-8 are escaped as
+ * \xNN.  False when there is none or it is malformed.
  */
 bool bgp_shutdown_text(const struct bgp_notification *n, char *out,
     size_t size);
@@ -188,6 +195,59 @@ size_t bgp_shutdown_data(const char *text, uint8_t *out, size_t size);
 /* Human description: "Cease/Administrative Shutdown (6/2)". */
 const char *bgp_err_fmt(uint8_t code, uint8_t subcode, char *buf,
     size_t size);
+/*
+ * The same for a NOTIFICATION, with what a Hard Reset carries:
+ * "Cease/Hard Reset (6/9) for Cease/Administrative Reset (6/4)".
+ */
+const char *bgp_notification_fmt(const struct bgp_notification *n,
+    char *buf, size_t size);
+
+/*
+ * RFC 8538 §3.1: a Hard Reset (Cease/9) carries the NOTIFICATION it
+ * stands for in its data: that one's code, subcode, then its data.
+ *
+ * bgp_hard_reset_wanted(): whether a NOTIFICATION of ours goes as a
+ * Hard Reset when N is in effect (RFC 8538 §5.1).  Cease/Maximum Number
+ * of Prefixes Reached, Administrative Shutdown and Peer De-configured,
+ * the table's Hard Reset rows; Administrative Reset, where the table says
+ * "provide user control": it comes only from bgpctl neighbor clear, and
+ * an operator who clears a session wants the router to forget what it
+ * had; and BFD Down, see bgp_hard_reset_wanted() in msg.c.  Every other
+ * NOTIFICATION ends the session gracefully.
+ */
+bool bgp_hard_reset_wanted(uint8_t code, uint8_t subcode);
+/*
+ * Wrap the NOTIFICATION in into a Hard Reset, out; its data is written
+ * to buf (size bytes; what does not fit of in's data is cut).
+ */
+void bgp_hard_reset_wrap(const struct bgp_err *in, struct bgp_err *out,
+    uint8_t *buf, size_t size);
+/*
+ * The NOTIFICATION a Hard Reset carries, its data pointing into n's.
+ * False when n is no Hard Reset, or too short to carry one.
+ */
+bool bgp_hard_reset_inner(const struct bgp_notification *n,
+    struct bgp_notification *inner);
+
+/* How a session left Established, as graceful restart sees it. */
+enum bgp_gr_end {
+	BGP_GR_END_CLOSED,	/* the connection closed or failed without
+				 * a NOTIFICATION (the peer restarting) */
+	BGP_GR_END_NOTIF,	/* a NOTIFICATION sent or received that is
+				 * not a Hard Reset */
+	BGP_GR_END_HARD,	/* a Hard Reset sent or received, or an end
+				 * graceful restart does not cover */
+};
+
+/* The end a NOTIFICATION sent or received makes. */
+enum bgp_gr_end bgp_gr_end_of(uint8_t code, uint8_t subcode);
+/*
+ * Whether the peer's routes are kept as stale for its restart time when
+ * the session ends so: RFC 4724 §4.2 for a closed connection, RFC 8538
+ * §4 for a NOTIFICATION other than a Hard Reset (only with N on both
+ * sides).  A restart time of 0 keeps nothing.
+ */
+bool bgp_gr_keep_routes(const struct bgp_neg *n, enum bgp_gr_end end);
 
 size_t bgp_keepalive_encode(uint8_t *buf, size_t cap);
 

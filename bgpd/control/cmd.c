@@ -231,6 +231,17 @@ static json_object *notif_json(const struct notif_log *l, double now)
 	json_object_object_add(o, "subcode", json_object_new_int(l->subcode));
 	json_object_object_add(o, "error", jstr(bgp_err_fmt(l->code,
 	    l->subcode, e, sizeof(e))));
+	if (l->hard_reset) {
+		/* RFC 8538 §3.1: the NOTIFICATION the Hard Reset stood for */
+		json_object *h = json_object_new_object();
+		json_object_object_add(h, "code", json_object_new_int(
+		    l->inner_code));
+		json_object_object_add(h, "subcode", json_object_new_int(
+		    l->inner_subcode));
+		json_object_object_add(h, "error", jstr(bgp_err_fmt(
+		    l->inner_code, l->inner_subcode, e, sizeof(e))));
+		json_object_object_add(o, "hard-reset", h);
+	}
 	if (l->text[0])
 		json_object_object_add(o, "text", jstr(l->text));
 	json_object_object_add(o, "ago", json_object_new_int64(
@@ -262,6 +273,9 @@ static const struct {
 	{ "extended-message", offsetof(struct bgp_neg, ext_message) },
 	{ "extended-next-hop", offsetof(struct bgp_neg, v4_nh6) },
 	{ "peer-graceful-restart", offsetof(struct bgp_neg, peer_gr) },
+	{ "graceful-notification", offsetof(struct bgp_neg, gr_notification) },
+	{ "peer-graceful-notification",
+	    offsetof(struct bgp_neg, peer_gr_notification) },
 };
 
 static json_object *caps_json(const struct bgp_neg *neg)

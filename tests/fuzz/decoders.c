@@ -502,16 +502,20 @@ static size_t unescape(const char *s, uint8_t *out, size_t cap)
 	return n;
 }
 
-static void check_text(const struct bgp_notification *n)
+static void check_text(const struct bgp_notification *outer)
 {
 	static const size_t sizes[] = { 0, 1, 2, 4, 5, 6, 17, 300, 1100 };
 	char out[1100 + 8];
 	uint8_t raw[1100];
+	struct bgp_notification inner;
+	/* RFC 8538 §3.1: a Hard Reset's text is the one it carries. */
+	const struct bgp_notification *n = bgp_hard_reset_inner(outer,
+	    &inner) ? &inner : outer;
 
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		size_t size = sizes[i];
 		memset(out, 'Z', sizeof(out));
-		bool ok = bgp_shutdown_text(n, out, size);
+		bool ok = bgp_shutdown_text(outer, out, size);
 		FZ_CHECK(out[size] == 'Z', "shutdown text written past %zu "
 		    "bytes", size);
 		if (size == 0)
@@ -536,6 +540,39 @@ static void check_text(const struct bgp_notification *n)
 	}
 }
 
+/*
+ * RFC 8538 §3.1: what a Hard Reset carries lies inside it, prints, and
+ * wrapping it again gives the same data back.
+ */
+static void check_hard_reset(const uint8_t *msg, size_t len,
+    const struct bgp_notification *n)
+{
+	static uint8_t buf[BGP_EXT_MAX_LEN];
+	struct bgp_notification in;
+	struct bgp_err err = { 0 }, hr;
+	char e[200];
+
+	memset(e, 'Z', sizeof(e));
+	bgp_notification_fmt(n, e, 17);
+	FZ_CHECK(memchr(e, '\0', 17) != NULL && e[17] == 'Z', "NOTIFICATION "
+	    "name not kept in 17 bytes");
+	bgp_notification_fmt(n, e, sizeof(e));
+	fz_check_printable("NOTIFICATION name", e);
+	if (!bgp_hard_reset_inner(n, &in)) {
+		FZ_CHECK(n->code != BGP_ERR_CEASE || n->subcode !=
+		    BGP_CEASE_HARD_RESET || n->len < 2, "Hard Reset refused");
+		return;
+	}
+	FZ_CHECK(n->len >= 2 && in.len == n->len - 2 && in.data == n->data +
+	    2 && inside(msg, len, in.data, in.len), "Hard Reset data");
+	bgp_err_set(&err, in.code, in.subcode, in.data, in.len);
+	bgp_hard_reset_wrap(&err, &hr, buf, sizeof(buf));
+	FZ_CHECK(hr.code == BGP_ERR_CEASE && hr.subcode ==
+	    BGP_CEASE_HARD_RESET && hr.len == n->len &&
+	    same_list(bgp_err_data(&hr), n->data, n->len), "Hard Reset "
+	    "round trip");
+}
+
 void fz_notification(const uint8_t *msg, size_t len)
 {
 	static uint8_t buf[BGP_EXT_MAX_LEN];
@@ -553,6 +590,7 @@ void fz_notification(const uint8_t *msg, size_t len)
 	bgp_err_fmt(n.code, n.subcode, e, sizeof(e));
 	fz_check_printable("error name", e);
 	check_text(&n);
+	check_hard_reset(msg, len, &n);
 
 	/* Encode the same again: cut to the size limit, never beyond. */
 	for (size_t max = BGP_MAX_LEN; max <= BGP_EXT_MAX_LEN;

@@ -332,7 +332,8 @@ size_t fx_open(uint8_t *buf, size_t cap, const struct conf_neighbor *n,
 	c->enhanced_refresh = c0 & 0x10;
 	c->ext_message = c0 & 0x20;
 	c->gr = c0 & 0x40;
-	c->gr_flags = c0 & 0x80 ? BGP_GR_RESTARTING : 0;
+	/* R, and N with it (RFC 8538): NOTIFICATIONs end it gracefully. */
+	c->gr_flags = c0 & 0x80 ? BGP_GR_RESTARTING | BGP_GR_NOTIFICATION : 0;
 	c->gr_time = c1 & 0x80 ? 0 : 60;
 	if (c1 & 0x10)
 		c->gr_afi[c->ngr++] = (struct bgp_afisafi){ AFI_IPV4,

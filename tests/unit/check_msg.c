@@ -1,7 +1,8 @@
 /*
  * check_msg.c - unit tests for fsm/msg.c and fsm/names.c: framing,
- * KEEPALIVE, NOTIFICATION with the RFC 9003 shutdown communication,
- * ROUTE-REFRESH, names, and the messages captured from BIRD and GoBGP
+ * KEEPALIVE, NOTIFICATION with the RFC 9003 shutdown communication and
+ * the RFC 8538 Hard Reset, what graceful restart keeps, ROUTE-REFRESH,
+ * names, and the messages captured from BIRD and GoBGP
  * (captured.h), checked against the decode in their comments.  OPEN,
  * bgp_open_check and bgp_negotiate are check_msg_open.c.
  *
@@ -245,6 +246,155 @@ START_TEST(notification_truncated)
 }
 END_TEST
 
+/* ---- Hard Reset and graceful restart (RFC 8538) ----------------------- */
+
+/* RFC 8538 §5.1, and BFD Down: which of our NOTIFICATIONs go hard. */
+START_TEST(hard_reset_wanted_table)
+{
+	for (unsigned code = 0; code < 256; code++) {
+		for (unsigned sub = 0; sub < 256; sub++) {
+			bool want = code == BGP_ERR_CEASE && (sub == 1 ||
+			    sub == 2 || sub == 3 || sub == 4 || sub == 10);
+			ck_assert_msg(bgp_hard_reset_wanted((uint8_t)code,
+			    (uint8_t)sub) == want, "%u/%u", code, sub);
+		}
+	}
+}
+END_TEST
+
+/* RFC 8538 §3.1: code, subcode and data of the real one, on the wire. */
+START_TEST(hard_reset_round_trip)
+{
+	static const uint8_t bye[] = { 3, 'b', 'y', 'e' };
+	struct bgp_err in = { 0 }, out;
+	uint8_t data[64], buf[128], want[128];
+	struct bgp_notification n, inner;
+	char f[160], text[64];
+
+	bgp_err_set(&in, BGP_ERR_CEASE, BGP_CEASE_ADMIN_RESET, bye,
+	    sizeof(bye));
+	bgp_hard_reset_wrap(&in, &out, data, sizeof(data));
+	ck_assert_uint_eq(out.code, 6);
+	ck_assert_uint_eq(out.subcode, 9);
+	size_t len = bgp_notification_encode(buf, sizeof(buf), 4096, out.code,
+	    out.subcode, bgp_err_data(&out), out.len);
+	size_t wn = unhex(MARKER "001b 03 06 09 06 04 03 627965", want,
+	    sizeof(want));
+	ck_assert_uint_eq(len, wn);
+	ck_assert(memcmp(buf, want, wn) == 0);
+
+	ck_assert(bgp_notification_decode(buf, len, &n));
+	ck_assert(bgp_hard_reset_inner(&n, &inner));
+	ck_assert_uint_eq(inner.code, 6);
+	ck_assert_uint_eq(inner.subcode, 4);
+	ck_assert_uint_eq(inner.len, 4);
+	ck_assert(inner.data == n.data + 2);
+	ck_assert(bgp_shutdown_text(&n, text, sizeof(text)));
+	ck_assert_str_eq(text, "bye");
+	ck_assert_str_eq(bgp_notification_fmt(&n, f, sizeof(f)),
+	    "Cease/Hard Reset (6/9) for Cease/Administrative Reset (6/4)");
+
+	/* Data in own[] (a decoder's value), and no data at all. */
+	bgp_err_set_val(&in, BGP_ERR_CEASE, BGP_CEASE_MAX_PREFIX, 10, 4);
+	bgp_hard_reset_wrap(&in, &out, data, sizeof(data));
+	ck_assert_uint_eq(out.len, 6);
+	wn = unhex("06 01 0000000a", want, sizeof(want));
+	ck_assert(memcmp(bgp_err_data(&out), want, wn) == 0);
+	bgp_err_set(&in, BGP_ERR_CEASE, BGP_CEASE_BFD_DOWN, NULL, 0);
+	bgp_hard_reset_wrap(&in, &out, data, sizeof(data));
+	ck_assert_uint_eq(out.len, 2);
+	ck_assert(memcmp(bgp_err_data(&out), "\x06\x0a", 2) == 0);
+
+	/* A small buffer cuts the data, never the code and subcode. */
+	bgp_err_set(&in, BGP_ERR_CEASE, BGP_CEASE_ADMIN_RESET, bye,
+	    sizeof(bye));
+	bgp_hard_reset_wrap(&in, &out, data, 3);
+	ck_assert_uint_eq(out.len, 3);
+	ck_assert(memcmp(bgp_err_data(&out), "\x06\x04\x03", 3) == 0);
+	bgp_hard_reset_wrap(&in, &out, data, 1);
+	ck_assert_uint_eq(out.len, 0);
+}
+END_TEST
+
+START_TEST(hard_reset_inner_bounds)
+{
+	static const uint8_t d[] = { 6, 2, 0 };
+	struct bgp_notification n = { 6, 9, 0, d }, in;
+	char f[160];
+
+	ck_assert(!bgp_hard_reset_inner(&n, &in));	/* no data */
+	n.len = 1;
+	ck_assert(!bgp_hard_reset_inner(&n, &in));	/* code only */
+	n.len = 2;
+	ck_assert(bgp_hard_reset_inner(&n, &in));
+	ck_assert_uint_eq(in.len, 0);
+	ck_assert_str_eq(bgp_notification_fmt(&n, f, sizeof(f)),
+	    "Cease/Hard Reset (6/9) for Cease/Administrative Shutdown (6/2)");
+	n.len = 1;
+	ck_assert_str_eq(bgp_notification_fmt(&n, f, sizeof(f)),
+	    "Cease/Hard Reset (6/9)");
+	/* Other codes carry nothing, whatever their data. */
+	n = (struct bgp_notification){ 6, 4, sizeof(d), d };
+	ck_assert(!bgp_hard_reset_inner(&n, &in));
+	ck_assert_str_eq(bgp_notification_fmt(&n, f, sizeof(f)),
+	    "Cease/Administrative Reset (6/4)");
+	n = (struct bgp_notification){ 4, 9, sizeof(d), d };
+	ck_assert(!bgp_hard_reset_inner(&n, &in));
+	/* A short buffer is cut, not overrun. */
+	n = (struct bgp_notification){ 6, 9, 2, d };
+	memset(f, 'Z', sizeof(f));
+	bgp_notification_fmt(&n, f, 6);
+	ck_assert_str_eq(f, "Cease");
+	ck_assert(f[6] == 'Z');
+}
+END_TEST
+
+/* RFC 4724 §4.2 and RFC 8538 §4: whether the peer's routes stay. */
+START_TEST(gr_keep_routes_table)
+{
+#define C BGP_GR_END_CLOSED
+#define N BGP_GR_END_NOTIF
+#define H BGP_GR_END_HARD
+	static const struct {
+		bool gr, gr_n;
+		uint16_t time;
+		enum bgp_gr_end end;
+		bool keep;
+	} rows[] = {
+		{ true, true, 120, C, true },
+		{ true, true, 120, N, true },
+		{ true, true, 120, H, false },
+		/* Without N a NOTIFICATION ends it as before: no routes. */
+		{ true, false, 120, C, true },
+		{ true, false, 120, N, false },
+		{ true, false, 120, H, false },
+		/* Restart time 0: nothing to keep them for. */
+		{ true, true, 0, C, false },
+		{ true, true, 0, N, false },
+		/* No graceful restart: nothing ever stays. */
+		{ false, false, 120, C, false },
+		{ false, false, 120, N, false },
+	};
+#undef C
+#undef N
+#undef H
+	for (size_t i = 0; i < NELEM(rows); i++) {
+		struct bgp_neg n = { .gr = rows[i].gr,
+		    .gr_notification = rows[i].gr_n,
+		    .peer_gr_time = rows[i].time };
+		ck_assert_msg(bgp_gr_keep_routes(&n, rows[i].end) ==
+		    rows[i].keep, "row %zu", i);
+	}
+	ck_assert_int_eq(bgp_gr_end_of(6, 9), BGP_GR_END_HARD);
+	for (unsigned sub = 0; sub < 256; sub++)
+		if (sub != 9)
+			ck_assert_int_eq(bgp_gr_end_of(6, (uint8_t)sub),
+			    BGP_GR_END_NOTIF);
+	ck_assert_int_eq(bgp_gr_end_of(4, 0), BGP_GR_END_NOTIF);
+	ck_assert_int_eq(bgp_gr_end_of(3, 9), BGP_GR_END_NOTIF);
+}
+END_TEST
+
 static const struct text_row {
 	const char *name;
 	uint8_t code, sub;
@@ -280,6 +430,16 @@ static const struct text_row {
 	{ "3-byte", 6, 2, "05 3130e282ac", true, "10\xe2\x82\xac" },
 	{ "4-byte", 6, 2, "04 f09f9880", true, "\xf0\x9f\x98\x80" },
 	{ "U+10FFFF", 6, 2, "04 f48fbfbf", true, "\xf4\x8f\xbf\xbf" },
+	/* RFC 8538 §3.1: inside a Hard Reset for a shutdown or reset. */
+	{ "hard reset of a shutdown", 6, 9, "06 02 05 68656c6c6f", true,
+	    "hello" },
+	{ "hard reset of a reset", 6, 9, "06 04 03 627965", true, "bye" },
+	{ "hard reset of a deconfiguration", 6, 9, "06 03 03 627965", false,
+	    "" },
+	{ "hard reset of max prefix", 6, 9, "06 01 0001 01 0000000a", false,
+	    "" },
+	{ "hard reset, no text", 6, 9, "06 02", false, "" },
+	{ "hard reset cut short", 6, 9, "06", false, "" },
 };
 
 START_TEST(shutdown_text_table)
@@ -876,6 +1036,12 @@ int main(void)
 	tcase_add_test(tc, shutdown_text_table);
 	tcase_add_test(tc, shutdown_text_small_buffer);
 	tcase_add_test(tc, shutdown_data);
+
+	tc = unit_tcase(s, "hard reset");
+	tcase_add_test(tc, hard_reset_wanted_table);
+	tcase_add_test(tc, hard_reset_round_trip);
+	tcase_add_test(tc, hard_reset_inner_bounds);
+	tcase_add_test(tc, gr_keep_routes_table);
 
 	tc = unit_tcase(s, "refresh");
 	tcase_add_test(tc, refresh_round_trip);

@@ -182,6 +182,14 @@ START_TEST(open_decode_caps_vectors)
 	ck_assert_uint_eq(o.caps.gr_time, 90);
 	ck_assert_uint_eq(o.caps.ngr, 0);
 
+	/* RFC 8538 §2: N alone (0x4000), restart time 120, IPv4. */
+	n = mkmsg(msg, sizeof(msg), 1, OPEN_FIXED "0a 02 08"
+	    "40 06 4078 0001 01 00");
+	ck_assert(bgp_open_decode(msg, n, &o, &e));
+	ck_assert_uint_eq(o.caps.gr_flags, BGP_GR_NOTIFICATION);
+	ck_assert_uint_eq(o.caps.gr_time, 120);
+	ck_assert_uint_eq(o.caps.ngr, 1);
+
 	/* Each capability in its own parameter; pre-standard refresh (128);
 	 * unknown ones (FQDN 73, a private 240 with no value) as bytes. */
 	n = mkmsg(msg, sizeof(msg), 1, OPEN_FIXED "1a"
@@ -588,6 +596,43 @@ START_TEST(negotiate_gr)
 	    BGP_GR_AFI_FORWARDING };
 	bgp_negotiate(&a, &b, 0, &n);
 	ck_assert(!n.peer_gr_v4 && !n.peer_fwd_v4);
+	ck_assert(!n.peer_gr_notification && !n.gr_notification);
+}
+END_TEST
+
+/* RFC 8538 §2: N is in effect only when both sides sent it. */
+START_TEST(negotiate_gr_notification)
+{
+	static const struct {
+		bool our_gr, our_n, their_gr, their_n;
+		bool peer_n, both_n;
+	} rows[] = {
+		{ true, true, true, true, true, true },
+		{ true, false, true, true, true, false },
+		{ true, true, true, false, false, false },
+		{ true, false, true, false, false, false },
+		/* No graceful restart on one side: no N either. */
+		{ false, false, true, true, true, false },
+		{ true, true, false, false, false, false },
+	};
+	for (size_t i = 0; i < NELEM(rows); i++) {
+		struct bgp_open a = { .version = 4, .hold = 90 };
+		struct bgp_open b = { .version = 4, .hold = 90 };
+		struct bgp_neg n;
+		a.caps.gr = rows[i].our_gr;
+		a.caps.gr_flags = rows[i].our_n ? BGP_GR_NOTIFICATION : 0;
+		a.caps.gr_time = 60;
+		b.caps.gr = rows[i].their_gr;
+		/* R beside N changes nothing */
+		b.caps.gr_flags = BGP_GR_RESTARTING |
+		    (rows[i].their_n ? BGP_GR_NOTIFICATION : 0);
+		b.caps.gr_time = 120;
+		bgp_negotiate(&a, &b, 0, &n);
+		ck_assert_msg(n.peer_gr_notification == rows[i].peer_n,
+		    "row %zu: peer N %d", i, n.peer_gr_notification);
+		ck_assert_msg(n.gr_notification == rows[i].both_n,
+		    "row %zu: both N %d", i, n.gr_notification);
+	}
 }
 END_TEST
 
@@ -706,6 +751,7 @@ int main(void)
 	tcase_add_test(tc, negotiate_hold_keepalive);
 	tcase_add_test(tc, negotiate_caps);
 	tcase_add_test(tc, negotiate_gr);
+	tcase_add_test(tc, negotiate_gr_notification);
 	tcase_add_test(tc, negotiate_ext_nexthop);
 
 	return unit_run(s);
