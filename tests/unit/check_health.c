@@ -845,8 +845,10 @@ START_TEST(tick_skipped)
 	ck_exec(&cc, "x", argv, 200, 2000);
 	c = conf_of(&cc, 1);
 	h = start(&c);
-	run_for(1.4);
-	ck_assert_uint_eq(nreps, 2);
+	/* Until the second probe ended (at about 1.1 s), with room for a
+	 * loaded machine; a third may have ended too. */
+	run_for(1.8);
+	ck_assert_msg(nreps == 2 || nreps == 3, "%zu reports", nreps);
 	assert_rec(&reps[0], HEALTH_PASS, "exit 0");
 	assert_rec(&reps[1], HEALTH_PASS, "exit 0");
 	/* started at 0 and 0.6: ticks at 0.2 and 0.4 were skipped */
