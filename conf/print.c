@@ -120,6 +120,7 @@ static void print_value(FILE *out, const struct kw *k, const void *obj)
 		print_addr(out, (const struct prefix *)f);
 		break;
 	case KW_STR:
+	case KW_PATH:
 		conf_print_string(out, *(char *const *)f);
 		break;
 	case KW_IFNAME:
