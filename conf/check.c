@@ -498,6 +498,58 @@ static void check_check(struct loader *l, size_t i)
 	}
 }
 
+/* ---- fleet ---- */
+
+/* A tls statement that does nothing, as every endpoint is http://. */
+static void check_fleet_tls_unused(struct loader *l)
+{
+	const struct conf_fleet *f = l->c->fleet;
+	const struct fleet_src *src = &l->fleet;
+	const struct {
+		const char *name;
+		int line;
+	} files[] = {
+		{ "tls-ca", src->ca_line }, { "tls-cert", src->cert_line },
+		{ "tls-key", src->key_line },
+	};
+
+	for (size_t i = 0; i < f->nendpoints; i++)
+		if (f->endpoints[i].tls)
+			return;
+	for (size_t i = 0; i < NELEM(files); i++)
+		if (files[i].line != 0)
+			cwarn(l, files[i].line, "fleet: %s has no effect "
+			    "without an https endpoint; write the endpoints "
+			    "as https:// or remove it", files[i].name);
+}
+
+static void check_fleet(struct loader *l)
+{
+	const struct conf_fleet *f = l->c->fleet;
+	const struct fleet_src *src = &l->fleet;
+
+	if (f == NULL)
+		return;
+	if (f->nendpoints == 0 && !src->etcd_tried)
+		cerr(l, f->line, "fleet: at least one etcd endpoint is "
+		    "required, e.g. etcd http://127.0.0.1:2379");
+	if (f->cluster == NULL && !src->cluster_tried)
+		cerr(l, f->line, "fleet: no cluster; add a line like \"cluster "
+		    "lb-west\": the hosts of one cluster share the keys under "
+		    "/lbbgp/CLUSTER/");
+	/* TLS client authentication needs both halves. */
+	if (f->tls_cert != NULL && f->tls_key == NULL && !src->key_tried)
+		cerr(l, src->cert_line, "fleet: tls-cert without tls-key: the "
+		    "client certificate needs its private key; add tls-key "
+		    "\"/PATH\" or remove tls-cert");
+	if (f->tls_key != NULL && f->tls_cert == NULL && !src->cert_tried)
+		cerr(l, src->key_line, "fleet: tls-key without tls-cert: a "
+		    "private key goes with its client certificate; add "
+		    "tls-cert \"/PATH\" or remove tls-key");
+	if (f->nendpoints > 0)
+		check_fleet_tls_unused(l);
+}
+
 /* ---- advertisements ---- */
 
 struct lowest {
@@ -660,6 +712,7 @@ void conf_check(struct loader *l)
 	struct conf *c = l->c;
 
 	check_global(l);
+	check_fleet(l);
 	check_dup_blocks(l);
 	for (size_t i = 0; i < c->nchecks; i++)
 		check_check(l, i);

@@ -30,6 +30,7 @@ enum kw_type {
 	KW_MSEC,	/* seconds, up to 3 decimals, lo..hi milliseconds
 			 * into a uint32_t */
 	KW_PATH,	/* an absolute path of 1..hi bytes */
+	KW_KEYNAME,	/* a part of etcd keys (conf_keyname_ok()) */
 };
 
 /* What else a simple statement records once its value is stored. */
@@ -67,6 +68,9 @@ struct block {
 	/* The source record (struct pool_src, adv_src, check_src) of the
 	 * open block, for MARK_SRC_LINE; NULL when it has none. */
 	void *(*src)(struct parser *p);
+	/* "fleet {": no name, and at most one in a file; open() gets a
+	 * NULL name. */
+	bool single;
 };
 
 #define MAX_KWS		32
@@ -108,6 +112,8 @@ bool conf_v_addr(struct parser *p, const struct tok *t, unsigned afi,
     struct prefix *out);
 bool conf_v_asn(struct parser *p, const struct tok *t, uint32_t *out);
 bool conf_v_name(struct parser *p, const struct tok *t);
+/* A cluster or node name of the fleet: conf_keyname_ok(). */
+bool conf_v_keyname(struct parser *p, const struct tok *t);
 bool conf_v_string(struct parser *p, const struct tok *t, size_t min,
     size_t max);
 /* Seconds with up to three decimals ("2", "0.5", "1.25") as
@@ -150,6 +156,9 @@ kw_fn conf_kw_value;
 #define BLOCK(nm, b, use) \
 	{ .name = (nm), .min = 1, .max = 1, .repeat = true, .usage = (use), \
 	    .block = (b) }
+/* "fleet {": opens block b, a single one (struct block's single). */
+#define SINGLE_BLOCK(nm, b, use) \
+	{ .name = (nm), .usage = (use), .block = (b) }
 /* The field of a row can hold its values: checked when compiling. */
 #define FSIZE(st, f)	sizeof(((st *)0)->f)
 #define FITS(ty, st, f, h) \
@@ -186,12 +195,17 @@ const struct kw *conf_neighbor_kw(uint32_t bit);
  * are bad: remember a probe (http, tcp, exec) and its line. */
 void conf_check_note(struct parser *p, const struct kw *k);
 
-/* stmt.c: the blocks and their keywords. */
+/* fleet.c: a statement of the fleet block was written, even if its
+ * values are bad: the check pass then does not ask for it again. */
+void conf_fleet_note(struct parser *p, const struct kw *k);
+
+/* stmt.c, fleet.c: the blocks and their keywords. */
 extern const struct block conf_global_block;
 extern const struct block conf_pool_block;
 extern const struct block conf_neighbor_block;
 extern const struct block conf_adv_block;
 extern const struct block conf_check_block;
+extern const struct block conf_fleet_block;
 extern const struct block *const conf_blocks[];
 extern const size_t conf_nblocks;
 

@@ -137,6 +137,11 @@ void conf_kw_value(struct parser *p, void *obj, const struct tok *a,
 		if (ok)
 			conf_set_str(field, a[0].text);
 		break;
+	case KW_KEYNAME:
+		ok = conf_v_keyname(p, &a[0]);
+		if (ok)
+			conf_set_str(field, a[0].text);
+		break;
 	}
 	if (ok)
 		note_stored(p, obj);
@@ -167,6 +172,7 @@ bool conf_kw_value_eq(const struct kw *k, const void *a, const void *b)
 	case KW_IFNAME:
 	case KW_NAME:
 	case KW_PATH:
+	case KW_KEYNAME:
 		sx = *(char *const *)x;
 		sy = *(char *const *)y;
 		return sx == NULL || sy == NULL ? sx == sy :
@@ -1257,16 +1263,17 @@ static const struct kw check_kws[] = {
 };
 
 const struct block conf_pool_block = {
-	"pool", pool_kws, NELEM(pool_kws), open_pool, pool_src_of
+	"pool", pool_kws, NELEM(pool_kws), open_pool, pool_src_of, false
 };
 const struct block conf_neighbor_block = {
-	"neighbor", neighbor_kws, NELEM(neighbor_kws), open_neighbor, NULL
+	"neighbor", neighbor_kws, NELEM(neighbor_kws), open_neighbor, NULL,
+	false
 };
 const struct block conf_adv_block = {
-	"advertisement", adv_kws, NELEM(adv_kws), open_adv, adv_src_of
+	"advertisement", adv_kws, NELEM(adv_kws), open_adv, adv_src_of, false
 };
 const struct block conf_check_block = {
-	"check", check_kws, NELEM(check_kws), open_check, check_src_of
+	"check", check_kws, NELEM(check_kws), open_check, check_src_of, false
 };
 
 static const struct kw global_kws[] = {
@@ -1300,6 +1307,7 @@ static const struct kw global_kws[] = {
 	    "drain-time SECONDS (0..86400)"),
 	G_VAL("shutdown-drain", KW_NUM, shutdown_drain, 0, 3600, MARK_NONE, 0,
 	    "shutdown-drain SECONDS (0..3600)"),
+	SINGLE_BLOCK("fleet", &conf_fleet_block, "fleet {"),
 	BLOCK("check", &conf_check_block, "check NAME {"),
 	BLOCK("pool", &conf_pool_block, "pool NAME {"),
 	BLOCK("neighbor", &conf_neighbor_block, "neighbor NAME {"),
@@ -1309,7 +1317,7 @@ static const struct kw global_kws[] = {
 };
 
 const struct block conf_global_block = {
-	NULL, global_kws, NELEM(global_kws), NULL, NULL
+	NULL, global_kws, NELEM(global_kws), NULL, NULL, false
 };
 
 const struct kw *conf_neighbor_kw(uint32_t bit)
@@ -1334,8 +1342,8 @@ _Static_assert(NELEM(global_kws) <= MAX_KWS && NELEM(neighbor_kws) <= MAX_KWS &&
     NELEM(check_kws) <= MAX_KWS, "MAX_KWS too small");
 
 const struct block *const conf_blocks[] = {
-	&conf_global_block, &conf_check_block, &conf_pool_block,
-	&conf_neighbor_block, &conf_adv_block
+	&conf_global_block, &conf_fleet_block, &conf_check_block,
+	&conf_pool_block, &conf_neighbor_block, &conf_adv_block
 };
 
 const size_t conf_nblocks = NELEM(conf_blocks);

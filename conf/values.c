@@ -161,6 +161,23 @@ bool conf_v_name(struct parser *p, const struct tok *t)
 	return false;
 }
 
+_Static_assert(CONF_KEYNAME_MAX == 63, "CONF_KEYNAME_RULE says 63");
+
+bool conf_v_keyname(struct parser *p, const struct tok *t)
+{
+	size_t n = strlen(t->text);
+
+	if (conf_keyname_ok(t->text))
+		return true;
+	if (n > CONF_KEYNAME_MAX)
+		conf_p_bad(p, "\"%.20s...\" is %zu characters long, more than "
+		    "%d", t->text, n, CONF_KEYNAME_MAX);
+	else
+		conf_p_bad(p, "\"%s\" is not a valid name: it becomes part of "
+		    "etcd keys, so use " CONF_KEYNAME_RULE, t->text);
+	return false;
+}
+
 bool conf_v_string(struct parser *p, const struct tok *t, size_t min,
     size_t max)
 {
