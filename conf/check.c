@@ -453,6 +453,13 @@ static void check_pools(struct loader *l)
 		if (p->nranges == 0 && !l->pool[i].tried)
 			cerr(l, p->line, "pool %s: no addresses; add a line "
 			    "like \"addresses 192.168.1.240/28\"", p->name);
+		/* An operator who writes one expects an election. */
+		if (p->announce == CONF_ANNOUNCE_ONE && c->fleet == NULL)
+			cerr(l, l->pool[i].announce_line, "pool %s: announce "
+			    "one needs a fleet block (one host among "
+			    "several); without one, this host is the only "
+			    "announcer: add a fleet block or remove the line",
+			    p->name);
 		for (size_t a = 0; a < c->nadvs && !covered; a++) {
 			const struct conf_adv *ad = &c->advs[a];
 			covered = ad->npools == 0 ||

@@ -50,6 +50,13 @@ struct conf_range {
 	int line;
 };
 
+/* announce all|one: which hosts of a fleet announce a pool's VIPs. */
+enum conf_announce {
+	CONF_ANNOUNCE_ALL,	/* every live host whose check is up */
+	CONF_ANNOUNCE_ONE,	/* the one host elected through etcd */
+	CONF_ANNOUNCE_COUNT
+};
+
 struct conf_pool {
 	char *name;
 	int line;
@@ -60,6 +67,7 @@ struct conf_pool {
 	char *check;		/* health check of every VIP, or NULL */
 	size_t check_idx;	/* after validation: into conf.checks, or
 				 * SIZE_MAX when none */
+	enum conf_announce announce;	/* default all; one needs a fleet */
 };
 
 /* Bits of conf_neighbor.set: which statements appeared in the block. */
@@ -386,6 +394,8 @@ bool conf_fleet_equal(const struct conf_fleet *a,
 
 /* "sha1", "meticulous-sha1" ("none" for CONF_BFD_AUTH_NONE). */
 const char *conf_bfd_auth_name(enum conf_bfd_auth a);
+/* "all", "one". */
+const char *conf_announce_name(enum conf_announce a);
 
 /* Lookups used by the daemon; NULL when absent. */
 const struct conf_neighbor *conf_neighbor_by_name(const struct conf *c,

@@ -66,6 +66,7 @@ struct adv_src {
 struct pool_src {
 	bool tried;		/* an addresses line was written */
 	int check_line;		/* 0 when not written */
+	int announce_line;	/* 0 when not written */
 };
 
 /* The fleet block: statements written, even if invalid, and lines. */

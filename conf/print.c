@@ -91,6 +91,9 @@ static void print_pool(FILE *out, const struct conf_pool *p)
 		fputs("\tavoid-buggy-ips yes\n", out);
 	if (p->check != NULL)
 		fprintf(out, "\tcheck %s\n", p->check);
+	if (p->announce != CONF_ANNOUNCE_ALL)
+		fprintf(out, "\tannounce %s\n",
+		    conf_announce_name(p->announce));
 	fputs("}\n", out);
 }
 

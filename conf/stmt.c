@@ -561,6 +561,35 @@ static void pool_addresses(struct parser *p, void *obj, const struct tok *a,
 	pl->ranges[pl->nranges - 1] = r;
 }
 
+static const char *const announce_names[] = {
+	[CONF_ANNOUNCE_ALL] = "all",
+	[CONF_ANNOUNCE_ONE] = "one",
+};
+_Static_assert(NELEM(announce_names) == CONF_ANNOUNCE_COUNT,
+    "one name per enum conf_announce");
+
+const char *conf_announce_name(enum conf_announce a)
+{
+	return (unsigned)a < NELEM(announce_names) ? announce_names[a] : "?";
+}
+
+/* announce all|one: whether one host of the fleet announces the VIPs;
+ * check.c refuses one without a fleet block. */
+static void pool_announce(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_pool *pl = obj;
+
+	for (unsigned i = 0; i < CONF_ANNOUNCE_COUNT; i++) {
+		if (strcmp(a[0].text, announce_names[i]) == 0) {
+			pl->announce = (enum conf_announce)i;
+			p->l->pool[p->c->npools - 1].announce_line = p->line;
+			return;
+		}
+	}
+	conf_p_bad(p, "\"%s\" is neither all nor one", a[0].text);
+}
+
 /* ---- neighbor ---- */
 
 static void n_hold_time(struct parser *p, void *obj, const struct tok *a,
@@ -1140,6 +1169,9 @@ static const struct kw pool_kws[] = {
 	POOL_VAL("check", KW_NAME, check, MARK_SRC_LINE,
 	    offsetof(struct pool_src, check_line),
 	    "check NAME (of a check block)"),
+	FN("announce", pool_announce, 1, 1, false,
+	    "announce all|one (all: every host of the fleet; one: the one "
+	    "it elects)"),
 };
 
 static const struct kw neighbor_kws[] = {

@@ -575,7 +575,8 @@ bool conf_pool_eq(const struct conf_pool *a, const struct conf_pool *b)
 	if (!conf_str_eq(a->name, b->name) || a->nranges != b->nranges ||
 	    !conf_str_eq(a->check, b->check) ||
 	    a->auto_assign != b->auto_assign ||
-	    a->avoid_buggy_ips != b->avoid_buggy_ips)
+	    a->avoid_buggy_ips != b->avoid_buggy_ips ||
+	    a->announce != b->announce)
 		return false;
 	for (size_t i = 0; i < a->nranges; i++) {
 		const struct conf_range *x = &a->ranges[i], *y = &b->ranges[i];
