@@ -11,6 +11,7 @@
 #include "conf/parse_int.h"
 #include "util/buf.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define FLEET_PATH_MAX	4096
@@ -31,6 +32,7 @@ static void fleet_etcd(struct parser *p, void *obj, const struct tok *a,
 	struct conf_fleet *f = obj;
 	struct url_parts u;
 	const char *url = a[0].text;
+	char *host;
 
 	if (!conf_v_url(p, &a[0], &u))
 		return;
@@ -40,10 +42,16 @@ static void fleet_etcd(struct parser *p, void *obj, const struct tok *a,
 		    (int)(u.rest - u.host), u.host);
 		return;
 	}
+	host = conf_xasprintf("%.*s", (int)u.hostlen, u.host);
+	uint16_t port = u.port != 0 ? u.port : CONF_ETCD_PORT;
+	/* http://h and http://h:2379 are one endpoint. */
 	for (size_t i = 0; i < f->nendpoints; i++) {
-		if (strcmp(f->endpoints[i].url, url) == 0) {
-			conf_p_warn(p, "etcd %s already given at line %d; the "
-			    "repeat is ignored", url, f->endpoints[i].line);
+		const struct conf_endpoint *o = &f->endpoints[i];
+		if (o->tls == u.tls && o->port == port &&
+		    strcmp(o->host, host) == 0) {
+			conf_p_warn(p, "etcd %s is the endpoint of line %d "
+			    "again; the repeat is ignored", url, o->line);
+			free(host);
 			return;
 		}
 	}
@@ -52,8 +60,8 @@ static void fleet_etcd(struct parser *p, void *obj, const struct tok *a,
 	struct conf_endpoint *e = &f->endpoints[f->nendpoints - 1];
 	e->url = conf_xstrdup(url);
 	e->tls = u.tls;
-	e->host = conf_xasprintf("%.*s", (int)u.hostlen, u.host);
-	e->port = u.port != 0 ? u.port : CONF_ETCD_PORT;
+	e->host = host;
+	e->port = port;
 	e->line = p->line;
 }
 

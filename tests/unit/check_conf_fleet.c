@@ -131,9 +131,12 @@ static const struct conf_row rows[] = {
 	    "many); " ETCD_USAGE "\n" },
 	{ "an endpoint twice: a warning", true,
 	    FLEET(NEEDED "\tetcd http://10.0.0.2:2379\n"
-	    "\tetcd http://127.0.0.1:2379\n"),
-	    "t.conf:5: warning: fleet: etcd http://127.0.0.1:2379 already "
-	    "given at line 2; the repeat is ignored\n" },
+	    "\tetcd http://127.0.0.1:2379\n\tetcd http://10.0.0.2\n"
+	    "\tetcd https://10.0.0.2:2379\n\tetcd http://10.0.0.2:2380\n"),
+	    "t.conf:5: warning: fleet: etcd http://127.0.0.1:2379 is the "
+	    "endpoint of line 2 again; the repeat is ignored\n"
+	    "t.conf:6: warning: fleet: etcd http://10.0.0.2 is the endpoint "
+	    "of line 4 again; the repeat is ignored\n" },
 	{ "bad names and leases", false,
 	    FLEET("\tetcd http://h\n"
 	    "\tcluster \"lb west\"\n\tnode a/b\n\tnode " A63 "x\n"
