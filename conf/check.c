@@ -453,6 +453,13 @@ static void check_pools(struct loader *l)
 		if (p->nranges == 0 && !l->pool[i].tried)
 			cerr(l, p->line, "pool %s: no addresses; add a line "
 			    "like \"addresses 192.168.1.240/28\"", p->name);
+		/* An operator who writes one expects an election. */
+		if (p->announce == CONF_ANNOUNCE_ONE && c->fleet == NULL)
+			cerr(l, l->pool[i].announce_line, "pool %s: announce "
+			    "one needs a fleet block (one host among "
+			    "several); without one, this host is the only "
+			    "announcer: add a fleet block or remove the line",
+			    p->name);
 		for (size_t a = 0; a < c->nadvs && !covered; a++) {
 			const struct conf_adv *ad = &c->advs[a];
 			covered = ad->npools == 0 ||
@@ -496,6 +503,58 @@ static void check_check(struct loader *l, size_t i)
 		    ck->name, conf_secs_fmt(ck->timeout_ms, to, sizeof(to)),
 		    conf_secs_fmt(ck->interval_ms, iv, sizeof(iv)));
 	}
+}
+
+/* ---- fleet ---- */
+
+/* A tls statement that does nothing, as every endpoint is http://. */
+static void check_fleet_tls_unused(struct loader *l)
+{
+	const struct conf_fleet *f = l->c->fleet;
+	const struct fleet_src *src = &l->fleet;
+	const struct {
+		const char *name;
+		int line;
+	} files[] = {
+		{ "tls-ca", src->ca_line }, { "tls-cert", src->cert_line },
+		{ "tls-key", src->key_line },
+	};
+
+	for (size_t i = 0; i < f->nendpoints; i++)
+		if (f->endpoints[i].tls)
+			return;
+	for (size_t i = 0; i < NELEM(files); i++)
+		if (files[i].line != 0)
+			cwarn(l, files[i].line, "fleet: %s has no effect "
+			    "without an https endpoint; write the endpoints "
+			    "as https:// or remove it", files[i].name);
+}
+
+static void check_fleet(struct loader *l)
+{
+	const struct conf_fleet *f = l->c->fleet;
+	const struct fleet_src *src = &l->fleet;
+
+	if (f == NULL)
+		return;
+	if (f->nendpoints == 0 && !src->etcd_tried)
+		cerr(l, f->line, "fleet: at least one etcd endpoint is "
+		    "required, e.g. etcd http://127.0.0.1:2379");
+	if (f->cluster == NULL && !src->cluster_tried)
+		cerr(l, f->line, "fleet: no cluster; add a line like \"cluster "
+		    "lb-west\": the hosts of one cluster share the keys under "
+		    "/lbbgp/CLUSTER/");
+	/* TLS client authentication needs both halves. */
+	if (f->tls_cert != NULL && f->tls_key == NULL && !src->key_tried)
+		cerr(l, src->cert_line, "fleet: tls-cert without tls-key: the "
+		    "client certificate needs its private key; add tls-key "
+		    "\"/PATH\" or remove tls-cert");
+	if (f->tls_key != NULL && f->tls_cert == NULL && !src->cert_tried)
+		cerr(l, src->key_line, "fleet: tls-key without tls-cert: a "
+		    "private key goes with its client certificate; add "
+		    "tls-cert \"/PATH\" or remove tls-key");
+	if (f->nendpoints > 0)
+		check_fleet_tls_unused(l);
 }
 
 /* ---- advertisements ---- */
@@ -660,6 +719,7 @@ void conf_check(struct loader *l)
 	struct conf *c = l->c;
 
 	check_global(l);
+	check_fleet(l);
 	check_dup_blocks(l);
 	for (size_t i = 0; i < c->nchecks; i++)
 		check_check(l, i);

@@ -50,6 +50,13 @@ struct conf_range {
 	int line;
 };
 
+/* announce all|one: which hosts of a fleet announce a pool's VIPs. */
+enum conf_announce {
+	CONF_ANNOUNCE_ALL,	/* every live host whose check is up */
+	CONF_ANNOUNCE_ONE,	/* the one host elected through etcd */
+	CONF_ANNOUNCE_COUNT
+};
+
 struct conf_pool {
 	char *name;
 	int line;
@@ -60,6 +67,7 @@ struct conf_pool {
 	char *check;		/* health check of every VIP, or NULL */
 	size_t check_idx;	/* after validation: into conf.checks, or
 				 * SIZE_MAX when none */
+	enum conf_announce announce;	/* default all; one needs a fleet */
 };
 
 /* Bits of conf_neighbor.set: which statements appeared in the block. */
@@ -234,6 +242,44 @@ struct conf_socket {
 	int line;
 };
 
+/*
+ * fleet { ... }: the hosts that share one VIP table through etcd
+ * (docs/FLEET.md).  Everything lives under the keys /lbbgp/CLUSTER/;
+ * a host is hosts/NODE there, on a lease of its own.
+ */
+#define CONF_DEFAULT_LEASE	10	/* seconds */
+#define CONF_LEASE_MIN		2
+#define CONF_LEASE_MAX		3600
+#define CONF_KEYNAME_MAX	63	/* cluster, node: of A-Za-z0-9._- */
+#define CONF_ETCD_PORT		2379	/* etcd's client port, the default */
+
+/* One etcd line: "http://10.0.0.5:2379", "https://[2001:db8::5]". */
+struct conf_endpoint {
+	char *url;		/* as written; no path, query or user */
+	bool tls;		/* https:// */
+	char *host;		/* as in the URL: a name, an IPv4 address or
+				 * an IPv6 address in brackets */
+	uint16_t port;		/* as written, else CONF_ETCD_PORT */
+	int line;
+};
+
+struct conf_fleet {
+	int line;		/* of "fleet {" */
+	struct conf_endpoint *endpoints;	/* at least one; tried in
+						 * turn */
+	size_t nendpoints;
+	char *cluster;		/* the keys live under /lbbgp/CLUSTER/ */
+	char *node;		/* as written; when not written, NULL until
+				 * conf_check_host() sets the host name */
+	bool node_set;		/* node was written */
+	uint32_t lease;		/* seconds; 2..3600, default 10 */
+	char *tls_ca;		/* PEM: CAs of https endpoints; or NULL: the
+				 * system's */
+	char *tls_cert;		/* PEM: client certificate, with tls_key; or
+				 * NULL */
+	char *tls_key;		/* PEM: its private key, with tls_cert */
+};
+
 /* import-addresses: addresses on an interface become VIPs. */
 struct conf_import {
 	char *dev;
@@ -276,6 +322,7 @@ struct conf {
 	size_t nchecks;
 	uint32_t drain_time;	/* seconds; default 30 */
 	uint32_t shutdown_drain;	/* seconds; default 0 */
+	struct conf_fleet *fleet;	/* NULL: no fleet block, one host */
 };
 
 /* Every message the parser and the checks produced, in line order. */
@@ -296,11 +343,15 @@ void conf_free(struct conf *c);
 
 /*
  * What a config needs of the host that the text cannot say: the program
- * of every exec check exists and is executable.  Problems are appended
- * to diag as errors ("FILE:LINE: check NAME: /PATH: no such file ...").
- * The only function of conf/ that looks at the file system.
+ * of every exec check exists and is executable, the tls files of the
+ * fleet exist and can be read.  Problems are appended to diag as errors
+ * ("FILE:LINE: check NAME: /PATH: no such file ...").  It also fills in
+ * the one default the host decides: a fleet's node, when not written,
+ * is the host name (gethostname()); so call it once a config is loaded,
+ * at start and on every reload, before fleet->node is used.  The only
+ * function of conf/ that looks at the host.
  */
-void conf_check_host(const struct conf *c, struct conf_diag *diag);
+void conf_check_host(struct conf *c, struct conf_diag *diag);
 
 void conf_diag_init(struct conf_diag *d);
 void conf_diag_free(struct conf_diag *d);
@@ -324,8 +375,27 @@ void conf_diff_blocks(const struct conf *old, const struct conf *nc,
     void (*fn)(void *arg, const char *kind, const char *name,
     enum conf_change ch), void *arg);
 
+/*
+ * Reload of the fleet, a and b each NULL when there is no fleet block:
+ * what says who this host is in etcd differs, "fleet" (a block added or
+ * removed), "cluster" or "node", which needs a restart of lbbgpd; NULL
+ * when both are the same host of the same cluster.  Compare after
+ * conf_check_host(), which sets the default node.
+ */
+const char *conf_fleet_identity_change(const struct conf_fleet *a,
+    const struct conf_fleet *b);
+/* The same: conf_fleet_identity_change() is NULL. */
+bool conf_fleet_same_identity(const struct conf_fleet *a,
+    const struct conf_fleet *b);
+/* Reload: every statement of the fleet is the same (both NULL too);
+ * lines, and whether node was written or is the host name, left out. */
+bool conf_fleet_equal(const struct conf_fleet *a,
+    const struct conf_fleet *b);
+
 /* "sha1", "meticulous-sha1" ("none" for CONF_BFD_AUTH_NONE). */
 const char *conf_bfd_auth_name(enum conf_bfd_auth a);
+/* "all", "one". */
+const char *conf_announce_name(enum conf_announce a);
 
 /* Lookups used by the daemon; NULL when absent. */
 const struct conf_neighbor *conf_neighbor_by_name(const struct conf *c,

@@ -66,6 +66,18 @@ struct adv_src {
 struct pool_src {
 	bool tried;		/* an addresses line was written */
 	int check_line;		/* 0 when not written */
+	int announce_line;	/* 0 when not written */
+};
+
+/* The fleet block: statements written, even if invalid, and lines. */
+struct fleet_src {
+	bool etcd_tried;
+	bool cluster_tried;
+	bool cert_tried;
+	bool key_tried;
+	int ca_line;		/* tls-ca, tls-cert, tls-key: 0 when not */
+	int cert_line;
+	int key_line;
 };
 
 struct check_src {
@@ -87,6 +99,7 @@ struct loader {
 	struct adv_src *adv;
 	struct pool_src *pool;	/* parallel to conf->pools */
 	struct check_src *chk;	/* parallel to conf->checks */
+	struct fleet_src fleet;
 	int local_as_line;
 	bool local_as_tried;	/* written, even if invalid */
 	int router_id_line;
@@ -130,10 +143,18 @@ const char *conf_nbr_stmt_name(uint32_t bit);
 
 /* util.c: names of pools, neighbors and advertisements. */
 bool conf_name_ok(const char *s);
+/* util.c: the cluster and node of a fleet, parts of etcd keys: 1 to
+ * CONF_KEYNAME_MAX letters, digits, '.', '_' and '-'; the rule as the
+ * messages say it. */
+bool conf_keyname_ok(const char *s);
+#define CONF_KEYNAME_RULE	"1 to 63 letters, digits, '.', '_' and '-'"
 /* Decimal digits only; saturates at UINT64_MAX. */
 bool conf_num_parse(const char *s, uint64_t *out);
 /* The well-known community names, for suggestions. */
 const char *conf_community_name(size_t i);
+
+/* util.c: both NULL (unset), or equal strings. */
+bool conf_str_eq(const char *a, const char *b);
 
 /* Equality of one block as written (util.c). */
 bool conf_pool_eq(const struct conf_pool *a, const struct conf_pool *b);

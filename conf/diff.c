@@ -1,7 +1,8 @@
 /*
  * diff.c - what a reload changes: which statements of a neighbor need a
- * new BGP session, and which checks, pools and advertisements are new,
- * gone or different.  Pure: the daemon (bgpd/reload.c) decides what to do.
+ * new BGP session, whether this host is still the same one of its fleet,
+ * and which checks, pools and advertisements are new, gone or
+ * different.  Pure: the daemon (bgpd/reload.c) decides what to do.
  */
 #include "conf/parse_int.h"
 #include "util/buf.h"
@@ -39,6 +40,24 @@ const char *conf_session_change(const struct conf_neighbor *a,
 			return k->name;
 	}
 	return NULL;
+}
+
+const char *conf_fleet_identity_change(const struct conf_fleet *a,
+    const struct conf_fleet *b)
+{
+	/* The lease and the keys of hosts/NODE are this identity's: a
+	 * running host cannot move them to another. */
+	if (a == NULL || b == NULL)
+		return a == b ? NULL : "fleet";
+	if (!conf_str_eq(a->cluster, b->cluster))
+		return "cluster";
+	return conf_str_eq(a->node, b->node) ? NULL : "node";
+}
+
+bool conf_fleet_same_identity(const struct conf_fleet *a,
+    const struct conf_fleet *b)
+{
+	return conf_fleet_identity_change(a, b) == NULL;
 }
 
 static const struct conf_adv *adv_named(const struct conf *c,

@@ -95,6 +95,8 @@ static void note_tried(struct parser *p, const struct block *b,
 		p->l->pool[p->c->npools - 1].tried = true;
 	else if (b == &conf_check_block)
 		conf_check_note(p, k);
+	else if (b == &conf_fleet_block)
+		conf_fleet_note(p, k);
 	else if (b == &conf_global_block && strcmp(k->name, "local-as") == 0)
 		p->l->local_as_tried = true;
 }
@@ -143,12 +145,18 @@ static void run_stmt(struct parser *p, const struct block *b,
 	k->fn(p, obj, t + 1, n - 1);
 }
 
-static void open_block(struct parser *p, const struct kw *k, const char *name)
+/* The block of row k, named by the first of the values t after the
+ * keyword unless it is a single block. */
+static void open_block(struct parser *p, const struct kw *k,
+    const struct tok *t)
 {
+	const char *name = k->block->single ? NULL : t[0].text;
+
 	p->blk = k->block;
 	p->blk_line = p->line;
 	p->obj = k->block->open(p, name);
-	p->prefix = conf_xasprintf("%s %s: ", k->block->kind, name);
+	p->prefix = name ? conf_xasprintf("%s %s: ", k->block->kind, name) :
+	    conf_xasprintf("%s: ", k->block->kind);
 	memset(p->seen, 0, sizeof(p->seen));
 }
 
@@ -186,11 +194,36 @@ static unsigned opened(const struct line *ln)
 	return depth;
 }
 
+/*
+ * The header of a single block, "KIND" and n values after it, is fine:
+ * no name, and the first of its kind.  A second is skipped whole rather
+ * than merged, so each statement has one line to point at.
+ */
+static bool single_ok(struct parser *p, const struct kw *k, size_t n)
+{
+	int *first = &p->gseen[k - conf_global_block.kws];
+
+	if (n > 0) {
+		conf_p_bad_fix(p, "a %s block has no name: write \"%s {\"",
+		    k->name, k->name);
+		return false;
+	}
+	if (*first != 0) {
+		conf_p_err(p, "%s block already given at line %d; a file has "
+		    "one: merge the two", k->name, *first);
+		return false;
+	}
+	*first = p->line;
+	return true;
+}
+
 /* The header of a block, "KIND NAME", is fine: then NAME is a[0]. */
 static bool header_ok(struct parser *p, const struct kw *k,
     const struct tok *a, size_t n)
 {
 	p->kw = k;
+	if (k->block->single)
+		return single_ok(p, k, n);
 	if (n == 0) {
 		conf_p_bad(p, "missing name");
 		return false;
@@ -269,7 +302,7 @@ static unsigned top_line(struct parser *p, const struct lexed *lx, size_t *i)
 	if (opens) {
 		if (!header_ok(p, k, t + 1, n - 2))
 			return opened(ln);
-		open_block(p, k, t[1].text);
+		open_block(p, k, t + 1);
 		return 0;
 	}
 	/* "neighbor r1" with the { on the next line, BSD style. */
@@ -287,7 +320,7 @@ static unsigned top_line(struct parser *p, const struct lexed *lx, size_t *i)
 	*i = j;
 	if (!header_ok(p, k, t + 1, n - 1))
 		return 1;
-	open_block(p, k, t[1].text);
+	open_block(p, k, t + 1);
 	return 0;
 }
 

@@ -7,6 +7,8 @@
 
 #include "conf/conf_int.h"
 
+#include <stddef.h>
+
 struct parser;
 /* One statement: its n values a[]; obj is what the open block fills in,
  * the struct conf itself at top level. */
@@ -27,6 +29,8 @@ enum kw_type {
 	KW_NAME,	/* a name of a block (pool, check): letters, digits */
 	KW_MSEC,	/* seconds, up to 3 decimals, lo..hi milliseconds
 			 * into a uint32_t */
+	KW_PATH,	/* an absolute path of 1..hi bytes */
+	KW_KEYNAME,	/* a part of etcd keys (conf_keyname_ok()) */
 };
 
 /* What else a simple statement records once its value is stored. */
@@ -46,8 +50,8 @@ struct kw {
 	const char *usage;
 	const struct block *block;	/* opens a block instead of fn */
 	uint32_t bit;		/* neighbor statements: their NBR_SET_* bit */
-	/* The one value of a simple statement (fn is kw_value() then, or a
-	 * handler with checks of its own); the printer reads it too: */
+	/* The one value of a simple statement (fn is conf_kw_value() then,
+	 * or a handler with checks of its own); the printer reads it too: */
 	enum kw_type type;
 	size_t off;		/* of the field in the block's object */
 	size_t size;		/* of the field */
@@ -64,6 +68,9 @@ struct block {
 	/* The source record (struct pool_src, adv_src, check_src) of the
 	 * open block, for MARK_SRC_LINE; NULL when it has none. */
 	void *(*src)(struct parser *p);
+	/* "fleet {": no name, and at most one in a file; open() gets a
+	 * NULL name. */
+	bool single;
 };
 
 #define MAX_KWS		32
@@ -105,6 +112,8 @@ bool conf_v_addr(struct parser *p, const struct tok *t, unsigned afi,
     struct prefix *out);
 bool conf_v_asn(struct parser *p, const struct tok *t, uint32_t *out);
 bool conf_v_name(struct parser *p, const struct tok *t);
+/* A cluster or node name of the fleet: conf_keyname_ok(). */
+bool conf_v_keyname(struct parser *p, const struct tok *t);
 bool conf_v_string(struct parser *p, const struct tok *t, size_t min,
     size_t max);
 /* Seconds with up to three decimals ("2", "0.5", "1.25") as
@@ -113,9 +122,67 @@ bool conf_v_msec(struct parser *p, const struct tok *t, uint64_t lo,
     uint64_t hi, uint32_t *out);
 /* An absolute path of 1..max bytes. */
 bool conf_v_path(struct parser *p, const struct tok *t, size_t max);
+/* The parts of an http:// or https:// URL that conf_v_url() found. */
+struct url_parts {
+	bool tls;		/* https:// */
+	bool userinfo;		/* USER@ before the host */
+	const char *host;	/* in the URL; an IPv6 address with brackets */
+	size_t hostlen;
+	uint16_t port;		/* 0 when none is written */
+	const char *rest;	/* path, query or fragment; "" when none */
+};
+/* A URL of http:// or https://, a host and an optional port, 1..65535;
+ * at most 2048 bytes and without spaces.  Anything may follow the host:
+ * the caller looks at u->rest. */
+bool conf_v_url(struct parser *p, const struct tok *t, struct url_parts *u);
 /* An interface name as the kernel allows it: 1..15 bytes, no / : or space. */
 bool conf_v_ifname(struct parser *p, const struct tok *t);
 void conf_set_str(char **dst, const char *s);
+
+/* stmt.c: the one handler of every simple statement (a table row of
+ * one value): check, store, note what the row says. */
+kw_fn conf_kw_value;
+
+/* ---- building keyword tables (stmt.c, fleet.c) ---- */
+
+#define STR_(x)	#x
+#define STR(x)	STR_(x)
+
+/* A statement with a handler of its own: values lo..hi, may repeat. */
+#define FN(nm, f, lo, hi, rep, use) \
+	{ .name = (nm), .fn = (f), .min = (lo), .max = (hi), \
+	    .repeat = (rep), .usage = (use) }
+/* "pool NAME {": opens block b. */
+#define BLOCK(nm, b, use) \
+	{ .name = (nm), .min = 1, .max = 1, .repeat = true, .usage = (use), \
+	    .block = (b) }
+/* "fleet {": opens block b, a single one (struct block's single). */
+#define SINGLE_BLOCK(nm, b, use) \
+	{ .name = (nm), .usage = (use), .block = (b) }
+/* The field of a row can hold its values: checked when compiling. */
+#define FSIZE(st, f)	sizeof(((st *)0)->f)
+#define FITS(ty, st, f, h) \
+	((ty) == KW_NUM ? FSIZE(st, f) <= 4 && \
+	    (uint64_t)(h) >> (FSIZE(st, f) * 8 - 1) >> 1 == 0 : \
+	(ty) == KW_BOOL ? FSIZE(st, f) == sizeof(bool) : \
+	(ty) == KW_ASN ? FSIZE(st, f) == sizeof(uint32_t) : \
+	(ty) == KW_ADDR ? FSIZE(st, f) == sizeof(struct prefix) : \
+	(ty) == KW_MSEC ? FSIZE(st, f) == sizeof(uint32_t) : \
+	FSIZE(st, f) == sizeof(char *))
+#define CHECKED_SIZE(ty, st, f, h) \
+	(FSIZE(st, f) + 0 * sizeof(struct { int ok; _Static_assert( \
+	    FITS(ty, st, f, h), #f ": field too small for its row"); }))
+
+/* One value of type ty, range l..h, in field f of struct st, parsed by
+ * fn; then it marks neighbor bit b, or mk at moff (enum kw_mark). */
+#define ONE(nm, fn_, ty, st, f, l, h, b, mk, moff, use) \
+	{ .name = (nm), .fn = (fn_), .min = 1, .max = 1, .usage = (use), \
+	    .bit = (b), .type = (ty), .off = offsetof(st, f), \
+	    .size = CHECKED_SIZE(ty, st, f, h), .lo = (l), .hi = (h), \
+	    .mark = (mk), .mark_off = (moff) }
+/* A simple statement: one value, stored by conf_kw_value(). */
+#define SIMPLE(nm, ty, st, f, l, h, b, mk, moff, use) \
+	ONE(nm, conf_kw_value, ty, st, f, l, h, b, mk, moff, use)
 
 /* stmt.c: the values of row k in objects a and b are equal (KW_FN: true,
  * the caller compares those). */
@@ -128,12 +195,17 @@ const struct kw *conf_neighbor_kw(uint32_t bit);
  * are bad: remember a probe (http, tcp, exec) and its line. */
 void conf_check_note(struct parser *p, const struct kw *k);
 
-/* stmt.c: the blocks and their keywords. */
+/* fleet.c: a statement of the fleet block was written, even if its
+ * values are bad: the check pass then does not ask for it again. */
+void conf_fleet_note(struct parser *p, const struct kw *k);
+
+/* stmt.c, fleet.c: the blocks and their keywords. */
 extern const struct block conf_global_block;
 extern const struct block conf_pool_block;
 extern const struct block conf_neighbor_block;
 extern const struct block conf_adv_block;
 extern const struct block conf_check_block;
+extern const struct block conf_fleet_block;
 extern const struct block *const conf_blocks[];
 extern const size_t conf_nblocks;
 

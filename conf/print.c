@@ -91,6 +91,9 @@ static void print_pool(FILE *out, const struct conf_pool *p)
 		fputs("\tavoid-buggy-ips yes\n", out);
 	if (p->check != NULL)
 		fprintf(out, "\tcheck %s\n", p->check);
+	if (p->announce != CONF_ANNOUNCE_ALL)
+		fprintf(out, "\tannounce %s\n",
+		    conf_announce_name(p->announce));
 	fputs("}\n", out);
 }
 
@@ -120,10 +123,12 @@ static void print_value(FILE *out, const struct kw *k, const void *obj)
 		print_addr(out, (const struct prefix *)f);
 		break;
 	case KW_STR:
+	case KW_PATH:
 		conf_print_string(out, *(char *const *)f);
 		break;
 	case KW_IFNAME:
 	case KW_NAME:
+	case KW_KEYNAME:
 		fputs(*(char *const *)f, out);
 		break;
 	case KW_MSEC:
@@ -133,6 +138,26 @@ static void print_value(FILE *out, const struct kw *k, const void *obj)
 		    out);
 		break;
 	}
+	}
+}
+
+/*
+ * The simple statements of block b in obj, by their table rows in the
+ * grammar's order: those whose value is not the one of dflt and, for a
+ * row that marks a flag, whose flag says they were written.
+ */
+static void print_rows(FILE *out, const struct block *b, const void *obj,
+    const void *dflt)
+{
+	for (size_t i = 0; i < b->nkws; i++) {
+		const struct kw *k = &b->kws[i];
+		if (k->type == KW_FN || conf_kw_value_eq(k, obj, dflt) ||
+		    (k->mark == MARK_FLAG &&
+		    !*(const bool *)((const char *)obj + k->mark_off)))
+			continue;
+		fprintf(out, "\t%s ", k->name);
+		print_value(out, k, obj);
+		fputc('\n', out);
 	}
 }
 
@@ -240,7 +265,6 @@ static void print_on_down(FILE *out, const struct conf_check *ck)
 /* Statements in the grammar's order; defaults left out. */
 static void print_check(FILE *out, const struct conf_check *ck)
 {
-	const struct block *b = &conf_check_block;
 	const struct conf_check dflt = {
 		.interval_ms = CONF_DEFAULT_INTERVAL_MS,
 		.timeout_ms = CONF_DEFAULT_TIMEOUT_MS,
@@ -271,16 +295,24 @@ static void print_check(FILE *out, const struct conf_check *ck)
 			fprintf(out, " %u", ck->expect[i]);
 		fputc('\n', out);
 	}
-	/* The simple statements by their table rows. */
-	for (size_t i = 0; i < b->nkws; i++) {
-		const struct kw *k = &b->kws[i];
-		if (k->type == KW_FN || conf_kw_value_eq(k, ck, &dflt))
-			continue;
-		fprintf(out, "\t%s ", k->name);
-		print_value(out, k, ck);
+	print_rows(out, &conf_check_block, ck, &dflt);
+	print_on_down(out, ck);
+	fputs("}\n", out);
+}
+
+/* The endpoints, then the other statements but the defaults; node only
+ * when written, as otherwise it is this host's name, not the file's. */
+static void print_fleet(FILE *out, const struct conf_fleet *f)
+{
+	const struct conf_fleet dflt = { .lease = CONF_DEFAULT_LEASE };
+
+	fputs("fleet {\n", out);
+	for (size_t i = 0; i < f->nendpoints; i++) {
+		fputs("\tetcd ", out);
+		print_word(out, f->endpoints[i].url);
 		fputc('\n', out);
 	}
-	print_on_down(out, ck);
+	print_rows(out, &conf_fleet_block, f, &dflt);
 	fputs("}\n", out);
 }
 
@@ -404,6 +436,10 @@ void conf_print(const struct conf *c, FILE *out)
 {
 	bool printed = print_globals(out, c);
 
+	if (c->fleet != NULL) {
+		gap(out, &printed);
+		print_fleet(out, c->fleet);
+	}
 	/* Checks first: pools and VIPs refer to them. */
 	for (size_t i = 0; i < c->nchecks; i++) {
 		gap(out, &printed);

@@ -89,8 +89,7 @@ static void note_stored(struct parser *p, void *obj)
 	}
 }
 
-/* The one handler of every simple statement: check, store, note. */
-static void kw_value(struct parser *p, void *obj, const struct tok *a,
+void conf_kw_value(struct parser *p, void *obj, const struct tok *a,
     size_t n)
 {
 	const struct kw *k = p->kw;
@@ -133,6 +132,16 @@ static void kw_value(struct parser *p, void *obj, const struct tok *a,
 	case KW_MSEC:
 		ok = conf_v_msec(p, &a[0], k->lo, k->hi, field);
 		break;
+	case KW_PATH:
+		ok = conf_v_path(p, &a[0], k->hi);
+		if (ok)
+			conf_set_str(field, a[0].text);
+		break;
+	case KW_KEYNAME:
+		ok = conf_v_keyname(p, &a[0]);
+		if (ok)
+			conf_set_str(field, a[0].text);
+		break;
 	}
 	if (ok)
 		note_stored(p, obj);
@@ -162,6 +171,8 @@ bool conf_kw_value_eq(const struct kw *k, const void *a, const void *b)
 	case KW_STR:
 	case KW_IFNAME:
 	case KW_NAME:
+	case KW_PATH:
+	case KW_KEYNAME:
 		sx = *(char *const *)x;
 		sy = *(char *const *)y;
 		return sx == NULL || sy == NULL ? sx == sy :
@@ -550,6 +561,35 @@ static void pool_addresses(struct parser *p, void *obj, const struct tok *a,
 	pl->ranges[pl->nranges - 1] = r;
 }
 
+static const char *const announce_names[] = {
+	[CONF_ANNOUNCE_ALL] = "all",
+	[CONF_ANNOUNCE_ONE] = "one",
+};
+_Static_assert(NELEM(announce_names) == CONF_ANNOUNCE_COUNT,
+    "one name per enum conf_announce");
+
+const char *conf_announce_name(enum conf_announce a)
+{
+	return (unsigned)a < NELEM(announce_names) ? announce_names[a] : "?";
+}
+
+/* announce all|one: whether one host of the fleet announces the VIPs;
+ * check.c refuses one without a fleet block. */
+static void pool_announce(struct parser *p, void *obj, const struct tok *a,
+    size_t n)
+{
+	struct conf_pool *pl = obj;
+
+	for (unsigned i = 0; i < CONF_ANNOUNCE_COUNT; i++) {
+		if (strcmp(a[0].text, announce_names[i]) == 0) {
+			pl->announce = (enum conf_announce)i;
+			p->l->pool[p->c->npools - 1].announce_line = p->line;
+			return;
+		}
+	}
+	conf_p_bad(p, "\"%s\" is neither all nor one", a[0].text);
+}
+
 /* ---- neighbor ---- */
 
 static void n_hold_time(struct parser *p, void *obj, const struct tok *a,
@@ -828,7 +868,6 @@ static void adv_communities(struct parser *p, void *obj, const struct tok *a,
 
 /* ---- check ---- */
 
-#define HTTP_URL_MAX	2048
 #define PATH_MAX_LEN	4096
 
 /*
@@ -848,85 +887,16 @@ static bool probe_ok(struct parser *p)
 	return false;
 }
 
-/* The authority of an http URL, [USER@]HOST[:PORT], has a host and a
- * good port; h is its text, hl its length. */
-static bool url_host_ok(struct parser *p, const char *url, const char *h,
-    size_t hl)
-{
-	const char *at = NULL, *port = NULL;
-	size_t l;
-
-	for (size_t i = 0; i < hl; i++)
-		if (h[i] == '@')
-			at = h + i;
-	if (at != NULL) {
-		hl -= (size_t)(at + 1 - h);
-		h = at + 1;
-	}
-	if (hl > 0 && h[0] == '[') {
-		const char *close = memchr(h, ']', hl);
-		if (close == NULL || close == h + 1 ||
-		    (close + 1 < h + hl && close[1] != ':')) {
-			conf_p_bad(p, "\"%s\" has a bad [IPv6] host", url);
-			return false;
-		}
-		l = (size_t)(close + 1 - h);
-		if (l < hl)
-			port = close + 2;
-	} else {
-		const char *colon = memchr(h, ':', hl);
-		l = colon ? (size_t)(colon - h) : hl;
-		if (colon != NULL)
-			port = colon + 1;
-	}
-	if (l == 0) {
-		conf_p_bad(p, "\"%s\" has no host", url);
-		return false;
-	}
-	if (port != NULL) {
-		char buf[8];
-		size_t pl = (size_t)(h + hl - port);
-		uint64_t v;
-		if (pl == 0 || pl >= sizeof(buf)) {
-			conf_p_bad(p, "\"%s\" has a bad port", url);
-			return false;
-		}
-		memcpy(buf, port, pl);
-		buf[pl] = '\0';
-		if (!conf_num_parse(buf, &v) || v < 1 || v > 65535) {
-			conf_p_bad(p, "\"%s\" has a bad port: use 1..65535",
-			    url);
-			return false;
-		}
-	}
-	return true;
-}
-
 static void chk_http(struct parser *p, void *obj, const struct tok *a,
     size_t n)
 {
 	struct conf_check *ck = obj;
-	const char *s = a[0].text, *rest;
+	struct url_parts u;
 
-	if (!probe_ok(p) || !conf_v_string(p, &a[0], 1, HTTP_URL_MAX))
-		return;
-	if (strncmp(s, "http://", 7) == 0)
-		rest = s + 7;
-	else if (strncmp(s, "https://", 8) == 0)
-		rest = s + 8;
-	else {
-		conf_p_bad(p, "\"%s\" does not start with http:// or "
-		    "https://", s);
-		return;
-	}
-	if (strpbrk(s, " \t") != NULL) {
-		conf_p_bad_fix(p, "\"%s\" has a space; write it as %%20", s);
-		return;
-	}
-	if (!url_host_ok(p, s, rest, strcspn(rest, "/?#")))
+	if (!probe_ok(p) || !conf_v_url(p, &a[0], &u))
 		return;
 	ck->kind = CHECK_HTTP;
-	conf_set_str(&ck->url, s);
+	conf_set_str(&ck->url, a[0].text);
 }
 
 /* tcp ADDRESS port N */
@@ -1000,15 +970,6 @@ static void chk_expect(struct parser *p, void *obj, const struct tok *a,
 		ck->expect[ck->nexpect - 1] = (uint16_t)v;
 	}
 	check_src(p)->expect_line = p->line;
-}
-
-static void chk_disable_file(struct parser *p, void *obj,
-    const struct tok *a, size_t n)
-{
-	struct conf_check *ck = obj;
-
-	if (conf_v_path(p, &a[0], PATH_MAX_LEN))
-		conf_set_str(&ck->disable_file, a[0].text);
 }
 
 /* on-down: the actions of a check gone down, other than withdraw. */
@@ -1182,41 +1143,6 @@ static void *open_adv(struct parser *p, const char *name)
 }
 
 #define ASN_USAGE "(1..4294967295, or asdot 1.10)"
-#define STR_(x)	#x
-#define STR(x)	STR_(x)
-
-/* A statement with a handler of its own: values lo..hi, may repeat. */
-#define FN(nm, f, lo, hi, rep, use) \
-	{ .name = (nm), .fn = (f), .min = (lo), .max = (hi), \
-	    .repeat = (rep), .usage = (use) }
-/* "pool NAME {": opens block b. */
-#define BLOCK(nm, b, use) \
-	{ .name = (nm), .min = 1, .max = 1, .repeat = true, .usage = (use), \
-	    .block = (b) }
-/* The field of a row can hold its values: checked when compiling. */
-#define FSIZE(st, f)	sizeof(((st *)0)->f)
-#define FITS(ty, st, f, h) \
-	((ty) == KW_NUM ? FSIZE(st, f) <= 4 && \
-	    (uint64_t)(h) >> (FSIZE(st, f) * 8 - 1) >> 1 == 0 : \
-	(ty) == KW_BOOL ? FSIZE(st, f) == sizeof(bool) : \
-	(ty) == KW_ASN ? FSIZE(st, f) == sizeof(uint32_t) : \
-	(ty) == KW_ADDR ? FSIZE(st, f) == sizeof(struct prefix) : \
-	(ty) == KW_MSEC ? FSIZE(st, f) == sizeof(uint32_t) : \
-	FSIZE(st, f) == sizeof(char *))
-#define CHECKED_SIZE(ty, st, f, h) \
-	(FSIZE(st, f) + 0 * sizeof(struct { int ok; _Static_assert( \
-	    FITS(ty, st, f, h), #f ": field too small for its row"); }))
-
-/* One value of type ty, range l..h, in field f of struct st, parsed by
- * fn; then it marks neighbor bit b, or mk at moff (enum kw_mark). */
-#define ONE(nm, fn_, ty, st, f, l, h, b, mk, moff, use) \
-	{ .name = (nm), .fn = (fn_), .min = 1, .max = 1, .usage = (use), \
-	    .bit = (b), .type = (ty), .off = offsetof(st, f), \
-	    .size = CHECKED_SIZE(ty, st, f, h), .lo = (l), .hi = (h), \
-	    .mark = (mk), .mark_off = (moff) }
-/* A simple statement: one value, stored by kw_value(). */
-#define SIMPLE(nm, ty, st, f, l, h, b, mk, moff, use) \
-	ONE(nm, kw_value, ty, st, f, l, h, b, mk, moff, use)
 #define G_VAL(nm, ty, f, l, h, mk, moff, use) \
 	SIMPLE(nm, ty, struct conf, f, l, h, 0, mk, moff, use)
 #define POOL_VAL(nm, ty, f, mk, moff, use) \
@@ -1243,6 +1169,9 @@ static const struct kw pool_kws[] = {
 	POOL_VAL("check", KW_NAME, check, MARK_SRC_LINE,
 	    offsetof(struct pool_src, check_line),
 	    "check NAME (of a check block)"),
+	FN("announce", pool_announce, 1, 1, false,
+	    "announce all|one (all: every host of the fleet; one: the one "
+	    "it elects)"),
 };
 
 static const struct kw neighbor_kws[] = {
@@ -1358,24 +1287,25 @@ static const struct kw check_kws[] = {
 	    "rise 1..100"),
 	CHECK_VAL("fall", KW_NUM, fall, 1, 100, MARK_NONE, 0,
 	    "fall 1..100"),
-	ONE("disable-file", chk_disable_file, KW_STR, struct conf_check,
-	    disable_file, 0, 0, 0, MARK_NONE, 0, "disable-file \"/PATH\""),
+	CHECK_VAL("disable-file", KW_PATH, disable_file, 0, PATH_MAX_LEN,
+	    MARK_NONE, 0, "disable-file \"/PATH\""),
 	CHECK_FN("on-down", chk_on_down, 1, UINT32_MAX,
 	    "on-down withdraw | [med 0..4294967295] [prepend 1..10] "
 	    "[community COMMUNITY...]"),
 };
 
 const struct block conf_pool_block = {
-	"pool", pool_kws, NELEM(pool_kws), open_pool, pool_src_of
+	"pool", pool_kws, NELEM(pool_kws), open_pool, pool_src_of, false
 };
 const struct block conf_neighbor_block = {
-	"neighbor", neighbor_kws, NELEM(neighbor_kws), open_neighbor, NULL
+	"neighbor", neighbor_kws, NELEM(neighbor_kws), open_neighbor, NULL,
+	false
 };
 const struct block conf_adv_block = {
-	"advertisement", adv_kws, NELEM(adv_kws), open_adv, adv_src_of
+	"advertisement", adv_kws, NELEM(adv_kws), open_adv, adv_src_of, false
 };
 const struct block conf_check_block = {
-	"check", check_kws, NELEM(check_kws), open_check, check_src_of
+	"check", check_kws, NELEM(check_kws), open_check, check_src_of, false
 };
 
 static const struct kw global_kws[] = {
@@ -1409,6 +1339,7 @@ static const struct kw global_kws[] = {
 	    "drain-time SECONDS (0..86400)"),
 	G_VAL("shutdown-drain", KW_NUM, shutdown_drain, 0, 3600, MARK_NONE, 0,
 	    "shutdown-drain SECONDS (0..3600)"),
+	SINGLE_BLOCK("fleet", &conf_fleet_block, "fleet {"),
 	BLOCK("check", &conf_check_block, "check NAME {"),
 	BLOCK("pool", &conf_pool_block, "pool NAME {"),
 	BLOCK("neighbor", &conf_neighbor_block, "neighbor NAME {"),
@@ -1418,7 +1349,7 @@ static const struct kw global_kws[] = {
 };
 
 const struct block conf_global_block = {
-	NULL, global_kws, NELEM(global_kws), NULL, NULL
+	NULL, global_kws, NELEM(global_kws), NULL, NULL, false
 };
 
 const struct kw *conf_neighbor_kw(uint32_t bit)
@@ -1443,8 +1374,8 @@ _Static_assert(NELEM(global_kws) <= MAX_KWS && NELEM(neighbor_kws) <= MAX_KWS &&
     NELEM(check_kws) <= MAX_KWS, "MAX_KWS too small");
 
 const struct block *const conf_blocks[] = {
-	&conf_global_block, &conf_check_block, &conf_pool_block,
-	&conf_neighbor_block, &conf_adv_block
+	&conf_global_block, &conf_fleet_block, &conf_check_block,
+	&conf_pool_block, &conf_neighbor_block, &conf_adv_block
 };
 
 const size_t conf_nblocks = NELEM(conf_blocks);

@@ -255,15 +255,26 @@ static bool is_alnum(int ch)
 	    (ch >= '0' && ch <= '9');
 }
 
-bool conf_name_ok(const char *s)
+/* Letters, digits, '_', '.' and '-' only. */
+static bool name_chars_ok(const char *s)
 {
-	if (!is_alnum((unsigned char)s[0]))
-		return false;
 	for (; *s; s++)
 		if (!is_alnum((unsigned char)*s) && *s != '_' && *s != '.' &&
 		    *s != '-')
 			return false;
 	return true;
+}
+
+bool conf_name_ok(const char *s)
+{
+	return is_alnum((unsigned char)s[0]) && name_chars_ok(s);
+}
+
+bool conf_keyname_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= CONF_KEYNAME_MAX && name_chars_ok(s);
 }
 
 bool conf_num_parse(const char *s, uint64_t *out)
@@ -445,6 +456,23 @@ static void free_strv(char **v, size_t n)
 	free(v);
 }
 
+static void free_fleet(struct conf_fleet *f)
+{
+	if (f == NULL)
+		return;
+	for (size_t i = 0; i < f->nendpoints; i++) {
+		free(f->endpoints[i].url);
+		free(f->endpoints[i].host);
+	}
+	free(f->endpoints);
+	free(f->cluster);
+	free(f->node);
+	free(f->tls_ca);
+	free(f->tls_cert);
+	free(f->tls_key);
+	free(f);
+}
+
 void conf_free(struct conf *c)
 {
 	if (c == NULL)
@@ -505,12 +533,13 @@ void conf_free(struct conf *c)
 		free(c->vips[i].check);
 	}
 	free(c->vips);
+	free_fleet(c->fleet);
 	free(c);
 }
 
 /* ---- equality ---- */
 
-static bool str_eq(const char *a, const char *b)
+bool conf_str_eq(const char *a, const char *b)
 {
 	if (a == NULL || b == NULL)
 		return a == b;
@@ -522,7 +551,7 @@ static bool strv_eq(char **a, size_t na, char **b, size_t nb)
 	if (na != nb)
 		return false;
 	for (size_t i = 0; i < na; i++)
-		if (!str_eq(a[i], b[i]))
+		if (!conf_str_eq(a[i], b[i]))
 			return false;
 	return true;
 }
@@ -543,9 +572,11 @@ static bool idx_eq(const size_t *a, const size_t *b, size_t n)
 
 bool conf_pool_eq(const struct conf_pool *a, const struct conf_pool *b)
 {
-	if (!str_eq(a->name, b->name) || a->nranges != b->nranges ||
-	    !str_eq(a->check, b->check) || a->auto_assign != b->auto_assign ||
-	    a->avoid_buggy_ips != b->avoid_buggy_ips)
+	if (!conf_str_eq(a->name, b->name) || a->nranges != b->nranges ||
+	    !conf_str_eq(a->check, b->check) ||
+	    a->auto_assign != b->auto_assign ||
+	    a->avoid_buggy_ips != b->avoid_buggy_ips ||
+	    a->announce != b->announce)
 		return false;
 	for (size_t i = 0; i < a->nranges; i++) {
 		const struct conf_range *x = &a->ranges[i], *y = &b->ranges[i];
@@ -561,7 +592,7 @@ bool conf_check_probe_eq(const struct conf_check *a,
 {
 	const struct block *cb = &conf_check_block;
 
-	if (a->kind != b->kind || !str_eq(a->url, b->url) ||
+	if (a->kind != b->kind || !conf_str_eq(a->url, b->url) ||
 	    !pfx_eq(&a->addr, &b->addr) || a->port != b->port ||
 	    !strv_eq(a->argv, a->argc, b->argv, b->argc) ||
 	    a->nexpect != b->nexpect || (a->nexpect > 0 &&
@@ -576,7 +607,7 @@ bool conf_check_probe_eq(const struct conf_check *a,
 
 bool conf_check_eq(const struct conf_check *a, const struct conf_check *b)
 {
-	return str_eq(a->name, b->name) && conf_check_probe_eq(a, b) &&
+	return conf_str_eq(a->name, b->name) && conf_check_probe_eq(a, b) &&
 	    a->down_keep == b->down_keep &&
 	    a->down_med_set == b->down_med_set &&
 	    a->down_med == b->down_med &&
@@ -586,12 +617,32 @@ bool conf_check_eq(const struct conf_check *a, const struct conf_check *b)
 	    a->ndown_comm * sizeof(*a->down_comm)) == 0);
 }
 
+bool conf_fleet_equal(const struct conf_fleet *a,
+    const struct conf_fleet *b)
+{
+	const struct block *fb = &conf_fleet_block;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (a->nendpoints != b->nendpoints)
+		return false;
+	/* The other parts of an endpoint follow from its URL. */
+	for (size_t i = 0; i < a->nendpoints; i++)
+		if (!conf_str_eq(a->endpoints[i].url, b->endpoints[i].url))
+			return false;
+	/* cluster, node, lease and the tls files: the simple rows. */
+	for (size_t i = 0; i < fb->nkws; i++)
+		if (!conf_kw_value_eq(&fb->kws[i], a, b))
+			return false;
+	return true;
+}
+
 static bool nbr_eq(const struct conf_neighbor *a,
     const struct conf_neighbor *b)
 {
 	const struct block *nb = &conf_neighbor_block;
 
-	if (!str_eq(a->name, b->name) || a->set != b->set)
+	if (!conf_str_eq(a->name, b->name) || a->set != b->set)
 		return false;
 	for (size_t i = 0; i < nb->nkws; i++)
 		if (!conf_kw_value_eq(&nb->kws[i], a, b))
@@ -603,12 +654,12 @@ static bool nbr_eq(const struct conf_neighbor *a,
 	    a->max_prefix == b->max_prefix &&
 	    a->max_prefix_restart == b->max_prefix_restart &&
 	    a->bfd_auth == b->bfd_auth && a->bfd_key_id == b->bfd_key_id &&
-	    str_eq(a->bfd_key, b->bfd_key);
+	    conf_str_eq(a->bfd_key, b->bfd_key);
 }
 
 bool conf_adv_eq(const struct conf_adv *a, const struct conf_adv *b)
 {
-	return str_eq(a->name, b->name) &&
+	return conf_str_eq(a->name, b->name) &&
 	    strv_eq(a->pools, a->npools, b->pools, b->npools) &&
 	    strv_eq(a->peers, a->npeers, b->peers, b->npeers) &&
 	    a->ncommunities == b->ncommunities && a->nlarge == b->nlarge &&
@@ -626,7 +677,7 @@ bool conf_equal(const struct conf *a, const struct conf *b)
 {
 	if (a->router_id_set != b->router_id_set ||
 	    a->router_id != b->router_id || a->local_as != b->local_as ||
-	    !str_eq(a->state_file, b->state_file) ||
+	    !conf_str_eq(a->state_file, b->state_file) ||
 	    a->nlistens != b->nlistens || a->nsockets != b->nsockets ||
 	    a->npools != b->npools || a->nneighbors != b->nneighbors ||
 	    a->nadvs != b->nadvs || a->nvips != b->nvips ||
@@ -634,25 +685,27 @@ bool conf_equal(const struct conf *a, const struct conf *b)
 	    a->shutdown_drain != b->shutdown_drain ||
 	    a->socket_mode != b->socket_mode ||
 	    a->socket_mode_set != b->socket_mode_set ||
-	    !str_eq(a->socket_group, b->socket_group) ||
+	    !conf_str_eq(a->socket_group, b->socket_group) ||
 	    a->max_clients != b->max_clients ||
 	    a->max_clients_set != b->max_clients_set ||
-	    !str_eq(a->vip_interface, b->vip_interface) ||
+	    !conf_str_eq(a->vip_interface, b->vip_interface) ||
 	    !strv_eq(a->track, a->ntrack, b->track, b->ntrack) ||
 	    a->nimports != b->nimports || a->metrics_set != b->metrics_set ||
 	    (a->metrics_set && (!pfx_eq(&a->metrics_addr, &b->metrics_addr) ||
-	    a->metrics_port != b->metrics_port)))
+	    a->metrics_port != b->metrics_port)) ||
+	    !conf_fleet_equal(a->fleet, b->fleet) ||
+	    (a->fleet != NULL && a->fleet->node_set != b->fleet->node_set))
 		return false;
 	for (size_t i = 0; i < a->nimports; i++)
-		if (!str_eq(a->imports[i].dev, b->imports[i].dev) ||
-		    !str_eq(a->imports[i].label, b->imports[i].label))
+		if (!conf_str_eq(a->imports[i].dev, b->imports[i].dev) ||
+		    !conf_str_eq(a->imports[i].label, b->imports[i].label))
 			return false;
 	for (size_t i = 0; i < a->nlistens; i++)
 		if (!pfx_eq(&a->listens[i].addr, &b->listens[i].addr) ||
 		    a->listens[i].port != b->listens[i].port)
 			return false;
 	for (size_t i = 0; i < a->nsockets; i++)
-		if (!str_eq(a->sockets[i].path, b->sockets[i].path) ||
+		if (!conf_str_eq(a->sockets[i].path, b->sockets[i].path) ||
 		    a->sockets[i].restricted != b->sockets[i].restricted)
 			return false;
 	for (size_t i = 0; i < a->nchecks; i++)
@@ -679,9 +732,12 @@ bool conf_equal(const struct conf *a, const struct conf *b)
 	}
 	for (size_t i = 0; i < a->nvips; i++) {
 		const struct conf_vip *x = &a->vips[i], *y = &b->vips[i];
-		if (!pfx_eq(&x->addr, &y->addr) || !str_eq(x->pool, y->pool) ||
-		    !str_eq(x->owner, y->owner) || x->pool_idx != y->pool_idx ||
-		    !str_eq(x->check, y->check) || x->check_idx != y->check_idx)
+		if (!pfx_eq(&x->addr, &y->addr) ||
+		    !conf_str_eq(x->pool, y->pool) ||
+		    !conf_str_eq(x->owner, y->owner) ||
+		    x->pool_idx != y->pool_idx ||
+		    !conf_str_eq(x->check, y->check) ||
+		    x->check_idx != y->check_idx)
 			return false;
 	}
 	return true;

@@ -161,6 +161,23 @@ bool conf_v_name(struct parser *p, const struct tok *t)
 	return false;
 }
 
+_Static_assert(CONF_KEYNAME_MAX == 63, "CONF_KEYNAME_RULE says 63");
+
+bool conf_v_keyname(struct parser *p, const struct tok *t)
+{
+	size_t n = strlen(t->text);
+
+	if (conf_keyname_ok(t->text))
+		return true;
+	if (n > CONF_KEYNAME_MAX)
+		conf_p_bad(p, "\"%.20s...\" is %zu characters long, more than "
+		    "%d", t->text, n, CONF_KEYNAME_MAX);
+	else
+		conf_p_bad(p, "\"%s\" is not a valid name: it becomes part of "
+		    "etcd keys, so use " CONF_KEYNAME_RULE, t->text);
+	return false;
+}
+
 bool conf_v_string(struct parser *p, const struct tok *t, size_t min,
     size_t max)
 {
@@ -251,4 +268,97 @@ bool conf_v_path(struct parser *p, const struct tok *t, size_t max)
 		return false;
 	}
 	return true;
+}
+
+/* ---- URLs: a check's http and the fleet's etcd endpoints ---- */
+
+#define URL_MAX		2048
+
+/* The port of an authority, pl bytes at port: 1..65535. */
+static bool url_port(struct parser *p, const char *url, const char *port,
+    size_t pl, uint16_t *out)
+{
+	char buf[8];
+	uint64_t v;
+
+	if (pl == 0 || pl >= sizeof(buf)) {
+		conf_p_bad(p, "\"%s\" has a bad port", url);
+		return false;
+	}
+	memcpy(buf, port, pl);
+	buf[pl] = '\0';
+	if (!conf_num_parse(buf, &v) || v < 1 || v > 65535) {
+		conf_p_bad(p, "\"%s\" has a bad port: use 1..65535", url);
+		return false;
+	}
+	*out = (uint16_t)v;
+	return true;
+}
+
+/* The authority of a URL, [USER@]HOST[:PORT], has a host and a good
+ * port; h is its text, hl its length.  Fills in u's host and port. */
+static bool url_authority(struct parser *p, const char *url, const char *h,
+    size_t hl, struct url_parts *u)
+{
+	const char *at = NULL, *port = NULL;
+	size_t l;
+
+	for (size_t i = 0; i < hl; i++)
+		if (h[i] == '@')
+			at = h + i;
+	if (at != NULL) {
+		u->userinfo = true;
+		hl -= (size_t)(at + 1 - h);
+		h = at + 1;
+	}
+	if (hl > 0 && h[0] == '[') {
+		const char *close = memchr(h, ']', hl);
+		if (close == NULL || close == h + 1 ||
+		    (close + 1 < h + hl && close[1] != ':')) {
+			conf_p_bad(p, "\"%s\" has a bad [IPv6] host", url);
+			return false;
+		}
+		l = (size_t)(close + 1 - h);
+		if (l < hl)
+			port = close + 2;
+	} else {
+		const char *colon = memchr(h, ':', hl);
+		l = colon ? (size_t)(colon - h) : hl;
+		if (colon != NULL)
+			port = colon + 1;
+	}
+	if (l == 0) {
+		conf_p_bad(p, "\"%s\" has no host", url);
+		return false;
+	}
+	u->host = h;
+	u->hostlen = l;
+	return port == NULL ||
+	    url_port(p, url, port, (size_t)(h + hl - port), &u->port);
+}
+
+bool conf_v_url(struct parser *p, const struct tok *t, struct url_parts *u)
+{
+	const char *s = t->text, *h;
+
+	memset(u, 0, sizeof(*u));
+	if (!conf_v_string(p, t, 1, URL_MAX))
+		return false;
+	if (strncmp(s, "http://", 7) == 0) {
+		h = s + 7;
+	} else if (strncmp(s, "https://", 8) == 0) {
+		h = s + 8;
+		u->tls = true;
+	} else {
+		conf_p_bad(p, "\"%s\" does not start with http:// or "
+		    "https://", s);
+		return false;
+	}
+	if (strpbrk(s, " \t") != NULL) {
+		conf_p_bad_fix(p, "\"%s\" has a space; write it as %%20", s);
+		return false;
+	}
+	size_t hl = strcspn(h, "/?#");
+	u->rest = h + hl;
+	return url_authority(p, s, h, hl, u);
 }

@@ -16,6 +16,12 @@
 #include "tests/unit/conf_fixture.h"
 #include "tests/unit/unit.h"
 
+/* The top-level statements, as "expected one of:" lists them. */
+#define TOP_LEVEL "router-id, local-as, listen, socket, state-file, " \
+	"socket-mode, socket-group, max-clients, vip-interface, " \
+	"track-interface, import-addresses, metrics, drain-time, " \
+	"shutdown-drain, fleet, check, pool, neighbor, advertisement, vip"
+
 static const struct conf_row rows[] = {
 	{ "empty", true,
 	    "",
@@ -204,10 +210,7 @@ static const struct conf_row rows[] = {
 	    "bfd-min-rx, bfd-multiplier, bfd-strict, bfd-auth, "
 	    "extended-next-hop, vrf\n"
 	    "t.conf:7: unknown statement \"xyzzy\" at top level; expected "
-	    "one of: router-id, local-as, listen, socket, state-file, "
-	    "socket-mode, socket-group, max-clients, vip-interface, "
-	    "track-interface, import-addresses, metrics, drain-time, "
-	    "shutdown-drain, check, pool, neighbor, advertisement, vip\n" },
+	    "one of: " TOP_LEVEL "\n" },
 	{ "statement of another block", false,
 	    "local-as 64513\nneighbor r1 {\n\taddress 10.0.0.1\n"
 	    "\tremote-as 64512\n\taddresses 192.168.1.0/24\n"
@@ -693,19 +696,13 @@ static const struct conf_row rows[] = {
 	    "filter f1 {\n\tmatch {\n\t\tdeny\n\t}\n}\nlocal-as 1\n"
 	    "\"neighbor\" r1 {\n}\n",
 	    "t.conf:1: unknown statement \"filter\" at top level; expected "
-	    "one of: router-id, local-as, listen, socket, state-file, "
-	    "socket-mode, socket-group, max-clients, vip-interface, "
-	    "track-interface, import-addresses, metrics, drain-time, "
-	    "shutdown-drain, check, pool, neighbor, advertisement, vip\n"
+	    "one of: " TOP_LEVEL "\n"
 	    "t.conf:7: expected a statement keyword, not a quoted string\n" },
 	{ "skipped block not closed", false,
 	    "bogus {\n\tx\nneighbor r1 {\n\taddress 10.0.0.1\n"
 	    "\tremote-as 2\n\tlocal-as 3\n}\n",
 	    "t.conf:1: unknown statement \"bogus\" at top level; expected "
-	    "one of: router-id, local-as, listen, socket, state-file, "
-	    "socket-mode, socket-group, max-clients, vip-interface, "
-	    "track-interface, import-addresses, metrics, drain-time, "
-	    "shutdown-drain, check, pool, neighbor, advertisement, vip\n"
+	    "one of: " TOP_LEVEL "\n"
 	    "t.conf:3: the block at line 1 is not closed; add } before "
 	    "line 3\n" },
 	{ "duplicate statements", false,
