@@ -201,3 +201,26 @@ void curlev_remove(struct curlev *cv, struct curlev_xfer *x)
 	curl_multi_remove_handle(cv->multi, x->easy);
 	x->added = false;
 }
+
+bool curlev_easy_base(CURL *c, char *errbuf, const char *agent,
+    long timeout_ms, long connect_ms)
+{
+	bool ok = true;
+
+	ok &= curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf) == CURLE_OK;
+	ok &= curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) == CURLE_OK;
+	ok &= curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms) == CURLE_OK;
+	ok &= curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, connect_ms) ==
+	    CURLE_OK;
+	ok &= curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK;
+	ok &= curl_easy_setopt(c, CURLOPT_PROXY, "") == CURLE_OK;
+	ok &= curl_easy_setopt(c, CURLOPT_USERAGENT, agent) == CURLE_OK;
+#if LIBCURL_VERSION_NUM >= 0x075500	/* 7.85: the _STR forms */
+	ok &= curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") ==
+	    CURLE_OK;
+#else
+	ok &= curl_easy_setopt(c, CURLOPT_PROTOCOLS,
+	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) == CURLE_OK;
+#endif
+	return ok;
+}

@@ -52,6 +52,14 @@ void curlev_free(struct curlev *cv);
 bool curlev_add(struct curlev *cv, struct curlev_xfer *x);
 /* Stop x if it is running; done is not called.  Idempotent. */
 void curlev_remove(struct curlev *cv, struct curlev_xfer *x);
+/*
+ * The options every transfer of lbbgpd has: no signals, errors into
+ * errbuf (CURL_ERROR_SIZE), the timeouts (0: none), no redirect, no
+ * proxy from the environment, only http and https, user agent agent.
+ * False if curl refused one.
+ */
+bool curlev_easy_base(CURL *c, char *errbuf, const char *agent,
+    long timeout_ms, long connect_ms);
 /* Keep up to n idle connections for reuse (CURLMOPT_MAXCONNECTS). */
 void curlev_max_conns(struct curlev *cv, long n);
 

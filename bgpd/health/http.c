@@ -116,23 +116,7 @@ static bool http_setup(struct hcheck *hc, CURL *e)
 	bool ok = true;
 
 	ok &= curl_easy_setopt(e, CURLOPT_URL, hc->cc->url) == CURLE_OK;
-	ok &= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, hc->errbuf) ==
-	    CURLE_OK;
-	ok &= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) == CURLE_OK;
-	ok &= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, tmo) == CURLE_OK;
-	ok &= curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, tmo) ==
-	    CURLE_OK;
-	ok &= curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK;
-	ok &= curl_easy_setopt(e, CURLOPT_PROXY, "") == CURLE_OK;
-	ok &= curl_easy_setopt(e, CURLOPT_USERAGENT, HTTP_USER_AGENT) ==
-	    CURLE_OK;
-#if LIBCURL_VERSION_NUM >= 0x075500	/* 7.85: the _STR forms */
-	ok &= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https") ==
-	    CURLE_OK;
-#else
-	ok &= curl_easy_setopt(e, CURLOPT_PROTOCOLS,
-	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) == CURLE_OK;
-#endif
+	ok &= curlev_easy_base(e, hc->errbuf, HTTP_USER_AGENT, tmo, tmo);
 	ok &= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_fn) ==
 	    CURLE_OK;
 	ok &= curl_easy_setopt(e, CURLOPT_WRITEDATA, hc) == CURLE_OK;
