@@ -20,10 +20,10 @@
 #include <curl/curl.h>
 #include <ev.h>
 
+#include "bgpd/curlev/curlev.h"
 #include "bgpd/health/health.h"
 
 struct conf_check;
-struct hsock;
 
 /* The reply of an HTTP probe is read up to this much and then dropped:
  * the status line decides, the body cannot grow memory. */
@@ -49,9 +49,8 @@ struct hcheck {
 	pid_t pid;			/* also the process group */
 	ev_child child;
 	struct hcheck *next_orphan;
-	/* http */
-	CURL *easy;			/* kept between probes */
-	bool easy_added;		/* in the multi handle now */
+	/* http: xfer.easy is kept between probes */
+	struct curlev_xfer xfer;
 	size_t body;			/* bytes of the reply body seen */
 	bool truncated;			/* we stopped reading the body */
 	char errbuf[CURL_ERROR_SIZE];
@@ -64,9 +63,7 @@ struct health {
 	struct hcheck **checks;		/* one per conf check, same order */
 	size_t nchecks;
 	struct hcheck *orphans;		/* removed checks whose child lives */
-	CURLM *multi;
-	ev_timer curl_timer;		/* CURLMOPT_TIMERFUNCTION */
-	struct hsock *socks;		/* CURLMOPT_SOCKETFUNCTION's watchers */
+	struct curlev *curl;		/* the http probes' transfers */
 };
 
 /* health.c: the result of a probe, and its end (hc may be freed). */
@@ -78,7 +75,7 @@ void probe_finish(struct hcheck *hc, enum health_result res,
 const char *probe_timeout_reason(const struct hcheck *hc, char *buf,
     size_t size);
 
-/* http.c: the curl multi handle on the loop. */
+/* http.c: the http probes' curl multi handle on the loop. */
 bool http_init(struct health *h);
 /* Keep a connection alive for each of n checks (libcurl's cache would
  * otherwise close some between probes). */
