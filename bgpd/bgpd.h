@@ -127,6 +127,9 @@ struct metrics_http;
 struct nl;
 struct health;
 
+struct om;
+struct fleetd;
+
 struct lbbgpd {
 	struct ev_loop *loop;
 	const struct daemon_opts *opts;
@@ -173,6 +176,11 @@ struct lbbgpd {
 	bool backlog;			/* a peer has routes not yet sent */
 	struct bfdd *bfd;		/* bgpd/bfd/: BFD sessions, sockets */
 	struct loopstat loopstat;	/* how long turns of the loop take */
+	struct fleetd *fleet;		/* bgpd/fleet/: NULL without a fleet */
+	/* Its metrics, set by fleetd_start(): metrics.c stays linkable
+	 * without the fleet's code. */
+	void (*fleet_metrics)(struct om *o, const struct lbbgpd *d);
+	int exit_code;			/* of daemon_run(), once stopped */
 };
 
 /* session.c, session_io.c, session_in.c, session_out.c */

@@ -10,6 +10,7 @@
 #include "bgpd/bgpd.h"
 #include "bgpd/bfd/bfdd.h"
 #include "bgpd/control/control.h"
+#include "bgpd/fleet/fleetd.h"
 #include "bgpd/metrics/metrics.h"
 #include "bgpd/netlink/netlink.h"
 #include "bgpd/state.h"
@@ -434,11 +435,12 @@ static void compact_cb(struct ev_loop *loop, ev_idle *w, int revents)
 static void cleanup(struct lbbgpd *d)
 {
 	loopstat_stop(&d->loopstat, d->loop);
+	ctl_close_all(d);	/* before the fleet: its jobs */
+	fleetd_stop(d);
 	ev_idle_stop(d->loop, &d->committer);
 	bfdd_stop(d);
 	live_stop(d);
 	nl_stop(d);
-	ctl_close_all(d);
 	metrics_stop(d);
 	while (d->listeners != NULL) {
 		struct listener *next = d->listeners->next;
@@ -525,6 +527,11 @@ int daemon_run(struct conf *conf, const struct daemon_opts *opts)
 	if (!live_start(&d))
 		goto out;
 	/* Before the peers start: bfd-strict holds them until BFD is Up. */
+	/* The fleet: what the state file held is announced meanwhile. */
+	if (!fleetd_start(&d)) {
+		log_warnx("cannot start the fleet: out of memory");
+		goto out;
+	}
 	if (!bfdd_start(&d)) {
 		log_warnx("cannot start BFD: out of memory");
 		goto out;
@@ -560,7 +567,7 @@ int daemon_run(struct conf *conf, const struct daemon_opts *opts)
 		peer_start(d.peers[i]);
 
 	ev_run(d.loop, 0);
-	rc = 0;
+	rc = d.exit_code;
 	log_info("lbbgpd stopped");
 out:
 	cleanup(&d);

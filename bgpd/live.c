@@ -9,6 +9,7 @@
  * carries it over with the RIB (rib_health_adopt()).
  */
 #include "bgpd/bgpd.h"
+#include "bgpd/fleet/fleetd.h"
 #include "bgpd/health/health.h"
 
 #include <stdio.h>
@@ -77,6 +78,8 @@ static void report_cb(void *ctx, const struct health_report *hr)
 		    rib_check_state_name(now.state), hr->reason, nvips, what);
 	if (now.state == RIB_CHECK_DISABLED)
 		live_drain_changed(d);
+	if (d->fleet != NULL)
+		fleetd_checks_changed(d);
 	if (d->checks_pending)
 		d->checks_pending = rib_checks_pending(d->rib);
 }

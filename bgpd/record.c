@@ -33,49 +33,71 @@ static void json_str(struct buf *b, const char *s)
 	buf_append(b, "\"", 1);
 }
 
-/* The record of one VIP: its run-time owners (an empty list: gone). */
-void record_put(struct buf *b, const struct rib *r, const struct prefix *a)
+/* One owner: name, key, check and communities as the RIB holds them. */
+static void put_owner(struct buf *b, bool first, const char *name,
+    const char *key, const char *check, const uint32_t *comm, size_t ncomm)
+{
+	char c[32];
+
+	buf_puts(b, first ? "{\"owner\":" : ",{\"owner\":");
+	json_str(b, name);
+	if (key != NULL) {
+		buf_puts(b, ",\"sharing-key\":");
+		json_str(b, key);
+	}
+	if (check != NULL) {
+		buf_puts(b, ",\"check\":");
+		json_str(b, check);
+	}
+	if (ncomm > 0) {
+		buf_puts(b, ",\"communities\":[");
+		for (size_t j = 0; j < ncomm; j++) {
+			buf_puts(b, j ? ",\"" : "\"");
+			buf_puts(b, community_fmt(comm[j], c, sizeof(c)));
+			buf_puts(b, "\"");
+		}
+		buf_puts(b, "]");
+	}
+	buf_puts(b, "}");
+}
+
+void record_put_change(struct buf *b, const struct rib *r,
+    const struct prefix *a, const char *pool, const struct vip_req *add,
+    const char *drop)
 {
 	const struct vip *v = rib_vip_find(r, a);
-	char s[PREFIX_STRLEN], c[32];
+	const struct conf *c = rib_conf(r);
+	char s[PREFIX_STRLEN];
 	bool first = true;
 
 	buf_puts(b, "{\"vip\":\"");
 	buf_puts(b, addr_fmt(a, s, sizeof(s)));
 	buf_puts(b, "\"");
-	if (v != NULL) {
+	if (v != NULL)
+		pool = c->pools[v->pool].name;
+	if (pool != NULL) {
 		buf_puts(b, ",\"pool\":");
-		json_str(b, rib_conf(r)->pools[v->pool].name);
+		json_str(b, pool);
 	}
 	buf_puts(b, ",\"owners\":[");
 	for (uint32_t i = 0; v != NULL && i < v->nowners; i++) {
 		const struct vip_owner *o = vip_owner(v, i);
-		if (o->is_static)
+		if (o->is_static || (add && strcmp(o->name, add->owner) == 0) ||
+		    (drop && strcmp(o->name, drop) == 0))
 			continue;
-		buf_puts(b, first ? "{\"owner\":" : ",{\"owner\":");
+		put_owner(b, first, o->name, o->key, o->check ?
+		    c->checks[o->check - 1].name : NULL, o->comm, o->ncomm);
 		first = false;
-		json_str(b, o->name);
-		if (o->key != NULL) {
-			buf_puts(b, ",\"sharing-key\":");
-			json_str(b, o->key);
-		}
-		if (o->check != 0) {
-			buf_puts(b, ",\"check\":");
-			json_str(b, rib_conf(r)->checks[o->check - 1].name);
-		}
-		if (o->ncomm > 0) {
-			buf_puts(b, ",\"communities\":[");
-			for (uint32_t j = 0; j < o->ncomm; j++) {
-				buf_puts(b, j ? ",\"" : "\"");
-				buf_puts(b, community_fmt(o->comm[j], c,
-				    sizeof(c)));
-				buf_puts(b, "\"");
-			}
-			buf_puts(b, "]");
-		}
-		buf_puts(b, "}");
 	}
+	if (add != NULL)
+		put_owner(b, first, add->owner, add->sharing_key, add->check,
+		    add->communities, add->ncommunities);
 	buf_puts(b, "]}\n");
+}
+
+void record_put(struct buf *b, const struct rib *r, const struct prefix *a)
+{
+	record_put_change(b, r, a, NULL, NULL, NULL);
 }
 
 const char *record_str(json_object *o, const char *key)

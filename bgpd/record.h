@@ -21,6 +21,15 @@
 /* Append the record of VIP a as the RIB has it now, and a newline (no
  * owners listed: the VIP is gone). */
 void record_put(struct buf *b, const struct rib *r, const struct prefix *a);
+/*
+ * The record VIP a would have with owner add added (replacing an owner
+ * of its name) or owner drop gone (either NULL): what the fleet writes to
+ * etcd before the RIB changes.  pool: the pool of a VIP the RIB does not
+ * hold yet (NULL: none written).
+ */
+void record_put_change(struct buf *b, const struct rib *r,
+    const struct prefix *a, const char *pool, const struct vip_req *add,
+    const char *drop);
 /* A string member of o, or NULL. */
 const char *record_str(json_object *o, const char *key);
 /* A record as it must look ({"vip": address, "owners": [...], ...}):

@@ -26,6 +26,7 @@
 #include "bgpd/bgpd.h"
 #include "bgpd/bfd/bfdd.h"
 #include "bgpd/control/control.h"
+#include "bgpd/fleet/fleetd.h"
 #include "bgpd/metrics/metrics.h"
 #include "bgpd/netlink/netlink.h"
 #include "bgpd/state.h"
@@ -328,6 +329,15 @@ static bool reload_prepare(struct reload *x, json_object *reply)
 		    x->file);
 		return false;
 	}
+	const char *who = conf_fleet_identity_change(x->oc->fleet,
+	    x->nc->fleet);
+	if (who != NULL) {
+		ctl_fail(reply, CTL_E_RELOAD_FAILED, "%s changes the fleet's "
+		    "%s: who this host is in etcd is set at start-up; restart "
+		    "lbbgpd to change it (the running configuration stays in "
+		    "force)", x->file, who);
+		return false;
+	}
 	plan_neighbors(x);
 	if (!make_peers(x)) {
 		ctl_fail(reply, CTL_E_RELOAD_FAILED, "out of memory");
@@ -434,6 +444,7 @@ static void reload_commit(struct reload *x)
 	 * as if its check had not reported yet. */
 	rib_health_adopt(x->nrib, x->orib);
 	rib_vips_migrate(x->nrib, x->orib, orphaned, &ox);
+	rib_claims_adopt(x->nrib, x->orib);
 	state_orphans_retry(d->state, x->nrib, x->restored);
 	move_sessions(x);
 
@@ -464,6 +475,15 @@ static void reload_commit(struct reload *x)
 		    "them");
 	/* BFD beside the sessions, before they start: bfd-strict. */
 	bfdd_reconf(d);
+	/* The fleet: new endpoints or lease by a restart of its client;
+	 * the RIB keeps what it holds meanwhile. */
+	if (!conf_fleet_equal(oc->fleet, nc->fleet)) {
+		fleetd_stop(d);
+		if (!fleetd_start(d))
+			log_warnx("reload: the fleet cannot start (out of "
+			    "memory): announcing what is known");
+	}
+	fleetd_reloaded(d);
 	for (size_t i = 0; i < nc->nneighbors; i++) {
 		if (x->plan[i].start)
 			peer_start(d->peers[i]);

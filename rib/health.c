@@ -37,13 +37,14 @@ bool marks_init(struct rib *r)
 
 	pt_init(&r->drains);
 	r->checks = calloc(n ? n : 1, sizeof(*r->checks));
-	return r->checks != NULL;
+	return r->checks != NULL && claims_init(r);
 }
 
 void marks_free(struct rib *r)
 {
 	free(r->checks);
 	pt_free(&r->drains);
+	claims_free(r);
 }
 
 uint16_t owner_check(const struct rib *r, const struct vip *v,
@@ -53,6 +54,17 @@ uint16_t owner_check(const struct rib *r, const struct vip *v,
 		return o->check;
 	size_t pc = r->conf->pools[v->pool].check_idx;
 	return pc == SIZE_MAX ? 0 : (uint16_t)(pc + 1);
+}
+
+bool rib_vip_up_where(const struct rib *r, const struct vip *v,
+    rib_check_up_fn *up, void *ctx)
+{
+	for (uint32_t i = 0; i < v->nowners; i++) {
+		uint16_t c = owner_check(r, v, vip_owner(v, i));
+		if (c == 0 || up(ctx, r->conf->checks[c - 1].name))
+			return true;
+	}
+	return false;
 }
 
 /* ---- a VIP's health ------------------------------------------------------ */
@@ -118,6 +130,10 @@ struct vip_look vip_look(const struct rib *r, const struct vip *v)
 	size_t which;
 	bool bound;
 
+	if (r->one_pools && claims_hide(r, v)) {
+		l.shown = false;
+		return l;
+	}
 	if (r->conf->nchecks == 0 && r->drains.n == 0)
 		return l;	/* the common case, kept cheap */
 	enum rib_drain d = drain_of(r, v);

@@ -21,10 +21,17 @@ static bool in_range(const struct conf_range *rg, const struct prefix *a)
 	    addr_cmp(a, &rg->hi) <= 0;
 }
 
-static bool find_free(struct rib *r, size_t pool, struct prefix *out)
+/*
+ * The lowest free address of the pool that taken() (if any) does not
+ * refuse: the fleet's addresses being claimed by this host's own
+ * requests.  The hint stays at the lowest address free in the RIB.
+ */
+static bool find_free(struct rib *r, size_t pool, rib_taken_fn *taken,
+    void *ctx, struct prefix *out)
 {
 	const struct conf_pool *cp = &r->conf->pools[pool];
 	struct pool_hint *h = &r->pool_hint[pool];
+	bool hinted = false;
 
 	for (; h->range < cp->nranges; h->range++) {
 		const struct conf_range *rg =
@@ -33,12 +40,38 @@ static bool find_free(struct rib *r, size_t pool, struct prefix *out)
 		for (;;) {
 			if (!(cp->avoid_buggy_ips && buggy(&a)) &&
 			    vip_lookup(r, &a) == NULL) {
-				h->addr = a;
-				*out = a;
-				return true;
+				if (!hinted) {
+					h->addr = a;
+					hinted = true;
+				}
+				if (taken == NULL || !taken(ctx, &a)) {
+					*out = a;
+					return true;
+				}
 			}
 			if (addr_cmp(&a, &rg->hi) >= 0 || !addr_add(&a, 1))
 				break;
+		}
+		if (hinted) {
+			/* The rest of the pool, past what taken() refused:
+			 * the hint must not leave this range. */
+			for (size_t i = h->range + 1; i < cp->nranges; i++) {
+				const struct conf_range *g =
+				    &cp->ranges[r->pool_order[pool][i]];
+				for (a = g->lo;;) {
+					if (!(cp->avoid_buggy_ips &&
+					    buggy(&a)) &&
+					    vip_lookup(r, &a) == NULL &&
+					    !taken(ctx, &a)) {
+						*out = a;
+						return true;
+					}
+					if (addr_cmp(&a, &g->hi) >= 0 ||
+					    !addr_add(&a, 1))
+						break;
+				}
+			}
+			return false;
 		}
 	}
 	return false;
@@ -70,8 +103,8 @@ static bool key_eq(const char *a, const char *b)
 bool rib_allocate(struct rib *r, const struct vip_req *req,
     const struct prefix *want, struct prefix *out, struct rib_res *res)
 {
-	const struct conf *c = r->conf;
-	size_t list[64], n = 0;
+	const char *pool;
+	struct vip_req rq = *req;
 
 	if (want != NULL) {
 		if (!rib_vip_add(r, want, req, res))
@@ -79,6 +112,19 @@ bool rib_allocate(struct rib *r, const struct vip_req *req,
 		*out = *want;
 		return true;
 	}
+	if (!rib_allocate_pick(r, req, NULL, NULL, out, &pool, res))
+		return false;
+	rq.pool = pool;
+	return rib_vip_add(r, out, &rq, res);
+}
+
+bool rib_allocate_pick(struct rib *r, const struct vip_req *req,
+    rib_taken_fn *taken, void *ctx, struct prefix *out, const char **pool,
+    struct rib_res *res)
+{
+	const struct conf *c = r->conf;
+	size_t list[64], n = 0;
+
 	if (req->pool != NULL) {
 		const struct conf_pool *p = conf_pool_by_name(c, req->pool);
 		if (p == NULL)
@@ -96,7 +142,6 @@ bool rib_allocate(struct rib *r, const struct vip_req *req,
 			    "allocate from");
 	}
 
-	struct vip_req rq = *req;
 	/* MetalLB shares an address among services with one sharing key. */
 	if (req->sharing_key != NULL) {
 		for (const struct vip *v = rib_vip_next(r, NULL); v;
@@ -105,23 +150,16 @@ bool rib_allocate(struct rib *r, const struct vip_req *req,
 				if (v->pool != list[k] ||
 				    !key_eq(v->first.key, req->sharing_key))
 					continue;
-				rq.pool = c->pools[list[k]].name;
-				struct prefix a = v->addr;
-				if (!rib_vip_add(r, &a, &rq, res))
-					return false;
-				*out = a;
+				*pool = c->pools[list[k]].name;
+				*out = v->addr;
 				return true;
 			}
 		}
 	}
 	for (size_t k = 0; k < n; k++) {
-		struct prefix a;
-		if (!find_free(r, list[k], &a))
+		if (!find_free(r, list[k], taken, ctx, out))
 			continue;
-		rq.pool = c->pools[list[k]].name;
-		if (!rib_vip_add(r, &a, &rq, res))
-			return false;
-		*out = a;
+		*pool = c->pools[list[k]].name;
 		return true;
 	}
 	if (n == 1) {

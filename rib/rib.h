@@ -206,6 +206,15 @@ void rib_vip_prefetch(const struct rib *r, const struct prefix *vips,
  */
 bool rib_allocate(struct rib *r, const struct vip_req *req,
     const struct prefix *want, struct prefix *out, struct rib_res *res);
+/*
+ * The address allocate would take, and its pool (a name of the config),
+ * without taking it: for the fleet, which takes it in etcd first.  Free
+ * addresses taken() says yes to are passed over (NULL: none).
+ */
+typedef bool rib_taken_fn(void *ctx, const struct prefix *a);
+bool rib_allocate_pick(struct rib *r, const struct vip_req *req,
+    rib_taken_fn *taken, void *ctx, struct prefix *out, const char **pool,
+    struct rib_res *res);
 
 struct rib_pool_usage {
 	uint64_t size;		/* addresses, saturating; avoid-buggy-ips
@@ -286,6 +295,26 @@ size_t rib_draining(const struct rib *r);
  * RIB this one replaces; call before rib_vips_migrate(). */
 void rib_health_adopt(struct rib *r, const struct rib *from);
 
+/*
+ * Fleet (docs/FLEET.md, claims.c): a VIP of an `announce one` pool is
+ * announced only while this host holds its claim (announcers/ADDRESS in
+ * etcd) and does not withhold its claims.  A claim is by address, with or
+ * without the VIP in the RIB yet.  rib_claim() is true when it changed.
+ */
+bool rib_claim(struct rib *r, const struct prefix *vip, bool held);
+bool rib_claimed(const struct rib *r, const struct prefix *vip);
+size_t rib_claims(const struct rib *r);
+/* Is vip held, in an `announce one` pool? */
+bool rib_pool_is_one(const struct rib *r, const struct prefix *vip);
+/* Keep-alives failing past the deadline: no claimed VIP shows. */
+void rib_withhold_claims(struct rib *r, bool on);
+bool rib_claims_withheld(const struct rib *r);
+/* Drop the claims keep() says no to (the fleet read etcd again). */
+void rib_claims_keep(struct rib *r, bool (*keep)(void *ctx,
+    const struct prefix *vip), void *ctx);
+/* Reload: the claims of the old RIB. */
+void rib_claims_adopt(struct rib *r, const struct rib *from);
+
 struct rib_vip_status {
 	const char *health;	/* "up", "down", "pending", "disabled", or
 				 * NULL when no check is bound */
@@ -294,6 +323,11 @@ struct rib_vip_status {
 };
 void rib_vip_status(const struct rib *r, const struct vip *v,
     struct rib_vip_status *st);
+/* Would v be up where up() says which checks are (another host of the
+ * fleet, from its published states)?  Any holder up or unchecked. */
+typedef bool rib_check_up_fn(void *ctx, const char *check);
+bool rib_vip_up_where(const struct rib *r, const struct vip *v,
+    rib_check_up_fn *up, void *ctx);
 
 /* The route a VIP makes through an advertisement: VIP masked to its
  * aggregation length. */

@@ -191,6 +191,11 @@ struct rib {
 	 * rib_drain.  Only VIPs drained are in it. */
 	struct ptable drains;
 	size_t ndraining;		/* entries RIB_DRAINING */
+	/* claims.c: VIPs of `announce one` pools this host holds the
+	 * claim of; none shows while withheld. */
+	struct ptable claims;
+	bool one_pools;			/* some pool is `announce one` */
+	bool withheld;
 };
 
 /* A check's state (health.c). */
@@ -228,6 +233,12 @@ void marks_forget(struct rib *r, const struct vip *v);
 
 /* rib.c */
 struct vip *vip_lookup(const struct rib *r, const struct prefix *addr);
+/* claims.c */
+bool claims_init(struct rib *r);
+void claims_free(struct rib *r);
+/* v is of an `announce one` pool and this host may not announce it. */
+bool claims_hide(const struct rib *r, const struct vip *v);
+
 /* A change to how v shows is coming: call vip_relook() after it with
  * what vip_look() said before, and its routes are counted again. */
 void vip_relook(struct rib *r, const struct vip *v, struct vip_look before);

@@ -5,6 +5,7 @@
  * sockets.
  */
 #include "bgpd/control/control.h"
+#include "bgpd/fleet/fleetd.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -22,7 +23,6 @@
 #include "fsm/attr.h"
 #include "util/buf.h"
 
-#define MAX_VIP_COMMUNITIES 64
 
 static json_object *jstr(const char *s)
 {
@@ -150,7 +150,7 @@ parsed:
 }
 
 /* owner, pool, sharing-key, communities: shared by add and allocate. */
-static bool parse_holder(struct ctl_req *r, struct vip_req *req,
+bool ctl_parse_holder(struct ctl_req *r, struct vip_req *req,
     uint32_t *comm)
 {
 	json_object *arr;
@@ -456,6 +456,9 @@ static void cmd_show_neighbors(struct ctl_req *r)
 			    r->d->peers[i], now));
 	}
 	json_object_object_add(r->reply, "neighbors", arr);
+	if (fleetd_active(r->d))
+		json_object_object_add(r->reply, "fleet",
+		    fleetd_summary_json(r->d));
 }
 
 /* The reply of add/withdraw; the changed VIPs go to the state file. */
@@ -546,7 +549,12 @@ static void cmd_add(struct ctl_req *r)
 	struct rib_res res = { 0 };
 	struct batch_job *bj;
 
-	if (!parse_holder(r, &req, comm) || !ctl_parse_vips(r, &vips, &n, true))
+	/* With a fleet, the VIP table is etcd's (docs/FLEET.md). */
+	if (fleetd_active(r->d)) {
+		fleetd_cmd_add(r);
+		return;
+	}
+	if (!ctl_parse_holder(r, &req, comm) || !ctl_parse_vips(r, &vips, &n, true))
 		return;
 	if ((bj = batch_job(r, vips, n)) != NULL) {
 		memcpy(bj->comm, comm, sizeof(comm));
@@ -574,6 +582,11 @@ static void cmd_withdraw(struct ctl_req *r)
 	struct rib_res res = { 0 };
 	struct batch_job *bj;
 
+	/* With a fleet, the VIP table is etcd's (docs/FLEET.md). */
+	if (fleetd_active(r->d)) {
+		fleetd_cmd_withdraw(r);
+		return;
+	}
 	if (!opt_str(r, "owner", &owner) || !ctl_parse_vips(r, &vips, &n, true))
 		return;
 	if (owner == NULL)
@@ -633,7 +646,12 @@ static void cmd_allocate(struct ctl_req *r)
 	size_t n;
 	struct rib_res res = { 0 };
 
-	if (!parse_holder(r, &req, comm) || !ctl_parse_vips(r, &want, &n, false))
+	/* With a fleet, the VIP table is etcd's (docs/FLEET.md). */
+	if (fleetd_active(r->d)) {
+		fleetd_cmd_allocate(r);
+		return;
+	}
+	if (!ctl_parse_holder(r, &req, comm) || !ctl_parse_vips(r, &want, &n, false))
 		return;
 	if (n > 1) {
 		ctl_fail(r->reply, CTL_E_BAD_REQUEST,
@@ -677,6 +695,9 @@ static json_object *vip_json(const struct lbbgpd *d, const struct vip *v)
 	}
 	json_object_object_add(o, "owners", owners);
 	ctl_vip_live_json(d, v, o);
+	if (fleetd_active(d))
+		json_object_object_add(o, "announced-by",
+		    fleetd_announcers_json(d, v));
 	for (size_t i = 0; i < nadvs; i++) {
 		const struct conf_adv *a = &c->advs[advs[i]];
 		struct prefix route = rib_route_of(d->rib, v, advs[i]);
@@ -1037,6 +1058,7 @@ const struct ctl_cmd ctl_cmds[] = {
 	{ "undrain", cmd_undrain, true },
 	{ "show-checks", cmd_show_checks, false },
 	{ "show-bfd", cmd_show_bfd, false },
+	{ "show-fleet", fleetd_cmd_show, false },
 	{ "reload", cmd_reload, true },
 	{ NULL, NULL, false },
 };

@@ -23,6 +23,7 @@ static const char *const ctl_names[] = {
 	[CTL_E_STOPPING - RIB_E_MAX] = "stopping",
 	[CTL_E_CONFIG_ERROR - RIB_E_MAX] = "config-error",
 	[CTL_E_RELOAD_FAILED - RIB_E_MAX] = "reload-failed",
+	[CTL_E_STORE_UNAVAILABLE - RIB_E_MAX] = "store-unavailable",
 };
 _Static_assert(NELEM(ctl_names) ==
     CTL_E_MAX - RIB_E_MAX, "one name per control code");

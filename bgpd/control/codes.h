@@ -43,6 +43,7 @@ enum ctl_code {
 	CTL_E_STOPPING,
 	CTL_E_CONFIG_ERROR,
 	CTL_E_RELOAD_FAILED,
+	CTL_E_STORE_UNAVAILABLE,	/* fleet: etcd cannot take a write */
 	CTL_E_MAX
 };
 

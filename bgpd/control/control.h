@@ -76,6 +76,13 @@ extern const struct ctl_cmd ctl_cmds[];
  * after filling the error reply. */
 bool ctl_parse_vips(struct ctl_req *r, struct prefix **vips, size_t *n,
     bool required);
+/* Communities a request may add to a VIP. */
+#define MAX_VIP_COMMUNITIES 64
+/* cmd.c: "owner", "pool", "sharing-key", "check", "communities" into req
+ * (strings of r->req; comm: room for MAX_VIP_COMMUNITIES); false after
+ * filling the error reply. */
+bool ctl_parse_holder(struct ctl_req *r, struct vip_req *req,
+    uint32_t *comm);
 /* cmd_live.c: health checks and drains. */
 void cmd_drain(struct ctl_req *r);
 void cmd_undrain(struct ctl_req *r);

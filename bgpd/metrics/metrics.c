@@ -523,6 +523,8 @@ char *metrics_render(const struct lbbgpd *d, bool openmetrics, size_t *len)
 	render_bfd(&o, d);
 	render_daemon(&o, d);
 	render_checks(&o, d);
+	if (d->fleet_metrics != NULL)
+		d->fleet_metrics(&o, d);
 	render_peers(&o, d);
 	return om_finish(&o, len);
 }

@@ -8,6 +8,10 @@
 #include "bgpd/bgpd.h"
 #include "bgpd/health/health.h"
 #include "bgpd/netlink/netlink.h"
+#include "bgpd/control/control.h"
+#include "bgpd/fleet/fleetd.h"
+
+#include <json-c/json.h>
 
 const char *nl_suspended_by(const struct lbbgpd *d)
 {
@@ -66,4 +70,55 @@ void daemon_shutdown(struct lbbgpd *d, const char *why, bool withdrawn)
 
 void nl_routes_sent(struct lbbgpd *d)
 {
+}
+
+/* The fleet (bgpd/fleet/): the fuzzed configs have no fleet block. */
+bool fleetd_start(struct lbbgpd *d)
+{
+	return d->conf->fleet == NULL;
+}
+
+void fleetd_stop(struct lbbgpd *d)
+{
+}
+
+bool fleetd_active(const struct lbbgpd *d)
+{
+	return false;
+}
+
+void fleetd_cmd_add(struct ctl_req *r)
+{
+}
+
+void fleetd_cmd_withdraw(struct ctl_req *r)
+{
+}
+
+void fleetd_cmd_allocate(struct ctl_req *r)
+{
+}
+
+void fleetd_cmd_show(struct ctl_req *r)
+{
+	ctl_fail(r->reply, CTL_E_BAD_REQUEST, "no fleet block");
+}
+
+void fleetd_checks_changed(struct lbbgpd *d)
+{
+}
+
+void fleetd_reloaded(struct lbbgpd *d)
+{
+}
+
+json_object *fleetd_announcers_json(const struct lbbgpd *d,
+    const struct vip *v)
+{
+	return json_object_new_array();
+}
+
+json_object *fleetd_summary_json(const struct lbbgpd *d)
+{
+	return json_object_new_object();
 }

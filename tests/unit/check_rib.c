@@ -519,6 +519,57 @@ static const char conf_agg[] =
     "advertisement agg {\n\taggregation-length 24\n"
     "\taggregation-length-v6 120\n}\n";
 
+/* announce one (claims.c): shown only while claimed and not withheld;
+ * `announce all` pools do not care; a claim may come before its VIP. */
+static const char conf_one[] =
+    "local-as 64513\n"
+    "fleet {\n\tetcd http://127.0.0.1:2379\n\tcluster t\n\tnode a\n}\n"
+    "pool one {\n\taddresses 10.0.0.0/24\n\tannounce one\n}\n"
+    "pool all {\n\taddresses 10.1.0.0/24\n}\n"
+    "neighbor r1 {\n\taddress 192.0.2.1\n\tremote-as 64512\n}\n"
+    "advertisement a {\n}\n";
+
+START_TEST(claims_one_pool)
+{
+	struct fx f;
+	struct rib_session s = session_ebgp();
+	struct vip_req req = { .owner = "svc" };
+	struct rib_res res = { 0 };
+	struct prefix a1, a2, b1;
+
+	ck_assert(addr_parse("10.0.0.1", &a1));
+	ck_assert(addr_parse("10.0.0.2", &a2));
+	ck_assert(addr_parse("10.1.0.1", &b1));
+	fx_open(&f, conf_one);
+	fx_up(&f, 0, &s);
+	ck_assert(rib_vip_add(f.r, &a1, &req, &res));
+	ck_assert(rib_vip_add(f.r, &b1, &req, &res));
+	ck_assert_str_eq(flush_str(&f, 0), "+10.1.0.1");
+	ck_assert(rib_pool_is_one(f.r, &a1));
+	ck_assert(!rib_pool_is_one(f.r, &b1));
+
+	ck_assert(rib_claim(f.r, &a1, true));
+	ck_assert(!rib_claim(f.r, &a1, true));
+	ck_assert(rib_claimed(f.r, &a1));
+	ck_assert_str_eq(flush_str(&f, 0), "+10.0.0.1");
+	/* Withheld: the claimed VIP goes, the `all` one stays. */
+	rib_withhold_claims(f.r, true);
+	ck_assert(rib_claims_withheld(f.r));
+	ck_assert_str_eq(flush_str(&f, 0), "-10.0.0.1");
+	rib_withhold_claims(f.r, false);
+	ck_assert_str_eq(flush_str(&f, 0), "+10.0.0.1");
+	ck_assert(rib_claim(f.r, &a1, false));
+	ck_assert_str_eq(flush_str(&f, 0), "-10.0.0.1");
+	/* A claim before its VIP: the VIP shows when it comes. */
+	ck_assert(rib_claim(f.r, &a2, true));
+	ck_assert_str_eq(flush_str(&f, 0), "");
+	ck_assert(rib_vip_add(f.r, &a2, &req, &res));
+	ck_assert_str_eq(flush_str(&f, 0), "+10.0.0.2");
+	ck_assert_uint_eq(rib_claims(f.r), 1);
+	fx_close(&f);
+}
+END_TEST
+
 /* A batch in slices of 7 VIPs ends where the whole batch at once does:
  * same RIB, same routes sent; the last step says it is done. */
 START_TEST(batch_sliced)
@@ -1469,6 +1520,7 @@ int main(void)
 	tcase_add_loop_test(tc, scenario, 0, (int)NELEM(scripts));
 	tcase_add_test(tc, aggregate_extras_many_vips);
 	tcase_add_test(tc, batch_sliced);
+	tcase_add_test(tc, claims_one_pool);
 	tcase_add_test(tc, alloc_avoid_buggy);
 	tcase_add_loop_test(tc, pool_usage_table, 0, (int)NELEM(usage_rows));
 	tcase_add_test(tc, vip_index_model);

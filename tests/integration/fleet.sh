@@ -1,0 +1,348 @@
+#!/bin/sh
+# fleet.sh: three lbbgpd hosts share one VIP table through a three-member
+# etcd cluster (docs/FLEET.md), seen by one BIRD router.  Everything runs
+# inside a network namespace the test makes, on its loopback: etcd on
+# 127.0.0.11-13, lbbgpd h1-h3 on 127.0.0.21-23 (AS 64513, lease 3 s),
+# BIRD on 127.0.0.2 (AS 64512) with one session to each host.
+# Checks:
+# - 1,000 allocations on each host at once: 3,000 distinct addresses,
+#   each announced by all three hosts (`announce all`);
+# - a withdraw on one host of what another allocated: gone from all;
+# - `announce one`: each VIP announced by exactly one host; kill -9 that
+#   host: its VIPs move to another within the lease + 1 s, and no VIP is
+#   announced by two hosts for more than 1 s; show fleet names the
+#   announcer;
+# - two etcd members stopped: the routes stay (fail static, `one` VIPs
+#   too: a cluster without a leader lets no lease expire), writes answer
+#   store-unavailable, show fleet says degraded; the members back: writes
+#   work again;
+# - a fourth lbbgpd with a node name in use refuses to start.
+# Test 28.
+# shellcheck source-path=SCRIPTDIR source=netns.sh
+. "$(dirname "$0")/netns.sh"
+netns_run fleet : lbbgp-fleet -- "$@"
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+itest_init fleet
+itest_need etcd etcdctl bird birdc "$ITEST_PY"
+if [ -n "${CI:-}" ]; then
+	command -v etcd >/dev/null 2>&1 || fail "etcd not installed (CI must not skip)"
+fi
+LEASE=3
+BGPCTL=${BGPCTL:-$top_builddir/bgpctl/bgpctl}
+LBBGPD_BIN=${LBBGPD:-$top_builddir/bgpd/lbbgpd}
+
+for a in 11 12 13 21 22 23 24 2; do
+	ip addr add "127.0.0.$a/32" dev lo 2>/dev/null || :
+done
+
+# ---- etcd ----------------------------------------------------------------
+
+CLUSTER="e1=http://127.0.0.11:2380,e2=http://127.0.0.12:2380,e3=http://127.0.0.13:2380"
+ENDPOINTS="http://127.0.0.11:2379,http://127.0.0.12:2379,http://127.0.0.13:2379"
+# etcd_start N [new|existing]
+etcd_start() {
+	_e_d=$T/etcd$1
+	mkdir -p "$_e_d"
+	itest_add_log "$_e_d/etcd.log"
+	etcd --name "e$1" --data-dir "$_e_d/data" \
+		--listen-client-urls "http://127.0.0.1$1:2379" \
+		--advertise-client-urls "http://127.0.0.1$1:2379" \
+		--listen-peer-urls "http://127.0.0.1$1:2380" \
+		--initial-advertise-peer-urls "http://127.0.0.1$1:2380" \
+		--initial-cluster "$CLUSTER" --initial-cluster-state "${2:-new}" \
+		--initial-cluster-token lbbgp-fleet \
+		--heartbeat-interval 50 --election-timeout 500 \
+		>>"$_e_d/etcd.log" 2>&1 &
+	echo $! >"$_e_d/pid"
+	itest_track $!
+}
+etcd_stop() {
+	_e_pid=$(cat "$T/etcd$1/pid")
+	itest_kill "$_e_pid"
+	itest_untrack "$_e_pid"
+}
+etcd_healthy() {
+	ETCDCTL_API=3 etcdctl --endpoints "$ENDPOINTS" --command-timeout=2s \
+		endpoint health >/dev/null 2>&1
+}
+etcd_start 1
+etcd_start 2
+etcd_start 3
+wait_for 30 etcd_healthy || fail "the etcd cluster did not come up"
+itest_log "etcd cluster up"
+
+# ---- BIRD ----------------------------------------------------------------
+
+mkdir -p "$T/bird"
+{
+	echo "log \"$T/bird/bird.log\" all;"
+	echo "router id 127.0.0.2;"
+	echo "protocol device { }"
+	for h in 1 2 3; do
+		cat <<EOF
+protocol bgp lb$h {
+	local 127.0.0.2 port 179 as 64512;
+	neighbor 127.0.0.2$h port 179 as 64513;
+	strict bind yes;
+	multihop;
+	connect delay time 1;
+	connect retry time 1;
+	error wait time 1, 2;
+	ipv4 { import all; export none; };
+}
+EOF
+	done
+} >"$T/bird/bird.conf"
+bird_run bird
+
+# routes_of H: routes BIRD has from host H.
+routes_of() {
+	bird_cli bird show protocols all "lb$1" |
+		awk '$1 == "Routes:" { print $2 + 0; exit }'
+}
+all_have() {
+	for h in 1 2 3; do
+		[ "$(routes_of "$h")" = "$1" ] || return 1
+	done
+}
+
+# ---- the hosts -------------------------------------------------------------
+
+# host_conf N [NODE]: host N's config (node hN unless NODE).
+host_conf() {
+	mkdir -p "$T/h$1"
+	cat >"$T/h$1/lbbgp.conf" <<EOF
+router-id 10.0.0.2$1
+local-as 64513
+listen on 127.0.0.2$1 port 179
+state-file "$T/h$1/state"
+fleet {
+	etcd http://127.0.0.11:2379
+	etcd http://127.0.0.12:2379
+	etcd http://127.0.0.13:2379
+	cluster test
+	node ${2:-h$1}
+	lease $LEASE
+}
+pool web {
+	addresses 10.50.0.0/16
+}
+pool one {
+	addresses 10.60.0.0/24
+	announce one
+	auto-assign no
+}
+advertisement all {
+}
+neighbor bird {
+	address 127.0.0.2
+	local-address 127.0.0.2$1
+	remote-as 64512
+	connect-retry 1
+}
+EOF
+}
+# host_start N: start host N (config written), wait for its socket.
+host_start() {
+	itest_add_log "$T/h$1/lbbgpd.log"
+	"$LBBGPD_BIN" -d -f "$T/h$1/lbbgp.conf" -s "$T/h$1/sock" \
+		>>"$T/h$1/lbbgpd.log" 2>&1 &
+	echo $! >"$T/h$1/pid"
+	itest_track $!
+	wait_for 10 "$ITEST_PY" -c 'import socket, sys
+socket.socket(socket.AF_UNIX).connect(sys.argv[1])' "$T/h$1/sock" ||
+		fail "host h$1 does not answer"
+}
+hctl() { _h=$1; shift; "$BGPCTL" -s "$T/h$_h/sock" "$@"; }
+# fleet_json H EXPR: EXPR (Python, on f) of host H's show fleet.
+fleet_json() {
+	echo '{"cmd":"show-fleet"}' |
+		"$ITEST_PY" "$ITEST_DIR/ctljson.py" "$T/h$1/sock" 10 |
+		"$ITEST_PY" -c 'import json, sys
+f = json.load(sys.stdin)["fleet"]
+print(eval(sys.argv[1]))' "$2"
+}
+fleet_live() { [ "$(fleet_json "$1" 'f["state"] + " " + str(len(f["hosts"]))')" = "live 3" ]; }
+
+for h in 1 2 3; do
+	host_conf "$h"
+	host_start "$h"
+done
+for h in 1 2 3; do
+	wait_for 20 fleet_live "$h" || fail "host h$h is not live with 3 hosts: $(hctl "$h" show fleet)"
+done
+wait_for 20 sh -c "[ \"\$(birdc -s $T/bird/sock show protocols | grep -c Established)\" = 3 ]" ||
+	fail "BIRD does not have its three sessions"
+pass "three hosts live in the fleet, three sessions at BIRD"
+
+# ---- 1,000 allocations on each host at once ----------------------------------
+
+"$ITEST_PY" - "$T" <<'PY' || fail "the allocations failed"
+import json, socket, sys, threading
+T = sys.argv[1]
+got, errs = {}, []
+def run(h):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect("%s/h%d/sock" % (T, h))
+    req = ("".join(json.dumps({"cmd": "allocate", "owner": "svc-h%d" % h}) + "\n"
+                   for _ in range(1000))).encode()
+    threading.Thread(target=s.sendall, args=(req,)).start()
+    buf, n, addrs = b"", 0, []
+    while n < 1000:
+        d = s.recv(65536)
+        if not d:
+            break
+        buf += d
+        while b"\n" in buf:
+            line, buf = buf.split(b"\n", 1)
+            r = json.loads(line)
+            n += 1
+            if r.get("ok"):
+                addrs.append(r["vip"])
+            else:
+                errs.append(r)
+    got[h] = addrs
+ts = [threading.Thread(target=run, args=(h,)) for h in (1, 2, 3)]
+for t in ts: t.start()
+for t in ts: t.join()
+allv = [a for h in got for a in got[h]]
+print("# allocations: %s; distinct %d of %d; errors %d %s" % (
+    {h: len(got[h]) for h in got}, len(set(allv)), len(allv), len(errs), errs[:3]))
+json.dump(got, open(T + "/alloc.json", "w"))
+sys.exit(0 if len(allv) == 3000 and len(set(allv)) == 3000 and not errs else 1)
+PY
+wait_for 60 all_have 3000 || fail "BIRD does not have 3,000 routes from each host: $(routes_of 1) $(routes_of 2) $(routes_of 3)"
+pass "3,000 allocations on three hosts at once: all distinct, each announced by all three"
+
+# ---- a withdraw on one host of what another allocated -----------------------------
+
+"$ITEST_PY" - "$T" <<'PY' || fail "the withdraw on h1 failed"
+import json, socket, sys
+T = sys.argv[1]
+got = json.load(open(T + "/alloc.json"))
+s = socket.socket(socket.AF_UNIX)
+s.connect(T + "/h1/sock")
+s.sendall((json.dumps({"cmd": "withdraw", "owner": "svc-h2", "vips": got["2"]}) + "\n").encode())
+buf = b""
+while not buf.endswith(b"\n"):
+    buf += s.recv(65536)
+r = json.loads(buf)
+print("# withdraw on h1 of h2's 1,000: %s" % r)
+sys.exit(0 if r.get("withdrawn") == 1000 else 1)
+PY
+wait_for 30 all_have 2000 || fail "the withdrawn VIPs did not leave every host: $(routes_of 1) $(routes_of 2) $(routes_of 3)"
+pass "a withdraw on h1 of h2's 1,000 VIPs: gone from all three"
+
+# ---- announce one ----------------------------------------------------------------
+
+ONE="10.60.0.1 10.60.0.2 10.60.0.3 10.60.0.4 10.60.0.5 10.60.0.6 10.60.0.7 10.60.0.8 10.60.0.9 10.60.0.10 10.60.0.11 10.60.0.12"
+# shellcheck disable=SC2086 # one argument per VIP
+hctl 1 add $ONE owner one >/dev/null || fail "add of the one VIPs"
+# one_count: "N1 N2 N3 DUP": routes of pool one from each host, and how
+# many prefixes two or more hosts announce.
+one_count() {
+	for h in 1 2 3; do
+		bird_cli bird show route in 10.60.0.0/24 protocol "lb$h" |
+			grep -o '^10\.60\.[0-9.]*' | sort >"$T/one$h"
+	done
+	printf '%s %s %s %s\n' "$(wc -l <"$T/one1")" "$(wc -l <"$T/one2")" \
+		"$(wc -l <"$T/one3")" \
+		"$(sort "$T/one1" "$T/one2" "$T/one3" | uniq -d | wc -l)"
+}
+one_settled() {
+	set -- $(one_count)
+	[ $(($1 + $2 + $3)) -eq 12 ] && [ "$4" -eq 0 ]
+}
+wait_for 20 one_settled || fail "the one VIPs are not announced once each: $(one_count)"
+set -- $(one_count)
+itest_log "one VIPs by host: h1 $1, h2 $2, h3 $3"
+# The host with the most goes.
+victim=1
+[ "$2" -gt "$(eval echo \$$victim)" ] && victim=2
+[ "$3" -gt "$(eval echo \$$victim)" ] && victim=3
+assert_eq "h$victim" "$(fleet_json 1 '[v["announcer"] for v in f["one-vips"] if v["vip"] == "'"$(head -1 "$T/one$victim")"'"][0]')" \
+	"show fleet names the announcer of a one VIP"
+pid=$(cat "$T/h$victim/pid")
+t0=$(itest_wall_ms)
+kill -KILL "$pid"
+itest_untrack "$pid"
+"$ITEST_PY" - "$T" "$victim" "$LEASE" <<'PY' || fail "the one VIPs did not move as they must"
+import subprocess, sys, time
+T, victim, lease = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+t0 = time.monotonic()
+def table():
+    per = {}
+    for h in (1, 2, 3):
+        out = subprocess.run(["birdc", "-s", T + "/bird/sock", "show", "route",
+                              "in", "10.60.0.0/24", "protocol", "lb%d" % h],
+                             capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            if line.startswith("10.60."):
+                per.setdefault(line.split()[0], set()).add(h)
+    return per
+dup_since, worst_dup, moved_at = {}, 0.0, None
+while time.monotonic() - t0 < lease + 6:
+    now = time.monotonic() - t0
+    per = table()
+    for p, hs in per.items():
+        if len(hs) > 1:
+            dup_since.setdefault(p, now)
+            worst_dup = max(worst_dup, now - dup_since[p])
+        else:
+            dup_since.pop(p, None)
+    if len(per) == 12 and all(len(hs) == 1 and victim not in hs for hs in per.values()):
+        moved_at = now
+        break
+    time.sleep(0.1)
+print("# one VIPs moved after %s s (lease %.0f s); longest double announcement %.1f s"
+      % ("%.1f" % moved_at if moved_at else "never", lease, worst_dup))
+sys.exit(0 if moved_at is not None and moved_at <= lease + 1.5 and worst_dup <= 1.0 else 1)
+PY
+pass "kill -9 of the announcing host: its one VIPs moved within the lease + 1 s, never two announcers"
+
+# ---- etcd without quorum: fail static ------------------------------------------------
+
+live=$(for h in 1 2 3; do [ "$h" != "$victim" ] && echo "$h"; done | tr '\n' ' ')
+set -- $live
+ha=$1
+hb=$2
+before_a=$(routes_of "$ha")
+before_b=$(routes_of "$hb")
+etcd_stop 1
+etcd_stop 2
+sleep $((LEASE * 2 + 1))
+assert_eq "$before_a $before_b" "$(routes_of "$ha") $(routes_of "$hb")" \
+	"routes unchanged with etcd down to one member"
+reply=$(hctl "$ha" -j add 10.50.200.1 owner late 2>&1 || :)
+assert_contains "$reply" "store-unavailable"
+assert_eq "degraded" "$(fleet_json "$ha" 'f["state"]')" "show fleet says degraded"
+hctl "$ha" show metrics | grep -q '^lbbgp_fleet_store_up 0$' ||
+	fail "lbbgp_fleet_store_up is not 0 while etcd has no quorum"
+etcd_start 1 existing
+etcd_start 2 existing
+wait_for 30 etcd_healthy || fail "etcd did not come back"
+add_works() { hctl "$ha" add 10.50.200.1 owner late >/dev/null 2>&1; }
+wait_for 20 add_works || fail "writes do not work again after etcd came back"
+wait_for 20 sh -c "[ \"\$(birdc -s $T/bird/sock show route 10.50.200.1/32 | grep -c 10.50.200.1)\" -ge 1 ]" ||
+	fail "the VIP added after the outage is not announced"
+pass "etcd without quorum: routes unchanged, writes store-unavailable, degraded; back: writes work"
+
+# ---- a node name in use ------------------------------------------------------------------
+
+# Its own address, no neighbor: only the name is wrong.
+host_conf 4 "h$ha"
+sed -i '/^neighbor bird {/,/^}/d' "$T/h4/lbbgp.conf"
+t0=$(itest_wall_ms)
+"$LBBGPD_BIN" -d -f "$T/h4/lbbgp.conf" -s "$T/h4/sock" >"$T/h4/lbbgpd.log" 2>&1 &
+p4=$!
+itest_track "$p4"
+wait_for $((LEASE + 5)) itest_dead "$p4" || fail "a second host named h$ha did not stop"
+rc=0
+wait "$p4" || rc=$?
+itest_untrack "$p4"
+[ "$rc" -ne 0 ] || fail "a second host named h$ha exited with status 0"
+grep -q "another lbbgpd runs as node h$ha" "$T/h4/lbbgpd.log" ||
+	fail "no clear error for the node name in use: $(tail -3 "$T/h4/lbbgpd.log")"
+pass "a second host with node name h$ha refuses to start (status $rc)"
