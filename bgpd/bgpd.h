@@ -257,6 +257,10 @@ bool live_shutdown_drain(struct lbbgpd *d);
 int net_accept(int lfd, struct sockaddr_storage *from, const char *who);
 int net_listen(const struct sockaddr_storage *ss, int backlog);
 int net_connect(const struct peer *p, struct sockaddr_storage *local);
+/* True when accepted connection fd came in through device vrf (a
+ * neighbor's vrf: see lbbgp.conf(5)); else the device it came in
+ * through, for the log, in dev. */
+bool net_arrived_in_vrf(int fd, const char *vrf, char *dev, size_t size);
 /* The source address of p's connections (local-address, or the one
  * address lbbgpd listens on in p's family); false: the kernel's choice. */
 bool net_source_for(const struct peer *p, struct prefix *src);

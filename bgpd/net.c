@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -233,6 +234,82 @@ bool net_source_for(const struct peer *p, struct prefix *src)
 		n++;
 	}
 	return n == 1;
+}
+
+/*
+ * The interface the SYN of accepted connection fd came in on, which the
+ * kernel keeps for IP_PKTOPTIONS (IPV6_2292PKTOPTIONS for IPv6): with
+ * the PKTINFO option on, it reads back as one IP_PKTINFO or IPV6_PKTINFO
+ * cmsg.  0 when it cannot tell.
+ */
+static unsigned arrival_ifindex(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	union {
+		struct cmsghdr align;
+		char b[CMSG_SPACE(sizeof(struct in6_pktinfo)) + 64];
+	} ctl;
+	int on = 1, off = 0;
+	unsigned ifindex = 0;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		return 0;
+	bool v6 = ss.ss_family == AF_INET6 && !IN6_IS_ADDR_V4MAPPED(
+	    &((struct sockaddr_in6 *)&ss)->sin6_addr);
+	int level = v6 ? IPPROTO_IPV6 : IPPROTO_IP;
+	int opt = v6 ? IPV6_RECVPKTINFO : IP_PKTINFO;
+	socklen_t clen = sizeof(ctl.b);
+	if (setsockopt(fd, level, opt, &on, sizeof(on)) < 0)
+		return 0;
+	int rc = getsockopt(fd, level, v6 ? IPV6_2292PKTOPTIONS :
+	    IP_PKTOPTIONS, ctl.b, &clen);
+	/* Off again: IPv6 would keep a copy of each packet for it. */
+	setsockopt(fd, level, opt, &off, sizeof(off));
+	if (rc < 0)
+		return 0;
+	struct msghdr m = { .msg_control = ctl.b, .msg_controllen = clen };
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c != NULL;
+	    c = CMSG_NXTHDR(&m, c)) {
+		if (!v6 && c->cmsg_level == IPPROTO_IP &&
+		    c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			ifindex = (unsigned)pi.ipi_ifindex;
+		} else if (v6 && c->cmsg_level == IPPROTO_IPV6 &&
+		    c->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			ifindex = pi.ipi6_ifindex;
+		}
+	}
+	return ifindex;
+}
+
+bool net_arrived_in_vrf(int fd, const char *vrf, char *dev, size_t size)
+{
+	char bound[IFNAMSIZ] = "";
+	socklen_t len = sizeof(bound);
+	unsigned want = if_nametoindex(vrf);
+	unsigned got;
+
+	/* With net.ipv4.tcp_l3mdev_accept=1, the kernel hands a
+	 * connection from a real VRF to an unbound listener already
+	 * bound to the VRF device. */
+	if (getsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, bound, &len) == 0 &&
+	    strcmp(bound, vrf) == 0)
+		return true;
+	/* Else the interface it came in on; for a real VRF that is the
+	 * VRF device, to which the kernel moves what its enslaved devices
+	 * receive. */
+	got = arrival_ifindex(fd);
+	if (want != 0 && got == want)
+		return true;
+	if (got == 0 || if_indextoname(got, bound) == NULL)
+		snprintf(dev, size, "a device lbbgpd cannot tell");
+	else
+		snprintf(dev, size, "%s", bound);
+	return false;
 }
 
 /* Start a non-blocking connect; -1 with errno on immediate failure. */

@@ -10,6 +10,7 @@
 #include "bgpd/session_int.h"
 #include "bgpd/bfd/bfdd.h"
 
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -204,9 +205,23 @@ bool conn_collision(struct conn *c)
 void peer_accept(struct peer *p, int fd)
 {
 	struct conn *c = p->conn;
-	char a[PREFIX_STRLEN];
+	char a[PREFIX_STRLEN], dev[IF_NAMESIZE + 32];
 
 	addr_fmt(&p->conf->addr, a, sizeof(a));
+	/* vrf: the neighbor is reached through that device only, so a
+	 * connection from its address through another is not from it
+	 * (the unbound listener hears every device). */
+	if (p->conf->vrf != NULL && !net_arrived_in_vrf(fd, p->conf->vrf,
+	    dev, sizeof(dev))) {
+		unsigned suppressed = 0;
+		if (log_limit_ok(&p->limit, now_mono(), &suppressed))
+			log_peer_warnx(p, "connection from %s refused: it came "
+			    "in through %s, not through its vrf %s%s", a, dev,
+			    p->conf->vrf, suppressed ?
+			    " (more refusals not logged)" : "");
+		close(fd);
+		return;
+	}
 	if (p->admin_down || p->link_down || p->bfd_wait ||
 	    c->fsm.state == FSM_IDLE) {
 		log_peer_info(p, "connection from %s refused: session is %s", a,
