@@ -8,6 +8,11 @@
 # - 1,000 allocations on each host at once: 3,000 distinct addresses,
 #   each announced by all three hosts (`announce all`);
 # - a withdraw on one host of what another allocated: gone from all;
+# - keys under the prefix that do not parse: skipped and counted, the
+#   hosts go on;
+# - a checked VIP: each host checks its own backend; one host's backend
+#   stops: that host alone stops announcing it, and show vips' announced-by
+#   says which hosts do;
 # - `announce one`: each VIP announced by exactly one host; kill -9 that
 #   host: its VIPs move to another within the lease + 1 s, and no VIP is
 #   announced by two hosts for more than 1 s; show fleet names the
@@ -16,7 +21,9 @@
 #   too: a cluster without a leader lets no lease expire), writes answer
 #   store-unavailable, show fleet says degraded; the members back: writes
 #   work again;
-# - a fourth lbbgpd with a node name in use refuses to start.
+# - a fourth lbbgpd with a node name in use refuses to start;
+# - a host restarted while etcd is down announces the table of its state
+#   file, then joins when etcd is back.
 # Test 28.
 # shellcheck source-path=SCRIPTDIR source=netns.sh
 . "$(dirname "$0")/netns.sh"
@@ -134,6 +141,18 @@ pool one {
 	announce one
 	auto-assign no
 }
+check backend {
+	tcp 127.0.0.2$1 port 8443
+	interval 0.5
+	timeout 0.4
+	rise 1
+	fall 1
+}
+pool checked {
+	addresses 10.70.0.0/24
+	auto-assign no
+	check backend
+}
 advertisement all {
 }
 neighbor bird {
@@ -166,7 +185,20 @@ print(eval(sys.argv[1]))' "$2"
 }
 fleet_live() { [ "$(fleet_json "$1" 'f["state"] + " " + str(len(f["hosts"]))')" = "live 3" ]; }
 
+# Each host's backend: a TCP listener on its own address, port 8443.
+backend_start() {
+	"$ITEST_PY" -c 'import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 8443))
+s.listen(64)
+while True:
+    s.accept()[0].close()' "127.0.0.2$1" &
+	echo $! >"$T/backend$1.pid"
+	itest_track $!
+}
 for h in 1 2 3; do
+	backend_start "$h"
 	host_conf "$h"
 	host_start "$h"
 done
@@ -234,6 +266,53 @@ sys.exit(0 if r.get("withdrawn") == 1000 else 1)
 PY
 wait_for 30 all_have 2000 || fail "the withdrawn VIPs did not leave every host: $(routes_of 1) $(routes_of 2) $(routes_of 3)"
 pass "a withdraw on h1 of h2's 1,000 VIPs: gone from all three"
+
+# ---- keys that do not parse --------------------------------------------------------
+
+ETCDCTL="etcdctl --endpoints $ENDPOINTS"
+ETCDCTL_API=3 $ETCDCTL put /lbbgp/test/vips/not-an-address x >/dev/null ||
+	fail "etcdctl put"
+ETCDCTL_API=3 $ETCDCTL put /lbbgp/test/vips/10.50.9.9 '{"vip":' >/dev/null ||
+	fail "etcdctl put"
+skipped_is_2() {
+	[ "$(hctl "$1" show metrics | sed -n 's/^lbbgp_fleet_keys_skipped_total //p')" -ge 2 ] 2>/dev/null
+}
+for h in 1 2 3; do
+	wait_for 10 skipped_is_2 "$h" || fail "host h$h did not count the keys it skipped"
+	fleet_live "$h" || fail "host h$h is not live after bad keys"
+done
+hctl 1 add 10.50.250.10 owner after-bad >/dev/null || fail "an add after the bad keys"
+wait_for 10 all_have 2001 || fail "the add after the bad keys did not reach BIRD from all hosts"
+pass "keys that do not parse: skipped and counted, the hosts go on"
+
+# ---- a checked VIP: each host its own backend ------------------------------------
+
+# from_hosts PREFIX: which of lb1..lb3 BIRD has PREFIX from, "1 3".
+from_hosts() {
+	for h in 1 2 3; do
+		bird_cli bird show route "$1" protocol "lb$h" | grep -q "^$1" &&
+			printf '%s ' "$h"
+	done
+	echo
+}
+hctl 1 add 10.70.0.1 owner svc >/dev/null || fail "add of the checked VIP"
+wait_for 10 sh -c "[ \"\$(birdc -s $T/bird/sock show route 10.70.0.1/32 all | grep -c 'BGP.as_path')\" = 3 ]" ||
+	fail "the checked VIP is not announced by all three hosts: $(from_hosts 10.70.0.1/32)"
+pid=$(cat "$T/backend2.pid")
+itest_kill "$pid"
+itest_untrack "$pid"
+only_1_3() { [ "$(from_hosts 10.70.0.1/32)" = "1 3 " ]; }
+wait_for 10 only_1_3 || fail "after h2's backend stopped, BIRD has the VIP from: $(from_hosts 10.70.0.1/32)"
+sleep 1
+only_1_3 || fail "the checked VIP came back from h2: $(from_hosts 10.70.0.1/32)"
+by_1_3() {
+	[ "$(echo '{"cmd":"show-vips","vip":"10.70.0.1"}' |
+		"$ITEST_PY" "$ITEST_DIR/ctljson.py" "$T/h1/sock" 10 |
+		"$ITEST_PY" -c 'import json, sys
+print(" ".join(sorted(json.load(sys.stdin)["vips"][0]["announced-by"])))')" = "h1 h3" ]
+}
+wait_for 5 by_1_3 || fail "show vips on h1 does not say h1 and h3 announce the checked VIP"
+pass "one host's backend down: that host alone stops announcing; show vips says who does"
 
 # ---- announce one ----------------------------------------------------------------
 
@@ -346,3 +425,34 @@ itest_untrack "$p4"
 grep -q "another lbbgpd runs as node h$ha" "$T/h4/lbbgpd.log" ||
 	fail "no clear error for the node name in use: $(tail -3 "$T/h4/lbbgpd.log")"
 pass "a second host with node name h$ha refuses to start (status $rc)"
+
+# ---- a host restarted while etcd is down -----------------------------------------------
+
+# The `announce one` VIPs it held are not announced again until etcd
+# says the claim is still its own: only the rest counts.
+plain_routes_of() {
+	_one=$(bird_cli bird show route in 10.60.0.0/24 protocol "lb$1" | grep -c '^10\.60\.')
+	echo $(($(routes_of "$1") - _one))
+}
+plain_is() { [ "$(plain_routes_of "$1")" = "$2" ]; }
+before=$(plain_routes_of "$ha")
+pid=$(cat "$T/h$ha/pid")
+kill -KILL "$pid"
+itest_untrack "$pid"
+wait_for 10 sh -c "[ \"\$(birdc -s $T/bird/sock show protocols lb$ha | grep -c Established)\" = 0 ]" ||
+	fail "BIRD still has a session with the killed host"
+for e in 1 2 3; do
+	etcd_stop "$e"
+done
+host_start "$ha"
+wait_for 15 plain_is "$ha" "$before" ||
+	fail "the host restarted with etcd down announces $(plain_routes_of "$ha") routes, not the $before of its state file"
+assert_eq "degraded" "$(fleet_json "$ha" 'f["state"]')" "show fleet of the restarted host, etcd down"
+for e in 1 2 3; do
+	etcd_start "$e" existing
+done
+wait_for 30 etcd_healthy || fail "etcd did not come back"
+is_live() { [ "$(fleet_json "$1" 'f["state"]')" = live ]; }
+wait_for $((LEASE * 3 + 10)) is_live "$ha" || fail "the restarted host did not join: $(fleet_json "$ha" 'f')"
+assert_eq "$before" "$(plain_routes_of "$ha")" "the restarted host, in sync, announces the same table"
+pass "a host restarted with etcd down announces its state file's table, then joins"
