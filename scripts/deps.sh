@@ -13,7 +13,7 @@ LBBGP_PKGS="build-essential autoconf automake libtool pkg-config
 	libev-dev libjson-c-dev libnl-3-dev libnl-route-3-dev libcurl4-openssl-dev check
 	bird2 gobgpd mandoc iproute2 procps python3 valgrind bash-completion
 	clang libclang-rt-dev exabgp python3-grpcio tcpdump frr
-	etcd-server etcd-client"
+	etcd-server etcd-client openssl"
 
 # lbbgp_missing: the packages of LBBGP_PKGS that are not installed.
 lbbgp_missing() {
