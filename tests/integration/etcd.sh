@@ -180,9 +180,9 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$C/ca.key" -out "$C/ca.pem" \
 	-days 1 -subj /CN=lbbgp-test-ca 2>/dev/null || fail "openssl: no CA"
 for n in srv cli; do
 	openssl req -newkey rsa:2048 -nodes -keyout "$C/$n.key" -out "$C/$n.csr" \
-		-subj "/CN=$n" 2>/dev/null &&
-		openssl x509 -req -in "$C/$n.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" \
-			-CAcreateserial -out "$C/$n.pem" -days 1 -extfile "$C/ext" 2>/dev/null ||
+		-subj "/CN=$n" 2>/dev/null || fail "openssl: no $n key"
+	openssl x509 -req -in "$C/$n.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" \
+		-CAcreateserial -out "$C/$n.pem" -days 1 -extfile "$C/ext" 2>/dev/null ||
 		fail "openssl: no $n certificate"
 done
 mkdir -p "$T/t1"
