@@ -5,13 +5,15 @@
 # check.sh, demo.sh and load.sh; `sh scripts/deps.sh` runs lbbgp_deps.
 # Package scripts may not start services while it installs: Debian's bird
 # config exports routes to the kernel, and a system gobgpd would hold port 179.
-# frr (FRR's bfdd and bgpd, for tests/integration/frrbfd.sh) is disabled
-# once installed: its package enables frr.service for the next boot.
+# frr (FRR's bfdd and bgpd, for tests/integration/frrbfd.sh) and
+# etcd-server (for tests/integration/etcd.sh) are disabled once installed:
+# their packages enable frr.service and etcd.service for the next boot.
 
 LBBGP_PKGS="build-essential autoconf automake libtool pkg-config
 	libev-dev libjson-c-dev libnl-3-dev libnl-route-3-dev libcurl4-openssl-dev check
 	bird2 gobgpd mandoc iproute2 procps python3 valgrind bash-completion
-	clang libclang-rt-dev exabgp python3-grpcio tcpdump frr"
+	clang libclang-rt-dev exabgp python3-grpcio tcpdump frr
+	etcd-server etcd-client openssl"
 
 # lbbgp_missing: the packages of LBBGP_PKGS that are not installed.
 lbbgp_missing() {
@@ -52,6 +54,12 @@ lbbgp_deps() {
 	# still removes the links and --now fails: hence || :.
 	case " $_missing " in
 	*" frr "*) systemctl disable --now frr >/dev/null 2>&1 || : ;;
+	esac
+	# etcd-server's postinst enables etcd.service, a member on
+	# localhost:2379 with its data in /var/lib/etcd; the tests run their
+	# own members in a network namespace with data under their temp dir.
+	case " $_missing " in
+	*" etcd-server "*) systemctl disable --now etcd >/dev/null 2>&1 || : ;;
 	esac
 	[ "$_rc" -eq 0 ] || echo "deps: apt-get failed ($_rc)" >&2
 	return "$_rc"

@@ -399,6 +399,7 @@ static void req_answered(struct ereq *q, long http)
 	struct ej_mem m = { 0 };
 	const char *msg, *why;
 	char text[ETCD_ERR_LEN];
+	enum etcd_err err;
 	int code;
 	bool next;
 
@@ -408,8 +409,11 @@ static void req_answered(struct ereq *q, long http)
 		req_fail(q, ETCD_E_UNAVAILABLE, text, true);
 		return;
 	}
-	if (ej_error(q->obj, &code, &msg)) {
-		enum etcd_err err = etcd_map_error(http, code, msg, &next);
+	switch (ej_error(q->obj, &code, &msg)) {
+	case 0:
+		break;
+	case 1:
+		err = etcd_map_error(http, code, msg, &next);
 
 		snprintf(text, sizeof(text), "%s", msg);
 		if (next) {
@@ -419,6 +423,11 @@ static void req_answered(struct ereq *q, long http)
 		/* It answered: etcd refused the request. */
 		etcd_ep_ok(q->e, q->ep);
 		req_finish(q, err, text);
+		return;
+	default:
+		snprintf(text, sizeof(text), "http %ld and an error object "
+		    "of the wrong shape", http);
+		req_fail(q, ETCD_E_UNAVAILABLE, text, true);
 		return;
 	}
 	if (http != 200 || !ej_reply(q->kind, q->obj, &r, &m, &why)) {

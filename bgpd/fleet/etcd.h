@@ -156,7 +156,8 @@ typedef void etcd_cb(void *arg, const struct etcd_reply *r);
 struct etcd *etcd_new(struct ev_loop *loop, const char *const *endpoints,
     size_t n, const struct etcd_tls *tls);
 void etcd_tune(struct etcd *e, const struct etcd_tuning *t);
-/* Requests and watches still running end without a callback. */
+/* Requests and watches still running end without a callback.  Not
+ * from inside a callback of e's. */
 void etcd_free(struct etcd *e);
 
 /*

@@ -122,10 +122,11 @@ const char *ej_path(enum ereq_kind k);
 /*
  * An error object of the gateway, in either of its forms:
  * {"error":"text","message":"text","code":14} (unary calls) or
- * {"error":{"grpc_code":14,"message":"text",...}} (streams).  False if o
- * is none.
+ * {"error":{"grpc_code":14,"message":"text",...}} (streams): 1 and its
+ * code and message; 0 if o has no "error"; -1 if it has one that is
+ * neither.
  */
-bool ej_error(json_object *o, int *code, const char **msg);
+int ej_error(json_object *o, int *code, const char **msg);
 
 /*
  * The reply o of a request of kind k into r (its arrays in m).  False

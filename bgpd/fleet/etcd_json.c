@@ -436,28 +436,28 @@ static bool header(json_object *o, struct etcd_reply *r)
 	    get_uint(h, "raft_term", &r->raft_term));
 }
 
-bool ej_error(json_object *o, int *code, const char **msg)
+int ej_error(json_object *o, int *code, const char **msg)
 {
 	json_object *e = field(o, "error");
 	int64_t c;
 
 	if (e == NULL)
-		return false;
+		return 0;
 	if (json_object_is_type(e, json_type_object)) {
 		/* The streaming form. */
 		if (!get_int(e, "grpc_code", &c) ||
 		    !get_str(e, "message", msg))
-			return false;
+			return -1;
 	} else if (json_object_is_type(e, json_type_string)) {
 		if (!get_int(o, "code", &c) || !get_str(o, "message", msg))
-			return false;
+			return -1;
 		if (**msg == '\0')
 			*msg = json_object_get_string(e);
 	} else {
-		return false;
+		return -1;
 	}
 	*code = c < 0 || c > 100 ? -1 : (int)c;
-	return true;
+	return 1;
 }
 
 /* ---- key-value pairs --------------------------------------------------------- */

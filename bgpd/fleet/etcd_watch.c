@@ -272,11 +272,15 @@ static enum w_after w_message(struct etcd_watch *w, json_object *o)
 	json_object *res = NULL;
 	const char *msg;
 	char text[ETCD_ERR_LEN];
+	enum etcd_err err;
 	int code;
 	bool next;
 
-	if (ej_error(o, &code, &msg)) {
-		enum etcd_err err = etcd_map_error(0, code, msg, &next);
+	switch (ej_error(o, &code, &msg)) {
+	case 0:
+		break;
+	case 1:
+		err = etcd_map_error(0, code, msg, &next);
 
 		snprintf(text, sizeof(text), "%s", msg);
 		/* A member going away says "grpc: the client connection is
@@ -291,6 +295,9 @@ static enum w_after w_message(struct etcd_watch *w, json_object *o)
 		}
 		return w_broken_after(w, err == ETCD_E_NO_LEADER ? err :
 		    ETCD_E_UNAVAILABLE, text);
+	default:
+		return w_broken_after(w, ETCD_E_UNAVAILABLE, "a watch "
+		    "error of the wrong shape");
 	}
 	if (!json_object_object_get_ex(o, "result", &res))
 		return w_broken_after(w, ETCD_E_UNAVAILABLE,

@@ -4,7 +4,8 @@
  * loop to its end, with one line of result each (and one per key), for
  * the script to check.  Test code: it decides nothing, it prints.
  *
- * Usage: etcd_drive [-e URL,URL...] [-t TIMEOUT_MS] [-p PAGE] CMD...
+ * Usage: etcd_drive [-e URL,URL...] [-t TIMEOUT_MS] [-p PAGE]
+ *        [-a CA -c CERT -k KEY] CMD...
  *   put KEY VALUE [LEASE]     ok put rev=N
  *   get KEY                   ok range n=N rev=N; kv KEY=VALUE c= m= v= l=
  *   prefix PREFIX [REV]       the same, every page ("page n=N more=1")
@@ -403,11 +404,12 @@ int main(int argc, char **argv)
 {
 	const char *eps[8];
 	struct etcd_tuning tune = { 0 };
+	struct etcd_tls tls = { 0 };
 	char *urls = strdup("http://127.0.0.1:2379");
 	size_t neps = 0;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "e:t:p:")) != -1) {
+	while ((opt = getopt(argc, argv, "e:t:p:a:c:k:")) != -1) {
 		switch (opt) {
 		case 'e':
 			free(urls);
@@ -419,9 +421,18 @@ int main(int argc, char **argv)
 		case 'p':
 			tune.page = (unsigned)atoi(optarg);
 			break;
+		case 'a':
+			tls.ca = optarg;
+			break;
+		case 'c':
+			tls.cert = optarg;
+			break;
+		case 'k':
+			tls.key = optarg;
+			break;
 		default:
 			fprintf(stderr, "usage: etcd_drive [-e URL,...] "
-			    "[-t MS] [-p PAGE] CMD...\n");
+			    "[-t MS] [-p PAGE] [-a CA -c CERT -k KEY] CMD...\n");
 			return 2;
 		}
 	}
@@ -429,7 +440,7 @@ int main(int argc, char **argv)
 	    s = strtok(NULL, ","))
 		eps[neps++] = s;
 	loop = ev_default_loop(0);
-	if ((etcd = etcd_new(loop, eps, neps, NULL)) == NULL) {
+	if ((etcd = etcd_new(loop, eps, neps, &tls)) == NULL) {
 		fprintf(stderr, "etcd_drive: etcd_new failed\n");
 		return 1;
 	}

@@ -13,7 +13,8 @@
 #   compaction a watch from before it ends "compacted" with the compact
 #   revision, and so does a read at such a revision;
 # - an unreachable first endpoint: requests go to the second;
-# - the latency of a create transaction (printed).
+# - the latency of a create transaction (printed);
+# - https: with the CA and a client certificate and key, and not without.
 # With three members:
 # - a watch whose member is killed comes back on another from the next
 #   revision: no event lost, the outage reported;
@@ -33,10 +34,10 @@ itest_init etcd
 
 # CI installs etcd (scripts/deps.sh): there a missing one is a failure,
 # not a skip that would hide a missing install step.
-for t in etcd etcdctl; do
+for t in etcd etcdctl openssl; do
 	command -v $t >/dev/null 2>&1 && continue
-	[ -z "${CI:-}" ] || fail "$t not installed (CI: scripts/deps.sh should have installed etcd-server and etcd-client)"
-	itest_skip "$t not installed (apt-get install etcd-server etcd-client)"
+	[ -z "${CI:-}" ] || fail "$t not installed (CI: scripts/deps.sh should have installed it)"
+	itest_skip "$t not installed (apt-get install etcd-server etcd-client openssl)"
 done
 DRIVE=${ETCD_DRIVE:-$top_builddir/tests/etcd/etcd_drive}
 [ -x "$DRIVE" ] || fail "$DRIVE not built (make tests/etcd/etcd_drive)"
@@ -167,6 +168,43 @@ assert_contains "$out" "err unavailable http://127.26.0.9:2379: connection refus
 pass "fail-over past a dead endpoint; unavailable when none answers"
 
 etcd_stop s1
+
+# ---- TLS ------------------------------------------------------------------------
+
+# A CA, a server certificate for 127.26.0.2 and a client certificate;
+# etcd wants the client's (--client-cert-auth).
+C=$T/tls
+mkdir -p "$C"
+printf 'subjectAltName=IP:127.26.0.2\nextendedKeyUsage=serverAuth,clientAuth\n' >"$C/ext"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$C/ca.key" -out "$C/ca.pem" \
+	-days 1 -subj /CN=lbbgp-test-ca 2>/dev/null || fail "openssl: no CA"
+for n in srv cli; do
+	openssl req -newkey rsa:2048 -nodes -keyout "$C/$n.key" -out "$C/$n.csr" \
+		-subj "/CN=$n" 2>/dev/null || fail "openssl: no $n key"
+	openssl x509 -req -in "$C/$n.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" \
+		-CAcreateserial -out "$C/$n.pem" -days 1 -extfile "$C/ext" 2>/dev/null ||
+		fail "openssl: no $n certificate"
+done
+mkdir -p "$T/t1"
+itest_add_log "$T/t1.log"
+etcd --name t1 --data-dir "$T/t1/data" \
+	--listen-client-urls https://127.26.0.2:2379 --advertise-client-urls https://127.26.0.2:2379 \
+	--listen-peer-urls http://127.26.0.2:2380 --initial-advertise-peer-urls http://127.26.0.2:2380 \
+	--initial-cluster t1=http://127.26.0.2:2380 --cert-file "$C/srv.pem" --key-file "$C/srv.key" \
+	--trusted-ca-file "$C/ca.pem" --client-cert-auth >>"$T/t1.log" 2>&1 &
+echo $! >"$T/t1/pid"
+itest_track $!
+tls() { "$DRIVE" -e https://127.26.0.2:2379 "$@"; }
+wait_for 10 sh -c "'$DRIVE' -e https://127.26.0.2:2379 -a '$C/ca.pem' -c '$C/cli.pem' -k '$C/cli.key' status |
+	grep -q leader=1" || fail "etcd t1 (TLS) did not start"
+out=$(tls -a "$C/ca.pem" -c "$C/cli.pem" -k "$C/cli.key" "put /tls/a 1" "get /tls/a")
+assert_contains "$out" "kv /tls/a=1" "put and get over TLS with a client certificate"
+assert_contains "$(tls -a "$C/ca.pem" "put /tls/a 2")" "err unavailable" \
+	"refused without the client certificate"
+assert_contains "$(tls -c "$C/cli.pem" -k "$C/cli.key" "put /tls/a 2")" \
+	"SSL certificate problem" "a server of an unknown CA is refused"
+pass "TLS: the CA, the client certificate and key"
+etcd_stop t1
 
 # ---- three members -------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 # shellcheck shell=sh
 # netns.sh: run an integration test inside network namespaces of its own,
 # sourced by the tests that need addresses or links the host must not see
-# (bfd.sh, enh.sh, frrbfd.sh, ipv6.sh, netlink.sh).  POSIX sh (dash).
+# (bfd.sh, enh.sh, etcd.sh, frrbfd.sh, ipv6.sh, netlink.sh).  POSIX sh
+# (dash).
 # It makes the namespaces, runs the test script again inside the first
 # one, deletes them afterwards and exits with the script's status.  It
 # must never change anything outside the namespaces it made: addresses

@@ -34,6 +34,7 @@
 
 #include "bgpd/health/health.h"
 #include "conf/conf.h"
+#include "tests/unit/loop_fixture.h"
 #include "tests/unit/unit.h"
 
 /* ---- reports ------------------------------------------------------------ */
@@ -78,25 +79,10 @@ static void on_report(void *ctx, const struct health_report *r)
 		ev_break(loop, EVBREAK_ONE);
 }
 
-static void deadline_cb(struct ev_loop *l, ev_timer *w, int revents)
-{
-	ev_break(l, EVBREAK_ONE);
-}
-
 /* Run the loop until n reports in all or secs have passed; did n come? */
 static bool run_until(size_t n, double secs)
 {
-	ev_timer t;
-
-	want = n;
-	if (nreps >= n)
-		return true;
-	ev_timer_init(&t, deadline_cb, secs, 0.);
-	ev_timer_start(loop, &t);
-	ev_run(loop, 0);
-	ev_timer_stop(loop, &t);
-	want = SIZE_MAX;
-	return nreps >= n;
+	return unit_run_until(loop, &nreps, &want, n, secs);
 }
 
 static void run_for(double secs)
@@ -272,23 +258,10 @@ static void srv_accept_cb(struct ev_loop *l, ev_io *w, int revents)
  */
 static void srv_start(struct tsrv *s, int backlog, bool accepting, bool http)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sin);
-
 	memset(s, 0, sizeof(*s));
 	s->http = http;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	s->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	ck_assert_int_ge(s->fd, 0);
-	ck_assert_int_eq(bind(s->fd, (struct sockaddr *)&sin, sizeof(sin)),
-	    0);
-	ck_assert_int_eq(getsockname(s->fd, (struct sockaddr *)&sin, &len),
-	    0);
-	s->port = ntohs(sin.sin_port);
-	if (backlog < 0)
-		return;
-	ck_assert_int_eq(listen(s->fd, backlog), 0);
-	if (accepting) {
+	s->fd = unit_loopback_socket(backlog, &s->port);
+	if (backlog >= 0 && accepting) {
 		ev_io_init(&s->io, srv_accept_cb, s->fd, EV_READ);
 		s->io.data = s;
 		ev_io_start(loop, &s->io);
