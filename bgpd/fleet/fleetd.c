@@ -1330,6 +1330,27 @@ static struct wjob *wjob_new(struct ctl_req *r, enum wkind kind)
 	return j;
 }
 
+/* The batch is checked as a local one is, before anything is sent: a
+ * refusal is the usual reply, naming the VIP. */
+static void wjob_begin(struct ctl_req *r, struct wjob *j,
+    struct prefix *vips, size_t n)
+{
+	j->vips = vips;
+	j->n = n;
+	if (wjob_check(j, 0, n)) {
+		j->next = 0;
+		return;
+	}
+	r->job = NULL;
+	ctl_fail(r->reply, j->code, "%s", j->res.msg);
+	if (n > 1) {
+		char a[PREFIX_STRLEN];
+		json_object_object_add(r->reply, "vip", json_object_new_string(
+		    addr_fmt(&vips[j->next], a, sizeof(a))));
+	}
+	wjob_free(&j->job);
+}
+
 void fleetd_cmd_add(struct ctl_req *r)
 {
 	struct wjob *j;
@@ -1348,22 +1369,7 @@ void fleetd_cmd_add(struct ctl_req *r)
 	j->req = req;
 	memcpy(j->comm, comm, sizeof(comm));
 	j->req.communities = j->comm;
-	j->vips = vips;
-	j->n = n;
-	if (!wjob_check(j, 0, n)) {
-		/* Refused before anything is sent: the usual reply. */
-		r->job = NULL;
-		ctl_fail(r->reply, j->code, "%s", j->res.msg);
-		if (n > 1) {
-			char a[PREFIX_STRLEN];
-			json_object_object_add(r->reply, "vip",
-			    json_object_new_string(addr_fmt(&vips[j->next],
-			    a, sizeof(a))));
-		}
-		wjob_free(&j->job);
-		return;
-	}
-	j->next = 0;
+	wjob_begin(r, j, vips, n);
 }
 
 void fleetd_cmd_withdraw(struct ctl_req *r)
@@ -1389,21 +1395,7 @@ void fleetd_cmd_withdraw(struct ctl_req *r)
 		return;
 	}
 	j->owner = owner ? owner : "default";
-	j->vips = vips;
-	j->n = n;
-	if (!wjob_check(j, 0, n)) {
-		r->job = NULL;
-		ctl_fail(r->reply, j->code, "%s", j->res.msg);
-		if (n > 1) {
-			char a[PREFIX_STRLEN];
-			json_object_object_add(r->reply, "vip",
-			    json_object_new_string(addr_fmt(&vips[j->next],
-			    a, sizeof(a))));
-		}
-		wjob_free(&j->job);
-		return;
-	}
-	j->next = 0;
+	wjob_begin(r, j, vips, n);
 }
 
 void fleetd_cmd_allocate(struct ctl_req *r)

@@ -463,3 +463,13 @@ is_live() { [ "$(fleet_json "$1" 'f["state"]')" = live ]; }
 wait_for $((LEASE * 3 + 10)) is_live "$ha" || fail "the restarted host did not join: $(fleet_json "$ha" 'f')"
 assert_eq "$before" "$(plain_routes_of "$ha")" "the restarted host, in sync, announces the same table"
 pass "a host restarted with etcd down announces its state file's table, then joins"
+
+# A clean stop: status 0 (a sanitizer build also exits non-zero on a leak).
+pid=$(cat "$T/h$ha/pid")
+kill -TERM "$pid"
+wait_for 5 itest_dead "$pid" || fail "host h$ha did not stop on SIGTERM"
+rc=0
+wait "$pid" || rc=$?
+itest_untrack "$pid"
+[ "$rc" -eq 0 ] || fail "host h$ha exited with status $rc on SIGTERM"
+pass "a host stops cleanly on SIGTERM"
