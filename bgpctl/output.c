@@ -345,7 +345,7 @@ static void table_rows(json_object *arr, size_t ncols,
 
 /*
  * "Fleet lb-west, node lb1: live", and "(etcd: why)" while etcd does
- * not answer: the first line of show fleet.
+ * not answer: the first line of show fleet, the last of show summary.
  */
 static void fleet_line(json_object *f)
 {
@@ -370,6 +370,7 @@ void render_summary(json_object *r, const struct args *a)
 	static const char *const head[] = { "Neighbor", "AS", "MsgRcvd",
 	    "MsgSent", "OutQ", "Up/Down", "State/PfxSent" };
 	json_object *ns = jget(r, "neighbors");
+	json_object *fleet = jget(r, "fleet");
 	struct table t;
 
 	table_init(&t, 7, head, "lrrrrll");
@@ -399,6 +400,11 @@ void render_summary(json_object *r, const struct args *a)
 		}
 	}
 	table_print(&t);
+	/* Below the table, so that its header stays the first line. */
+	if (fleet != NULL && json_object_is_type(fleet, json_type_object)) {
+		printf("\n");
+		fleet_line(fleet);
+	}
 }
 
 /* ---- show neighbor -------------------------------------------------- */
