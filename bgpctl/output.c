@@ -633,20 +633,38 @@ static void owner_text(struct str *s, json_object *o)
 	}
 }
 
+/* The fleet's hosts that announce a VIP: "lb1,lb2", "none" or "-". */
+static void announced_by(struct table *t, json_object *hosts)
+{
+	struct str s = { 0 };
+
+	if (hosts == NULL || !json_object_is_type(hosts, json_type_array)) {
+		table_add(t, NULL);
+		return;
+	}
+	str_join(&s, hosts, ",");
+	table_add(t, s.p != NULL ? s.p : "none");
+	free(s.p);
+}
+
 void render_vips(json_object *r, const struct args *a)
 {
-	const char *head[6] = { "VIP", "Pool" };
-	char align[7] = "";
+	const char *head[7] = { "VIP", "Pool" };
+	char align[8] = "";
 	size_t ncols = 2;
 	json_object *vips = jget(r, "vips");
-	/* Without checks and drains the table looks as it always did. */
+	/* Without checks, drains and a fleet the table looks as it always
+	 * did. */
 	bool health = any_has(vips, "health"), drain = any_has(vips, "drain");
+	bool by = any_has(vips, "announced-by");
 	struct table t;
 
 	if (health)
 		head[ncols++] = "Health";
 	if (drain)
 		head[ncols++] = "Drain";
+	if (by)
+		head[ncols++] = "Announced by";
 	head[ncols++] = "Owners";
 	head[ncols++] = "Routes";
 	memset(align, 'l', ncols);
@@ -668,6 +686,8 @@ void render_vips(json_object *r, const struct args *a)
 			table_add(&t, jstr(v, "health"));
 		if (drain)
 			table_add(&t, jstr(v, "drain"));
+		if (by)
+			announced_by(&t, jget(v, "announced-by"));
 		table_add(&t, s.p);
 		free(s.p);
 		if (jlen(routes) == 0)
