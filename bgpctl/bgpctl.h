@@ -178,6 +178,7 @@ void	render_reload(json_object *, const struct args *);
 void	render_drain(json_object *, const struct args *);
 void	render_checks(json_object *, const struct args *);
 void	render_bfd(json_object *, const struct args *);
+void	render_fleet(json_object *, const struct args *);
 
 /*
  * bgpctl -C WHAT, for shell completion (complete.c): the request that

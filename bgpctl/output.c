@@ -138,6 +138,15 @@ static const char *fmt_bool(json_object *o, const char *key)
 	return json_object_get_boolean(v) ? "yes" : "no";
 }
 
+/* A flag: true only when the member is the boolean true. */
+static bool jtrue(json_object *o, const char *key)
+{
+	json_object *v = jget(o, key);
+
+	return v != NULL && json_object_is_type(v, json_type_boolean) &&
+	    json_object_get_boolean(v);
+}
+
 /* Growable string, for joined lists. */
 struct str {
 	char	*p;
@@ -175,6 +184,20 @@ static void str_join(struct str *s, json_object *arr, const char *sep)
 		if (s->len > 0)
 			str_add(s, sep);
 		str_add(s, elem_text(json_object_array_get_idx(arr, i)));
+	}
+}
+
+/* "key value, key value" of an object: {"ttl": 2} or {"web": "up"}. */
+static void pairs_text(struct str *s, json_object *obj)
+{
+	if (obj == NULL || !json_object_is_type(obj, json_type_object))
+		return;
+	json_object_object_foreach(obj, key, val) {
+		if (s->len > 0)
+			str_add(s, ", ");
+		str_add(s, key);
+		str_add(s, " ");
+		str_add(s, elem_text(val));
 	}
 }
 
@@ -216,6 +239,11 @@ void put_safe(FILE *f, const char *s)
 
 	fputs(p, f);
 	free(p);
+}
+
+static void pr(const char *s)
+{
+	put_safe(stdout, s);
 }
 
 /* Display width: UTF-8 continuation bytes take no column. */
@@ -300,13 +328,49 @@ static void table_print(struct table *t)
 	free(w);
 }
 
+/* A table of one row per element of arr, which row fills. */
+static void table_rows(json_object *arr, size_t ncols,
+    const char *const *head, const char *align,
+    void (*row)(struct table *, json_object *))
+{
+	struct table t;
+
+	table_init(&t, ncols, head, align);
+	for (size_t i = 0; i < jlen(arr); i++)
+		row(&t, json_object_array_get_idx(arr, i));
+	table_print(&t);
+}
+
 /* ---- show summary --------------------------------------------------- */
+
+/*
+ * "Fleet lb-west, node lb1: live", and "(etcd: why)" while etcd does
+ * not answer: the first line of show fleet, the last of show summary.
+ */
+static void fleet_line(json_object *f)
+{
+	const char *err = jstr(f, "error");
+
+	printf("Fleet ");
+	pr(jstr(f, "cluster"));
+	printf(", node ");
+	pr(jstr(f, "node"));
+	printf(": ");
+	pr(jstr(f, "state"));
+	if (err != NULL) {
+		printf(" (etcd: ");
+		pr(err);
+		printf(")");
+	}
+	printf("\n");
+}
 
 void render_summary(json_object *r, const struct args *a)
 {
 	static const char *const head[] = { "Neighbor", "AS", "MsgRcvd",
 	    "MsgSent", "OutQ", "Up/Down", "State/PfxSent" };
 	json_object *ns = jget(r, "neighbors");
+	json_object *fleet = jget(r, "fleet");
 	struct table t;
 
 	table_init(&t, 7, head, "lrrrrll");
@@ -336,14 +400,14 @@ void render_summary(json_object *r, const struct args *a)
 		}
 	}
 	table_print(&t);
+	/* Below the table, so that its header stays the first line. */
+	if (fleet != NULL && json_object_is_type(fleet, json_type_object)) {
+		printf("\n");
+		fleet_line(fleet);
+	}
 }
 
 /* ---- show neighbor -------------------------------------------------- */
-
-static void pr(const char *s)
-{
-	put_safe(stdout, s);
-}
 
 static const struct {
 	const char	*key, *label;
@@ -569,20 +633,38 @@ static void owner_text(struct str *s, json_object *o)
 	}
 }
 
+/* The fleet's hosts that announce a VIP: "lb1,lb2", "none" or "-". */
+static void announced_by(struct table *t, json_object *hosts)
+{
+	struct str s = { 0 };
+
+	if (hosts == NULL || !json_object_is_type(hosts, json_type_array)) {
+		table_add(t, NULL);
+		return;
+	}
+	str_join(&s, hosts, ",");
+	table_add(t, s.p != NULL ? s.p : "none");
+	free(s.p);
+}
+
 void render_vips(json_object *r, const struct args *a)
 {
-	const char *head[6] = { "VIP", "Pool" };
-	char align[7] = "";
+	const char *head[7] = { "VIP", "Pool" };
+	char align[8] = "";
 	size_t ncols = 2;
 	json_object *vips = jget(r, "vips");
-	/* Without checks and drains the table looks as it always did. */
+	/* Without checks, drains and a fleet the table looks as it always
+	 * did. */
 	bool health = any_has(vips, "health"), drain = any_has(vips, "drain");
+	bool by = any_has(vips, "announced-by");
 	struct table t;
 
 	if (health)
 		head[ncols++] = "Health";
 	if (drain)
 		head[ncols++] = "Drain";
+	if (by)
+		head[ncols++] = "Announced by";
 	head[ncols++] = "Owners";
 	head[ncols++] = "Routes";
 	memset(align, 'l', ncols);
@@ -604,6 +686,8 @@ void render_vips(json_object *r, const struct args *a)
 			table_add(&t, jstr(v, "health"));
 		if (drain)
 			table_add(&t, jstr(v, "drain"));
+		if (by)
+			announced_by(&t, jget(v, "announced-by"));
 		table_add(&t, s.p);
 		free(s.p);
 		if (jlen(routes) == 0)
@@ -765,21 +849,6 @@ static uint64_t drop_sum(json_object *dropped)
 	return n;
 }
 
-/* "reason n, reason n" of a {"reason": n} object. */
-static void drop_text(struct str *s, json_object *dropped)
-{
-	char b[64];
-
-	if (dropped == NULL || !json_object_is_type(dropped, json_type_object))
-		return;
-	json_object_object_foreach(dropped, key, val) {
-		if (s->len > 0)
-			str_add(s, ", ");
-		snprintf(b, sizeof(b), " %" PRIu64, json_object_get_uint64(val));
-		str_add(s, key);
-		str_add(s, b);
-	}
-}
 
 void render_bfd(json_object *r, const struct args *a)
 {
@@ -815,13 +884,110 @@ void render_bfd(json_object *r, const struct args *a)
 	}
 	table_print(&t);
 	/* Datagrams no session owns too (unknown sources, bad TTL). */
-	drop_text(&s, jget(r, "dropped"));
+	pairs_text(&s, jget(r, "dropped"));
 	if (s.len > 0) {
 		printf("\nDropped in all: ");
 		pr(s.p);
 		printf("\n");
 	}
 	free(s.p);
+}
+
+/* ---- show fleet ----------------------------------------------------- */
+
+/* What etcd and this host's lease say, under the first line. */
+static void fleet_status(json_object *f)
+{
+	const char *lease = jstr(f, "lease");
+	double ago;
+	char b[2][32];
+
+	/* While etcd has no leader no lease can expire, so the announce
+	 * one VIPs stay announced (docs/FLEET.md, Failure). */
+	if (jtrue(f, "no-leader"))
+		printf("  etcd has no leader: no lease expires until it "
+		    "elects one\n");
+	if (jtrue(f, "withheld"))
+		printf("  Keep-alives failing: this host's announce one VIPs "
+		    "are withdrawn\n");
+	printf("  Revision %s, watch ",
+	    fmt_count(f, "revision", b[0], sizeof(b[0])));
+	pr(jstr(f, "watch"));
+	printf("\n");
+	if (lease == NULL) {
+		printf("  No lease\n");
+		return;
+	}
+	printf("  Lease ");
+	pr(lease);
+	printf(", ttl %s s", fmt_count(f, "lease-ttl", b[1], sizeof(b[1])));
+	if (jnum(f, "lease-renewed-ago", &ago))
+		printf(", renewed %.1f s ago", ago);
+	printf("\n");
+}
+
+static void endpoint_row(struct table *t, json_object *e)
+{
+	char b[32];
+
+	table_add(t, jstr(e, "url"));
+	table_add(t, jtrue(e, "current") ? "*" : "");
+	table_add(t, fmt_bool(e, "ok"));
+	table_add(t, fmt_count(e, "failures", b, sizeof(b)));
+	table_add(t, jstr(e, "last-error"));
+}
+
+/* A live host, as its hosts/NODE key says; this one marked "*". */
+static void host_row(struct table *t, json_object *h)
+{
+	const char *node = jstr(h, "node");
+	struct str name = { 0 }, checks = { 0 };
+	char b[32];
+
+	str_add(&name, node != NULL ? node : "-");
+	if (jtrue(h, "self"))
+		str_add(&name, "*");
+	pairs_text(&checks, jget(h, "checks"));
+	table_add(t, name.p);
+	table_add(t, jstr(h, "router-id"));
+	table_add(t, jstr(h, "version"));
+	table_add(t, fmt_age(h, "started", b, sizeof(b)));
+	table_add(t, checks.p);
+	free(name.p);
+	free(checks.p);
+}
+
+/* A VIP of an announce one pool and the host that announces it. */
+static void one_vip_row(struct table *t, json_object *v)
+{
+	table_add(t, jstr(v, "vip"));
+	/* null: vacant, the live hosts are electing one */
+	table_add(t, jstr(v, "announcer"));
+}
+
+void render_fleet(json_object *r, const struct args *a)
+{
+	static const char *const ep_head[] = { "Endpoint", "Current", "OK",
+	    "Failures", "Last error" };
+	static const char *const host_head[] = { "Node", "Router ID",
+	    "Version", "Up", "Checks" };
+	static const char *const vip_head[] = { "VIP", "Announcer" };
+	json_object *f = jget(r, "fleet");
+	json_object *vips = jget(f, "one-vips");
+
+	fleet_line(f);
+	fleet_status(f);
+	printf("\n");
+	table_rows(jget(f, "endpoints"), NELEM(ep_head), ep_head, "lllrl",
+	    endpoint_row);
+	printf("\n");
+	table_rows(jget(f, "hosts"), NELEM(host_head), host_head, "lllll",
+	    host_row);
+	/* Without announce one pools, no table rather than an empty one. */
+	if (jlen(vips) > 0) {
+		printf("\n");
+		table_rows(vips, NELEM(vip_head), vip_head, "ll", one_vip_row);
+	}
 }
 
 /* ---- show rib ------------------------------------------------------- */

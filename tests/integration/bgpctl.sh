@@ -87,7 +87,7 @@ assert_contains "$err" 'bgpctl: unknown command "shw"; did you mean "show"?' "sh
 assert_contains "$err" "usage: bgpctl [-j] [-s socket] command" "shw usage"
 run ctl show
 expect_rc 2 "bgpctl show"
-assert_contains "$err" 'bgpctl: missing argument after "show": expected summary, neighbor, vips, pools, checks, bfd, rib or metrics' \
+assert_contains "$err" 'bgpctl: missing argument after "show": expected summary, neighbor, vips, pools, checks, bfd, fleet, rib or metrics' \
 	"show message"
 assert_contains "$err" "usage: bgpctl [-j] [-s socket] show summary" "show usage"
 run ctl add
