@@ -214,6 +214,10 @@ for h in 1 2 3; do
 done
 wait_for 20 sh -c "[ \"\$(birdc -s $T/bird/sock show protocols | grep -c Established)\" = 3 ]" ||
 	fail "BIRD does not have its three sessions"
+hctl 1 show fleet | grep -q "^Fleet test, node h1: live" ||
+	fail "bgpctl show fleet: $(hctl 1 show fleet)"
+hctl 1 show summary | grep -q "^Fleet test, node h1: live" ||
+	fail "bgpctl show summary has no fleet line: $(hctl 1 show summary)"
 pass "three hosts live in the fleet, three sessions at BIRD"
 
 # ---- 1,000 allocations on each host at once ----------------------------------
@@ -404,6 +408,8 @@ assert_eq "$before_a $before_b" "$(routes_of "$ha") $(routes_of "$hb")" \
 reply=$(hctl "$ha" -j add 10.50.200.1 owner late 2>&1 || :)
 assert_contains "$reply" "store-unavailable"
 assert_eq "degraded" "$(fleet_json "$ha" 'f["state"]')" "show fleet says degraded"
+hctl "$ha" show summary | grep -q "^Fleet test, node h$ha: degraded" ||
+	fail "bgpctl show summary does not say degraded: $(hctl "$ha" show summary)"
 hctl "$ha" show metrics | grep -q '^lbbgp_fleet_store_up 0$' ||
 	fail "lbbgp_fleet_store_up is not 0 while etcd has no quorum"
 etcd_start 1 existing
