@@ -462,7 +462,9 @@ static void render_daemon(struct om *o, const struct lbbgpd *d)
 	}
 
 	static const double bounds[LOOPSTAT_NBOUNDS] = LOOPSTAT_BOUNDS;
-	om_family(o, "lbbgp_loop_stall_seconds_max", OM_GAUGE, "seconds",
+	/* No UNIT line: OpenMetrics wants the unit as the name's suffix,
+	 * and the name is pinned (PRODUCT.md). */
+	om_family(o, "lbbgp_loop_stall_seconds_max", OM_GAUGE, NULL,
 	    "The longest turn of the event loop since start: how long "
 	    "timers, BFD and sockets waited at worst");
 	om_sample_double(o, NULL, 0, d->loopstat.max);

@@ -23,7 +23,9 @@ not itself end in _total; label names are valid, not reserved (__),
 unique within a sample; label values and HELP use only the escapes \\\\,
 \\" and \\n; numbers are floats, +Inf, -Inf or NaN; counters are
 non-negative and not NaN; info samples are 1; stateset samples are 0
-or 1 and carry a label named after the family; a UNIT is the suffix of
+or 1 and carry a label named after the family; a histogram's samples
+are _bucket (with le, increasing, cumulative, +Inf last), _count (the
++Inf bucket), _sum or _created; a UNIT is the suffix of
 its family's name; no two samples are the same series; no family could
 produce a sample name another family produces.
 
@@ -46,6 +48,7 @@ SUFFIXES = {
     "info": ("_info",),
     "stateset": ("",),
     "unknown": ("",),
+    "histogram": ("_bucket", "_count", "_sum", "_created"),
 }
 
 
@@ -219,7 +222,8 @@ def parse(data, prometheus=False, where="-"):
             parse_number(parts[1], at)
         if cur is None or cur.type is None:
             raise Invalid(at, "sample %s before any TYPE line" % name)
-        suffixes = SUFFIXES[cur.type] if not prometheus else ("",)
+        suffixes = SUFFIXES[cur.type] if not prometheus or \
+            cur.type == "histogram" else ("",)
         if not any(name == cur.name + s for s in suffixes):
             raise Invalid(at, "sample %s is not of family %s (%s: %s)" % (
                 name, cur.name, cur.type, " or ".join(cur.name + s for s in suffixes)))
@@ -234,11 +238,19 @@ def parse(data, prometheus=False, where="-"):
                 raise Invalid(at, "state %s is %s, not 0 or 1" % (name, parts[0]))
             if cur.name not in labels:
                 raise Invalid(at, "stateset %s without a label %s" % (name, cur.name))
+        if cur.type == "histogram":
+            if name.endswith("_bucket") != ("le" in labels):
+                raise Invalid(at, "%s: le belongs on _bucket samples, and only there" % name)
+            if value < 0 or math.isnan(value):
+                raise Invalid(at, "histogram %s is %s" % (name, parts[0]))
         key = series_key(name, labels)
         if key in series:
             raise Invalid(at, "series %s again (first at line %d)" % (key, series[key]))
         series[key] = n
         cur.samples.append((name, labels, value))
+    for f in families:
+        if f.type == "histogram":
+            check_histogram(f, where)
     # Names a family may produce must not be another family's.
     produced = {}
     for f in families:
@@ -249,6 +261,36 @@ def parse(data, prometheus=False, where="-"):
                               "over the name %s" % (f.name, other, f.name + s))
             produced[f.name + s] = f.name
     return families
+
+
+def check_histogram(f, where):
+    """Buckets in increasing le, cumulative, ending at +Inf; _count is the
+    +Inf bucket; per label set (le aside)."""
+    at = "%s:%d" % (where, f.line)
+    groups = {}
+    for name, labels, value in f.samples:
+        rest = tuple(sorted((k, v) for k, v in labels.items() if k != "le"))
+        g = groups.setdefault(rest, {"le": [], "count": None})
+        if name.endswith("_bucket"):
+            le = labels["le"]
+            try:
+                bound = float(le)
+            except ValueError:
+                raise Invalid(at, "%s: le %r is not a number" % (f.name, le))
+            g["le"].append((bound, value))
+        elif name.endswith("_count"):
+            g["count"] = value
+    for rest, g in groups.items():
+        les = g["le"]
+        if not les or les[-1][0] != math.inf:
+            raise Invalid(at, "histogram %s has no +Inf bucket last" % f.name)
+        for (b0, v0), (b1, v1) in zip(les, les[1:]):
+            if b1 <= b0:
+                raise Invalid(at, "histogram %s: le not increasing" % f.name)
+            if v1 < v0:
+                raise Invalid(at, "histogram %s: buckets not cumulative" % f.name)
+        if g["count"] is not None and g["count"] != les[-1][1]:
+            raise Invalid(at, "histogram %s: _count is not the +Inf bucket" % f.name)
 
 
 def load(path, prometheus=False):
@@ -305,6 +347,10 @@ BAD = [
     ("clash", b"# TYPE a counter\na_total 1\n# TYPE a_total gauge\na_total 1\n# EOF\n"),
     ("second TYPE", b"# TYPE a gauge\n# TYPE a gauge\na 1\n# EOF\n"),
     ("unknown comment", b"# hello\n# TYPE a gauge\na 1\n# EOF\n"),
+    ("histogram without +Inf", b'# TYPE h histogram\nh_bucket{le="1"} 1\nh_count 1\n# EOF\n'),
+    ("histogram not cumulative",
+     b'# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="+Inf"} 1\n# EOF\n'),
+    ("histogram count", b'# TYPE h histogram\nh_bucket{le="+Inf"} 2\nh_count 1\n# EOF\n'),
 ]
 GOOD = [
     b"# EOF\n",
@@ -312,6 +358,9 @@ GOOD = [
     b"# TYPE a_seconds gauge\n# UNIT a_seconds seconds\na_seconds 1.5e3\na_seconds{b=\"\"} NaN\n# EOF\n",
     b'# TYPE s stateset\ns{s="x"} 1\ns{s="y"} 0\n# TYPE i info\ni_info{v="1"} 1\n# EOF\n',
     b"# TYPE a gauge\n# TYPE b gauge\nb -Inf\n# EOF\n",
+    b'# TYPE h_seconds histogram\n# UNIT h_seconds seconds\nh_seconds_bucket{le="0.5"} 1\n'
+    b'h_seconds_bucket{le="1.0"} 3\nh_seconds_bucket{le="+Inf"} 3\nh_seconds_count 3\n'
+    b'h_seconds_sum 1.25\n# EOF\n',
 ]
 
 
