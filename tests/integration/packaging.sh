@@ -97,7 +97,7 @@ cat >"$T/table" <<EOF
 - => -j -s
 s => show
 -j $S sh => show
-$S show  => bfd checks metrics neighbor pools rib summary vips
+$S show  => bfd checks fleet metrics neighbor pools rib summary vips
 $S sh r => rib
 $S show rib  => in neighbor out
 $S show rib in  => neighbor
