@@ -975,6 +975,7 @@ struct wjob {
 	bool inflight, failed;
 	unsigned tries;
 	size_t created;		/* keys created (VIPs new to the fleet) */
+	size_t chunk_new;	/* keys of the chunk sent as new */
 	struct rib_res res;	/* failed: why */
 	enum ctl_code code;
 	char *recs;		/* the records sent, for the RIB after */
@@ -1047,6 +1048,7 @@ static bool wjob_send(struct wjob *j)
 	char (*keys)[FLEET_KEY_MAX] = calloc(n, sizeof(*keys));
 	struct buf b = BUF_INIT;
 	size_t *offs = calloc(n + 1, sizeof(*offs));
+	size_t nnew = 0;
 	bool ok = false;
 
 	if (!cmp || !ops || !keys || !offs)
@@ -1062,6 +1064,7 @@ static bool wjob_send(struct wjob *j)
 		/* A VIP only this host's config holds (static) has no key. */
 		cmp[i].target = mod ? ETCD_CMP_MOD : ETCD_CMP_CREATE;
 		cmp[i].num = mod;
+		nnew += mod == 0;
 		offs[i] = buf_used(&b);
 		if (j->kind == W_WITHDRAW) {
 			record_put_change(&b, rib, a, NULL, NULL, j->owner);
@@ -1092,6 +1095,7 @@ static bool wjob_send(struct wjob *j)
 			ops[i].kind = ETCD_OP_DELETE;
 	}
 	j->chunk = n;
+	j->chunk_new = nnew;
 	/* On a conflict, the keys as they are now: the mirror takes them
 	 * and the chunk is built again at once. */
 	struct etcd_op *reads = calloc(n, sizeof(*reads));
@@ -1181,8 +1185,6 @@ static void wjob_cb(void *arg, const struct etcd_reply *r)
 		const struct prefix *a = &j->vips[j->next + i];
 		char key[FLEET_KEY_MAX];
 		fleet_key_addr(f->prefix, FLEET_K_VIP, a, key, sizeof(key));
-		if (rev_live(&f->vrev, a) == 0 && j->kind != W_WITHDRAW)
-			j->created++;
 		if (j->kind == W_WITHDRAW && strstr(p, "\"owners\":[]}") &&
 		    strstr(p, "\"owners\":[]}") < nl) {
 			apply_vip(f, key, a, NULL, 0, r->rev);
@@ -1192,6 +1194,13 @@ static void wjob_cb(void *arg, const struct etcd_reply *r)
 		}
 		p = nl + 1;
 	}
+	/*
+	 * New keys: those sent with create_revision == 0, which the commit
+	 * proves were absent.  Not the mirror's view now: the watch may
+	 * have brought this very write before the reply to it.
+	 */
+	if (j->kind != W_WITHDRAW)
+		j->created += j->chunk_new;
 	j->next += j->chunk;
 	j->chunk = 0;
 	j->tries = 0;
