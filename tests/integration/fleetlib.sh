@@ -10,10 +10,14 @@
 # tracked (itest_track) and stopped by lib.sh's cleanup, by PID.
 #
 # Usage: . fleetlib.sh; fleet_net_up; fleet_hosts_up (every host live,
-# three sessions at BIRD).  LEASE (default 3 s) before sourcing; BGPCTL
-# and LBBGPD name the binaries.
+# three sessions at BIRD).  Before sourcing: LEASE (default 3 s),
+# ONE_POOL (pool one's addresses, default 10.60.0.0/24) and, from outside
+# tests/integration, FLEET_ITEST_DIR (where ctljson.py is); BGPCTL and
+# LBBGPD name the binaries.
 
 LEASE=${LEASE:-3}
+ONE_POOL=${ONE_POOL:-10.60.0.0/24}
+FLEET_ITEST_DIR=${FLEET_ITEST_DIR:-$ITEST_DIR}
 BGPCTL=${BGPCTL:-$top_builddir/bgpctl/bgpctl}
 LBBGPD_BIN=${LBBGPD:-$top_builddir/bgpd/lbbgpd}
 
@@ -95,7 +99,7 @@ bird_sessions_up() {
 # ---- the hosts -------------------------------------------------------------
 
 # host_conf N [NODE]: host N's config in $T/hN/lbbgp.conf (node hN unless
-# NODE): pool web (10.50.0.0/16, announce all), pool one (10.60.0.0/24,
+# NODE): pool web (10.50.0.0/16, announce all), pool one ($ONE_POOL,
 # announce one, auto-assign no), a session to BIRD.
 host_conf() {
 	mkdir -p "$T/h$1"
@@ -116,7 +120,7 @@ pool web {
 	addresses 10.50.0.0/16
 }
 pool one {
-	addresses 10.60.0.0/24
+	addresses $ONE_POOL
 	announce one
 	auto-assign no
 }
@@ -146,7 +150,7 @@ hctl() { _h=$1; shift; "$BGPCTL" -s "$T/h$_h/sock" "$@"; }
 # fleet_json H EXPR: EXPR (Python, on f) of host H's show fleet.
 fleet_json() {
 	echo '{"cmd":"show-fleet"}' |
-		"$ITEST_PY" "$ITEST_DIR/ctljson.py" "$T/h$1/sock" 10 |
+		"$ITEST_PY" "$FLEET_ITEST_DIR/ctljson.py" "$T/h$1/sock" 10 |
 		"$ITEST_PY" -c 'import json, sys
 f = json.load(sys.stdin)["fleet"]
 print(eval(sys.argv[1]))' "$2"
