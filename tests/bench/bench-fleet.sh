@@ -2,7 +2,7 @@
 # bench-fleet.sh: the fleet (docs/FLEET.md) under load: three lbbgpd
 # hosts sharing one VIP table through a three-member etcd cluster, seen
 # by one BIRD router.  Not part of `make check` (BENCH_SMOKE=1 is: tiny
-# sizes, one round of each kind, about 20 s): run it by hand, as root,
+# sizes, one round of each kind, about 15 s): run it by hand, as root,
 # from the top of a built tree:
 #
 #	sh tests/bench/bench-fleet.sh > fleet.md
