@@ -763,9 +763,11 @@ static void job_start(struct ctl_client *cl, const struct ctl_cmd *c,
 	json_object_get(run->r.reply);
 	run->cmd = c;
 	run->cl = cl;
-	/* After the reaper's prepare (priority 0): its commit first. */
+	/* Before the reaper's prepare (priority 0): a slice's routes are
+	 * pumped, and the reply of the last one committed and sent, in the
+	 * same turn (after it, the loop would sleep with the reply held). */
 	ev_prepare_init(&run->slicer, slicer_cb);
-	ev_set_priority(&run->slicer, EV_MINPRI + 1);
+	ev_set_priority(&run->slicer, EV_MAXPRI);
 	run->slicer.data = run;
 	ev_idle_init(&run->spin, spin_cb);
 	ev_prepare_start(d->loop, &run->slicer);

@@ -722,7 +722,7 @@ static void claim_send(struct fleetd *f, const struct prefix *a, bool resign)
 	f->claims = c;
 	if (resign)
 		log_info("fleet: %s: giving up the claim (its check is not up "
-		    "here)", val);
+		    "here, or the VIP is gone)", key);
 }
 
 struct host_up_ctx {
@@ -787,6 +787,34 @@ static void claims_tick(struct fleetd *f, double now)
 			claim_send(f, &v->addr, false);
 	}
 	free(cands);
+	/* Claims of VIPs gone (withdrawn, or no longer `announce one`):
+	 * given up, not left to this host's lease. */
+	struct prefix *drop = NULL;
+	size_t ndrop = 0, cap = 0;
+	for (struct pt_entry *e = pt_next(&f->ann, NULL); e;
+	    e = pt_next(&f->ann, e)) {
+		struct prefix a = pt_key_prefix(&e->k);
+		const struct vip *v;
+		if (e->v1 == 0 || e->v1 > f->nnames ||
+		    strcmp(f->names[e->v1 - 1], f->node) != 0 ||
+		    key_has(&f->claiming, &a))
+			continue;
+		v = rib_vip_find(d->rib, &a);
+		if (v != NULL && c->pools[v->pool].announce == CONF_ANNOUNCE_ONE)
+			continue;
+		if (ndrop == cap) {
+			cap = cap ? 2 * cap : 16;
+			struct prefix *nd = realloc(drop, cap * sizeof(*nd));
+			if (nd == NULL)
+				break;
+			drop = nd;
+		}
+		drop[ndrop++] = a;
+	}
+	/* Not while walking f->ann: the answers change it. */
+	for (size_t i = 0; i < ndrop; i++)
+		claim_send(f, &drop[i], true);
+	free(drop);
 }
 
 /* ---- the clock ------------------------------------------------------------- */
@@ -975,6 +1003,7 @@ struct wjob {
 	bool inflight, failed;
 	unsigned tries;
 	size_t created;		/* keys created (VIPs new to the fleet) */
+	size_t chunk_new;	/* keys of the chunk sent as new */
 	struct rib_res res;	/* failed: why */
 	enum ctl_code code;
 	char *recs;		/* the records sent, for the RIB after */
@@ -1047,6 +1076,7 @@ static bool wjob_send(struct wjob *j)
 	char (*keys)[FLEET_KEY_MAX] = calloc(n, sizeof(*keys));
 	struct buf b = BUF_INIT;
 	size_t *offs = calloc(n + 1, sizeof(*offs));
+	size_t nnew = 0;
 	bool ok = false;
 
 	if (!cmp || !ops || !keys || !offs)
@@ -1062,6 +1092,7 @@ static bool wjob_send(struct wjob *j)
 		/* A VIP only this host's config holds (static) has no key. */
 		cmp[i].target = mod ? ETCD_CMP_MOD : ETCD_CMP_CREATE;
 		cmp[i].num = mod;
+		nnew += mod == 0;
 		offs[i] = buf_used(&b);
 		if (j->kind == W_WITHDRAW) {
 			record_put_change(&b, rib, a, NULL, NULL, j->owner);
@@ -1092,6 +1123,7 @@ static bool wjob_send(struct wjob *j)
 			ops[i].kind = ETCD_OP_DELETE;
 	}
 	j->chunk = n;
+	j->chunk_new = nnew;
 	/* On a conflict, the keys as they are now: the mirror takes them
 	 * and the chunk is built again at once. */
 	struct etcd_op *reads = calloc(n, sizeof(*reads));
@@ -1181,8 +1213,6 @@ static void wjob_cb(void *arg, const struct etcd_reply *r)
 		const struct prefix *a = &j->vips[j->next + i];
 		char key[FLEET_KEY_MAX];
 		fleet_key_addr(f->prefix, FLEET_K_VIP, a, key, sizeof(key));
-		if (rev_live(&f->vrev, a) == 0 && j->kind != W_WITHDRAW)
-			j->created++;
 		if (j->kind == W_WITHDRAW && strstr(p, "\"owners\":[]}") &&
 		    strstr(p, "\"owners\":[]}") < nl) {
 			apply_vip(f, key, a, NULL, 0, r->rev);
@@ -1192,6 +1222,13 @@ static void wjob_cb(void *arg, const struct etcd_reply *r)
 		}
 		p = nl + 1;
 	}
+	/*
+	 * New keys: those sent with create_revision == 0, which the commit
+	 * proves were absent.  Not the mirror's view now: the watch may
+	 * have brought this very write before the reply to it.
+	 */
+	if (j->kind != W_WITHDRAW)
+		j->created += j->chunk_new;
 	j->next += j->chunk;
 	j->chunk = 0;
 	j->tries = 0;

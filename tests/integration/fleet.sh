@@ -44,155 +44,11 @@ if ldd "${LBBGPD:-$top_builddir/bgpd/lbbgpd}" 2>/dev/null | grep -q libasan; the
 	N=100
 	itest_log "sanitizer build: $N allocations per host"
 fi
-BGPCTL=${BGPCTL:-$top_builddir/bgpctl/bgpctl}
-LBBGPD_BIN=${LBBGPD:-$top_builddir/bgpd/lbbgpd}
-
-for a in 11 12 13 21 22 23 24 2; do
-	ip addr add "127.0.0.$a/32" dev lo 2>/dev/null || :
-done
-
-# ---- etcd ----------------------------------------------------------------
-
-CLUSTER="e1=http://127.0.0.11:2380,e2=http://127.0.0.12:2380,e3=http://127.0.0.13:2380"
-ENDPOINTS="http://127.0.0.11:2379,http://127.0.0.12:2379,http://127.0.0.13:2379"
-# etcd_start N [new|existing]
-etcd_start() {
-	_e_d=$T/etcd$1
-	mkdir -p "$_e_d"
-	itest_add_log "$_e_d/etcd.log"
-	etcd --name "e$1" --data-dir "$_e_d/data" \
-		--listen-client-urls "http://127.0.0.1$1:2379" \
-		--advertise-client-urls "http://127.0.0.1$1:2379" \
-		--listen-peer-urls "http://127.0.0.1$1:2380" \
-		--initial-advertise-peer-urls "http://127.0.0.1$1:2380" \
-		--initial-cluster "$CLUSTER" --initial-cluster-state "${2:-new}" \
-		--initial-cluster-token lbbgp-fleet \
-		--heartbeat-interval 50 --election-timeout 500 \
-		>>"$_e_d/etcd.log" 2>&1 &
-	echo $! >"$_e_d/pid"
-	itest_track $!
-}
-etcd_stop() {
-	_e_pid=$(cat "$T/etcd$1/pid")
-	itest_kill "$_e_pid"
-	itest_untrack "$_e_pid"
-}
-etcd_healthy() {
-	ETCDCTL_API=3 etcdctl --endpoints "$ENDPOINTS" --command-timeout=2s \
-		endpoint health >/dev/null 2>&1
-}
-etcd_start 1
-etcd_start 2
-etcd_start 3
-wait_for 30 etcd_healthy || fail "the etcd cluster did not come up"
-itest_log "etcd cluster up"
-
-# ---- BIRD ----------------------------------------------------------------
-
-mkdir -p "$T/bird"
-{
-	echo "log \"$T/bird/bird.log\" all;"
-	echo "router id 127.0.0.2;"
-	echo "protocol device { }"
-	for h in 1 2 3; do
-		cat <<EOF
-protocol bgp lb$h {
-	local 127.0.0.2 port 179 as 64512;
-	neighbor 127.0.0.2$h port 179 as 64513;
-	strict bind yes;
-	multihop;
-	connect delay time 1;
-	connect retry time 1;
-	error wait time 1, 2;
-	ipv4 { import all; export none; };
-}
-EOF
-	done
-} >"$T/bird/bird.conf"
-bird_run bird
-
-# routes_of H: routes BIRD has from host H.
-routes_of() {
-	bird_cli bird show protocols all "lb$1" |
-		awk '$1 == "Routes:" { print $2 + 0; exit }'
-}
-all_have() {
-	for h in 1 2 3; do
-		[ "$(routes_of "$h")" = "$1" ] || return 1
-	done
-}
-
-# ---- the hosts -------------------------------------------------------------
-
-# host_conf N [NODE]: host N's config (node hN unless NODE).
-host_conf() {
-	mkdir -p "$T/h$1"
-	cat >"$T/h$1/lbbgp.conf" <<EOF
-router-id 10.0.0.2$1
-local-as 64513
-listen on 127.0.0.2$1 port 179
-state-file "$T/h$1/state"
-fleet {
-	etcd http://127.0.0.11:2379
-	etcd http://127.0.0.12:2379
-	etcd http://127.0.0.13:2379
-	cluster test
-	node ${2:-h$1}
-	lease $LEASE
-}
-pool web {
-	addresses 10.50.0.0/16
-}
-pool one {
-	addresses 10.60.0.0/24
-	announce one
-	auto-assign no
-}
-check backend {
-	tcp 127.0.0.2$1 port 8443
-	interval 0.5
-	timeout 0.4
-	rise 1
-	fall 1
-}
-pool checked {
-	addresses 10.70.0.0/24
-	auto-assign no
-	check backend
-}
-advertisement all {
-}
-neighbor bird {
-	address 127.0.0.2
-	local-address 127.0.0.2$1
-	remote-as 64512
-	connect-retry 1
-}
-EOF
-}
-# host_start N: start host N (config written), wait for its socket.
-host_start() {
-	itest_add_log "$T/h$1/lbbgpd.log"
-	"$LBBGPD_BIN" -d -f "$T/h$1/lbbgp.conf" -s "$T/h$1/sock" \
-		>>"$T/h$1/lbbgpd.log" 2>&1 &
-	echo $! >"$T/h$1/pid"
-	itest_track $!
-	wait_for 10 "$ITEST_PY" -c 'import socket, sys
-socket.socket(socket.AF_UNIX).connect(sys.argv[1])' "$T/h$1/sock" ||
-		fail "host h$1 does not answer"
-}
-hctl() { _h=$1; shift; "$BGPCTL" -s "$T/h$_h/sock" "$@"; }
-# fleet_json H EXPR: EXPR (Python, on f) of host H's show fleet.
-fleet_json() {
-	echo '{"cmd":"show-fleet"}' |
-		"$ITEST_PY" "$ITEST_DIR/ctljson.py" "$T/h$1/sock" 10 |
-		"$ITEST_PY" -c 'import json, sys
-f = json.load(sys.stdin)["fleet"]
-print(eval(sys.argv[1]))' "$2"
-}
-fleet_live() { [ "$(fleet_json "$1" 'f["state"] + " " + str(len(f["hosts"]))')" = "live 3" ]; }
-
-# Each host's backend: a TCP listener on its own address, port 8443.
+# shellcheck source-path=SCRIPTDIR source=fleetlib.sh
+. "$(dirname "$0")/fleetlib.sh"
+fleet_net_up
+# Each host's backend, for the checked pool: a TCP listener on its own
+# address, port 8443.
 backend_start() {
 	"$ITEST_PY" -c 'import socket, sys
 s = socket.socket()
@@ -206,14 +62,8 @@ while True:
 }
 for h in 1 2 3; do
 	backend_start "$h"
-	host_conf "$h"
-	host_start "$h"
 done
-for h in 1 2 3; do
-	wait_for 20 fleet_live "$h" || fail "host h$h is not live with 3 hosts: $(hctl "$h" show fleet)"
-done
-wait_for 20 sh -c "[ \"\$(birdc -s $T/bird/sock show protocols | grep -c Established)\" = 3 ]" ||
-	fail "BIRD does not have its three sessions"
+fleet_hosts_up
 hctl 1 show fleet | grep -q "^Fleet test, node h1: live" ||
 	fail "bgpctl show fleet: $(hctl 1 show fleet)"
 hctl 1 show summary | grep -q "^Fleet test, node h1: live" ||
@@ -391,6 +241,16 @@ print("# one VIPs moved after %s s (lease %.0f s); longest double announcement %
 sys.exit(0 if moved_at is not None and moved_at <= lease + 1.5 and worst_dup <= 1.0 else 1)
 PY
 pass "kill -9 of the announcing host: its one VIPs moved within the lease + 1 s, never two announcers"
+
+# Withdrawn, the one VIPs leave no claim behind in etcd.
+live1=$(for h in 1 2 3; do [ "$h" != "$victim" ] && echo "$h" && break; done)
+# shellcheck disable=SC2086 # one argument per VIP
+hctl "$live1" withdraw $ONE owner one >/dev/null || fail "withdraw of the one VIPs"
+no_claims() {
+	[ -z "$(ETCDCTL_API=3 etcdctl --endpoints "$ENDPOINTS" get --prefix --keys-only /lbbgp/test/announcers/)" ]
+}
+wait_for 5 no_claims || fail "claims left in etcd after the one VIPs were withdrawn: $(ETCDCTL_API=3 etcdctl --endpoints "$ENDPOINTS" get --prefix --keys-only /lbbgp/test/announcers/ | tr '\n' ' ')"
+pass "the withdrawn one VIPs leave no claims behind"
 
 # ---- etcd without quorum: fail static ------------------------------------------------
 
