@@ -74,6 +74,7 @@ struct fleetd {
 	struct etcd_watch *w;
 	bool watch_up;
 	double watch_lost_at;
+	char watch_ep[128];		/* the endpoint the watch reads from */
 	struct fhost *hosts;
 	size_t nhosts;
 	char (*names)[FLEET_NAME_MAX + 1];	/* announcers' nodes */
@@ -374,6 +375,8 @@ static void watch_cb(void *arg, const struct etcd_watch_update *u)
 			log_info("fleet: watch resumed after %.1f s",
 			    u->outage);
 		f->watch_up = true;
+		snprintf(f->watch_ep, sizeof(f->watch_ep), "%s",
+		    u->endpoint ? u->endpoint : "");
 		break;
 	case ETCD_WATCH_EVENTS:
 		for (size_t i = 0; i < u->nevents; i++) {
@@ -1527,6 +1530,9 @@ void fleetd_cmd_show(struct ctl_req *r)
 	json_object_object_add(o, "revision", json_object_new_int64(f->rev));
 	json_object_object_add(o, "watch", json_object_new_string(
 	    f->watch_up ? "up" : "down"));
+	if (f->watch_up)
+		json_object_object_add(o, "watch-endpoint",
+		    json_object_new_string(f->watch_ep));
 	char lease[32];
 	snprintf(lease, sizeof(lease), "%llx", (unsigned long long)f->lease);
 	json_object_object_add(o, "lease", json_object_new_string(lease));

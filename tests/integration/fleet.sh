@@ -175,6 +175,50 @@ print(" ".join(sorted(json.load(sys.stdin)["vips"][0]["announced-by"])))')" = "h
 wait_for 5 by_1_3 || fail "show vips on h1 does not say h1 and h3 announce the checked VIP"
 pass "one host's backend down: that host alone stops announcing; show vips says who does"
 
+# ---- a watch whose revision was compacted --------------------------------------------
+# h3 sleeps (SIGSTOP) while the etcd member its watch reads from goes
+# away, VIPs are added and etcd compacts past h3's revision: woken, h3
+# cannot resume its watch and must read everything again.
+
+metric() { hctl "$1" show metrics | sed -n "s/^$2 //p"; }
+cur=$(fleet_json 3 'f["watch-endpoint"]')
+m=${cur#http://127.0.0.1}
+m=${m%%:*}
+resyncs=$(metric 3 lbbgp_fleet_resyncs_total)
+pid3=$(cat "$T/h3/pid")
+kill -STOP "$pid3"
+# SIGKILL: a member stopped by SIGTERM goes on serving its watches for a
+# while, and would hand h3 the changes after all.
+epid=$(cat "$T/etcd$m/pid")
+kill -KILL "$epid"
+wait "$epid" 2>/dev/null || :
+itest_untrack "$epid"
+NEW="10.50.240.1 10.50.240.2 10.50.240.3 10.50.240.4 10.50.240.5"
+itest_log "h3 watches through e$m; SIGSTOP h3, SIGKILL e$m"
+# shellcheck disable=SC2086 # one argument per VIP
+# (etcd elects a new leader if e$m led: a write may fail meanwhile; an
+# add is idempotent, so it is tried again)
+add_new() { hctl 1 add "$@" owner compacted >/dev/null 2>&1; }
+# shellcheck disable=SC2086 # one argument per VIP
+wait_for 15 add_new $NEW || fail "add while h3 sleeps"
+# A second change: compacting to the newest revision keeps that one, so
+# the first add's revision must be older than it.
+wait_for 15 add_new 10.50.240.6 || fail "add while h3 sleeps"
+rev=$(ETCDCTL_API=3 etcdctl --endpoints "$ENDPOINTS" get /lbbgp/test/hosts/h1 -w json |
+	"$ITEST_PY" -c 'import json, sys; print(json.load(sys.stdin)["header"]["revision"])')
+ETCDCTL_API=3 etcdctl --endpoints "$ENDPOINTS" compact "$rev" >/dev/null ||
+	fail "etcdctl compact $rev"
+etcd_start "$m" existing
+wait_for 30 etcd_healthy || fail "etcd member e$m did not come back"
+kill -CONT "$pid3"
+more_resyncs() { [ "$(metric 3 lbbgp_fleet_resyncs_total)" -gt "$resyncs" ]; }
+wait_for 15 more_resyncs || fail "h3 did not read everything again after the compaction (resyncs $(metric 3 lbbgp_fleet_resyncs_total))"
+same_as_h1() { [ "$(routes_of 3)" = "$(routes_of 1)" ]; }
+wait_for 15 same_as_h1 || fail "h3 announces $(routes_of 3) routes, h1 $(routes_of 1)"
+grep -q "watch ended (compacted" "$T/h3/lbbgpd.log" ||
+	fail "h3's log does not say its watch ended for the compaction"
+pass "a watch past a compaction: the host read everything again and caught up (no silent gap)"
+
 # ---- announce one ----------------------------------------------------------------
 
 ONE="10.60.0.1 10.60.0.2 10.60.0.3 10.60.0.4 10.60.0.5 10.60.0.6 10.60.0.7 10.60.0.8 10.60.0.9 10.60.0.10 10.60.0.11 10.60.0.12"
