@@ -63,6 +63,47 @@ while True:
 for h in 1 2 3; do
 	backend_start "$h"
 done
+# h3 reaches etcd through a proxy (127.0.0.31-33 to e1-e3): stopping it
+# cuts h3 off while the others go on, a partition.
+proxy_start() {
+	"$ITEST_PY" -c 'import socket, sys, threading
+def pipe(a, b):
+    try:
+        while True:
+            d = a.recv(65536)
+            if not d:
+                break
+            b.sendall(d)
+    except OSError:
+        pass
+    for s in (a, b):
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+def serve(port_from, to):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((port_from, 2379))
+    s.listen(64)
+    while True:
+        c = s.accept()[0]
+        try:
+            u = socket.create_connection((to, 2379))
+        except OSError:
+            c.close()
+            continue
+        threading.Thread(target=pipe, args=(c, u), daemon=True).start()
+        threading.Thread(target=pipe, args=(u, c), daemon=True).start()
+for n in (1, 2, 3):
+    threading.Thread(target=serve, args=("127.0.0.3%d" % n, "127.0.0.1%d" % n),
+                     daemon=True).start()
+threading.Event().wait()' &
+	echo $! >"$T/proxy.pid"
+	itest_track $!
+}
+proxy_start
+ETCD_VIA_H3="31 32 33"
 fleet_hosts_up
 hctl 1 show fleet | grep -q "^Fleet test, node h1: live" ||
 	fail "bgpctl show fleet: $(hctl 1 show fleet)"
@@ -182,8 +223,8 @@ pass "one host's backend down: that host alone stops announcing; show vips says 
 
 metric() { hctl "$1" show metrics | sed -n "s/^$2 //p"; }
 cur=$(fleet_json 3 'f["watch-endpoint"]')
-m=${cur#http://127.0.0.1}
-m=${m%%:*}
+m=${cur%%:2379*}
+m=$((${m##*.} % 10))	# 127.0.0.11 (e1 itself) or .31 (its proxy): 1
 resyncs=$(metric 3 lbbgp_fleet_resyncs_total)
 pid3=$(cat "$T/h3/pid")
 kill -STOP "$pid3"
@@ -221,6 +262,48 @@ pass "a watch past a compaction: the host read everything again and caught up (n
 
 # ---- announce one ----------------------------------------------------------------
 
+# moved.py T GONE LEASE LIMIT WHAT: watch BIRD every 100 ms until every
+# one VIP is announced exactly once and none by host GONE; fail unless
+# that happens within LIMIT seconds and no VIP has two announcers for
+# more than 1 s.
+cat >"$T/moved.py" <<'PY'
+import subprocess, sys, time
+T, gone, lease, limit = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+what = sys.argv[5]
+t0 = time.monotonic()
+def table():
+    per = {}
+    for h in (1, 2, 3):
+        out = subprocess.run(["birdc", "-s", T + "/bird/sock", "show", "route",
+                              "in", "10.60.0.0/24", "protocol", "lb%d" % h],
+                             capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            if line.startswith("10.60."):
+                per.setdefault(line.split()[0], set()).add(h)
+    return per
+dup_since, worst_dup, moved_at, left_at = {}, 0.0, None, None
+while time.monotonic() - t0 < limit + 5:
+    now = time.monotonic() - t0
+    per = table()
+    for p, hs in per.items():
+        if len(hs) > 1:
+            dup_since.setdefault(p, now)
+            worst_dup = max(worst_dup, now - dup_since[p])
+        else:
+            dup_since.pop(p, None)
+    if left_at is None and not any(gone in hs for hs in per.values()):
+        left_at = now
+    if len(per) == 12 and all(len(hs) == 1 and gone not in hs for hs in per.values()):
+        moved_at = now
+        break
+    time.sleep(0.1)
+print("# %s: h%d's one VIPs left it after %s s, all announced by others after %s s "
+      "(lease %.0f s); longest double announcement %.1f s"
+      % (what, gone, "%.1f" % left_at if left_at is not None else "never",
+         "%.1f" % moved_at if moved_at else "never", lease, worst_dup))
+sys.exit(0 if moved_at is not None and moved_at <= limit and worst_dup <= 1.0 else 1)
+PY
+
 ONE="10.60.0.1 10.60.0.2 10.60.0.3 10.60.0.4 10.60.0.5 10.60.0.6 10.60.0.7 10.60.0.8 10.60.0.9 10.60.0.10 10.60.0.11 10.60.0.12"
 # shellcheck disable=SC2086 # one argument per VIP
 hctl 1 add $ONE owner one >/dev/null || fail "add of the one VIPs"
@@ -242,6 +325,25 @@ one_settled() {
 wait_for 20 one_settled || fail "the one VIPs are not announced once each: $(one_count)"
 set -- $(one_count)
 itest_log "one VIPs by host: h1 $1, h2 $2, h3 $3"
+[ "$3" -gt 0 ] || fail "h3 holds no one VIP: the partition below would show nothing"
+
+# ---- a partition: h3 alone loses etcd -------------------------------------------------
+# Its one VIPs go before its lease can expire (lease - 2 s, at least
+# half), the other hosts claim them once it has, never two announcers.
+# Back, h3 takes none of them back.
+pid=$(cat "$T/proxy.pid")
+itest_kill "$pid"
+itest_untrack "$pid"
+"$ITEST_PY" "$T/moved.py" "$T" 3 "$LEASE" "$((LEASE + 2))" "h3 cut off from etcd" ||
+	fail "the one VIPs of the partitioned h3 did not move as they must"
+proxy_start
+wait_for $((LEASE * 3 + 10)) fleet_live 3 || fail "h3 did not come back: $(fleet_json 3 'f')"
+sleep 2
+set -- $(one_count)
+[ "$3" -eq 0 ] && [ "$4" -eq 0 ] && [ $(($1 + $2)) -eq 12 ] ||
+	fail "after h3 came back the one VIPs are spread $(one_count) (h1 h2 h3 doubles)"
+pass "h3 cut off from etcd: its one VIPs moved, never two announcers; back, it took none back"
+set -- $(one_count)
 # The host with the most goes.
 victim=1
 [ "$2" -gt "$(eval echo \$$victim)" ] && victim=2
@@ -252,38 +354,8 @@ pid=$(cat "$T/h$victim/pid")
 t0=$(itest_wall_ms)
 kill -KILL "$pid"
 itest_untrack "$pid"
-"$ITEST_PY" - "$T" "$victim" "$LEASE" <<'PY' || fail "the one VIPs did not move as they must"
-import subprocess, sys, time
-T, victim, lease = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
-t0 = time.monotonic()
-def table():
-    per = {}
-    for h in (1, 2, 3):
-        out = subprocess.run(["birdc", "-s", T + "/bird/sock", "show", "route",
-                              "in", "10.60.0.0/24", "protocol", "lb%d" % h],
-                             capture_output=True, text=True).stdout
-        for line in out.splitlines():
-            if line.startswith("10.60."):
-                per.setdefault(line.split()[0], set()).add(h)
-    return per
-dup_since, worst_dup, moved_at = {}, 0.0, None
-while time.monotonic() - t0 < lease + 6:
-    now = time.monotonic() - t0
-    per = table()
-    for p, hs in per.items():
-        if len(hs) > 1:
-            dup_since.setdefault(p, now)
-            worst_dup = max(worst_dup, now - dup_since[p])
-        else:
-            dup_since.pop(p, None)
-    if len(per) == 12 and all(len(hs) == 1 and victim not in hs for hs in per.values()):
-        moved_at = now
-        break
-    time.sleep(0.1)
-print("# one VIPs moved after %s s (lease %.0f s); longest double announcement %.1f s"
-      % ("%.1f" % moved_at if moved_at else "never", lease, worst_dup))
-sys.exit(0 if moved_at is not None and moved_at <= lease + 1.5 and worst_dup <= 1.0 else 1)
-PY
+"$ITEST_PY" "$T/moved.py" "$T" "$victim" "$LEASE" "$((LEASE + 1)).5" "kill -9 of h$victim" ||
+	fail "the one VIPs did not move as they must"
 pass "kill -9 of the announcing host: its one VIPs moved within the lease + 1 s, never two announcers"
 
 # Withdrawn, the one VIPs leave no claim behind in etcd.

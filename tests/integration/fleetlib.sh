@@ -99,7 +99,8 @@ bird_sessions_up() {
 # ---- the hosts -------------------------------------------------------------
 
 # host_conf N [NODE]: host N's config in $T/hN/lbbgp.conf (node hN unless
-# NODE): pool web (10.50.0.0/16, announce all), pool one ($ONE_POOL,
+# NODE; its etcd endpoints 127.0.0.E:2379 for E in $ETCD_VIA, default
+# 11 12 13): pool web (10.50.0.0/16, announce all), pool one ($ONE_POOL,
 # announce one, auto-assign no), pool checked (10.70.0.0/24, its VIPs
 # bound to check backend: TCP to the host's own address, port 8443), a
 # session to BIRD.
@@ -111,9 +112,9 @@ local-as 64513
 listen on 127.0.0.2$1 port 179
 state-file "$T/h$1/state"
 fleet {
-	etcd http://127.0.0.11:2379
-	etcd http://127.0.0.12:2379
-	etcd http://127.0.0.13:2379
+$(for _hc_e in ${ETCD_VIA:-11 12 13}; do
+	echo "	etcd http://127.0.0.$_hc_e:2379"
+done)
 	cluster test
 	node ${2:-h$1}
 	lease $LEASE
@@ -175,7 +176,7 @@ fleet_live() { [ "$(fleet_json "$1" 'f["state"] + " " + str(len(f["hosts"]))')" 
 
 # fleet_net_up: the addresses, the etcd cluster and BIRD.
 fleet_net_up() {
-	for _fu_a in 11 12 13 21 22 23 24 2; do
+	for _fu_a in 11 12 13 21 22 23 24 31 32 33 2; do
 		ip addr add "127.0.0.$_fu_a/32" dev lo 2>/dev/null || :
 	done
 	etcd_start 1
@@ -186,10 +187,14 @@ fleet_net_up() {
 	fleet_bird
 }
 # fleet_hosts_up: h1-h3, until each is live with three hosts and BIRD
-# has its three sessions.
+# has its three sessions.  ETCD_VIA_H1..3: a host's endpoints (see
+# host_conf).
 fleet_hosts_up() {
 	for _fu_h in 1 2 3; do
+		# ETCD_VIA_HN: host N's endpoints (a proxy, say).
+		eval "ETCD_VIA=\${ETCD_VIA_H$_fu_h:-11 12 13}"
 		host_conf "$_fu_h"
+		ETCD_VIA=
 		host_start "$_fu_h"
 	done
 	for _fu_h in 1 2 3; do
