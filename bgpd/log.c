@@ -56,6 +56,29 @@ static void emit(int pri, const char *line)
 	}
 }
 
+/*
+ * Control bytes as \xNN: names and reasons come from clients, the config
+ * and routers, and a CR or an escape sequence in one must not forge or
+ * garble a log line.  At most size - 1 bytes into dst.
+ */
+static void escape_controls(char *dst, size_t size, const char *src)
+{
+	size_t o = 0;
+
+	for (const unsigned char *p = (const unsigned char *)src; *p &&
+	    o + 1 < size; p++) {
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f) {
+			if (o + 5 > size)
+				break;
+			snprintf(dst + o, size - o, "\\x%02x", *p);
+			o += 4;
+		} else {
+			dst[o++] = (char)*p;
+		}
+	}
+	dst[o] = '\0';
+}
+
 void log_line(enum log_level lvl, const char *neighbor, const char *tag,
     const char *fmt, ...)
 {
@@ -76,12 +99,13 @@ void log_line(enum log_level lvl, const char *neighbor, const char *tag,
 	va_start(ap, fmt);
 	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
 	va_end(ap);
+	/* Room left for ": strerror" after the escaped message. */
+	escape_controls(line, sizeof(line) - 128, msg);
 	if (lvl == LOG_LVL_WARN_ERRNO) {
-		snprintf(line, sizeof(line), "%s: %s", msg, strerror(saved));
-		emit(syslog_pri[lvl], line);
-	} else {
-		emit(syslog_pri[lvl], msg);
+		size_t l = strlen(line);
+		snprintf(line + l, sizeof(line) - l, ": %s", strerror(saved));
 	}
+	emit(syslog_pri[lvl], line);
 	errno = saved;
 }
 

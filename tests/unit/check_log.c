@@ -117,10 +117,22 @@ START_TEST(long_lines)
 }
 END_TEST
 
+/* A CR, an escape or DEL from a client's owner name cannot forge a line
+ * or drive a terminal: they are written as \xNN; tabs stay. */
+START_TEST(control_bytes)
+{
+	log_info("owner %s", "a\rb\x1b[31m\x7f\tc");
+	ck_assert_str_eq(last, "owner a\\x0db\\x1b[31m\\x7f\tc");
+	errno = ENOENT;
+	log_warn("x\ny");
+	ck_assert_str_eq(last, "x\\x0ay: No such file or directory");
+}
+END_TEST
+
 int main(void)
 {
 	const TTest *tests[] = { plain, peer_prefix, with_errno,
-	    debug_needs_verbose, long_lines };
+	    debug_needs_verbose, long_lines, control_bytes };
 	Suite *s = suite_create("log");
 	TCase *tc = unit_tcase(s, "lines");
 
