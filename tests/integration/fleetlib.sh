@@ -102,8 +102,9 @@ bird_sessions_up() {
 # NODE; its etcd endpoints 127.0.0.E:2379 for E in $ETCD_VIA, default
 # 11 12 13): pool web (10.50.0.0/16, announce all), pool one ($ONE_POOL,
 # announce one, auto-assign no), pool checked (10.70.0.0/24, its VIPs
-# bound to check backend: TCP to the host's own address, port 8443), a
-# session to BIRD.
+# bound to check backend: TCP to the host's own address, port 8443),
+# pool onecheck (10.61.0.0/24, announce one, check backend), a session
+# to BIRD.
 host_conf() {
 	mkdir -p "$T/h$1"
 	cat >"$T/h$1/lbbgp.conf" <<EOF
@@ -136,6 +137,12 @@ check backend {
 }
 pool checked {
 	addresses 10.70.0.0/24
+	auto-assign no
+	check backend
+}
+pool onecheck {
+	addresses 10.61.0.0/24
+	announce one
 	auto-assign no
 	check backend
 }
